@@ -1,0 +1,11 @@
+#pragma once
+// Umbrella header of libagentrail.
+
+#include "agentrail/client.hpp"
+#include "agentrail/errors.hpp"
+#include "agentrail/events.hpp"
+#include "agentrail/log.hpp"
+#include "agentrail/response.hpp"
+#include "agentrail/transport.hpp"
+#include "agentrail/version.hpp"
+#include "agentrail/webhook.hpp"

@@ -1,0 +1,163 @@
+#pragma once
+// agentrail::Client: every operation of the AgentRail Task Lifecycle API as a typed method.
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "agentrail/errors.hpp"
+#include "agentrail/events.hpp"
+#include "agentrail/log.hpp"
+#include "agentrail/models/ci.hpp"
+#include "agentrail/models/event.hpp"
+#include "agentrail/models/health.hpp"
+#include "agentrail/models/keys.hpp"
+#include "agentrail/models/providers.hpp"
+#include "agentrail/models/review.hpp"
+#include "agentrail/models/ship.hpp"
+#include "agentrail/models/submit.hpp"
+#include "agentrail/models/subscription.hpp"
+#include "agentrail/models/task.hpp"
+#include "agentrail/response.hpp"
+#include "agentrail/transport.hpp"
+
+namespace agentrail {
+
+/// When and how often a failed call is repeated. Only requests that are safe to repeat are retried:
+/// GETs, and mutations that carry an Idempotency-Key (all of this client's mutations do).
+struct RetryPolicy {
+    int max_attempts = 3;  // total attempts, including the first; 1 disables retries
+    std::chrono::milliseconds initial_delay{1000};
+    std::chrono::milliseconds max_delay{30000};
+    std::vector<int> retryable_statuses{429, 500, 502, 503, 504};
+    bool retry_network_errors = true;  // no response at all (refused, reset, timeout)
+    double jitter = 0.2;               // +-20% random spread on each computed delay
+
+    /// Delay before attempt `attempt + 1` (attempt counts from 1), ignoring Retry-After.
+    std::chrono::milliseconds backoff(int attempt, double random01) const;
+};
+
+struct ClientOptions {
+    std::string base_url = "http://127.0.0.1:3000";  // may carry a path prefix, e.g. https://host/v1
+    std::string api_key;                              // sent as `Authorization: Bearer`; never logged
+    RetryPolicy retry;
+    TransportOptions transport_options;  // used when `transport` is null
+    std::shared_ptr<Transport> transport;  // null: a curl transport made from transport_options
+    /// Sending a key over plain http:// to a host that is not loopback is refused unless this is set.
+    bool allow_insecure_http = false;
+    LogHandler log;  // null: silent
+    /// How the client waits between retries; replace in tests so they do not sleep.
+    std::function<void(std::chrono::milliseconds)> sleep;
+    /// Source of randomness in [0,1) for backoff jitter; replace in tests for determinism.
+    std::function<double()> random;
+};
+
+/// Options of a mutating call.
+struct MutationOptions {
+    /// Sent as Idempotency-Key; when empty the client derives a deterministic key from the operation,
+    /// the path ids and the canonical body (see derive_idempotency_key).
+    std::optional<std::string> idempotency_key;
+};
+
+struct ListTasksOptions {
+    std::optional<std::string> status;  // todo, in_progress, in_review, blocked (validated locally)
+    std::optional<int> limit;           // 1..100
+    std::optional<std::string> cursor;
+};
+
+using TaskPage = Response<std::vector<TaskSummary>>;
+
+/// Deterministic Idempotency-Key for an operation: "ar-<operation>-<hash of ids and canonical body>",
+/// 8..128 characters. The same inputs always give the same key; any difference gives another.
+std::string derive_idempotency_key(std::string_view operation, const std::vector<std::string_view>& ids,
+                                   const nlohmann::json& body);
+
+/// Serialises JSON with object keys sorted at every level (nlohmann's default), no spaces.
+std::string canonical_json(const nlohmann::json& value);
+
+class Client {
+public:
+    explicit Client(ClientOptions options);
+    ~Client();
+    Client(Client&&) noexcept;
+    Client& operator=(Client&&) noexcept;
+
+    const ClientOptions& options() const;
+
+    // Operations
+    Response<Health> health();
+
+    Response<ApiKey> create_api_key(const ApiKeyCreateRequest& request, const MutationOptions& options = {});
+    Response<ApiKey> rotate_api_key(std::string_view key_id, const ApiKeyRotateRequest& request = {},
+                                    const MutationOptions& options = {});
+    Response<ApiKeyUsage> get_api_key_usage(std::string_view key_id);
+
+    /// One page of the caller's tasks.
+    TaskPage list_my_tasks(const ListTasksOptions& options = {});
+    /// Follows every page from `options.cursor`, handing each page over as it arrives; stops early when
+    /// `on_page` returns false. Memory stays flat: one page is held at a time.
+    void for_each_task_page(const ListTasksOptions& options, const std::function<bool(const TaskPage&)>& on_page);
+    /// Every task across all pages (convenience over for_each_task_page).
+    std::vector<TaskSummary> list_all_my_tasks(ListTasksOptions options = {});
+
+    Response<TaskDetail> get_task(std::string_view task_id);
+    Response<TaskDetail> start_task(std::string_view task_id, const MutationOptions& options = {});
+    Response<TaskDetail> block_task(std::string_view task_id, const TaskBlockerRequest& request,
+                                    const MutationOptions& options = {});
+    Response<TaskDetail> resolve_blocker(std::string_view task_id, const ResolveBlockerRequest& request,
+                                         const MutationOptions& options = {});
+    Response<TaskSubmission> submit_task(std::string_view task_id, const TaskSubmitRequest& request,
+                                         const MutationOptions& options = {});
+    Response<CiStatus> get_task_ci_status(std::string_view task_id);
+    Response<ReviewFeedback> get_task_review_feedback(std::string_view task_id);
+    Response<ShipResult> ship_task(std::string_view task_id, const TaskShipRequest& request,
+                                   const MutationOptions& options = {});
+    /// Not in the published contract; the reference server has it. The answer's data is kept as JSON.
+    Response<nlohmann::json> rollback_task(std::string_view task_id, const MutationOptions& options = {});
+
+    Response<std::vector<EventSubscription>> list_event_subscriptions();
+    Response<EventSubscription> create_event_subscription(const EventSubscriptionCreateRequest& request,
+                                                          const MutationOptions& options = {});
+    Response<EventSubscription> get_event_subscription(std::string_view subscription_id);
+    Response<EventSubscription> deactivate_event_subscription(std::string_view subscription_id);
+
+    /// Forwards a CircleCI webhook body as received (raw bytes, optional `circleci-signature`).
+    Response<CircleCiWebhookReceipt> ingest_circleci_webhook(std::string raw_body,
+                                                             std::optional<std::string> signature = {});
+    Response<LinearIssueIntake> ingest_linear_issue(const LinearIssueIntakeRequest& request,
+                                                    const MutationOptions& options = {});
+    /// Forwards a Linear webhook body as received with its Linear-* headers.
+    Response<LinearWebhookReceipt> ingest_linear_webhook(std::string raw_body, const LinearWebhookHeaders& headers);
+    /// Linear comment / workflow-state routes (scope providers:write); not in the published contract.
+    Response<nlohmann::json> post_linear_comment(std::string_view task_id, const LinearCommentRequest& request,
+                                                 const MutationOptions& options = {});
+    Response<nlohmann::json> set_linear_workflow_state(std::string_view task_id,
+                                                       const LinearWorkflowStateRequest& request,
+                                                       const MutationOptions& options = {});
+
+    /// The live SSE event stream with resume, reconnect and de-duplication (see events.hpp).
+    EventStream stream_events(StreamOptions options = {});
+
+    /// Raw call for routes without a typed method: auth, retries and error mapping still apply.
+    /// `path` is relative to the base URL and may carry a query string. Mutations get an
+    /// Idempotency-Key (given, or derived) unless `idempotency_key` is the empty string.
+    Response<nlohmann::json> request(Method method, std::string_view path, const std::optional<nlohmann::json>& body = {},
+                                     const Headers& extra_headers = {},
+                                     std::optional<std::string> idempotency_key = std::nullopt);
+
+    /// Full URL for `path` under the base URL (exposed for tools and tests).
+    std::string url_for(std::string_view path) const;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> m_impl;
+    friend class EventStream;
+};
+
+}  // namespace agentrail

@@ -1,0 +1,113 @@
+#pragma once
+// Server-Sent Events: a pure, chunk-fed parser and the resumable task event stream built on it.
+
+#include <atomic>
+#include <chrono>
+#include <cstddef>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_set>
+#include <vector>
+
+#include "agentrail/models/event.hpp"
+
+namespace agentrail {
+
+namespace detail {
+struct ClientCore;
+}
+
+/// One dispatched SSE event (W3C EventSource semantics).
+struct SseEvent {
+    std::string id;     // the last id: seen (persists across events, as in EventSource)
+    std::string event;  // event: field, "message" when absent
+    std::string data;   // data: lines joined with '\n'
+};
+
+/// Incremental SSE parser: feed it bytes in chunks of any size; it knows nothing about sockets.
+/// Handles LF, CRLF and CR line endings, a leading BOM, comments, multi-line data, id, event and retry.
+class SseParser {
+public:
+    using EventHandler = std::function<void(const SseEvent&)>;
+    /// Parses `chunk`, calling `on_event` for each completed event.
+    void feed(std::string_view chunk, const EventHandler& on_event);
+    /// The last `retry:` value seen, if any.
+    std::optional<std::chrono::milliseconds> retry() const { return m_retry; }
+    /// The last event id seen (the value to resume from).
+    const std::string& last_event_id() const { return m_last_id; }
+    /// Number of comment lines (keepalives) seen.
+    std::size_t comments() const { return m_comments; }
+    /// Forgets a partial line/event (a new connection starts clean); keeps last id and retry.
+    void reset_connection();
+
+private:
+    void process_line(std::string_view line, const EventHandler& on_event);
+    std::string m_line;
+    std::string m_data;
+    std::string m_event;
+    std::string m_last_id;
+    bool m_has_data = false;
+    bool m_seen_first = false;
+    bool m_last_was_cr = false;
+    std::optional<std::chrono::milliseconds> m_retry;
+    std::size_t m_comments = 0;
+};
+
+/// One task lifecycle event off the stream. `data` is the server's JSON text, untouched.
+struct StreamEvent {
+    std::string id;
+    std::string type;
+    std::string data;
+    /// Parses `data` into the typed envelope (throws Error{protocol} when it is not valid JSON).
+    TaskEvent parse() const;
+};
+
+struct StreamOptions {
+    std::vector<std::string> event_types;  // empty: all
+    std::optional<std::string> task_id;
+    std::optional<std::string> cursor;  // resume strictly after this event id (or sequence)
+    std::optional<int> heartbeat_seconds;  // 10..60, sent as heartbeatSeconds
+    bool reconnect = true;
+    int max_reconnects = -1;  // consecutive failed reconnects before giving up; -1 = forever
+    /// No byte (event or keepalive) for this long means the connection stalled: reconnect.
+    /// Zero: 3 heartbeat intervals (from the server's header) plus 5 s.
+    std::chrono::milliseconds stall_timeout{0};
+    std::size_t dedupe_window = 10000;  // event ids remembered to drop duplicates
+    std::vector<std::pair<std::string, std::string>> extra_query;  // additional query parameters
+    /// Stop flag checked while waiting for bytes; set it (e.g. from a signal handler) to end run().
+    const std::atomic<bool>* cancel = nullptr;
+};
+
+enum class StreamState { connecting, connected, reconnecting, stopped };
+
+/// A resumable subscription to GET /task-events/stream. run() connects, hands each new event to the
+/// handler, and on a disconnect or stall reconnects with Last-Event-ID after the server's `retry:`
+/// delay (or Retry-After), dropping events already delivered. A 410 cursor_expired ends it with a
+/// CursorExpiredError; other errors follow the client's retry policy.
+class EventStream {
+public:
+    EventStream(std::shared_ptr<detail::ClientCore> core, StreamOptions options);
+    ~EventStream();
+    EventStream(EventStream&&) noexcept;
+    EventStream& operator=(EventStream&&) noexcept;
+
+    using Handler = std::function<bool(const StreamEvent&)>;  // return false to stop
+    /// Blocks until the handler returns false, `cancel` is set, or the stream fails for good.
+    void run(const Handler& on_event);
+    /// Called on each state change with a short reason (for logs and progress display).
+    void on_state(std::function<void(StreamState, std::string_view reason)> callback);
+    /// Id of the last event handed to the handler (or the initial cursor).
+    const std::string& last_event_id() const;
+    /// Connections opened so far (1 + reconnects).
+    int connections() const;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> m_impl;
+};
+
+}  // namespace agentrail

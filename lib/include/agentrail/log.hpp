@@ -1,0 +1,14 @@
+#pragma once
+// The library never writes to stdout/stderr; it reports through this callback. Secrets (API keys,
+// Authorization headers, webhook secrets) are redacted before a message is handed over.
+
+#include <functional>
+#include <string_view>
+
+namespace agentrail {
+
+enum class LogLevel { trace, debug, info, warn, error };
+
+using LogHandler = std::function<void(LogLevel level, std::string_view message)>;
+
+}  // namespace agentrail

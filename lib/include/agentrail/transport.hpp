@@ -1,0 +1,77 @@
+#pragma once
+// The one seam between libagentrail and the network. The curl implementation is the default; tests
+// substitute a scripted fake.
+
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace agentrail {
+
+enum class Method { get, post, put, patch, del };
+
+/// "GET", "POST", ...
+const char* to_string(Method method) noexcept;
+
+/// Header list; response header names are lower-cased by the transport.
+using Headers = std::vector<std::pair<std::string, std::string>>;
+
+/// Case-insensitive lookup of the first header with this name.
+std::optional<std::string_view> find_header(const Headers& headers, std::string_view name);
+
+struct HttpRequest {
+    Method method = Method::get;
+    std::string url;  // absolute URL, already joined and escaped
+    Headers headers;
+    std::string body;
+    /// Whole-request timeout; zero means the transport's default. Ignored by stream().
+    std::chrono::milliseconds timeout{0};
+    /// For stream(): abort with a TransportError (timed out) when no byte arrives for this long.
+    std::chrono::milliseconds idle_timeout{0};
+    /// When set and it becomes true, the transfer is aborted soon (within about 100 ms) with a
+    /// TransportError; lets a caller stop a long stream from another thread or a signal handler.
+    const std::atomic<bool>* cancel = nullptr;
+};
+
+struct HttpResponse {
+    int status = 0;
+    Headers headers;
+    std::string body;
+};
+
+class Transport {
+public:
+    virtual ~Transport() = default;
+    /// Performs one request. Every HTTP status is returned as a value; throws TransportError only when
+    /// no response came (refused, DNS, TLS, timeout, connection cut before the body completed).
+    virtual HttpResponse send(const HttpRequest& request) = 0;
+    /// Performs a streaming request. For a 2xx answer each body chunk goes to `on_chunk` as it arrives
+    /// (return false to stop) and the returned body is empty; any other status is returned with its
+    /// whole body and `on_chunk` is never called. Throws TransportError as send() does.
+    virtual HttpResponse stream(const HttpRequest& request,
+                                const std::function<bool(std::string_view chunk)>& on_chunk) = 0;
+};
+
+struct TransportOptions {
+    std::chrono::milliseconds connect_timeout{10000};
+    std::chrono::milliseconds timeout{60000};  // default whole-request timeout for send()
+    std::string ca_bundle;                     // PEM file; empty means the system store
+    bool verify_tls = true;
+    std::string user_agent;  // empty means "agentrail/<version>"
+    std::string proxy;       // empty means the standard *_proxy environment variables
+};
+
+/// A libcurl transport. One transport keeps one connection cache, so consecutive calls to the same
+/// host reuse a kept-alive connection. Not thread-safe: use one per thread.
+std::shared_ptr<Transport> make_curl_transport(const TransportOptions& options = {});
+
+/// Version string of the libcurl the library runs with, e.g. "libcurl/7.88.1 OpenSSL/3.0.11".
+std::string curl_version();
+
+}  // namespace agentrail

@@ -1,0 +1,358 @@
+#include "agentrail/client.hpp"
+
+#include <openssl/evp.h>
+
+#include <algorithm>
+#include <array>
+#include <regex>
+
+#include "client_core.hpp"
+
+namespace agentrail {
+
+using nlohmann::json;
+using detail::make_path;
+
+std::string canonical_json(const json& value) {
+    // nlohmann::json keeps object members in a std::map, so dump() already sorts keys at every level.
+    return value.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+std::string derive_idempotency_key(std::string_view operation, const std::vector<std::string_view>& ids,
+                                   const json& body) {
+    std::string material(operation);
+    for (auto id : ids) {
+        material += '\0';
+        material += id;
+    }
+    material += '\0';
+    material += canonical_json(body);
+
+    std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
+    unsigned int len = 0;
+    EVP_Digest(material.data(), material.size(), digest.data(), &len, EVP_sha256(), nullptr);
+    static constexpr char hex[] = "0123456789abcdef";
+    std::string key = "ar-";
+    for (char c : operation) key += std::isalnum(static_cast<unsigned char>(c)) ? c : '-';
+    key += '-';
+    for (unsigned int i = 0; i < 16 && i < len; ++i) {
+        key += hex[digest[i] >> 4];
+        key += hex[digest[i] & 0x0f];
+    }
+    if (key.size() > 128) key.erase(0, key.size() - 128);
+    return key;
+}
+
+namespace {
+
+void require_id(std::string_view what, std::string_view id) {
+    if (id.empty()) throw Error(ErrorKind::invalid_argument, std::string(what) + " must not be empty");
+}
+
+[[noreturn]] void protocol_error(std::string_view what, const std::string& key) {
+    Error e(ErrorKind::protocol, "malformed response: " + std::string(what));
+    e.set_idempotency_key(key);
+    throw e;
+}
+
+json parse_body(const HttpResponse& response, const std::string& key) {
+    auto body = json::parse(response.body, nullptr, false);
+    if (body.is_discarded()) {
+        std::string excerpt = response.body.substr(0, 80);
+        protocol_error("HTTP " + std::to_string(response.status) + " body is not JSON: " + excerpt, key);
+    }
+    return body;
+}
+
+template <typename T>
+Response<T> make_response(const HttpResponse& http, const std::string& key, bool bare = false) {
+    Response<T> out;
+    out.status = http.status;
+    out.idempotency_key = key;
+    if (auto rid = find_header(http.headers, "x-request-id")) out.request_id = std::string(*rid);
+    out.envelope = parse_body(http, key);
+    if (!out.envelope.is_object()) {
+        // Raw calls (T = json) accept any JSON answer; typed ones need an envelope object.
+        if constexpr (std::is_same_v<T, json>) {
+            out.data = out.envelope;
+            return out;
+        }
+        protocol_error("expected a JSON object", key);
+    }
+    const json* data = &out.envelope;
+    if (!bare) {
+        auto it = out.envelope.find("data");
+        if (it == out.envelope.end()) {
+            if constexpr (!std::is_same_v<T, json>) protocol_error("envelope has no \"data\" member", key);
+        } else {
+            data = &*it;
+        }
+    }
+    if (auto a = out.envelope.find("availableActions"); a != out.envelope.end() && a->is_array()) {
+        for (const auto& s : *a)
+            if (s.is_string()) out.available_actions.push_back(s.get<std::string>());
+    }
+    if (auto p = out.envelope.find("page"); p != out.envelope.end() && p->is_object()) {
+        Page page;
+        if (auto c = p->find("nextCursor"); c != p->end() && c->is_string()) page.next_cursor = c->get<std::string>();
+        if (auto h = p->find("hasMore"); h != p->end() && h->is_boolean()) page.has_more = h->get<bool>();
+        out.page = page;
+    }
+    try {
+        if constexpr (std::is_same_v<T, json>) out.data = *data;
+        else out.data = data->get<T>();
+    } catch (const json::exception& e) {
+        protocol_error(e.what(), key);
+    } catch (Error& e) {
+        e.set_idempotency_key(key);
+        throw;
+    }
+    return out;
+}
+
+std::string query_string(std::initializer_list<std::pair<std::string_view, std::optional<std::string>>> params) {
+    std::string q;
+    for (const auto& [name, value] : params) {
+        if (!value) continue;
+        q += q.empty() ? '?' : '&';
+        q += name;
+        q += '=';
+        q += detail::percent_escape(*value);
+    }
+    return q;
+}
+
+}  // namespace
+
+struct Client::Impl {
+    std::shared_ptr<detail::ClientCore> core;
+
+    template <typename T>
+    Response<T> get(const std::string& path, bool bare = false, bool authenticated = true) {
+        auto http = core->execute(Method::get, path, nullptr, {}, {}, authenticated);
+        return make_response<T>(http, {}, bare);
+    }
+
+    /// A mutation with a JSON body; the key is the caller's or derived from operation, ids and body.
+    template <typename T>
+    Response<T> mutate(Method method, const std::string& path, std::string_view operation,
+                       std::vector<std::string_view> ids, const std::optional<json>& body,
+                       const MutationOptions& options) {
+        std::string key = options.idempotency_key.value_or(
+            derive_idempotency_key(operation, ids, body ? *body : json::object()));
+        if (key.size() < 8 || key.size() > 128)
+            throw Error(ErrorKind::invalid_argument, "Idempotency-Key must be 8 to 128 characters long");
+        std::string text;
+        if (body) text = canonical_json(*body);
+        auto http = core->execute(method, path, body ? &text : nullptr, {}, key);
+        return make_response<T>(http, key);
+    }
+};
+
+Client::Client(ClientOptions options) : m_impl(std::make_unique<Impl>()) {
+    m_impl->core = std::make_shared<detail::ClientCore>(std::move(options));
+}
+Client::~Client() = default;
+Client::Client(Client&&) noexcept = default;
+Client& Client::operator=(Client&&) noexcept = default;
+
+const ClientOptions& Client::options() const { return m_impl->core->options; }
+
+std::string Client::url_for(std::string_view path) const { return m_impl->core->url_for(path); }
+
+Response<Health> Client::health() { return m_impl->get<Health>("/health", true, false); }
+
+Response<ApiKey> Client::create_api_key(const ApiKeyCreateRequest& request, const MutationOptions& options) {
+    return m_impl->mutate<ApiKey>(Method::post, "/agent-api-keys", "create-key", {}, json(request), options);
+}
+
+Response<ApiKey> Client::rotate_api_key(std::string_view key_id, const ApiKeyRotateRequest& request,
+                                        const MutationOptions& options) {
+    require_id("key id", key_id);
+    return m_impl->mutate<ApiKey>(Method::post, make_path({"agent-api-keys", key_id, "rotate"}), "rotate-key",
+                                  {key_id}, json(request), options);
+}
+
+Response<ApiKeyUsage> Client::get_api_key_usage(std::string_view key_id) {
+    require_id("key id", key_id);
+    return m_impl->get<ApiKeyUsage>(make_path({"agent-api-keys", key_id, "usage"}));
+}
+
+TaskPage Client::list_my_tasks(const ListTasksOptions& options) {
+    static constexpr std::array<std::string_view, 4> statuses{"todo", "in_progress", "in_review", "blocked"};
+    if (options.status && std::find(statuses.begin(), statuses.end(), *options.status) == statuses.end())
+        throw Error(ErrorKind::invalid_argument,
+                    "unknown task status filter '" + *options.status + "' (todo, in_progress, in_review, blocked)");
+    if (options.limit && (*options.limit < 1 || *options.limit > 100))
+        throw Error(ErrorKind::invalid_argument, "limit must be between 1 and 100");
+    if (options.cursor && options.cursor->empty()) throw Error(ErrorKind::invalid_argument, "cursor must not be empty");
+    auto q = query_string({{"status", options.status},
+                           {"limit", options.limit ? std::optional<std::string>(std::to_string(*options.limit))
+                                                   : std::nullopt},
+                           {"cursor", options.cursor}});
+    return m_impl->get<std::vector<TaskSummary>>("/tasks/mine" + q);
+}
+
+void Client::for_each_task_page(const ListTasksOptions& options, const std::function<bool(const TaskPage&)>& on_page) {
+    ListTasksOptions current = options;
+    for (;;) {
+        auto page = list_my_tasks(current);
+        if (!on_page(page)) return;
+        if (!page.page || !page.page->has_more || !page.page->next_cursor) return;
+        if (current.cursor && *current.cursor == *page.page->next_cursor)
+            throw Error(ErrorKind::protocol, "malformed response: the server returned the same cursor again");
+        current.cursor = page.page->next_cursor;
+    }
+}
+
+std::vector<TaskSummary> Client::list_all_my_tasks(ListTasksOptions options) {
+    std::vector<TaskSummary> all;
+    for_each_task_page(options, [&](const TaskPage& page) {
+        all.insert(all.end(), page.data.begin(), page.data.end());
+        return true;
+    });
+    return all;
+}
+
+Response<TaskDetail> Client::get_task(std::string_view task_id) {
+    require_id("task id", task_id);
+    return m_impl->get<TaskDetail>(make_path({"tasks", task_id}));
+}
+
+Response<TaskDetail> Client::start_task(std::string_view task_id, const MutationOptions& options) {
+    require_id("task id", task_id);
+    return m_impl->mutate<TaskDetail>(Method::post, make_path({"tasks", task_id, "start"}), "start", {task_id},
+                                      json::object(), options);
+}
+
+Response<TaskDetail> Client::block_task(std::string_view task_id, const TaskBlockerRequest& request,
+                                        const MutationOptions& options) {
+    require_id("task id", task_id);
+    return m_impl->mutate<TaskDetail>(Method::post, make_path({"tasks", task_id, "blocker"}), "block", {task_id},
+                                      json(request), options);
+}
+
+Response<TaskDetail> Client::resolve_blocker(std::string_view task_id, const ResolveBlockerRequest& request,
+                                             const MutationOptions& options) {
+    require_id("task id", task_id);
+    return m_impl->mutate<TaskDetail>(Method::post, make_path({"tasks", task_id, "resolve-blocker"}),
+                                      "resolve-blocker", {task_id}, json(request), options);
+}
+
+Response<TaskSubmission> Client::submit_task(std::string_view task_id, const TaskSubmitRequest& request,
+                                             const MutationOptions& options) {
+    require_id("task id", task_id);
+    return m_impl->mutate<TaskSubmission>(Method::post, make_path({"tasks", task_id, "submit"}), "submit", {task_id},
+                                          json(request), options);
+}
+
+Response<CiStatus> Client::get_task_ci_status(std::string_view task_id) {
+    require_id("task id", task_id);
+    return m_impl->get<CiStatus>(make_path({"tasks", task_id, "ci-status"}));
+}
+
+Response<ReviewFeedback> Client::get_task_review_feedback(std::string_view task_id) {
+    require_id("task id", task_id);
+    return m_impl->get<ReviewFeedback>(make_path({"tasks", task_id, "review-feedback"}));
+}
+
+Response<ShipResult> Client::ship_task(std::string_view task_id, const TaskShipRequest& request,
+                                       const MutationOptions& options) {
+    require_id("task id", task_id);
+    return m_impl->mutate<ShipResult>(Method::post, make_path({"tasks", task_id, "ship"}), "ship", {task_id},
+                                      json(request), options);
+}
+
+Response<json> Client::rollback_task(std::string_view task_id, const MutationOptions& options) {
+    require_id("task id", task_id);
+    return m_impl->mutate<json>(Method::post, make_path({"tasks", task_id, "rollback"}), "rollback", {task_id},
+                                json::object(), options);
+}
+
+Response<std::vector<EventSubscription>> Client::list_event_subscriptions() {
+    return m_impl->get<std::vector<EventSubscription>>("/event-subscriptions");
+}
+
+Response<EventSubscription> Client::create_event_subscription(const EventSubscriptionCreateRequest& request,
+                                                              const MutationOptions& options) {
+    return m_impl->mutate<EventSubscription>(Method::post, "/event-subscriptions", "create-subscription", {},
+                                             json(request), options);
+}
+
+Response<EventSubscription> Client::get_event_subscription(std::string_view subscription_id) {
+    require_id("subscription id", subscription_id);
+    return m_impl->get<EventSubscription>(make_path({"event-subscriptions", subscription_id}));
+}
+
+Response<EventSubscription> Client::deactivate_event_subscription(std::string_view subscription_id) {
+    require_id("subscription id", subscription_id);
+    // DELETE takes no Idempotency-Key; it is naturally idempotent, so it is retried like a read.
+    auto path = make_path({"event-subscriptions", subscription_id});
+    auto http = m_impl->core->execute(Method::del, path, nullptr, {}, {});
+    return make_response<EventSubscription>(http, {});
+}
+
+Response<CircleCiWebhookReceipt> Client::ingest_circleci_webhook(std::string raw_body,
+                                                                 std::optional<std::string> signature) {
+    Headers extra;
+    if (signature) extra.emplace_back("circleci-signature", *signature);
+    auto http = m_impl->core->execute(Method::post, "/providers/circleci/webhooks", &raw_body, extra, {}, false);
+    return make_response<CircleCiWebhookReceipt>(http, {});
+}
+
+Response<LinearIssueIntake> Client::ingest_linear_issue(const LinearIssueIntakeRequest& request,
+                                                        const MutationOptions& options) {
+    json body(request);
+    std::string_view issue_id = request.id;
+    return m_impl->mutate<LinearIssueIntake>(Method::post, "/providers/linear/intake", "linear-intake", {issue_id},
+                                             body, options);
+}
+
+Response<LinearWebhookReceipt> Client::ingest_linear_webhook(std::string raw_body,
+                                                             const LinearWebhookHeaders& headers) {
+    Headers extra;
+    if (headers.delivery) extra.emplace_back("Linear-Delivery", *headers.delivery);
+    if (headers.event) extra.emplace_back("Linear-Event", *headers.event);
+    if (headers.signature) extra.emplace_back("Linear-Signature", *headers.signature);
+    auto http = m_impl->core->execute(Method::post, "/providers/linear/webhooks", &raw_body, extra, {}, false);
+    return make_response<LinearWebhookReceipt>(http, {});
+}
+
+Response<json> Client::post_linear_comment(std::string_view task_id, const LinearCommentRequest& request,
+                                           const MutationOptions& options) {
+    require_id("task id", task_id);
+    return m_impl->mutate<json>(Method::post, make_path({"providers", "linear", "tasks", task_id, "comments"}),
+                                "linear-comment", {task_id}, json(request), options);
+}
+
+Response<json> Client::set_linear_workflow_state(std::string_view task_id, const LinearWorkflowStateRequest& request,
+                                                 const MutationOptions& options) {
+    require_id("task id", task_id);
+    return m_impl->mutate<json>(Method::post, make_path({"providers", "linear", "tasks", task_id, "workflow-state"}),
+                                "linear-workflow-state", {task_id}, json(request), options);
+}
+
+EventStream Client::stream_events(StreamOptions options) { return EventStream(m_impl->core, std::move(options)); }
+
+Response<json> Client::request(Method method, std::string_view path, const std::optional<json>& body,
+                               const Headers& extra_headers, std::optional<std::string> idempotency_key) {
+    std::string p(path);
+    if (p.empty() || p.front() != '/') p.insert(p.begin(), '/');
+    std::string key;
+    if (method != Method::get) {
+        key = idempotency_key.value_or(derive_idempotency_key(
+            std::string("api-") + to_string(method) + p, {}, body ? *body : json::object()));
+    }
+    std::string text;
+    if (body) text = canonical_json(*body);
+    auto http = m_impl->core->execute(method, p, body ? &text : nullptr, extra_headers, key);
+    if (http.body.empty()) {
+        Response<json> out;
+        out.status = http.status;
+        out.idempotency_key = key;
+        return out;
+    }
+    return make_response<json>(http, key);
+}
+
+}  // namespace agentrail

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Installs every Debian package needed to build, test and benchmark agentrail.
+# Idempotent: packages already present are skipped without touching the network.
+set -euo pipefail
+
+packages=(
+  build-essential cmake ninja-build pkg-config git
+  libcurl4-openssl-dev   # HTTP transport (OpenSSL flavour)
+  nlohmann-json3-dev     # JSON models
+  libspdlog-dev libfmt-dev  # CLI logging and formatting
+  libcli11-dev           # CLI parsing
+  catch2                 # unit and integration tests (v2)
+  libssl-dev             # HMAC-SHA256 for webhook signatures
+  libcpp-httplib-dev     # mock server and test servers only
+  libjq-dev libonig-dev  # --jq support
+  clang-format
+  curl openssl jq        # benchmarks compare against these; docs examples
+  python3 python3-jsonschema python3-yaml  # contract tests validate against the OpenAPI schemas
+  bash zsh fish bsdutils # completion tests; `script` for pseudo-TTY tests
+  hyperfine              # benchmarks
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all ${#packages[@]} packages present"
+  exit 0
+fi
+
+echo "install-deps: installing ${missing[*]}"
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
