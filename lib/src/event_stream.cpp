@@ -1,0 +1,370 @@
+// EventStream: the resumable GET /task-events/stream subscription (reconnect, resume, de-duplication).
+
+#include <algorithm>
+#include <charconv>
+#include <deque>
+#include <exception>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <unordered_set>
+#include <utility>
+
+#include <nlohmann/json.hpp>
+
+#include "agentrail/errors.hpp"
+#include "agentrail/events.hpp"
+#include "client_core.hpp"
+
+namespace agentrail {
+
+namespace {
+
+constexpr std::string_view kStreamPath = "/task-events/stream";
+constexpr std::chrono::seconds kDefaultHeartbeat{20};
+constexpr std::chrono::seconds kStallGrace{5};
+// Upper bound on a server's `retry:` so a bogus value cannot park the client for days.
+constexpr std::chrono::milliseconds kMaxServerRetry = std::chrono::hours(1);
+// Sleep slice while waiting to reconnect with a cancel flag to watch.
+constexpr std::chrono::milliseconds kCancelPoll{100};
+
+const char* to_string(StreamState state) {
+    switch (state) {
+        case StreamState::connecting:
+            return "connecting";
+        case StreamState::connected:
+            return "connected";
+        case StreamState::reconnecting:
+            return "reconnecting";
+        case StreamState::stopped:
+            return "stopped";
+    }
+    return "unknown";
+}
+
+std::optional<int> parse_positive_int(std::string_view text) {
+    while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
+    while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
+    int value = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec != std::errc() || end != text.data() + text.size() || value <= 0) return std::nullopt;
+    return value;
+}
+
+// `type` of a JSON event envelope, or empty when the text is not such an envelope.
+std::string envelope_type(std::string_view data) {
+    auto json = nlohmann::json::parse(data, nullptr, false);
+    if (!json.is_object()) return {};
+    auto it = json.find("type");
+    return it != json.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+// True when the envelope's data.taskId equals `task_id`. Most events of other tasks do not even contain
+// the id's text, so those are rejected without parsing.
+bool envelope_has_task(std::string_view data, std::string_view task_id) {
+    if (data.find(task_id) == std::string_view::npos) return false;
+    auto json = nlohmann::json::parse(data, nullptr, false);
+    if (!json.is_object()) return false;
+    auto inner = json.find("data");
+    if (inner == json.end() || !inner->is_object()) return false;
+    auto id = inner->find("taskId");
+    return id != inner->end() && id->is_string() && id->get_ref<const std::string&>() == task_id;
+}
+
+}  // namespace
+
+TaskEvent StreamEvent::parse() const {
+    nlohmann::json json;
+    try {
+        json = nlohmann::json::parse(data);
+    } catch (const nlohmann::json::parse_error& e) {
+        throw Error(ErrorKind::protocol, "event " + id + ": data is not valid JSON: " + e.what());
+    }
+    if (!json.is_object()) throw Error(ErrorKind::protocol, "event " + id + ": data is not a JSON object");
+    try {
+        return json.get<TaskEvent>();
+    } catch (const nlohmann::json::exception& e) {
+        throw Error(ErrorKind::protocol, "event " + id + ": not an event envelope: " + e.what());
+    }
+}
+
+struct EventStream::Impl {
+    std::shared_ptr<detail::ClientCore> core;
+    StreamOptions options;
+    std::function<void(StreamState, std::string_view)> on_state;
+    SseParser parser;
+    std::string last_id;  // last id handed to the handler, or the initial cursor
+    int connections = 0;
+    std::optional<int> server_heartbeat;  // from the last response's header
+    // De-duplication window: ids in arrival order, and a set viewing those same strings (a deque keeps
+    // its elements in place while growing at the back and shrinking at the front).
+    std::deque<std::string> seen_order;
+    std::unordered_set<std::string_view> seen;
+    StreamEvent current;  // reused for every delivery so steady-state delivery does not allocate
+
+    bool cancelled() const { return options.cancel && options.cancel->load(std::memory_order_relaxed); }
+
+    void set_state(StreamState state, std::string_view reason) {
+        core->log(state == StreamState::reconnecting ? LogLevel::warn : LogLevel::info,
+                  std::string("event stream ") + to_string(state) + (reason.empty() ? "" : ": ") +
+                      std::string(reason));
+        if (on_state) on_state(state, reason);
+    }
+
+    std::chrono::milliseconds stall_timeout() const {
+        if (options.stall_timeout.count() > 0) return options.stall_timeout;
+        std::chrono::seconds heartbeat = kDefaultHeartbeat;
+        if (server_heartbeat)
+            heartbeat = std::chrono::seconds(*server_heartbeat);
+        else if (options.heartbeat_seconds && *options.heartbeat_seconds > 0)
+            heartbeat = std::chrono::seconds(*options.heartbeat_seconds);
+        return 3 * heartbeat + kStallGrace;
+    }
+
+    // Returns true when `id` was delivered before; otherwise remembers it.
+    bool is_duplicate(const std::string& id) {
+        if (id.empty() || options.dedupe_window == 0) return false;
+        if (seen.count(id) != 0) return true;
+        if (seen_order.size() >= options.dedupe_window) {
+            seen.erase(seen_order.front());
+            seen_order.pop_front();
+        }
+        seen_order.push_back(id);
+        seen.insert(seen_order.back());
+        return false;
+    }
+
+    HttpRequest build_request(bool first) const {
+        std::string query;
+        auto add = [&query](std::string_view key, std::string_view escaped_value) {
+            query += query.empty() ? '?' : '&';
+            query += detail::percent_escape(key);
+            query += '=';
+            query += escaped_value;
+        };
+        if (!options.event_types.empty()) {
+            std::string joined;
+            for (const auto& type : options.event_types) {
+                if (!joined.empty()) joined += ',';
+                joined += detail::percent_escape(type);
+            }
+            add("eventTypes", joined);
+        }
+        if (options.task_id) add("taskId", detail::percent_escape(*options.task_id));
+        if (options.heartbeat_seconds) add("heartbeatSeconds", std::to_string(*options.heartbeat_seconds));
+        for (const auto& [key, value] : options.extra_query) add(key, detail::percent_escape(value));
+        if (first && options.cursor && !options.cursor->empty())
+            add("cursor", detail::percent_escape(*options.cursor));
+
+        HttpRequest request;
+        request.method = Method::get;
+        request.url = core->url_for(std::string(kStreamPath) + query);
+        request.headers = core->headers_for(false);
+        for (auto& [name, value] : request.headers) {
+            if (name == "Accept") value = "text/event-stream";
+        }
+        if (!find_header(request.headers, "Accept"))
+            request.headers.emplace_back("Accept", "text/event-stream");
+        request.headers.emplace_back("Cache-Control", "no-cache");
+        const std::string& resume = resume_id();
+        if (!resume.empty()) request.headers.emplace_back("Last-Event-ID", resume);
+        request.idle_timeout = stall_timeout();
+        request.cancel = options.cancel;
+        return request;
+    }
+
+    // The id to resume after: the last id the server sent (delivered, filtered out or duplicate alike),
+    // else the last delivered id or the initial cursor.
+    const std::string& resume_id() const {
+        return parser.last_event_id().empty() ? last_id : parser.last_event_id();
+    }
+
+    void wait(std::chrono::milliseconds delay) const {
+        // A custom sleep (tests) is called once with the whole delay; the default one is sliced so a
+        // cancel flag ends the wait promptly.
+        if (!options.cancel || core->options.sleep) {
+            core->sleep_for(delay);
+            return;
+        }
+        auto until = std::chrono::steady_clock::now() + delay;
+        while (!cancelled()) {
+            auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+                until - std::chrono::steady_clock::now());
+            if (left.count() <= 0) return;
+            std::this_thread::sleep_for(std::min(left, kCancelPoll));
+        }
+    }
+
+    // Delay before the next connection after `failures` consecutive failures. `response` is the error
+    // answer, if there was one.
+    std::chrono::milliseconds reconnect_delay(
+        int failures, const HttpResponse* response,
+        const std::optional<std::chrono::seconds>& body_retry_after) const {
+        std::optional<std::chrono::milliseconds> hint;
+        if (response && find_header(response->headers, "retry-after"))
+            hint = core->retry_delay(failures, response);
+        else if (body_retry_after)
+            hint = *body_retry_after;
+        if (auto retry = parser.retry()) {
+            auto server = std::min(*retry, kMaxServerRetry);
+            hint = hint ? std::max(*hint, server) : server;
+        }
+        if (hint) return *hint;
+        return core->options.retry.backoff(failures, core->random01());
+    }
+
+    bool retryable(int status) const {
+        const auto& list = core->options.retry.retryable_statuses;
+        return std::find(list.begin(), list.end(), status) != list.end();
+    }
+
+    void run(const Handler& handler);
+};
+
+void EventStream::Impl::run(const Handler& handler) {
+    int failures = 0;  // consecutive connections that ended without delivering any event
+    std::exception_ptr last_error;
+    set_state(StreamState::connecting, options.cursor ? "resuming after " + *options.cursor : std::string());
+
+    for (bool first = true;; first = false) {
+        if (cancelled()) {
+            set_state(StreamState::stopped, "cancelled");
+            return;
+        }
+        HttpRequest request = build_request(first);
+        parser.reset_connection();
+        ++connections;
+        core->log(LogLevel::debug, "-> GET " + request.url);
+
+        bool stop = false;
+        bool announced = false;
+        auto on_event = [&](const SseEvent& event) {
+            if (stop) return;
+            failures = 0;
+            if (is_duplicate(event.id)) return;
+            current.id = event.id;
+            if (event.event != "message")
+                current.type = event.event;
+            else
+                current.type = envelope_type(event.data);
+            if (current.type.empty()) current.type = event.event;
+            if (!options.event_types.empty() &&
+                std::find(options.event_types.begin(), options.event_types.end(), current.type) ==
+                    options.event_types.end())
+                return;
+            if (options.task_id && !envelope_has_task(event.data, *options.task_id)) return;
+            current.data.assign(event.data);
+            if (!event.id.empty()) last_id = event.id;
+            if (!handler(current)) stop = true;
+        };
+        auto on_chunk = [&](std::string_view chunk) {
+            if (!announced) {
+                announced = true;
+                set_state(StreamState::connected, first ? "" : "resumed after " + resume_id());
+            }
+            parser.feed(chunk, on_event);
+            return !stop && !cancelled();
+        };
+
+        std::string reason;
+        HttpResponse response;
+        bool have_response = false;
+        std::optional<std::chrono::seconds> body_retry_after;
+        try {
+            response = core->transport->stream(request, on_chunk);
+            have_response = true;
+        } catch (const TransportError& e) {
+            if (stop || cancelled()) {
+                set_state(StreamState::stopped, stop ? "handler stopped" : "cancelled");
+                return;
+            }
+            last_error = std::current_exception();
+            reason = e.timed_out() ? std::string("stalled: ") + e.what()
+                                   : std::string("connection lost: ") + e.what();
+        }
+
+        if (have_response) {
+            if (stop || cancelled()) {
+                set_state(StreamState::stopped, stop ? "handler stopped" : "cancelled");
+                return;
+            }
+            if (auto hb = find_header(response.headers, "x-agentrail-stream-heartbeat-seconds")) {
+                if (auto seconds = parse_positive_int(*hb)) server_heartbeat = *seconds;
+            }
+            if (response.status >= 200 && response.status < 300) {
+                reason = "server closed the stream";
+                last_error = std::make_exception_ptr(
+                    TransportError("the event stream ended without delivering an event", 0));
+                if (!options.reconnect) {
+                    set_state(StreamState::stopped, reason);
+                    return;
+                }
+            } else {
+                auto info = parse_api_error(response.status, response.body);
+                info.method = "GET";
+                info.path = std::string(kStreamPath);
+                if (auto rid = find_header(response.headers, "x-request-id"))
+                    info.request_id = std::string(*rid);
+                body_retry_after = info.retry_after;
+                if (auto ra = find_header(response.headers, "retry-after")) {
+                    if (auto secs = detail::parse_retry_after(*ra, std::chrono::system_clock::now()))
+                        info.retry_after = *secs;
+                }
+                reason =
+                    "HTTP " + std::to_string(response.status) + (info.code.empty() ? "" : " " + info.code);
+                if (!retryable(response.status)) {
+                    set_state(StreamState::stopped, reason);
+                    throw_api_error(std::move(info));
+                }
+                try {
+                    throw_api_error(std::move(info));
+                } catch (const ApiError&) {
+                    last_error = std::current_exception();
+                }
+            }
+        }
+
+        ++failures;
+        if (!options.reconnect || (options.max_reconnects >= 0 && failures > options.max_reconnects)) {
+            set_state(StreamState::stopped,
+                      options.reconnect
+                          ? "giving up after " + std::to_string(failures) + " failed connections: " + reason
+                          : reason);
+            std::rethrow_exception(last_error);
+        }
+        auto delay = reconnect_delay(failures, have_response && response.status >= 300 ? &response : nullptr,
+                                     body_retry_after);
+        set_state(StreamState::reconnecting,
+                  reason + "; retrying in " + std::to_string(delay.count()) + " ms");
+        wait(delay);
+    }
+}
+
+EventStream::EventStream(std::shared_ptr<detail::ClientCore> core, StreamOptions options)
+    : m_impl(std::make_unique<Impl>()) {
+    m_impl->core = std::move(core);
+    m_impl->options = std::move(options);
+    if (m_impl->options.cursor) m_impl->last_id = *m_impl->options.cursor;
+}
+
+EventStream::~EventStream() = default;
+EventStream::EventStream(EventStream&&) noexcept = default;
+EventStream& EventStream::operator=(EventStream&&) noexcept = default;
+
+void EventStream::run(const Handler& on_event) {
+    m_impl->run(on_event);
+}
+
+void EventStream::on_state(std::function<void(StreamState, std::string_view reason)> callback) {
+    m_impl->on_state = std::move(callback);
+}
+
+const std::string& EventStream::last_event_id() const {
+    return m_impl->last_id;
+}
+
+int EventStream::connections() const {
+    return m_impl->connections;
+}
+
+}  // namespace agentrail

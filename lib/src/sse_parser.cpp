@@ -1,0 +1,150 @@
+// SseParser: the W3C EventSource "interpret an event stream" algorithm, fed in chunks of any size.
+
+#include <cstring>
+#include <string_view>
+
+#include "agentrail/events.hpp"
+
+namespace agentrail {
+
+namespace {
+
+constexpr std::string_view kBom = "\xEF\xBB\xBF";
+
+// Largest `retry:` value kept; longer digit strings saturate here instead of overflowing.
+constexpr long long kMaxRetryMs = 1'000'000'000'000LL;
+
+std::size_t find_byte(std::string_view text, char byte, std::size_t from) {
+    if (from >= text.size()) return std::string_view::npos;
+    const void* hit = std::memchr(text.data() + from, byte, text.size() - from);
+    return hit ? static_cast<std::size_t>(static_cast<const char*>(hit) - text.data())
+               : std::string_view::npos;
+}
+
+}  // namespace
+
+void SseParser::feed(std::string_view chunk, const EventHandler& on_event) {
+    std::size_t pos = 0;
+    const std::size_t size = chunk.size();
+
+    // A BOM is skipped only at the very start of a stream. Its bytes may arrive split across chunks, so
+    // a partial match is held in the (still empty) line buffer until it is decided.
+    while (!m_seen_first && pos < size) {
+        const std::size_t matched = m_line.size();
+        if (chunk[pos] != kBom[matched]) {
+            m_seen_first = true;  // the held bytes, if any, are ordinary line content
+            break;
+        }
+        m_line.push_back(chunk[pos++]);
+        if (m_line.size() == kBom.size()) {
+            m_line.clear();
+            m_seen_first = true;
+        }
+    }
+
+    // Each search result is reused until the scan passes it, so a chunk is searched once per byte
+    // value however many lines it holds (CR-only streams included).
+    std::size_t next_lf = find_byte(chunk, '\n', pos);
+    std::size_t next_cr = find_byte(chunk, '\r', pos);
+    while (pos < size) {
+        if (m_last_was_cr) {
+            // CR ended the previous line; an LF right after it belongs to the same line end.
+            m_last_was_cr = false;
+            if (chunk[pos] == '\n') {
+                ++pos;
+                continue;
+            }
+        }
+        if (next_lf < pos) next_lf = find_byte(chunk, '\n', pos);
+        if (next_cr < pos) next_cr = find_byte(chunk, '\r', pos);
+        const std::size_t end = next_lf < next_cr ? next_lf : next_cr;
+        if (end == std::string_view::npos) {
+            m_line.append(chunk.data() + pos, size - pos);
+            return;
+        }
+
+        std::string_view line;
+        if (m_line.empty()) {
+            line = chunk.substr(pos, end - pos);
+        } else {
+            m_line.append(chunk.data() + pos, end - pos);
+            line = m_line;
+        }
+        pos = end + 1;
+        if (chunk[end] == '\r') {
+            if (pos < size) {
+                if (chunk[pos] == '\n') ++pos;
+            } else {
+                m_last_was_cr = true;
+            }
+        }
+
+        // The line buffer is emptied even when the handler throws, so a later feed starts clean.
+        struct ClearLine {
+            std::string& line;
+            ~ClearLine() { line.clear(); }
+        } clear_line{m_line};
+        process_line(line, on_event);
+    }
+}
+
+void SseParser::process_line(std::string_view line, const EventHandler& on_event) {
+    if (line.empty()) {
+        // Dispatch. The buffers are reset before the handler runs so an exception leaves no half event.
+        if (!m_has_data) {
+            m_event.clear();
+            return;
+        }
+        SseEvent event;
+        event.id = m_last_id;
+        event.event = m_event.empty() ? std::string("message") : std::move(m_event);
+        event.data = std::move(m_data);
+        m_event.clear();
+        m_data.clear();
+        m_has_data = false;
+        on_event(event);
+        return;
+    }
+    if (line.front() == ':') {
+        ++m_comments;
+        return;
+    }
+
+    std::string_view field = line;
+    std::string_view value;
+    if (const auto colon = line.find(':'); colon != std::string_view::npos) {
+        field = line.substr(0, colon);
+        value = line.substr(colon + 1);
+        if (!value.empty() && value.front() == ' ') value.remove_prefix(1);
+    }
+
+    if (field == "data") {
+        if (m_has_data) m_data.push_back('\n');
+        m_data.append(value);
+        m_has_data = true;
+    } else if (field == "event") {
+        m_event.assign(value);
+    } else if (field == "id") {
+        if (value.find('\0') == std::string_view::npos) m_last_id.assign(value);
+    } else if (field == "retry") {
+        if (value.empty()) return;
+        long long ms = 0;
+        for (char c : value) {
+            if (c < '0' || c > '9') return;
+            if (ms < kMaxRetryMs) ms = ms * 10 + (c - '0');
+        }
+        m_retry = std::chrono::milliseconds(ms < kMaxRetryMs ? ms : kMaxRetryMs);
+    }
+    // Any other field is ignored, as EventSource does.
+}
+
+void SseParser::reset_connection() {
+    m_line.clear();
+    m_data.clear();
+    m_event.clear();
+    m_has_data = false;
+    m_last_was_cr = false;
+    m_seen_first = false;  // each response body is a stream of its own and may start with a BOM
+}
+
+}  // namespace agentrail
