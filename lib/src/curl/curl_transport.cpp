@@ -1,0 +1,407 @@
+// The libcurl transport: the only translation unit that includes <curl/curl.h>.
+//
+// One easy handle and one multi handle per transport. Transfers run through the multi handle, whose
+// connection cache outlives each transfer, so consecutive requests to a host reuse one kept-alive
+// connection. Driving the multi loop ourselves (instead of curl_easy_perform) lets a stream check its
+// cancel flag and idle deadline every 100 ms even while the server sends nothing.
+
+#include <curl/curl.h>
+
+#include <algorithm>
+#include <atomic>
+#include <charconv>
+#include <chrono>
+#include <cstddef>
+#include <cstring>
+#include <exception>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "agentrail/errors.hpp"
+#include "agentrail/transport.hpp"
+
+#ifndef AGENTRAIL_VERSION
+#error "AGENTRAIL_VERSION must be defined by the build"
+#endif
+
+namespace agentrail {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// Poll interval while a cancel flag or an idle deadline has to be watched.
+constexpr long watch_interval_ms = 100;
+// Upper bound for a curl_multi_poll wait otherwise; curl's own timers shorten it as needed.
+constexpr long idle_poll_ms = 1000;
+// A Content-Length larger than this is not trusted for pre-allocation.
+constexpr std::size_t max_body_reserve = std::size_t{16} << 20;
+
+void global_init() {
+    static std::once_flag once;
+    std::call_once(once, [] {
+        if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+            throw TransportError("curl_global_init failed", CURLE_FAILED_INIT);
+        }
+    });
+}
+
+char ascii_lower(char c) noexcept {
+    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
+bool iequals(std::string_view a, std::string_view b) noexcept {
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+               return ascii_lower(x) == ascii_lower(y);
+           });
+}
+
+std::string_view trim(std::string_view s) noexcept {
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n')) {
+        s.remove_suffix(1);
+    }
+    return s;
+}
+
+// The URL for messages: no query string or fragment (they may carry cursors or tokens) and no userinfo.
+std::string safe_url(std::string_view url) {
+    url = url.substr(0, url.find_first_of("?#"));
+    const auto scheme_end = url.find("://");
+    const auto host_start = scheme_end == std::string_view::npos ? 0 : scheme_end + 3;
+    const auto path_start = url.find('/', host_start);
+    const auto authority =
+        url.substr(host_start, path_start == std::string_view::npos ? url.npos : path_start - host_start);
+    const auto at = authority.rfind('@');
+    if (at == std::string_view::npos) return std::string(url);
+    std::string out(url.substr(0, host_start));
+    out.append(url.substr(host_start + at + 1));
+    return out;
+}
+
+bool has_line_break(std::string_view s) noexcept {
+    return s.find_first_of("\r\n") != std::string_view::npos;
+}
+
+// State of the transfer in flight, shared with the C callbacks.
+struct Transfer {
+    CURL* easy = nullptr;
+    HttpResponse* response = nullptr;
+    const std::function<bool(std::string_view)>* on_chunk = nullptr;  // null for send()
+    bool track_activity = false;
+    Clock::time_point last_activity{};
+    long stream_status = 0;    // stream(): status seen by the first body write
+    bool deliver = false;      // stream(): body goes to on_chunk (2xx)
+    bool stopped = false;      // stream(): on_chunk returned false
+    std::exception_ptr error;  // an exception caught inside a callback
+};
+
+extern "C" size_t on_header(char* data, size_t size, size_t count, void* user) {
+    auto& t = *static_cast<Transfer*>(user);
+    const size_t length = size * count;
+    try {
+        if (t.track_activity) t.last_activity = Clock::now();
+        const std::string_view line(data, length);
+        if (line.starts_with("HTTP/")) {
+            // A new status line (1xx, proxy CONNECT, final): keep only the final response's headers.
+            t.response->headers.clear();
+            return length;
+        }
+        const auto colon = line.find(':');
+        if (colon == std::string_view::npos || colon == 0) return length;  // blank line or obs-fold
+        std::string name(trim(line.substr(0, colon)));
+        std::transform(name.begin(), name.end(), name.begin(), ascii_lower);
+        const auto value = trim(line.substr(colon + 1));
+        if (name == "content-length" && t.on_chunk == nullptr) {
+            std::size_t declared = 0;
+            const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), declared);
+            if (ec == std::errc() && end == value.data() + value.size()) {
+                t.response->body.reserve(std::min(declared, max_body_reserve));
+            }
+        }
+        t.response->headers.emplace_back(std::move(name), std::string(value));
+        return length;
+    } catch (...) {
+        t.error = std::current_exception();
+        return 0;
+    }
+}
+
+extern "C" size_t on_body(char* data, size_t size, size_t count, void* user) {
+    auto& t = *static_cast<Transfer*>(user);
+    const size_t length = size * count;
+    try {
+        if (t.track_activity) t.last_activity = Clock::now();
+        if (t.on_chunk == nullptr) {
+            t.response->body.append(data, length);
+            return length;
+        }
+        if (t.stream_status == 0) {
+            long status = 0;
+            curl_easy_getinfo(t.easy, CURLINFO_RESPONSE_CODE, &status);
+            t.stream_status = status;
+            t.deliver = status >= 200 && status < 300;
+        }
+        if (!t.deliver) {
+            t.response->body.append(data, length);
+            return length;
+        }
+        if ((*t.on_chunk)(std::string_view(data, length))) return length;
+        t.stopped = true;
+    } catch (...) {
+        t.error = std::current_exception();
+    }
+    return CURL_WRITEFUNC_ERROR;
+}
+
+class CurlTransport final : public Transport {
+public:
+    explicit CurlTransport(TransportOptions options) : m_options(std::move(options)) {
+        global_init();
+        m_multi = curl_multi_init();
+        m_easy = curl_easy_init();
+        if (m_multi == nullptr || m_easy == nullptr) {
+            cleanup();
+            throw TransportError("could not create a curl handle", CURLE_FAILED_INIT);
+        }
+        if (m_options.user_agent.empty()) m_options.user_agent = "agentrail/" AGENTRAIL_VERSION;
+        try {
+            set_fixed_options();
+        } catch (...) {
+            cleanup();
+            throw;
+        }
+    }
+
+    ~CurlTransport() override { cleanup(); }
+
+    CurlTransport(const CurlTransport&) = delete;
+    CurlTransport& operator=(const CurlTransport&) = delete;
+
+    HttpResponse send(const HttpRequest& request) override {
+        HttpResponse response;
+        run(request, response, nullptr);
+        return response;
+    }
+
+    HttpResponse stream(const HttpRequest& request,
+                        const std::function<bool(std::string_view chunk)>& on_chunk) override {
+        HttpResponse response;
+        run(request, response, &on_chunk);
+        return response;
+    }
+
+private:
+    template <typename T>
+    void set(CURLoption option, T value) {
+        const CURLcode rc = curl_easy_setopt(m_easy, option, value);
+        if (rc != CURLE_OK) {
+            throw TransportError(std::string("curl option rejected: ") + curl_easy_strerror(rc), rc);
+        }
+    }
+
+    // Options that stay the same for every request of this transport.
+    void set_fixed_options() {
+        set(CURLOPT_NOSIGNAL, 1L);
+        set(CURLOPT_ERRORBUFFER, m_error_buffer);
+        set(CURLOPT_HEADERFUNCTION, &on_header);
+        set(CURLOPT_HEADERDATA, &m_transfer);
+        set(CURLOPT_WRITEFUNCTION, &on_body);
+        set(CURLOPT_WRITEDATA, &m_transfer);
+        set(CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_1_1));
+        set(CURLOPT_FOLLOWLOCATION, 0L);
+        set(CURLOPT_TCP_KEEPALIVE, 1L);
+        set(CURLOPT_TCP_NODELAY, 1L);
+        set(CURLOPT_ACCEPT_ENCODING, "");  // every encoding this libcurl can decode
+        set(CURLOPT_USERAGENT, m_options.user_agent.c_str());
+        set(CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(m_options.connect_timeout.count()));
+#if CURL_AT_LEAST_VERSION(7, 85, 0)
+        set(CURLOPT_PROTOCOLS_STR, "http,https");
+#else
+        set(CURLOPT_PROTOCOLS, static_cast<long>(CURLPROTO_HTTP | CURLPROTO_HTTPS));
+#endif
+        if (!m_options.ca_bundle.empty()) set(CURLOPT_CAINFO, m_options.ca_bundle.c_str());
+        set(CURLOPT_SSL_VERIFYPEER, m_options.verify_tls ? 1L : 0L);
+        set(CURLOPT_SSL_VERIFYHOST, m_options.verify_tls ? 2L : 0L);
+        // Left unset, libcurl reads http_proxy / https_proxy / no_proxy from the environment.
+        if (!m_options.proxy.empty()) set(CURLOPT_PROXY, m_options.proxy.c_str());
+    }
+
+    // Builds the request header list into reused buffers: no allocation once they have grown.
+    curl_slist* build_headers(const HttpRequest& request, bool has_body) {
+        std::size_t n = 0;
+        bool has_content_type = false;
+        const auto add = [&](std::string_view name, std::string_view value) {
+            if (n == m_header_lines.size()) m_header_lines.emplace_back();
+            auto& line = m_header_lines[n++];
+            line.assign(name);
+            // "Name:" would make curl drop the header; "Name;" sends it with an empty value.
+            line.append(value.empty() ? ";" : ": ");
+            line.append(value);
+        };
+        for (const auto& [name, value] : request.headers) {
+            if (name.empty() || has_line_break(name) || has_line_break(value) ||
+                name.find_first_of(":; \t") != std::string::npos) {
+                throw Error(ErrorKind::invalid_argument, "invalid HTTP header name or value");
+            }
+            if (iequals(name, "content-type")) has_content_type = true;
+            add(name, value);
+        }
+        // Suppress headers curl would add on its own: a form Content-Type and Expect: 100-continue.
+        const auto remove = [&](std::string_view name) {
+            if (n == m_header_lines.size()) m_header_lines.emplace_back();
+            auto& line = m_header_lines[n++];
+            line.assign(name);
+            line.push_back(':');
+        };
+        if (has_body && !has_content_type) remove("Content-Type");
+        if (has_body) remove("Expect");
+
+        m_header_nodes.resize(n);
+        for (std::size_t i = 0; i < n; ++i) {
+            m_header_nodes[i].data = m_header_lines[i].data();
+            m_header_nodes[i].next = i + 1 < n ? &m_header_nodes[i + 1] : nullptr;
+        }
+        return n == 0 ? nullptr : m_header_nodes.data();
+    }
+
+    void set_request_options(const HttpRequest& request, bool streaming) {
+        const bool has_body =
+            request.method != Method::get && !(request.method == Method::del && request.body.empty());
+        set(CURLOPT_URL, request.url.c_str());
+        if (has_body) {
+            set(CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
+            set(CURLOPT_POSTFIELDS, request.body.data());
+        } else {
+            set(CURLOPT_HTTPGET, 1L);
+        }
+        set(CURLOPT_CUSTOMREQUEST, request.method == Method::get || request.method == Method::post
+                                       ? nullptr
+                                       : to_string(request.method));
+        set(CURLOPT_HTTPHEADER, build_headers(request, has_body));
+        const auto timeout = request.timeout.count() > 0 ? request.timeout : m_options.timeout;
+        set(CURLOPT_TIMEOUT_MS, streaming ? 0L : static_cast<long>(timeout.count()));
+    }
+
+    [[noreturn]] void fail(const HttpRequest& request, std::string_view what, int code,
+                           bool timed_out) const {
+        std::string message(to_string(request.method));
+        message.push_back(' ');
+        message.append(safe_url(request.url));
+        message.append(" failed: ");
+        message.append(what);
+        throw TransportError(message, code, timed_out);
+    }
+
+    [[noreturn]] void fail(const HttpRequest& request, CURLcode rc) const {
+        std::string what(curl_easy_strerror(rc));
+        if (m_error_buffer[0] != '\0') {
+            what.append(" (");
+            what.append(m_error_buffer);
+            what.push_back(')');
+        }
+        fail(request, what, rc, rc == CURLE_OPERATION_TIMEDOUT);
+    }
+
+    void run(const HttpRequest& request, HttpResponse& response,
+             const std::function<bool(std::string_view)>* on_chunk) {
+        if (request.cancel != nullptr && request.cancel->load())
+            throw TransportError("cancelled", CURLE_ABORTED_BY_CALLBACK);
+        const bool streaming = on_chunk != nullptr;
+        const bool idle_watch = streaming && request.idle_timeout.count() > 0;
+        const bool watch = idle_watch || request.cancel != nullptr;
+
+        set_request_options(request, streaming);
+        m_error_buffer[0] = '\0';
+        response.headers.reserve(16);
+        m_transfer = Transfer{};
+        m_transfer.easy = m_easy;
+        m_transfer.response = &response;
+        m_transfer.on_chunk = on_chunk;
+        m_transfer.track_activity = idle_watch;
+        m_transfer.last_activity = Clock::now();
+
+        if (const CURLMcode mc = curl_multi_add_handle(m_multi, m_easy); mc != CURLM_OK) {
+            fail(request, curl_multi_strerror(mc), CURLE_FAILED_INIT, false);
+        }
+        // Removing the handle keeps a finished connection in the multi's cache and closes an
+        // unfinished one, so an aborted stream never leaks a half-read connection to the next call.
+        struct Attached {
+            CURLM* multi;
+            CURL* easy;
+            ~Attached() { curl_multi_remove_handle(multi, easy); }
+        } attached{m_multi, m_easy};
+
+        CURLcode result = CURLE_OK;
+        for (;;) {
+            int running = 0;
+            if (const CURLMcode mc = curl_multi_perform(m_multi, &running); mc != CURLM_OK) {
+                fail(request, curl_multi_strerror(mc), CURLE_FAILED_INIT, false);
+            }
+            if (running == 0) {
+                int queued = 0;
+                while (const CURLMsg* msg = curl_multi_info_read(m_multi, &queued)) {
+                    if (msg->msg == CURLMSG_DONE && msg->easy_handle == m_easy) result = msg->data.result;
+                }
+                break;
+            }
+            if (watch) {
+                if (request.cancel != nullptr && request.cancel->load()) {
+                    throw TransportError("cancelled", CURLE_ABORTED_BY_CALLBACK);
+                }
+                if (idle_watch && Clock::now() - m_transfer.last_activity >= request.idle_timeout) {
+                    fail(request,
+                         "no data received for " + std::to_string(request.idle_timeout.count()) + " ms",
+                         CURLE_OPERATION_TIMEDOUT, true);
+                }
+            }
+            if (const CURLMcode mc =
+                    curl_multi_poll(m_multi, nullptr, 0, watch ? watch_interval_ms : idle_poll_ms, nullptr);
+                mc != CURLM_OK) {
+                fail(request, curl_multi_strerror(mc), CURLE_FAILED_INIT, false);
+            }
+        }
+
+        if (m_transfer.error) std::rethrow_exception(m_transfer.error);
+        if (m_transfer.stopped && result == CURLE_WRITE_ERROR) {
+            response.status = static_cast<int>(m_transfer.stream_status);
+            return;
+        }
+        if (result != CURLE_OK) fail(request, result);
+        long status = 0;
+        curl_easy_getinfo(m_easy, CURLINFO_RESPONSE_CODE, &status);
+        response.status = static_cast<int>(status);
+    }
+
+    void cleanup() noexcept {
+        if (m_easy != nullptr) curl_easy_cleanup(m_easy);
+        if (m_multi != nullptr) curl_multi_cleanup(m_multi);
+        m_easy = nullptr;
+        m_multi = nullptr;
+    }
+
+    TransportOptions m_options;
+    CURLM* m_multi = nullptr;
+    CURL* m_easy = nullptr;
+    Transfer m_transfer;
+    std::vector<std::string> m_header_lines;
+    std::vector<curl_slist> m_header_nodes;
+    char m_error_buffer[CURL_ERROR_SIZE] = {};
+};
+
+}  // namespace
+
+std::shared_ptr<Transport> make_curl_transport(const TransportOptions& options) {
+    return std::make_shared<CurlTransport>(options);
+}
+
+std::string curl_version() {
+    return ::curl_version();
+}
+
+}  // namespace agentrail
