@@ -1,0 +1,583 @@
+// The curl transport against a real HTTP server on 127.0.0.1.
+
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+#include <catch2/catch.hpp>
+
+#include "agentrail/errors.hpp"
+#include "agentrail/transport.hpp"
+#include "test_server.hpp"
+
+using namespace std::chrono_literals;
+using agentrail::HttpRequest;
+using agentrail::Method;
+using agentrail::TransportError;
+using agentrail::test::TestServer;
+
+namespace {
+
+// CURLcode values asserted below (this file deliberately does not include <curl/curl.h>).
+constexpr int curle_aborted_by_callback = 42;
+
+using Clock = std::chrono::steady_clock;
+
+std::chrono::milliseconds since(Clock::time_point start) {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start);
+}
+
+HttpRequest get(const std::string& url) {
+    HttpRequest request;
+    request.url = url;
+    return request;
+}
+
+// A port on 127.0.0.1 that was free a moment ago and now has no listener.
+int closed_port() {
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    if (fd < 0) throw std::runtime_error("socket() failed");
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = 0;
+    socklen_t length = sizeof addr;
+    if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
+        ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &length) != 0) {
+        ::close(fd);
+        throw std::runtime_error("bind() failed");
+    }
+    ::close(fd);
+    return ntohs(addr.sin_port);
+}
+
+// Accepts one connection on 127.0.0.1, records the raw request head, answers 204 and closes.
+class RawServer {
+public:
+    RawServer() {
+        m_fd = ::socket(AF_INET, SOCK_STREAM, 0);
+        sockaddr_in addr{};
+        addr.sin_family = AF_INET;
+        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        socklen_t length = sizeof addr;
+        if (m_fd < 0 || ::bind(m_fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
+            ::listen(m_fd, 1) != 0 || ::getsockname(m_fd, reinterpret_cast<sockaddr*>(&addr), &length) != 0) {
+            throw std::runtime_error("raw server: cannot listen");
+        }
+        m_port = ntohs(addr.sin_port);
+        m_thread = std::thread([this] { serve(); });
+    }
+    ~RawServer() {
+        ::shutdown(m_fd, SHUT_RDWR);
+        m_thread.join();
+        ::close(m_fd);
+    }
+    RawServer(const RawServer&) = delete;
+    RawServer& operator=(const RawServer&) = delete;
+
+    std::string url(std::string_view path) const {
+        return "http://127.0.0.1:" + std::to_string(m_port) + std::string(path);
+    }
+    /// The request head as received (valid after the client got its answer).
+    std::string head() const { return m_head; }
+
+private:
+    void serve() {
+        const int client = ::accept(m_fd, nullptr, nullptr);
+        if (client < 0) return;
+        timeval timeout{2, 0};
+        ::setsockopt(client, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+        char buffer[4096];
+        std::string received;
+        while (received.find("\r\n\r\n") == std::string::npos) {
+            const auto n = ::recv(client, buffer, sizeof buffer, 0);
+            if (n <= 0) break;
+            received.append(buffer, static_cast<std::size_t>(n));
+        }
+        m_head = received.substr(0, received.find("\r\n\r\n") + 2);
+        const std::string_view answer = "HTTP/1.1 204 No Content\r\nConnection: close\r\n\r\n";
+        ::send(client, answer.data(), answer.size(), MSG_NOSIGNAL);
+        ::close(client);
+    }
+
+    int m_fd = -1;
+    int m_port = 0;
+    std::thread m_thread;
+    std::string m_head;
+};
+
+// Echoes what arrived: "<method>|<body>|<content-length>|<content-type>".
+void echo(const httplib::Request& req, httplib::Response& res) {
+    res.set_content(req.method + "|" + req.body + "|" + req.get_header_value("Content-Length") + "|" +
+                        req.get_header_value("Content-Type"),
+                    "application/octet-stream");
+}
+
+}  // namespace
+
+TEST_CASE("many sequential requests reuse one kept-alive connection", "[curl]") {
+    TestServer server;
+    server.server().Get("/ping", [](const httplib::Request&, httplib::Response& res) {
+        res.set_content(R"({"ok":true})", "application/json");
+    });
+    server.server().Post("/ping", [](const httplib::Request& req, httplib::Response& res) {
+        res.set_content(req.body, "application/json");
+    });
+    server.start();
+    auto transport = agentrail::make_curl_transport();
+
+    for (int i = 0; i < 50; ++i) {
+        HttpRequest request = get(server.url("/ping?i=" + std::to_string(i)));
+        if (i % 2 == 1) {
+            request.method = Method::post;
+            request.body = R"({"i":)" + std::to_string(i) + "}";
+        }
+        const auto response = transport->send(request);
+        REQUIRE(response.status == 200);
+        CHECK(response.body == (i % 2 == 1 ? request.body : R"({"ok":true})"));
+    }
+    CHECK(server.requests() == 50);
+    CHECK(server.connections() == 1);
+}
+
+TEST_CASE("methods and bodies arrive intact", "[curl]") {
+    TestServer server;
+    server.server().Get("/echo", echo);
+    server.server().Post("/echo", echo);
+    server.server().Put("/echo", echo);
+    server.server().Patch("/echo", echo);
+    server.server().Delete("/echo", echo);
+    server.start();
+    auto transport = agentrail::make_curl_transport();
+
+    const auto call = [&](Method method, std::string body, agentrail::Headers headers = {}) {
+        HttpRequest request = get(server.url("/echo"));
+        request.method = method;
+        request.body = std::move(body);
+        request.headers = std::move(headers);
+        const auto response = transport->send(request);
+        REQUIRE(response.status == 200);
+        return response.body;
+    };
+    const agentrail::Headers json{{"Content-Type", "application/json"}};
+
+    CHECK(call(Method::get, "") == "GET|||");
+    CHECK(call(Method::post, R"({"a":1})", json) == R"(POST|{"a":1}|7|application/json)");
+    // An empty POST still says Content-Length: 0 and gets no form Content-Type from curl.
+    CHECK(call(Method::post, "") == "POST||0|");
+    CHECK(call(Method::put, "put-body", json) == "PUT|put-body|8|application/json");
+    CHECK(call(Method::patch, "{}", json) == "PATCH|{}|2|application/json");
+    CHECK(call(Method::del, "") == "DELETE|||");
+    CHECK(call(Method::del, "gone", json) == "DELETE|gone|4|application/json");
+    const std::string large(300000, 'x');
+    CHECK(call(Method::post, large, json) == "POST|" + large + "|300000|application/json");
+    CHECK(server.connections() == 1);
+}
+
+TEST_CASE("custom headers are sent and response header names are lower-cased", "[curl]") {
+    TestServer server;
+    server.server().Get("/headers", [](const httplib::Request& req, httplib::Response& res) {
+        res.set_header("X-Mixed-Case", "Value With Spaces");
+        res.set_header("X-Echo-Custom", req.get_header_value("X-Custom"));
+        res.set_header("X-Echo-Auth", req.get_header_value("Authorization"));
+        res.set_header("X-Echo-Accept", req.get_header_value("Accept"));
+        res.set_content(req.get_header_value("User-Agent"), "text/plain");
+    });
+    server.start();
+    auto transport = agentrail::make_curl_transport();
+
+    HttpRequest request = get(server.url("/headers"));
+    request.headers = {
+        {"X-Custom", "abc 123"}, {"Authorization", "Bearer ar_test"}, {"Accept", "application/json"}};
+    const auto response = transport->send(request);
+    REQUIRE(response.status == 200);
+    CHECK(response.body.rfind("agentrail/", 0) == 0);  // the User-Agent
+    CHECK(response.body.size() > std::string_view("agentrail/").size());
+    for (const auto& [name, value] : response.headers) {
+        INFO(name);
+        CHECK(name.find_first_of("ABCDEFGHIJKLMNOPQRSTUVWXYZ") == std::string::npos);
+    }
+    const auto has = [&](std::string_view name, std::string_view value) {
+        for (const auto& header : response.headers) {
+            if (header.first == name && header.second == value) return true;
+        }
+        return false;
+    };
+    CHECK(has("x-mixed-case", "Value With Spaces"));
+    CHECK(has("x-echo-custom", "abc 123"));
+    CHECK(has("x-echo-auth", "Bearer ar_test"));
+    CHECK(has("x-echo-accept", "application/json"));
+    CHECK(agentrail::find_header(response.headers, "X-MIXED-CASE") == "Value With Spaces");
+
+    SECTION("a header value with a line break is refused before sending") {
+        HttpRequest bad = get(server.url("/headers"));
+        bad.headers = {{"X-Injected", "a\r\nX-Evil: 1"}};
+        CHECK_THROWS_AS(transport->send(bad), agentrail::Error);
+        CHECK(server.requests() == 1);
+    }
+}
+
+TEST_CASE("an empty POST goes on the wire with Content-Length 0 and nothing curl-specific", "[curl]") {
+    RawServer server;
+    auto transport = agentrail::make_curl_transport();
+    HttpRequest request = get(server.url("/tasks/tsk_1/start"));
+    request.method = Method::post;
+    request.headers = {{"Accept", "application/json"}, {"X-Empty", ""}};
+    CHECK(transport->send(request).status == 204);
+    const auto head = server.head();
+    INFO(head);
+    CHECK(head.rfind("POST /tasks/tsk_1/start HTTP/1.1\r\n", 0) == 0);
+    CHECK(head.find("\r\nContent-Length: 0\r\n") != std::string::npos);
+    CHECK(head.find("\r\nAccept: application/json\r\n") != std::string::npos);
+    CHECK(head.find("\r\nX-Empty:\r\n") != std::string::npos);
+    CHECK(head.find("\r\nUser-Agent: agentrail/") != std::string::npos);
+    CHECK(head.find("Content-Type") == std::string::npos);
+    CHECK(head.find("Expect") == std::string::npos);
+    CHECK(head.find("Accept: */*") == std::string::npos);
+}
+
+TEST_CASE("error statuses and redirects are values, not exceptions", "[curl]") {
+    TestServer server;
+    server.server().Get("/missing", [](const httplib::Request&, httplib::Response& res) {
+        res.status = 404;
+        res.set_content(R"({"error":{"code":"not_found","message":"no","details":{}}})", "application/json");
+    });
+    server.server().Get("/boom", [](const httplib::Request&, httplib::Response& res) {
+        res.status = 500;
+        res.set_content("internal", "text/plain");
+    });
+    server.server().Get(
+        "/moved", [](const httplib::Request&, httplib::Response& res) { res.set_redirect("/missing", 302); });
+    server.start();
+    auto transport = agentrail::make_curl_transport();
+
+    const auto missing = transport->send(get(server.url("/missing")));
+    CHECK(missing.status == 404);
+    CHECK(missing.body.find("not_found") != std::string::npos);
+    const auto boom = transport->send(get(server.url("/boom")));
+    CHECK(boom.status == 500);
+    CHECK(boom.body == "internal");
+    const auto moved = transport->send(get(server.url("/moved")));
+    CHECK(moved.status == 302);
+    CHECK(agentrail::find_header(moved.headers, "location") == "/missing");
+    CHECK(server.requests() == 3);
+    CHECK(server.connections() == 1);
+}
+
+TEST_CASE("a slow answer exceeds the total timeout", "[curl]") {
+    TestServer server;
+    server.server().Get("/slow", [&server](const httplib::Request&, httplib::Response& res) {
+        server.pause(3s);
+        res.set_content("late", "text/plain");
+    });
+    server.server().Get("/fast", [](const httplib::Request&, httplib::Response& res) {
+        res.set_content("fast", "text/plain");
+    });
+    server.start();
+    auto transport = agentrail::make_curl_transport();
+
+    HttpRequest request = get(server.url("/slow?cursor=secret-cursor"));
+    request.timeout = 300ms;
+    const auto start = Clock::now();
+    try {
+        transport->send(request);
+        FAIL("expected a TransportError");
+    } catch (const TransportError& e) {
+        CHECK(e.timed_out());
+        CHECK(e.kind() == agentrail::ErrorKind::transport);
+        const std::string message = e.what();
+        CHECK(message.find("/slow") != std::string::npos);
+        CHECK(message.find("secret-cursor") == std::string::npos);
+    }
+    CHECK(since(start) < 2s);
+
+    // The transport stays usable: the next call opens a fresh connection.
+    CHECK(transport->send(get(server.url("/fast"))).body == "fast");
+
+    SECTION("the transport-wide default timeout applies when the request sets none") {
+        agentrail::TransportOptions options;
+        options.timeout = 200ms;
+        auto short_transport = agentrail::make_curl_transport(options);
+        const auto begin = Clock::now();
+        CHECK_THROWS_AS(short_transport->send(get(server.url("/slow"))), TransportError);
+        CHECK(since(begin) < 2s);
+    }
+}
+
+TEST_CASE("a refused connection throws quickly", "[curl]") {
+    auto transport = agentrail::make_curl_transport();
+    const int port = closed_port();
+    HttpRequest request = get("http://user:pw@127.0.0.1:" + std::to_string(port) + "/x?token=hidden");
+    request.headers = {{"Authorization", "Bearer ar_do_not_log"}};
+    const auto start = Clock::now();
+    try {
+        transport->send(request);
+        FAIL("expected a TransportError");
+    } catch (const TransportError& e) {
+        const std::string message = e.what();
+        INFO(message);
+        CHECK_FALSE(e.timed_out());
+        CHECK(e.code() != 0);
+        CHECK(message.find("127.0.0.1") != std::string::npos);
+        CHECK(message.find("hidden") == std::string::npos);
+        CHECK(message.find("pw") == std::string::npos);
+        CHECK(message.find("ar_do_not_log") == std::string::npos);
+    }
+    CHECK(since(start) < 2s);
+}
+
+TEST_CASE("a chunked answer is reassembled", "[curl]") {
+    TestServer server;
+    server.server().Get("/chunked", [](const httplib::Request&, httplib::Response& res) {
+        res.set_chunked_content_provider("application/octet-stream",
+                                         [](std::size_t, httplib::DataSink& sink) {
+                                             for (int i = 0; i < 100; ++i) {
+                                                 const std::string piece = std::to_string(i) + ",";
+                                                 if (!sink.write(piece.data(), piece.size())) return false;
+                                             }
+                                             sink.done();
+                                             return true;
+                                         });
+    });
+    server.start();
+    auto transport = agentrail::make_curl_transport();
+
+    std::string expected;
+    for (int i = 0; i < 100; ++i) expected += std::to_string(i) + ",";
+    for (int round = 0; round < 3; ++round) {
+        const auto response = transport->send(get(server.url("/chunked")));
+        CHECK(response.status == 200);
+        CHECK(response.body == expected);
+        CHECK(agentrail::find_header(response.headers, "transfer-encoding") == "chunked");
+    }
+    CHECK(server.connections() == 1);
+}
+
+TEST_CASE("a compressed answer is decoded", "[curl]") {
+    TestServer server;
+    std::string text;
+    for (int i = 0; i < 2000; ++i) text += "line " + std::to_string(i) + " of a compressible body\n";
+    server.server().Get("/text", [&text](const httplib::Request&, httplib::Response& res) {
+        res.set_content(text, "text/plain");  // httplib compresses text/* when the client accepts it
+    });
+    server.start();
+    auto transport = agentrail::make_curl_transport();
+
+    const auto response = transport->send(get(server.url("/text")));
+    REQUIRE(response.status == 200);
+    const auto encoding = agentrail::find_header(response.headers, "content-encoding");
+    REQUIRE(encoding.has_value());
+    CHECK((*encoding == "gzip" || *encoding == "br" || *encoding == "deflate"));
+    CHECK(response.body == text);
+}
+
+TEST_CASE("stream delivers chunks as they arrive", "[curl][stream]") {
+    TestServer server;
+    std::atomic<Clock::rep> last_chunk_sent_at{0};
+    server.server().Get("/events", [&](const httplib::Request&, httplib::Response& res) {
+        res.set_chunked_content_provider("text/event-stream", [&](std::size_t, httplib::DataSink& sink) {
+            if (!sink.write("data: 1\n\n", 9) || !server.pause(300ms)) return false;
+            if (!sink.write("data: 2\n\n", 9) || !server.pause(300ms)) return false;
+            last_chunk_sent_at.store(Clock::now().time_since_epoch().count());
+            if (!sink.write("data: 3\n\n", 9)) return false;
+            sink.done();
+            return true;
+        });
+    });
+    server.start();
+    auto transport = agentrail::make_curl_transport();
+
+    std::vector<std::string> chunks;
+    Clock::rep first_chunk_at = 0;
+    const auto response = transport->stream(get(server.url("/events")), [&](std::string_view chunk) {
+        if (chunks.empty()) first_chunk_at = Clock::now().time_since_epoch().count();
+        chunks.emplace_back(chunk);
+        return true;
+    });
+    CHECK(response.status == 200);
+    CHECK(response.body.empty());
+    CHECK(agentrail::find_header(response.headers, "content-type") == "text/event-stream");
+    std::string all;
+    for (const auto& chunk : chunks) all += chunk;
+    CHECK(all == "data: 1\n\ndata: 2\n\ndata: 3\n\n");
+    CHECK(chunks.size() >= 2);
+    REQUIRE(first_chunk_at != 0);
+    CHECK(first_chunk_at < last_chunk_sent_at.load());
+}
+
+TEST_CASE("stream stops early when on_chunk returns false", "[curl][stream]") {
+    TestServer server;
+    server.server().Get("/endless", [&server](const httplib::Request&, httplib::Response& res) {
+        res.set_chunked_content_provider("text/event-stream",
+                                         [&server](std::size_t, httplib::DataSink& sink) {
+                                             while (sink.write(": keepalive\n", 12)) {
+                                                 if (!server.pause(20ms)) return false;
+                                             }
+                                             return false;
+                                         });
+    });
+    server.server().Get("/after", [](const httplib::Request&, httplib::Response& res) {
+        res.set_content("after", "text/plain");
+    });
+    server.start();
+    auto transport = agentrail::make_curl_transport();
+
+    int calls = 0;
+    const auto start = Clock::now();
+    const auto response = transport->stream(get(server.url("/endless")), [&](std::string_view) {
+        ++calls;
+        return false;
+    });
+    CHECK(response.status == 200);
+    CHECK(calls == 1);
+    CHECK(since(start) < 2s);
+    CHECK(transport->send(get(server.url("/after"))).body == "after");
+}
+
+TEST_CASE("stream returns a non-2xx answer whole without calling on_chunk", "[curl][stream]") {
+    TestServer server;
+    server.server().Get("/events", [](const httplib::Request&, httplib::Response& res) {
+        res.status = 410;
+        res.set_content(R"({"error":{"code":"cursor_expired","message":"gone","details":{}}})",
+                        "application/json");
+    });
+    server.start();
+    auto transport = agentrail::make_curl_transport();
+
+    bool called = false;
+    const auto response = transport->stream(get(server.url("/events")), [&](std::string_view) {
+        called = true;
+        return true;
+    });
+    CHECK(response.status == 410);
+    CHECK(response.body.find("cursor_expired") != std::string::npos);
+    CHECK_FALSE(called);
+}
+
+TEST_CASE("stream idle timeout fires when the server stalls", "[curl][stream]") {
+    TestServer server;
+    server.server().Get("/stall", [&server](const httplib::Request&, httplib::Response& res) {
+        res.set_chunked_content_provider("text/event-stream",
+                                         [&server](std::size_t, httplib::DataSink& sink) {
+                                             if (!sink.write("retry: 5000\n\n", 13)) return false;
+                                             server.pause(4s);
+                                             return false;
+                                         });
+    });
+    server.start();
+    auto transport = agentrail::make_curl_transport();
+
+    HttpRequest request = get(server.url("/stall"));
+    request.idle_timeout = 300ms;
+    request.timeout = 100ms;  // ignored by stream()
+    std::string received;
+    const auto start = Clock::now();
+    try {
+        transport->stream(request, [&](std::string_view chunk) {
+            received += chunk;
+            return true;
+        });
+        FAIL("expected a TransportError");
+    } catch (const TransportError& e) {
+        CHECK(e.timed_out());
+    }
+    const auto elapsed = since(start);
+    CHECK(elapsed >= 300ms);
+    CHECK(elapsed < 2s);
+    CHECK(received == "retry: 5000\n\n");
+}
+
+TEST_CASE("cancel stops a stream that receives nothing", "[curl][stream]") {
+    TestServer server;
+    server.server().Get("/silent", [&server](const httplib::Request&, httplib::Response& res) {
+        server.pause(4s);  // not even headers
+        res.set_content("", "text/event-stream");
+    });
+    server.start();
+    auto transport = agentrail::make_curl_transport();
+
+    std::atomic<bool> cancel{false};
+    HttpRequest request = get(server.url("/silent"));
+    request.cancel = &cancel;
+    std::thread canceller([&cancel] {
+        std::this_thread::sleep_for(200ms);
+        cancel.store(true);
+    });
+    const auto start = Clock::now();
+    try {
+        transport->stream(request, [](std::string_view) { return true; });
+        FAIL("expected a TransportError");
+    } catch (const TransportError& e) {
+        CHECK(e.code() == curle_aborted_by_callback);
+        CHECK_FALSE(e.timed_out());
+        CHECK(std::string(e.what()) == "cancelled");
+    }
+    canceller.join();
+    CHECK(since(start) < 1s);
+
+    SECTION("a flag already set fails before connecting") {
+        const int before = server.requests();
+        CHECK_THROWS_AS(transport->send(request), TransportError);
+        CHECK(server.requests() == before);
+    }
+}
+
+// A stream the server cuts inside a chunked body (no terminating chunk) surfaces as a TransportError
+// with the bytes received so far already delivered; the transport then serves the next call normally.
+TEST_CASE("a stream cut mid-event is a TransportError and the transport recovers", "[curl][stream]") {
+    TestServer server;
+    server.server().Get("/cut", [](const httplib::Request&, httplib::Response& res) {
+        res.set_chunked_content_provider("text/event-stream", [](std::size_t, httplib::DataSink& sink) {
+            sink.write("id: 1\ndata: one\n\n", 17);
+            sink.write("id: 2\ndata: tw", 14);
+            return false;  // httplib closes the connection without the last chunk
+        });
+    });
+    server.server().Get("/after", [](const httplib::Request&, httplib::Response& res) {
+        res.set_content("after", "text/plain");
+    });
+    server.start();
+    auto transport = agentrail::make_curl_transport();
+
+    std::string received;
+    try {
+        transport->stream(get(server.url("/cut")), [&](std::string_view chunk) {
+            received += chunk;
+            return true;
+        });
+        FAIL("expected a TransportError");
+    } catch (const TransportError& e) {
+        CHECK_FALSE(e.timed_out());
+    }
+    CHECK(received == "id: 1\ndata: one\n\nid: 2\ndata: tw");
+    const auto after = transport->send(get(server.url("/after")));
+    CHECK(after.status == 200);
+    CHECK(after.body == "after");
+}
+
+TEST_CASE("an exception from on_chunk propagates after the transfer is aborted", "[curl][stream]") {
+    TestServer server;
+    server.server().Get("/events", [](const httplib::Request&, httplib::Response& res) {
+        res.set_content("data: x\n\n", "text/event-stream");
+    });
+    server.start();
+    auto transport = agentrail::make_curl_transport();
+
+    CHECK_THROWS_WITH(
+        transport->stream(get(server.url("/events")),
+                          [](std::string_view) -> bool { throw std::runtime_error("handler failed"); }),
+        "handler failed");
+    CHECK(transport->send(get(server.url("/events"))).status == 200);
+}
+
+TEST_CASE("curl_version names libcurl", "[curl]") {
+    CHECK(agentrail::curl_version().rfind("libcurl/", 0) == 0);
+}
