@@ -94,6 +94,7 @@ struct EventStream::Impl {
     std::function<void(StreamState, std::string_view)> on_state;
     SseParser parser;
     std::string last_id;  // last id handed to the handler, or the initial cursor
+    std::string resume;   // Last-Event-ID of the next connection
     int connections = 0;
     std::optional<int> server_heartbeat;  // from the last response's header
     // De-duplication window: ids in arrival order, and a set viewing those same strings (a deque keeps
@@ -166,18 +167,16 @@ struct EventStream::Impl {
         if (!find_header(request.headers, "Accept"))
             request.headers.emplace_back("Accept", "text/event-stream");
         request.headers.emplace_back("Cache-Control", "no-cache");
-        const std::string& resume = resume_id();
         if (!resume.empty()) request.headers.emplace_back("Last-Event-ID", resume);
         request.idle_timeout = stall_timeout();
         request.cancel = options.cancel;
         return request;
     }
 
-    // The id to resume after: the last id the server sent (delivered, filtered out or duplicate alike),
-    // else the last delivered id or the initial cursor.
-    const std::string& resume_id() const {
-        return parser.last_event_id().empty() ? last_id : parser.last_event_id();
-    }
+    // The id to resume after: that of the last event the server sent and this stream processed
+    // (delivered, filtered out or duplicate alike), else the initial cursor. Events the parser dispatched
+    // after the handler asked to stop were not processed, so they do not move it.
+    const std::string& resume_id() const { return resume; }
 
     void wait(std::chrono::milliseconds delay) const {
         // A custom sleep (tests) is called once with the whole delay; the default one is sliced so a
@@ -226,7 +225,8 @@ void EventStream::Impl::run(const Handler& handler) {
     std::exception_ptr last_error;
     set_state(StreamState::connecting, options.cursor ? "resuming after " + *options.cursor : std::string());
 
-    for (bool first = true;; first = false) {
+    for (;;) {
+        const bool first = connections == 0;  // the cursor goes on the stream's very first connection only
         if (cancelled()) {
             set_state(StreamState::stopped, "cancelled");
             return;
@@ -241,6 +241,7 @@ void EventStream::Impl::run(const Handler& handler) {
         auto on_event = [&](const SseEvent& event) {
             if (stop) return;
             failures = 0;
+            if (!event.id.empty()) resume = event.id;
             if (is_duplicate(event.id)) return;
             current.id = event.id;
             if (event.event != "message")
@@ -344,7 +345,10 @@ EventStream::EventStream(std::shared_ptr<detail::ClientCore> core, StreamOptions
     : m_impl(std::make_unique<Impl>()) {
     m_impl->core = std::move(core);
     m_impl->options = std::move(options);
-    if (m_impl->options.cursor) m_impl->last_id = *m_impl->options.cursor;
+    if (m_impl->options.cursor) {
+        m_impl->last_id = *m_impl->options.cursor;
+        m_impl->resume = *m_impl->options.cursor;
+    }
 }
 
 EventStream::~EventStream() = default;

@@ -1,0 +1,515 @@
+// EventStream against the scripted FakeTransport: delivery, resume, de-duplication, reconnect delays,
+// errors and filters.
+
+#include <atomic>
+#include <chrono>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <catch2/catch.hpp>
+
+#include "agentrail/client.hpp"
+#include "agentrail/errors.hpp"
+#include "agentrail/events.hpp"
+#include "fake_transport.hpp"
+
+using namespace agentrail;
+using namespace agentrail::test;
+using namespace std::chrono_literals;
+
+namespace {
+
+// One SSE event as the reference server frames it. `task` goes into data.taskId.
+std::string envelope(const std::string& id, const std::string& type, const std::string& task = "tsk_A") {
+    return R"({"id":")" + id + R"(","type":")" + type +
+           R"(","occurredAt":"2026-05-01T03:21:04Z","sequence":1,"taskVersion":1,"traceId":null,"data":{"taskId":")" +
+           task + R"(","summary":"s"}})";
+}
+
+std::string frame(const std::string& id, const std::string& type, const std::string& task = "tsk_A") {
+    return "id: " + id + "\nevent: " + type + "\ndata: " + envelope(id, type, task) + "\n\n";
+}
+
+const std::string kRetry = "retry: 5000\n";
+const std::string kKeepalive = ": keepalive 2026-05-01T03:25:35Z\n";
+
+const std::string kCursorExpired =
+    R"({"error":{"code":"cursor_expired","message":"The requested stream cursor is no longer available.",)"
+    R"("details":{"replayWindowHours":72,"availableActions":["reconnect_without_cursor"]}}})";
+const std::string kUnauthorized =
+    R"({"error":{"code":"unauthorized","message":"Invalid API key","details":{}}})";
+const std::string kRateLimited =
+    R"({"error":{"code":"rate_limited","message":"Concurrent stream limit reached for this agent token.",)"
+    R"("details":{"concurrentLimit":3,"availableActions":["retry"]}}})";
+const std::string kFallback = R"({"error":{"code":"fallback_mode","message":"maintenance","details":{}}})";
+
+struct Collected {
+    std::vector<StreamEvent> events;
+    std::vector<std::string> ids() const {
+        std::vector<std::string> out;
+        for (const auto& e : events) out.push_back(e.id);
+        return out;
+    }
+};
+
+// A handler that records events and stops after `stop_after` of them.
+EventStream::Handler collect(Collected& into, std::size_t stop_after) {
+    return [&into, stop_after](const StreamEvent& e) {
+        into.events.push_back(e);
+        return into.events.size() < stop_after;
+    };
+}
+
+using Sleeps = std::vector<std::chrono::milliseconds>;
+
+}  // namespace
+
+TEST_CASE("events are delivered with their id, type and raw data", "[stream]") {
+    auto fake = std::make_shared<FakeTransport>();
+    fake->stream_reply({kRetry, frame("evt_1", "task.updated"), kKeepalive, frame("evt_2", "task.shipped")});
+    auto client = make_test_client(fake);
+    auto stream = client.stream_events();
+    Collected got;
+    stream.run(collect(got, 2));
+
+    REQUIRE(got.ids() == std::vector<std::string>{"evt_1", "evt_2"});
+    CHECK(got.events[0].type == "task.updated");
+    CHECK(got.events[1].type == "task.shipped");
+    CHECK(got.events[0].data == envelope("evt_1", "task.updated"));
+    CHECK(stream.connections() == 1);
+    CHECK(stream.last_event_id() == "evt_2");
+
+    const auto& req = fake->requests().at(0);
+    CHECK(req.method == Method::get);
+    CHECK(req.url == "http://127.0.0.1:3000/task-events/stream");
+    CHECK(header_of(req, "Accept") == "text/event-stream");
+    CHECK(header_of(req, "Cache-Control") == "no-cache");
+    CHECK(header_of(req, "Authorization") == "Bearer ar_test_key_123456");
+    CHECK(header_of(req, "Last-Event-ID").empty());
+    CHECK(req.idle_timeout == 65s);  // 3 x the default 20 s heartbeat + 5 s
+
+    auto parsed = got.events[1].parse();
+    CHECK(parsed.id == "evt_2");
+    CHECK(parsed.type == "task.shipped");
+    CHECK(parsed.task_id() == "tsk_A");
+}
+
+TEST_CASE("a reconnect resumes with Last-Event-ID, after the server's retry:, dropping duplicates",
+          "[stream]") {
+    auto fake = std::make_shared<FakeTransport>();
+    fake->stream_reply({kRetry + frame("evt_1", "task.updated"), frame("evt_2", "task.updated")}, true);
+    fake->stream_reply({kRetry, frame("evt_2", "task.updated"), frame("evt_3", "task.shipped")});
+    SleepRecorder sleeps;
+    auto client = make_test_client(fake, &sleeps);
+    auto stream = client.stream_events();
+    std::vector<std::pair<StreamState, std::string>> states;
+    stream.on_state(
+        [&](StreamState s, std::string_view reason) { states.emplace_back(s, std::string(reason)); });
+    Collected got;
+    stream.run(collect(got, 3));
+
+    CHECK(got.ids() == std::vector<std::string>{"evt_1", "evt_2", "evt_3"});
+    REQUIRE(fake->requests().size() == 2);
+    CHECK(header_of(fake->requests()[1], "Last-Event-ID") == "evt_2");
+    CHECK(fake->requests()[1].url == "http://127.0.0.1:3000/task-events/stream");
+    CHECK(*sleeps.sleeps == Sleeps{5000ms});
+    CHECK(stream.connections() == 2);
+
+    std::vector<StreamState> seq;
+    for (const auto& s : states) seq.push_back(s.first);
+    CHECK(seq == std::vector<StreamState>{StreamState::connecting, StreamState::connected,
+                                          StreamState::reconnecting, StreamState::connected,
+                                          StreamState::stopped});
+}
+
+TEST_CASE("the cursor goes on the first connection only; Last-Event-ID on every one", "[stream]") {
+    auto fake = std::make_shared<FakeTransport>();
+    fake->stream_reply({frame("evt_5", "task.updated")});  // clean end
+    fake->stream_reply({frame("evt_6", "task.updated")});
+    auto client = make_test_client(fake);
+    StreamOptions options;
+    options.cursor = "evt_4";
+    auto stream = client.stream_events(options);
+    CHECK(stream.last_event_id() == "evt_4");
+    Collected got;
+    stream.run(collect(got, 2));
+
+    REQUIRE(fake->requests().size() == 2);
+    CHECK(fake->requests()[0].url == "http://127.0.0.1:3000/task-events/stream?cursor=evt_4");
+    CHECK(header_of(fake->requests()[0], "Last-Event-ID") == "evt_4");
+    CHECK(fake->requests()[1].url == "http://127.0.0.1:3000/task-events/stream");
+    CHECK(header_of(fake->requests()[1], "Last-Event-ID") == "evt_5");
+}
+
+TEST_CASE("query parameters are built and escaped", "[stream]") {
+    auto fake = std::make_shared<FakeTransport>();
+    fake->stream_reply({frame("evt_1", "task.updated")});
+    auto client = make_test_client(fake);
+    StreamOptions options;
+    options.event_types = {"task.updated", "task.shipped"};
+    options.task_id = "tsk_A";
+    options.heartbeat_seconds = 10;
+    options.extra_query = {{"x y", "a&b=c"}};
+    options.cursor = "4121";
+    auto stream = client.stream_events(options);
+    Collected got;
+    stream.run(collect(got, 1));
+    CHECK(fake->last().url ==
+          "http://127.0.0.1:3000/task-events/stream?eventTypes=task.updated,task.shipped&taskId=tsk_A"
+          "&heartbeatSeconds=10&x%20y=a%26b%3Dc&cursor=4121");
+    CHECK(fake->last().idle_timeout == 35s);  // 3 x 10 s + 5 s
+}
+
+TEST_CASE("the stall timeout follows the server's heartbeat header or the option", "[stream]") {
+    auto fake = std::make_shared<FakeTransport>();
+    fake->stream_reply({frame("evt_1", "task.updated")}, false,
+                       {{"x-agentrail-stream-heartbeat-seconds", "30"}});
+    fake->stream_reply({frame("evt_2", "task.updated")});
+    auto client = make_test_client(fake);
+    auto stream = client.stream_events();
+    Collected got;
+    stream.run(collect(got, 2));
+    CHECK(fake->requests()[0].idle_timeout == 65s);
+    CHECK(fake->requests()[1].idle_timeout == 95s);
+
+    auto fake2 = std::make_shared<FakeTransport>();
+    fake2->stream_reply({frame("evt_1", "task.updated")});
+    auto client2 = make_test_client(fake2);
+    StreamOptions options;
+    options.stall_timeout = 1500ms;
+    auto stream2 = client2.stream_events(options);
+    Collected got2;
+    stream2.run(collect(got2, 1));
+    CHECK(fake2->last().idle_timeout == 1500ms);
+}
+
+TEST_CASE("without any hint reconnects back off exponentially", "[stream]") {
+    auto fake = std::make_shared<FakeTransport>();
+    fake->fail_network();
+    fake->fail_network();
+    fake->stream_reply({frame("evt_1", "task.updated")}, true);  // an event resets the backoff
+    fake->stream_reply({frame("evt_2", "task.updated")});
+    SleepRecorder sleeps;
+    auto client = make_test_client(fake, &sleeps);
+    auto stream = client.stream_events();
+    Collected got;
+    stream.run(collect(got, 2));
+    CHECK(*sleeps.sleeps == Sleeps{1000ms, 2000ms, 1000ms});
+    CHECK(stream.connections() == 4);
+}
+
+TEST_CASE("429 and 503 are retried after Retry-After; the larger of it and retry: wins", "[stream]") {
+    auto fake = std::make_shared<FakeTransport>();
+    fake->stream_reply({"retry: 1000\n", frame("evt_1", "task.updated")}, true);
+    fake->reply(429, kRateLimited, {{"retry-after", "3"}});
+    fake->reply(503, kFallback, {{"retry-after", "0"}, {"x-agentrail-fallback", "true"}});
+    fake->reply(503, kFallback);
+    fake->stream_reply({frame("evt_2", "task.updated")});
+    SleepRecorder sleeps;
+    auto client = make_test_client(fake, &sleeps);
+    auto stream = client.stream_events();
+    Collected got;
+    stream.run(collect(got, 2));
+    CHECK(got.ids() == std::vector<std::string>{"evt_1", "evt_2"});
+    // after the cut: retry: 1000; 429: max(1000, 3 s); 503 with Retry-After 0: retry: 1000; 503 bare: retry:
+    CHECK(*sleeps.sleeps == Sleeps{1000ms, 3000ms, 1000ms, 1000ms});
+    CHECK(stream.connections() == 5);
+}
+
+TEST_CASE("Retry-After alone sets the delay on a first connection", "[stream]") {
+    auto fake = std::make_shared<FakeTransport>();
+    fake->reply(503, kFallback, {{"retry-after", "7"}});
+    fake->reply(429, R"({"error":{"code":"rate_limited","message":"m","details":{"retryAfterSeconds":15}}})");
+    fake->stream_reply({frame("evt_1", "task.updated")});
+    SleepRecorder sleeps;
+    auto client = make_test_client(fake, &sleeps);
+    auto stream = client.stream_events();
+    Collected got;
+    stream.run(collect(got, 1));
+    CHECK(*sleeps.sleeps == Sleeps{7000ms, 15000ms});
+}
+
+TEST_CASE("410 ends the stream with CursorExpiredError", "[stream]") {
+    auto fake = std::make_shared<FakeTransport>();
+    fake->reply(410, kCursorExpired);
+    SleepRecorder sleeps;
+    auto client = make_test_client(fake, &sleeps);
+    StreamOptions options;
+    options.cursor = "evt_old";
+    auto stream = client.stream_events(options);
+    try {
+        stream.run([](const StreamEvent&) { return true; });
+        FAIL("no exception");
+    } catch (const CursorExpiredError& e) {
+        CHECK(e.status() == 410);
+        CHECK(e.code() == "cursor_expired");
+        CHECK(e.available_actions() == std::vector<std::string>{"reconnect_without_cursor"});
+    }
+    CHECK(fake->requests().size() == 1);
+    CHECK(sleeps.sleeps->empty());
+}
+
+TEST_CASE("410 on a reconnect also ends the stream", "[stream]") {
+    auto fake = std::make_shared<FakeTransport>();
+    fake->stream_reply({frame("evt_1", "task.updated")}, true);
+    fake->reply(410, kCursorExpired);
+    auto client = make_test_client(fake);
+    auto stream = client.stream_events();
+    Collected got;
+    CHECK_THROWS_AS(stream.run(collect(got, 10)), CursorExpiredError);
+    CHECK(got.ids() == std::vector<std::string>{"evt_1"});
+    CHECK(header_of(fake->last(), "Last-Event-ID") == "evt_1");
+}
+
+TEST_CASE("401, 403, 404 and 400 are thrown at once without a reconnect", "[stream]") {
+    SECTION("401") {
+        auto fake = std::make_shared<FakeTransport>();
+        fake->reply(401, kUnauthorized);
+        SleepRecorder sleeps;
+        auto client = make_test_client(fake, &sleeps);
+        auto stream = client.stream_events();
+        CHECK_THROWS_AS(stream.run([](const StreamEvent&) { return true; }), UnauthorizedError);
+        CHECK(fake->requests().size() == 1);
+        CHECK(sleeps.sleeps->empty());
+        CHECK(stream.connections() == 1);
+    }
+    SECTION("403") {
+        auto fake = std::make_shared<FakeTransport>();
+        fake->reply(403, R"({"error":{"code":"insufficient_scope","message":"m","details":{}}})");
+        auto client = make_test_client(fake);
+        auto stream = client.stream_events();
+        CHECK_THROWS_AS(stream.run([](const StreamEvent&) { return true; }), ForbiddenError);
+        CHECK(fake->requests().size() == 1);
+    }
+    SECTION("404 after a reconnect") {
+        auto fake = std::make_shared<FakeTransport>();
+        fake->stream_reply({frame("evt_1", "task.updated")}, true);
+        fake->reply(404, R"({"error":{"code":"not_found","message":"m","details":{}}})");
+        auto client = make_test_client(fake);
+        auto stream = client.stream_events();
+        CHECK_THROWS_AS(stream.run([](const StreamEvent&) { return true; }), NotFoundError);
+        CHECK(fake->requests().size() == 2);
+    }
+    SECTION("400") {
+        auto fake = std::make_shared<FakeTransport>();
+        fake->reply(400, R"({"error":{"code":"validation_error","message":"m","details":{}}})");
+        auto client = make_test_client(fake);
+        auto stream = client.stream_events();
+        CHECK_THROWS_AS(stream.run([](const StreamEvent&) { return true; }), ValidationError);
+    }
+}
+
+TEST_CASE("events are filtered by type on the client too", "[stream]") {
+    auto fake = std::make_shared<FakeTransport>();
+    fake->stream_reply({frame("evt_1", "task.updated"), frame("evt_2", "task.shipped"),
+                        frame("evt_3", "task.ci_failed"), frame("evt_4", "task.shipped")});
+    auto client = make_test_client(fake);
+    StreamOptions options;
+    options.event_types = {"task.shipped"};
+    auto stream = client.stream_events(options);
+    Collected got;
+    stream.run(collect(got, 2));
+    CHECK(got.ids() == std::vector<std::string>{"evt_2", "evt_4"});
+}
+
+TEST_CASE("events are filtered by data.taskId on the client too", "[stream]") {
+    // evt_3 mentions tsk_A in its summary but belongs to tsk_B.
+    std::string misleading =
+        "id: evt_3\nevent: task.updated\ndata: " +
+        std::string(R"({"id":"evt_3","type":"task.updated","data":{"summary":"see tsk_A",)") +
+        R"("taskId":"tsk_B"}})" + "\n\n";
+    auto fake = std::make_shared<FakeTransport>();
+    fake->stream_reply({frame("evt_1", "task.updated", "tsk_B"), frame("evt_2", "task.updated", "tsk_A"),
+                        misleading, "id: evt_4\nevent: task.updated\ndata: not json tsk_A\n\n",
+                        frame("evt_5", "task.shipped", "tsk_AB"), frame("evt_6", "task.shipped", "tsk_A")});
+    auto client = make_test_client(fake);
+    StreamOptions options;
+    options.task_id = "tsk_A";
+    auto stream = client.stream_events(options);
+    Collected got;
+    stream.run(collect(got, 2));
+    CHECK(got.ids() == std::vector<std::string>{"evt_2", "evt_6"});
+    CHECK(fake->last().url == "http://127.0.0.1:3000/task-events/stream?taskId=tsk_A");
+}
+
+TEST_CASE("unknown event types are delivered with their raw data untouched", "[stream]") {
+    const std::string odd =
+        R"({"id":"evt_9" , "type":"task.review_approved","data":{"taskId":"tsk_A","x":1.50,"u":"\u00e9"}})";
+    const std::string multi = "{\"id\":\"evt_10\",\n\"type\":\"task.ci_recovered\"}";
+    auto fake = std::make_shared<FakeTransport>();
+    fake->stream_reply({"id: evt_9\nevent: task.review_approved\ndata: " + odd + "\n\n",
+                        // no event: field: the type comes from the envelope; data lines are joined with LF
+                        "id: evt_10\ndata: {\"id\":\"evt_10\",\ndata: \"type\":\"task.ci_recovered\"}\n\n",
+                        "id: evt_11\ndata: plain text\n\n"});
+    auto client = make_test_client(fake);
+    auto stream = client.stream_events();
+    Collected got;
+    stream.run(collect(got, 3));
+    REQUIRE(got.events.size() == 3);
+    CHECK(got.events[0].type == "task.review_approved");
+    CHECK(got.events[0].data == odd);
+    CHECK(got.events[1].type == "task.ci_recovered");
+    CHECK(got.events[1].data == multi);
+    CHECK(got.events[2].type == "message");
+    CHECK(got.events[2].data == "plain text");
+    CHECK_THROWS_AS(got.events[2].parse(), Error);
+    try {
+        got.events[2].parse();
+    } catch (const Error& e) {
+        CHECK(e.kind() == ErrorKind::protocol);
+    }
+}
+
+TEST_CASE("a handler returning false stops at once", "[stream]") {
+    auto fake = std::make_shared<FakeTransport>();
+    fake->stream_reply(
+        {frame("evt_1", "task.updated") + frame("evt_2", "task.updated"), frame("evt_3", "task.updated")},
+        true);
+    auto client = make_test_client(fake);
+    auto stream = client.stream_events();
+    Collected got;
+    stream.run(collect(got, 1));
+    CHECK(got.ids() == std::vector<std::string>{"evt_1"});
+    CHECK(stream.connections() == 1);
+    CHECK(stream.last_event_id() == "evt_1");
+}
+
+TEST_CASE("setting the cancel flag ends run() normally", "[stream]") {
+    auto fake = std::make_shared<FakeTransport>();
+    fake->stream_reply({frame("evt_1", "task.updated"), frame("evt_2", "task.updated")}, true);
+    auto client = make_test_client(fake);
+    std::atomic<bool> cancel{false};
+    StreamOptions options;
+    options.cancel = &cancel;
+    auto stream = client.stream_events(options);
+    StreamState final_state = StreamState::connecting;
+    stream.on_state([&](StreamState s, std::string_view) { final_state = s; });
+    int seen = 0;
+    stream.run([&](const StreamEvent&) {
+        ++seen;
+        cancel = true;
+        return true;
+    });
+    CHECK(seen == 1);
+    CHECK(final_state == StreamState::stopped);
+    CHECK(fake->requests().size() == 1);
+}
+
+TEST_CASE("max_reconnects consecutive failures rethrow the last error", "[stream]") {
+    SECTION("network errors") {
+        auto fake = std::make_shared<FakeTransport>();
+        fake->fail_network().fail_network().fail_network();
+        SleepRecorder sleeps;
+        auto client = make_test_client(fake, &sleeps);
+        StreamOptions options;
+        options.max_reconnects = 2;
+        auto stream = client.stream_events(options);
+        CHECK_THROWS_AS(stream.run([](const StreamEvent&) { return true; }), TransportError);
+        CHECK(stream.connections() == 3);
+        CHECK(sleeps.sleeps->size() == 2);
+        CHECK(fake->pending() == 0);
+    }
+    SECTION("server errors") {
+        auto fake = std::make_shared<FakeTransport>();
+        fake->reply(503, kFallback).reply(502, "bad gateway");
+        auto client = make_test_client(fake);
+        StreamOptions options;
+        options.max_reconnects = 1;
+        auto stream = client.stream_events(options);
+        try {
+            stream.run([](const StreamEvent&) { return true; });
+            FAIL("no exception");
+        } catch (const ServerError& e) {
+            CHECK(e.status() == 502);
+        }
+    }
+    SECTION("an event resets the count") {
+        auto fake = std::make_shared<FakeTransport>();
+        fake->fail_network();
+        fake->stream_reply({frame("evt_1", "task.updated")}, true);
+        fake->fail_network();
+        fake->stream_reply({frame("evt_2", "task.updated")});
+        auto client = make_test_client(fake);
+        StreamOptions options;
+        options.max_reconnects = 1;
+        auto stream = client.stream_events(options);
+        CHECK_THROWS_AS(stream.run([](const StreamEvent&) { return true; }), TransportError);
+        CHECK(stream.connections() == 3);  // fail, events + cut, fail: two in a row after the reset
+        CHECK(fake->pending() == 1);
+    }
+    SECTION("streams that end without events count as failures") {
+        auto fake = std::make_shared<FakeTransport>();
+        fake->stream_reply({kKeepalive}).stream_reply({kRetry});
+        auto client = make_test_client(fake);
+        StreamOptions options;
+        options.max_reconnects = 1;
+        auto stream = client.stream_events(options);
+        CHECK_THROWS_AS(stream.run([](const StreamEvent&) { return true; }), TransportError);
+        CHECK(stream.connections() == 2);
+    }
+    SECTION("reconnect disabled") {
+        auto fake = std::make_shared<FakeTransport>();
+        fake->stream_reply({frame("evt_1", "task.updated")});
+        auto client = make_test_client(fake);
+        StreamOptions options;
+        options.reconnect = false;
+        auto stream = client.stream_events(options);
+        Collected got;
+        stream.run(collect(got, 10));  // a clean end just returns
+        CHECK(got.ids() == std::vector<std::string>{"evt_1"});
+        CHECK(stream.connections() == 1);
+    }
+}
+
+TEST_CASE("the de-duplication window is bounded", "[stream]") {
+    auto fake = std::make_shared<FakeTransport>();
+    fake->stream_reply(
+        {frame("evt_1", "task.updated"), frame("evt_2", "task.updated"), frame("evt_3", "task.updated")},
+        true);
+    fake->stream_reply(
+        {frame("evt_1", "task.updated"), frame("evt_3", "task.updated"), frame("evt_4", "task.updated")});
+    auto client = make_test_client(fake);
+    StreamOptions options;
+    options.dedupe_window = 2;
+    auto stream = client.stream_events(options);
+    Collected got;
+    stream.run(collect(got, 5));
+    // evt_1 fell out of the two-id window and comes again; evt_3 is still remembered.
+    CHECK(got.ids() == std::vector<std::string>{"evt_1", "evt_2", "evt_3", "evt_1", "evt_4"});
+}
+
+TEST_CASE("many events through one stream", "[stream]") {
+    std::vector<std::string> chunks;
+    const int n = 20000;
+    chunks.push_back(kRetry);
+    for (int i = 0; i < n; ++i) chunks.push_back(frame("evt_" + std::to_string(i), "task.updated"));
+    auto fake = std::make_shared<FakeTransport>();
+    fake->stream_reply(std::move(chunks));
+    auto client = make_test_client(fake);
+    StreamOptions options;
+    options.dedupe_window = 100;
+    auto stream = client.stream_events(options);
+    int count = 0;
+    stream.run([&](const StreamEvent&) { return ++count < n; });
+    CHECK(count == n);
+    CHECK(stream.last_event_id() == "evt_" + std::to_string(n - 1));
+}
+
+TEST_CASE("stream logs never carry the API key", "[stream]") {
+    auto fake = std::make_shared<FakeTransport>();
+    fake->fail_network();
+    fake->stream_reply({frame("evt_1", "task.updated")});
+    std::vector<std::string> lines;
+    ClientOptions o;
+    o.api_key = "ar_test_key_123456";
+    o.transport = fake;
+    o.sleep = [](std::chrono::milliseconds) {};
+    o.log = [&](LogLevel, std::string_view m) { lines.emplace_back(m); };
+    Client client(std::move(o));
+    auto stream = client.stream_events();
+    Collected got;
+    stream.run(collect(got, 1));
+    CHECK_FALSE(lines.empty());
+    for (const auto& line : lines) CHECK(line.find("ar_test_key_123456") == std::string::npos);
+}
