@@ -10,8 +10,8 @@
 
 namespace agentrail {
 
-using nlohmann::json;
 using detail::make_path;
+using nlohmann::json;
 
 std::string canonical_json(const json& value) {
     // nlohmann::json keeps object members in a std::map, so dump() already sorts keys at every level.
@@ -71,7 +71,8 @@ Response<T> make_response(const HttpResponse& http, const std::string& key, bool
     out.idempotency_key = key;
     if (auto rid = find_header(http.headers, "x-request-id")) out.request_id = std::string(*rid);
     out.envelope = parse_body(http, key);
-    if (!out.envelope.is_object()) {
+    const json& env = out.envelope;
+    if (!env.is_object()) {
         // Raw calls (T = json) accept any JSON answer; typed ones need an envelope object.
         if constexpr (std::is_same_v<T, json>) {
             out.data = out.envelope;
@@ -88,19 +89,22 @@ Response<T> make_response(const HttpResponse& http, const std::string& key, bool
             data = &*it;
         }
     }
-    if (auto a = out.envelope.find("availableActions"); a != out.envelope.end() && a->is_array()) {
+    if (auto a = env.find("availableActions"); a != env.end() && a->is_array()) {
         for (const auto& s : *a)
             if (s.is_string()) out.available_actions.push_back(s.get<std::string>());
     }
-    if (auto p = out.envelope.find("page"); p != out.envelope.end() && p->is_object()) {
+    if (auto p = env.find("page"); p != env.end() && p->is_object()) {
         Page page;
-        if (auto c = p->find("nextCursor"); c != p->end() && c->is_string()) page.next_cursor = c->get<std::string>();
+        if (auto c = p->find("nextCursor"); c != p->end() && c->is_string())
+            page.next_cursor = c->get<std::string>();
         if (auto h = p->find("hasMore"); h != p->end() && h->is_boolean()) page.has_more = h->get<bool>();
         out.page = page;
     }
     try {
-        if constexpr (std::is_same_v<T, json>) out.data = *data;
-        else out.data = data->get<T>();
+        if constexpr (std::is_same_v<T, json>)
+            out.data = *data;
+        else
+            out.data = data->get<T>();
     } catch (const json::exception& e) {
         protocol_error(e.what(), key);
     } catch (Error& e) {
@@ -110,7 +114,8 @@ Response<T> make_response(const HttpResponse& http, const std::string& key, bool
     return out;
 }
 
-std::string query_string(std::initializer_list<std::pair<std::string_view, std::optional<std::string>>> params) {
+std::string query_string(
+    std::initializer_list<std::pair<std::string_view, std::optional<std::string>>> params) {
     std::string q;
     for (const auto& [name, value] : params) {
         if (!value) continue;
@@ -156,11 +161,17 @@ Client::~Client() = default;
 Client::Client(Client&&) noexcept = default;
 Client& Client::operator=(Client&&) noexcept = default;
 
-const ClientOptions& Client::options() const { return m_impl->core->options; }
+const ClientOptions& Client::options() const {
+    return m_impl->core->options;
+}
 
-std::string Client::url_for(std::string_view path) const { return m_impl->core->url_for(path); }
+std::string Client::url_for(std::string_view path) const {
+    return m_impl->core->url_for(path);
+}
 
-Response<Health> Client::health() { return m_impl->get<Health>("/health", true, false); }
+Response<Health> Client::health() {
+    return m_impl->get<Health>("/health", true, false);
+}
 
 Response<ApiKey> Client::create_api_key(const ApiKeyCreateRequest& request, const MutationOptions& options) {
     return m_impl->mutate<ApiKey>(Method::post, "/agent-api-keys", "create-key", {}, json(request), options);
@@ -181,19 +192,21 @@ Response<ApiKeyUsage> Client::get_api_key_usage(std::string_view key_id) {
 TaskPage Client::list_my_tasks(const ListTasksOptions& options) {
     static constexpr std::array<std::string_view, 4> statuses{"todo", "in_progress", "in_review", "blocked"};
     if (options.status && std::find(statuses.begin(), statuses.end(), *options.status) == statuses.end())
-        throw Error(ErrorKind::invalid_argument,
-                    "unknown task status filter '" + *options.status + "' (todo, in_progress, in_review, blocked)");
+        throw Error(ErrorKind::invalid_argument, "unknown task status filter '" + *options.status +
+                                                     "' (todo, in_progress, in_review, blocked)");
     if (options.limit && (*options.limit < 1 || *options.limit > 100))
         throw Error(ErrorKind::invalid_argument, "limit must be between 1 and 100");
-    if (options.cursor && options.cursor->empty()) throw Error(ErrorKind::invalid_argument, "cursor must not be empty");
-    auto q = query_string({{"status", options.status},
-                           {"limit", options.limit ? std::optional<std::string>(std::to_string(*options.limit))
-                                                   : std::nullopt},
-                           {"cursor", options.cursor}});
+    if (options.cursor && options.cursor->empty())
+        throw Error(ErrorKind::invalid_argument, "cursor must not be empty");
+    auto q = query_string(
+        {{"status", options.status},
+         {"limit", options.limit ? std::optional<std::string>(std::to_string(*options.limit)) : std::nullopt},
+         {"cursor", options.cursor}});
     return m_impl->get<std::vector<TaskSummary>>("/tasks/mine" + q);
 }
 
-void Client::for_each_task_page(const ListTasksOptions& options, const std::function<bool(const TaskPage&)>& on_page) {
+void Client::for_each_task_page(const ListTasksOptions& options,
+                                const std::function<bool(const TaskPage&)>& on_page) {
     ListTasksOptions current = options;
     for (;;) {
         auto page = list_my_tasks(current);
@@ -221,15 +234,15 @@ Response<TaskDetail> Client::get_task(std::string_view task_id) {
 
 Response<TaskDetail> Client::start_task(std::string_view task_id, const MutationOptions& options) {
     require_id("task id", task_id);
-    return m_impl->mutate<TaskDetail>(Method::post, make_path({"tasks", task_id, "start"}), "start", {task_id},
-                                      json::object(), options);
+    return m_impl->mutate<TaskDetail>(Method::post, make_path({"tasks", task_id, "start"}), "start",
+                                      {task_id}, json::object(), options);
 }
 
 Response<TaskDetail> Client::block_task(std::string_view task_id, const TaskBlockerRequest& request,
                                         const MutationOptions& options) {
     require_id("task id", task_id);
-    return m_impl->mutate<TaskDetail>(Method::post, make_path({"tasks", task_id, "blocker"}), "block", {task_id},
-                                      json(request), options);
+    return m_impl->mutate<TaskDetail>(Method::post, make_path({"tasks", task_id, "blocker"}), "block",
+                                      {task_id}, json(request), options);
 }
 
 Response<TaskDetail> Client::resolve_blocker(std::string_view task_id, const ResolveBlockerRequest& request,
@@ -242,8 +255,8 @@ Response<TaskDetail> Client::resolve_blocker(std::string_view task_id, const Res
 Response<TaskSubmission> Client::submit_task(std::string_view task_id, const TaskSubmitRequest& request,
                                              const MutationOptions& options) {
     require_id("task id", task_id);
-    return m_impl->mutate<TaskSubmission>(Method::post, make_path({"tasks", task_id, "submit"}), "submit", {task_id},
-                                          json(request), options);
+    return m_impl->mutate<TaskSubmission>(Method::post, make_path({"tasks", task_id, "submit"}), "submit",
+                                          {task_id}, json(request), options);
 }
 
 Response<CiStatus> Client::get_task_ci_status(std::string_view task_id) {
@@ -265,8 +278,8 @@ Response<ShipResult> Client::ship_task(std::string_view task_id, const TaskShipR
 
 Response<json> Client::rollback_task(std::string_view task_id, const MutationOptions& options) {
     require_id("task id", task_id);
-    return m_impl->mutate<json>(Method::post, make_path({"tasks", task_id, "rollback"}), "rollback", {task_id},
-                                json::object(), options);
+    return m_impl->mutate<json>(Method::post, make_path({"tasks", task_id, "rollback"}), "rollback",
+                                {task_id}, json::object(), options);
 }
 
 Response<std::vector<EventSubscription>> Client::list_event_subscriptions() {
@@ -296,7 +309,8 @@ Response<CircleCiWebhookReceipt> Client::ingest_circleci_webhook(std::string raw
                                                                  std::optional<std::string> signature) {
     Headers extra;
     if (signature) extra.emplace_back("circleci-signature", *signature);
-    auto http = m_impl->core->execute(Method::post, "/providers/circleci/webhooks", &raw_body, extra, {}, false);
+    auto http =
+        m_impl->core->execute(Method::post, "/providers/circleci/webhooks", &raw_body, extra, {}, false);
     return make_response<CircleCiWebhookReceipt>(http, {});
 }
 
@@ -304,8 +318,8 @@ Response<LinearIssueIntake> Client::ingest_linear_issue(const LinearIssueIntakeR
                                                         const MutationOptions& options) {
     json body(request);
     std::string_view issue_id = request.id;
-    return m_impl->mutate<LinearIssueIntake>(Method::post, "/providers/linear/intake", "linear-intake", {issue_id},
-                                             body, options);
+    return m_impl->mutate<LinearIssueIntake>(Method::post, "/providers/linear/intake", "linear-intake",
+                                             {issue_id}, body, options);
 }
 
 Response<LinearWebhookReceipt> Client::ingest_linear_webhook(std::string raw_body,
@@ -314,25 +328,31 @@ Response<LinearWebhookReceipt> Client::ingest_linear_webhook(std::string raw_bod
     if (headers.delivery) extra.emplace_back("Linear-Delivery", *headers.delivery);
     if (headers.event) extra.emplace_back("Linear-Event", *headers.event);
     if (headers.signature) extra.emplace_back("Linear-Signature", *headers.signature);
-    auto http = m_impl->core->execute(Method::post, "/providers/linear/webhooks", &raw_body, extra, {}, false);
+    auto http =
+        m_impl->core->execute(Method::post, "/providers/linear/webhooks", &raw_body, extra, {}, false);
     return make_response<LinearWebhookReceipt>(http, {});
 }
 
 Response<json> Client::post_linear_comment(std::string_view task_id, const LinearCommentRequest& request,
                                            const MutationOptions& options) {
     require_id("task id", task_id);
-    return m_impl->mutate<json>(Method::post, make_path({"providers", "linear", "tasks", task_id, "comments"}),
+    return m_impl->mutate<json>(Method::post,
+                                make_path({"providers", "linear", "tasks", task_id, "comments"}),
                                 "linear-comment", {task_id}, json(request), options);
 }
 
-Response<json> Client::set_linear_workflow_state(std::string_view task_id, const LinearWorkflowStateRequest& request,
+Response<json> Client::set_linear_workflow_state(std::string_view task_id,
+                                                 const LinearWorkflowStateRequest& request,
                                                  const MutationOptions& options) {
     require_id("task id", task_id);
-    return m_impl->mutate<json>(Method::post, make_path({"providers", "linear", "tasks", task_id, "workflow-state"}),
+    return m_impl->mutate<json>(Method::post,
+                                make_path({"providers", "linear", "tasks", task_id, "workflow-state"}),
                                 "linear-workflow-state", {task_id}, json(request), options);
 }
 
-EventStream Client::stream_events(StreamOptions options) { return EventStream(m_impl->core, std::move(options)); }
+EventStream Client::stream_events(StreamOptions options) {
+    return EventStream(m_impl->core, std::move(options));
+}
 
 Response<json> Client::request(Method method, std::string_view path, const std::optional<json>& body,
                                const Headers& extra_headers, std::optional<std::string> idempotency_key) {
@@ -340,8 +360,8 @@ Response<json> Client::request(Method method, std::string_view path, const std::
     if (p.empty() || p.front() != '/') p.insert(p.begin(), '/');
     std::string key;
     if (method != Method::get) {
-        key = idempotency_key.value_or(derive_idempotency_key(
-            std::string("api-") + to_string(method) + p, {}, body ? *body : json::object()));
+        key = idempotency_key.value_or(derive_idempotency_key(std::string("api-") + to_string(method) + p, {},
+                                                              body ? *body : json::object()));
     }
     std::string text;
     if (body) text = canonical_json(*body);

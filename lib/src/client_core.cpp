@@ -42,7 +42,7 @@ std::string redact(std::string_view text) {
     // Bearer tokens, AgentRail keys (ar_live_..., ar_local_...), webhook secrets (whsec_...), and the
     // values of JSON members that carry secrets.
     static const std::regex patterns(
-        R"((Bearer\s+)[^\s"',]+|\bar_[A-Za-z0-9_\-]{4,}|\bwhsec_[A-Za-z0-9_\-]+|("(?:apiKey|secret|api_key)"\s*:\s*")[^"]*)",
+        R"re((Bearer\s+)[^\s"',]+|\bar_[A-Za-z0-9_\-]{4,}|\bwhsec_[A-Za-z0-9_\-]+|("(?:apiKey|secret|api_key)"\s*:\s*")[^"]*)re",
         std::regex::ECMAScript | std::regex::optimize);
     std::string input(text);
     std::string out;
@@ -52,8 +52,10 @@ std::string redact(std::string_view text) {
     for (auto it = begin; it != std::sregex_iterator(); ++it) {
         const auto& m = *it;
         out.append(input, last, static_cast<std::size_t>(m.position()) - last);
-        if (m[1].matched) out += m[1].str();
-        else if (m[2].matched) out += m[2].str();
+        if (m[1].matched)
+            out += m[1].str();
+        else if (m[2].matched)
+            out += m[2].str();
         out += "***";
         last = static_cast<std::size_t>(m.position() + m.length());
     }
@@ -66,7 +68,8 @@ std::optional<std::chrono::seconds> parse_retry_after(std::string_view value,
     while (!value.empty() && std::isspace(static_cast<unsigned char>(value.front()))) value.remove_prefix(1);
     while (!value.empty() && std::isspace(static_cast<unsigned char>(value.back()))) value.remove_suffix(1);
     if (value.empty()) return std::nullopt;
-    if (std::all_of(value.begin(), value.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); })) {
+    if (std::all_of(value.begin(), value.end(),
+                    [](char c) { return std::isdigit(static_cast<unsigned char>(c)); })) {
         if (value.size() > 9) return std::chrono::seconds(999999999);
         return std::chrono::seconds(std::stoll(std::string(value)));
     }
@@ -94,7 +97,8 @@ bool is_loopback_url(std::string_view url) {
         host = authority.substr(0, authority.find(':'));
     }
     std::string h(host);
-    std::transform(h.begin(), h.end(), h.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    std::transform(h.begin(), h.end(), h.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     if (h == "localhost" || h == "[::1]") return true;
     // 127.0.0.0/8 written as a dotted quad.
     static const std::regex loop4(R"(127\.\d{1,3}\.\d{1,3}\.\d{1,3})");
@@ -108,7 +112,8 @@ std::string normalise_base_url(std::string url) {
     if (url.rfind("http://", 0) != 0 && url.rfind("https://", 0) != 0)
         throw Error(ErrorKind::invalid_argument, "base URL must start with http:// or https://: " + url);
     if (url.find_first_of("?# ") != std::string::npos)
-        throw Error(ErrorKind::invalid_argument, "base URL must not contain a query, fragment or spaces: " + url);
+        throw Error(ErrorKind::invalid_argument,
+                    "base URL must not contain a query, fragment or spaces: " + url);
     return url;
 }
 
@@ -124,8 +129,8 @@ ClientCore::ClientCore(ClientOptions opts) : options(std::move(opts)) {
     if (!options.api_key.empty() && base_url.rfind("http://", 0) == 0 && !is_loopback_url(base_url) &&
         !options.allow_insecure_http) {
         throw Error(ErrorKind::invalid_argument,
-                    "refusing to send an API key over plain http:// to a host that is not loopback (" + base_url +
-                        "); use https:// or allow insecure http explicitly");
+                    "refusing to send an API key over plain http:// to a host that is not loopback (" +
+                        base_url + "); use https:// or allow insecure http explicitly");
     }
     if (options.retry.max_attempts < 1) options.retry.max_attempts = 1;
     transport = options.transport ? options.transport : make_curl_transport(options.transport_options);
@@ -141,7 +146,8 @@ std::string ClientCore::url_for(std::string_view path) const {
 Headers ClientCore::headers_for(bool has_body, bool authenticated) const {
     Headers h;
     h.reserve(4);
-    if (authenticated && !options.api_key.empty()) h.emplace_back("Authorization", "Bearer " + options.api_key);
+    if (authenticated && !options.api_key.empty())
+        h.emplace_back("Authorization", "Bearer " + options.api_key);
     h.emplace_back("Accept", "application/json");
     if (has_body) h.emplace_back("Content-Type", "application/json");
     return h;
@@ -153,8 +159,10 @@ void ClientCore::log(LogLevel level, std::string_view message) const {
 
 void ClientCore::sleep_for(std::chrono::milliseconds delay) const {
     if (delay.count() <= 0) return;
-    if (options.sleep) options.sleep(delay);
-    else std::this_thread::sleep_for(delay);
+    if (options.sleep)
+        options.sleep(delay);
+    else
+        std::this_thread::sleep_for(delay);
 }
 
 double ClientCore::random01() const {
@@ -189,8 +197,9 @@ HttpResponse ClientCore::execute(Method method, std::string_view path, const std
     for (int attempt = 1;; ++attempt) {
         const bool may_retry = repeatable && attempt < policy.max_attempts;
         if (options.log) {
-            log(LogLevel::debug, std::string("-> ") + to_string(method) + " " + request.url +
-                                     (idempotency_key.empty() ? "" : " (Idempotency-Key: " + idempotency_key + ")"));
+            log(LogLevel::debug,
+                std::string("-> ") + to_string(method) + " " + request.url +
+                    (idempotency_key.empty() ? "" : " (Idempotency-Key: " + idempotency_key + ")"));
             if (body) log(LogLevel::trace, "-> body " + *body);
         }
         auto started = std::chrono::steady_clock::now();
@@ -201,8 +210,9 @@ HttpResponse ClientCore::execute(Method method, std::string_view path, const std
             log(LogLevel::debug, std::string("<- no response: ") + e.what());
             if (may_retry && policy.retry_network_errors) {
                 auto delay = policy.backoff(attempt, random01());
-                log(LogLevel::info, "network error, retrying in " + std::to_string(delay.count()) + " ms (attempt " +
-                                        std::to_string(attempt + 1) + "/" + std::to_string(policy.max_attempts) + ")");
+                log(LogLevel::info, "network error, retrying in " + std::to_string(delay.count()) +
+                                        " ms (attempt " + std::to_string(attempt + 1) + "/" +
+                                        std::to_string(policy.max_attempts) + ")");
                 sleep_for(delay);
                 continue;
             }
@@ -210,9 +220,11 @@ HttpResponse ClientCore::execute(Method method, std::string_view path, const std
             throw;
         }
         if (options.log) {
-            auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
-            log(LogLevel::debug, "<- " + std::to_string(response.status) + " (" + std::to_string(response.body.size()) +
-                                     " bytes, " + std::to_string(ms.count()) + " ms)");
+            auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
+                                                                            started);
+            log(LogLevel::debug, "<- " + std::to_string(response.status) + " (" +
+                                     std::to_string(response.body.size()) + " bytes, " +
+                                     std::to_string(ms.count()) + " ms)");
             log(LogLevel::trace, "<- body " + response.body);
         }
         if (response.status >= 200 && response.status < 300) return response;
@@ -223,8 +235,9 @@ HttpResponse ClientCore::execute(Method method, std::string_view path, const std
             // rather than a client that hangs past what its caller configured.
             if (delay <= std::max(policy.max_delay, std::chrono::milliseconds(0))) {
                 log(LogLevel::info, "HTTP " + std::to_string(response.status) + ", retrying in " +
-                                        std::to_string(delay.count()) + " ms (attempt " + std::to_string(attempt + 1) +
-                                        "/" + std::to_string(policy.max_attempts) + ")");
+                                        std::to_string(delay.count()) + " ms (attempt " +
+                                        std::to_string(attempt + 1) + "/" +
+                                        std::to_string(policy.max_attempts) + ")");
                 sleep_for(delay);
                 continue;
             }
@@ -234,7 +247,8 @@ HttpResponse ClientCore::execute(Method method, std::string_view path, const std
         info.path = std::string(path.substr(0, path.find('?')));
         if (auto rid = find_header(response.headers, "x-request-id")) info.request_id = std::string(*rid);
         if (auto ra = find_header(response.headers, "retry-after")) {
-            if (auto secs = parse_retry_after(*ra, std::chrono::system_clock::now())) info.retry_after = *secs;
+            if (auto secs = parse_retry_after(*ra, std::chrono::system_clock::now()))
+                info.retry_after = *secs;
         }
         throw_api_error(std::move(info), idempotency_key);
     }

@@ -53,8 +53,9 @@ struct ClientCore {
     /// `idempotency_key` is non-empty). Returns the final 2xx response; throws the matching ApiError
     /// for an error status (with the idempotency key attached) or TransportError when no response came.
     /// `authenticated` false omits the Authorization header (for the unauthenticated provider routes).
-    HttpResponse execute(Method method, std::string_view path, const std::string* body, const Headers& extra_headers,
-                         const std::string& idempotency_key, bool authenticated = true) const;
+    HttpResponse execute(Method method, std::string_view path, const std::string* body,
+                         const Headers& extra_headers, const std::string& idempotency_key,
+                         bool authenticated = true) const;
 
     /// Delay before the next attempt after `attempt` failed with this response (Retry-After wins).
     std::chrono::milliseconds retry_delay(int attempt, const HttpResponse* response) const;

@@ -8,18 +8,30 @@ namespace agentrail {
 
 const char* to_string(ErrorKind kind) noexcept {
     switch (kind) {
-        case ErrorKind::invalid_argument: return "invalid_argument";
-        case ErrorKind::validation: return "validation";
-        case ErrorKind::unauthorized: return "unauthorized";
-        case ErrorKind::forbidden: return "forbidden";
-        case ErrorKind::not_found: return "not_found";
-        case ErrorKind::conflict: return "conflict";
-        case ErrorKind::cursor_expired: return "cursor_expired";
-        case ErrorKind::rate_limited: return "rate_limited";
-        case ErrorKind::server: return "server";
-        case ErrorKind::transport: return "transport";
-        case ErrorKind::protocol: return "protocol";
-        case ErrorKind::signature: return "signature";
+        case ErrorKind::invalid_argument:
+            return "invalid_argument";
+        case ErrorKind::validation:
+            return "validation";
+        case ErrorKind::unauthorized:
+            return "unauthorized";
+        case ErrorKind::forbidden:
+            return "forbidden";
+        case ErrorKind::not_found:
+            return "not_found";
+        case ErrorKind::conflict:
+            return "conflict";
+        case ErrorKind::cursor_expired:
+            return "cursor_expired";
+        case ErrorKind::rate_limited:
+            return "rate_limited";
+        case ErrorKind::server:
+            return "server";
+        case ErrorKind::transport:
+            return "transport";
+        case ErrorKind::protocol:
+            return "protocol";
+        case ErrorKind::signature:
+            return "signature";
     }
     return "unknown";
 }
@@ -55,7 +67,8 @@ template <typename E>
 
 }  // namespace
 
-ApiError::ApiError(ErrorKind kind, ApiErrorInfo info) : Error(kind, describe(info)), m_info(std::move(info)) {}
+ApiError::ApiError(ErrorKind kind, ApiErrorInfo info)
+    : Error(kind, describe(info)), m_info(std::move(info)) {}
 
 std::vector<std::pair<std::string, std::string>> ValidationError::field_errors() const {
     std::vector<std::pair<std::string, std::string>> out;
@@ -103,7 +116,8 @@ ApiErrorInfo parse_api_error(int status, std::string_view body) {
         return info;
     }
     if (auto c = err->find("code"); c != err->end() && c->is_string()) info.code = c->get<std::string>();
-    if (auto m = err->find("message"); m != err->end() && m->is_string()) info.message = m->get<std::string>();
+    if (auto m = err->find("message"); m != err->end() && m->is_string())
+        info.message = m->get<std::string>();
     if (auto d = err->find("details"); d != err->end() && d->is_object()) info.details = *d;
     if (auto a = info.details.find("availableActions"); a != info.details.end() && a->is_array()) {
         for (const auto& s : *a)
@@ -118,17 +132,26 @@ ApiErrorInfo parse_api_error(int status, std::string_view body) {
 void throw_api_error(ApiErrorInfo info, const std::string& idempotency_key) {
     const auto& key = idempotency_key;
     switch (info.status) {
-        case 400: throw_with_key(ValidationError(std::move(info)), key);
-        case 401: throw_with_key(UnauthorizedError(std::move(info)), key);
-        case 403: throw_with_key(ForbiddenError(std::move(info)), key);
-        case 404: throw_with_key(NotFoundError(std::move(info)), key);
-        case 409: throw_with_key(ConflictError(std::move(info)), key);
-        case 410:
-            if (info.code.empty() || info.code == "cursor_expired") throw_with_key(CursorExpiredError(std::move(info)), key);
+        case 400:
+            throw_with_key(ValidationError(std::move(info)), key);
+        case 401:
+            throw_with_key(UnauthorizedError(std::move(info)), key);
+        case 403:
+            throw_with_key(ForbiddenError(std::move(info)), key);
+        case 404:
             throw_with_key(NotFoundError(std::move(info)), key);
-        case 422: throw_with_key(ValidationError(std::move(info)), key);
-        case 429: throw_with_key(RateLimitError(std::move(info)), key);
-        default: break;
+        case 409:
+            throw_with_key(ConflictError(std::move(info)), key);
+        case 410:
+            if (info.code.empty() || info.code == "cursor_expired")
+                throw_with_key(CursorExpiredError(std::move(info)), key);
+            throw_with_key(NotFoundError(std::move(info)), key);
+        case 422:
+            throw_with_key(ValidationError(std::move(info)), key);
+        case 429:
+            throw_with_key(RateLimitError(std::move(info)), key);
+        default:
+            break;
     }
     if (info.status >= 400 && info.status < 500 && info.code == "validation_error")
         throw_with_key(ValidationError(std::move(info)), key);
