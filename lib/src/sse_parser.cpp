@@ -95,10 +95,12 @@ void SseParser::process_line(std::string_view line, const EventHandler& on_event
             m_event.clear();
             return;
         }
+        // Copies (one exact-size allocation each) rather than moves, so the buffers keep their capacity
+        // and steady-state parsing does not regrow them for every event.
         SseEvent event;
         event.id = m_last_id;
-        event.event = m_event.empty() ? std::string("message") : std::move(m_event);
-        event.data = std::move(m_data);
+        event.event = m_event.empty() ? std::string("message") : m_event;
+        event.data = m_data;
         m_event.clear();
         m_data.clear();
         m_has_data = false;
