@@ -39,6 +39,11 @@ using Clock = std::chrono::steady_clock;
 constexpr long watch_interval_ms = 100;
 // Upper bound for a curl_multi_poll wait otherwise; curl's own timers shorten it as needed.
 constexpr long idle_poll_ms = 1000;
+#ifdef CURL_WRITEFUNC_ERROR
+constexpr size_t write_abort = CURL_WRITEFUNC_ERROR;
+#else
+constexpr size_t write_abort = 0;  // before 7.87: any count other than the one passed in aborts
+#endif
 // A Content-Length larger than this is not trusted for pre-allocation.
 constexpr std::size_t max_body_reserve = std::size_t{16} << 20;
 
@@ -156,7 +161,7 @@ extern "C" size_t on_body(char* data, size_t size, size_t count, void* user) {
     } catch (...) {
         t.error = std::current_exception();
     }
-    return CURL_WRITEFUNC_ERROR;
+    return write_abort;
 }
 
 class CurlTransport final : public Transport {
