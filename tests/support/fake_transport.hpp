@@ -36,7 +36,8 @@ public:
         return *this;
     }
     /// A 200 stream delivering `chunks`, then ending cleanly (or with a transport error).
-    FakeTransport& stream_reply(std::vector<std::string> chunks, bool error_after = false, Headers headers = {}) {
+    FakeTransport& stream_reply(std::vector<std::string> chunks, bool error_after = false,
+                                Headers headers = {}) {
         Reply r;
         r.status = 200;
         r.chunks = std::move(chunks);
@@ -98,8 +99,10 @@ inline Client make_test_client(std::shared_ptr<FakeTransport> fake, SleepRecorde
     o.api_key = "ar_test_key_123456";
     o.transport = std::move(fake);
     o.random = [] { return 0.5; };  // 0.5 = no jitter
-    if (sleeps) o.sleep = sleeps->fn();
-    else o.sleep = [](std::chrono::milliseconds) {};
+    if (sleeps)
+        o.sleep = sleeps->fn();
+    else
+        o.sleep = [](std::chrono::milliseconds) {};
     return Client(std::move(o));
 }
 

@@ -45,9 +45,9 @@ struct RetryPolicy {
 
 struct ClientOptions {
     std::string base_url = "http://127.0.0.1:3000";  // may carry a path prefix, e.g. https://host/v1
-    std::string api_key;                              // sent as `Authorization: Bearer`; never logged
+    std::string api_key;                             // sent as `Authorization: Bearer`; never logged
     RetryPolicy retry;
-    TransportOptions transport_options;  // used when `transport` is null
+    TransportOptions transport_options;    // used when `transport` is null
     std::shared_ptr<Transport> transport;  // null: a curl transport made from transport_options
     /// Sending a key over plain http:// to a host that is not loopback is refused unless this is set.
     bool allow_insecure_http = false;
@@ -102,7 +102,8 @@ public:
     TaskPage list_my_tasks(const ListTasksOptions& options = {});
     /// Follows every page from `options.cursor`, handing each page over as it arrives; stops early when
     /// `on_page` returns false. Memory stays flat: one page is held at a time.
-    void for_each_task_page(const ListTasksOptions& options, const std::function<bool(const TaskPage&)>& on_page);
+    void for_each_task_page(const ListTasksOptions& options,
+                            const std::function<bool(const TaskPage&)>& on_page);
     /// Every task across all pages (convenience over for_each_task_page).
     std::vector<TaskSummary> list_all_my_tasks(ListTasksOptions options = {});
 
@@ -133,9 +134,11 @@ public:
     Response<LinearIssueIntake> ingest_linear_issue(const LinearIssueIntakeRequest& request,
                                                     const MutationOptions& options = {});
     /// Forwards a Linear webhook body as received with its Linear-* headers.
-    Response<LinearWebhookReceipt> ingest_linear_webhook(std::string raw_body, const LinearWebhookHeaders& headers);
+    Response<LinearWebhookReceipt> ingest_linear_webhook(std::string raw_body,
+                                                         const LinearWebhookHeaders& headers);
     /// Linear comment / workflow-state routes (scope providers:write); not in the published contract.
-    Response<nlohmann::json> post_linear_comment(std::string_view task_id, const LinearCommentRequest& request,
+    Response<nlohmann::json> post_linear_comment(std::string_view task_id,
+                                                 const LinearCommentRequest& request,
                                                  const MutationOptions& options = {});
     Response<nlohmann::json> set_linear_workflow_state(std::string_view task_id,
                                                        const LinearWorkflowStateRequest& request,
@@ -147,7 +150,8 @@ public:
     /// Raw call for routes without a typed method: auth, retries and error mapping still apply.
     /// `path` is relative to the base URL and may carry a query string. Mutations get an
     /// Idempotency-Key (given, or derived) unless `idempotency_key` is the empty string.
-    Response<nlohmann::json> request(Method method, std::string_view path, const std::optional<nlohmann::json>& body = {},
+    Response<nlohmann::json> request(Method method, std::string_view path,
+                                     const std::optional<nlohmann::json>& body = {},
                                      const Headers& extra_headers = {},
                                      std::optional<std::string> idempotency_key = std::nullopt);
 

@@ -47,13 +47,13 @@ private:
 /// Fields of an API error answer, as parsed from `{"error":{"code","message","details"}}`.
 struct ApiErrorInfo {
     int status = 0;
-    std::string code;      // API error code, e.g. "conflict"; empty when the body was not an envelope
-    std::string message;   // API message, or a description of a non-JSON body
+    std::string code;     // API error code, e.g. "conflict"; empty when the body was not an envelope
+    std::string message;  // API message, or a description of a non-JSON body
     nlohmann::json details = nlohmann::json::object();
     std::vector<std::string> available_actions;
-    std::string request_id;                        // from x-request-id when present
+    std::string request_id;                           // from x-request-id when present
     std::optional<std::chrono::seconds> retry_after;  // from Retry-After or details.retryAfterSeconds
-    std::string method;                            // request that failed, for messages
+    std::string method;                               // request that failed, for messages
     std::string path;
 };
 

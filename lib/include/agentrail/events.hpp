@@ -69,14 +69,14 @@ struct StreamEvent {
 struct StreamOptions {
     std::vector<std::string> event_types;  // empty: all
     std::optional<std::string> task_id;
-    std::optional<std::string> cursor;  // resume strictly after this event id (or sequence)
+    std::optional<std::string> cursor;     // resume strictly after this event id (or sequence)
     std::optional<int> heartbeat_seconds;  // 10..60, sent as heartbeatSeconds
     bool reconnect = true;
     int max_reconnects = -1;  // consecutive failed reconnects before giving up; -1 = forever
     /// No byte (event or keepalive) for this long means the connection stalled: reconnect.
     /// Zero: 3 heartbeat intervals (from the server's header) plus 5 s.
     std::chrono::milliseconds stall_timeout{0};
-    std::size_t dedupe_window = 10000;  // event ids remembered to drop duplicates
+    std::size_t dedupe_window = 10000;                             // event ids remembered to drop duplicates
     std::vector<std::pair<std::string, std::string>> extra_query;  // additional query parameters
     /// Stop flag checked while waiting for bytes; set it (e.g. from a signal handler) to end run().
     const std::atomic<bool>* cancel = nullptr;

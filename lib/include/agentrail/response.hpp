@@ -18,13 +18,13 @@ struct Page {
 
 template <typename T>
 struct Response {
-    T data{};                                   // typed view of envelope["data"]
-    nlohmann::json envelope;                    // the whole body as received
-    int status = 0;                             // HTTP status
-    std::vector<std::string> available_actions; // envelope["availableActions"]
-    std::optional<Page> page;                   // envelope["page"] on lists
-    std::string idempotency_key;                // key sent with a mutation (empty for reads)
-    std::string request_id;                     // x-request-id when the server sent one
+    T data{};                                    // typed view of envelope["data"]
+    nlohmann::json envelope;                     // the whole body as received
+    int status = 0;                              // HTTP status
+    std::vector<std::string> available_actions;  // envelope["availableActions"]
+    std::optional<Page> page;                    // envelope["page"] on lists
+    std::string idempotency_key;                 // key sent with a mutation (empty for reads)
+    std::string request_id;                      // x-request-id when the server sent one
 
     /// envelope["data"] exactly as the server sent it.
     const nlohmann::json& raw_data() const {

@@ -21,7 +21,8 @@ std::string sign_webhook_body(std::string_view body, std::string_view secret);
 
 /// Verifies, then parses the body into a TaskEvent; throws Error{signature} on a bad signature and
 /// Error{protocol} on a body that is not an event envelope.
-TaskEvent parse_webhook_event(std::string_view raw_body, std::string_view secret, std::string_view signature_header);
+TaskEvent parse_webhook_event(std::string_view raw_body, std::string_view secret,
+                              std::string_view signature_header);
 
 /// Incremental HMAC-SHA256 so a large body can be verified while it streams in.
 class WebhookVerifier {
