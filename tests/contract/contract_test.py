@@ -1,0 +1,417 @@
+#!/usr/bin/env python3
+"""Contract test: drives agentrail-mock through every operation of task-lifecycle.openapi.yaml and
+validates each response body against the document's schema for that operation and status (JSON
+Schema 2020-12), and each status against the statuses the document lists for the operation.
+POST /tasks/{id}/start and /rollback are not in the document; their bodies are checked against
+TaskDetailResponse / ErrorResponse.
+
+usage: contract_test.py PATH_TO_AGENTRAIL_MOCK [PATH_TO_OPENAPI_YAML]
+"""
+
+import hashlib
+import hmac
+import json
+import os
+import re
+import sys
+import time
+import uuid
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "mock_server", "tests"))
+
+import yaml  # noqa: E402
+from jsonschema import Draft202012Validator  # noqa: E402
+from referencing import Registry, Resource  # noqa: E402
+from referencing.jsonschema import DRAFT202012  # noqa: E402
+
+import mockutil as mu  # noqa: E402
+
+
+def find_document(argv):
+    candidates = []
+    if len(argv) > 2:
+        candidates.append(argv[2])
+    if os.environ.get("AGENTRAIL_OPENAPI"):
+        candidates.append(os.environ["AGENTRAIL_OPENAPI"])
+    repo = os.path.abspath(os.path.join(HERE, "..", ".."))
+    candidates += [
+        os.path.join(repo, "docs", "api", "task-lifecycle.openapi.yaml"),
+        os.path.join(repo, "api", "task-lifecycle.openapi.yaml"),
+        os.path.join(repo, "..", "shared", "api", "task-lifecycle.openapi.yaml"),
+    ]
+    for c in candidates:
+        if c and os.path.isfile(c):
+            return c
+    sys.exit("contract_test: task-lifecycle.openapi.yaml not found (pass it as the second argument)")
+
+
+class Contract:
+    def __init__(self, path):
+        with open(path) as f:
+            self.doc = yaml.safe_load(f)
+        resource = Resource.from_contents(self.doc, default_specification=DRAFT202012)
+        self.registry = Registry().with_resource("urn:agentrail-openapi", resource)
+        self.ops = {}
+        for p, item in self.doc["paths"].items():
+            for method, op in item.items():
+                if isinstance(op, dict) and "operationId" in op:
+                    self.ops[op["operationId"]] = (method.upper(), p, op)
+        for name, item in self.doc.get("webhooks", {}).items():
+            for method, op in item.items():
+                self.ops[op["operationId"]] = (method.upper(), name, op)
+        self._validators = {}
+        self.passed = 0
+        self.failed = 0
+        self.seen = set()
+
+    def resolve(self, obj):
+        while isinstance(obj, dict) and "$ref" in obj:
+            ptr = obj["$ref"].lstrip("#/").split("/")
+            obj = self.doc
+            for part in ptr:
+                obj = obj[part.replace("~1", "/").replace("~0", "~")]
+        return obj
+
+    def validator(self, schema_ref):
+        if schema_ref not in self._validators:
+            self._validators[schema_ref] = Draft202012Validator(
+                {"$ref": "urn:agentrail-openapi#" + schema_ref}, registry=self.registry,
+                format_checker=Draft202012Validator.FORMAT_CHECKER)
+        return self._validators[schema_ref]
+
+    def response_schema_pointer(self, op_id, status):
+        method, path, op = self.ops[op_id]
+        responses = op.get("responses", {})
+        if str(status) not in responses:
+            return None, sorted(responses)
+        resp = responses[str(status)]
+        if "$ref" in resp:
+            name = resp["$ref"].split("/")[-1]
+            base = f"/components/responses/{name}"
+            resp = self.resolve(resp)
+        else:
+            esc = path.replace("~", "~0").replace("/", "~1")
+            section = "webhooks" if op_id == "receiveTaskLifecycleWebhook" else "paths"
+            base = f"/{section}/{esc}/{method.lower()}/responses/{status}"
+        content = resp.get("content", {})
+        if "application/json" in content:
+            return base + "/content/application~1json/schema", None
+        return "", None  # no JSON body documented (e.g. the event stream)
+
+    def record(self, ok, what, detail=""):
+        if ok:
+            self.passed += 1
+        else:
+            self.failed += 1
+            print(f"FAIL {what}: {detail}", flush=True)
+
+    def check(self, op_id, response, expect=None, note=""):
+        """Checks status (listed by the document, and `expect` when given) and validates the body."""
+        status = response.status
+        what = f"{op_id} -> {status}{' (' + note + ')' if note else ''}"
+        if expect is not None and status != expect:
+            self.record(False, what, f"expected status {expect}, body {response.body[:400]}")
+            return None
+        self.seen.add((op_id, status))
+        if op_id in ("startTask", "rollbackTask"):
+            pointer = "/components/schemas/TaskDetailResponse" if status == 202 else "/components/schemas/ErrorResponse"
+        else:
+            pointer, listed = self.response_schema_pointer(op_id, status)
+            if pointer is None:
+                self.record(False, what, f"status not listed by the document (lists {listed})")
+                return None
+        if not pointer:
+            self.record(True, what)
+            return None
+        ctype = response.headers.get("content-type", "")
+        if not ctype.startswith("application/json"):
+            self.record(False, what, f"content-type {ctype!r}")
+            return None
+        try:
+            body = json.loads(response.body)
+        except ValueError as e:
+            self.record(False, what, f"invalid JSON: {e}")
+            return None
+        errors = sorted(self.validator(pointer).iter_errors(body), key=lambda e: list(e.path))
+        if errors:
+            self.record(False, what, "; ".join(f"{list(e.path)}: {e.message}" for e in errors[:5]))
+        else:
+            self.record(True, what)
+        return body
+
+    def validate_schema(self, name, instance, what):
+        errors = list(self.validator(f"/components/schemas/{name}").iter_errors(instance))
+        self.record(not errors, what, "; ".join(e.message for e in errors[:5]))
+
+    def validate_param(self, param_name, value, what):
+        schema = self.resolve(self.doc["components"]["parameters"][param_name])["schema"]
+        v = self.validator(f"/components/parameters/{param_name}/schema")
+        if schema.get("type") == "integer":
+            try:
+                value = int(value)
+            except (TypeError, ValueError):
+                pass
+        errors = list(v.iter_errors(value))
+        self.record(not errors, what, "; ".join(e.message for e in errors[:3]))
+
+
+def idem():
+    return "contract-" + uuid.uuid4().hex
+
+
+def main():
+    if len(sys.argv) < 2:
+        sys.exit(__doc__)
+    binary = sys.argv[1]
+    c = Contract(find_document(sys.argv))
+    receiver = mu.Receiver()
+    mock = mu.Mock(binary, "--max-streams", "2", "--delivery-backoff-scale", "0.001", "--heartbeat-ms", "200")
+    try:
+        scenario(c, mock, receiver)
+    except Exception:  # noqa: BLE001
+        import traceback
+        traceback.print_exc()
+        c.failed += 1
+    finally:
+        code = mock.stop()
+        receiver.close()
+    c.record(code == 0, "mock exits 0 on SIGTERM", f"exit code {code}")
+    missing = [op for op in c.ops if not any(s[0] == op for s in c.seen) and op != "receiveTaskLifecycleWebhook"]
+    c.record(not missing, "every operation exercised", f"missing {missing}")
+    print(f"{c.passed} passed, {c.failed} failed")
+    sys.exit(1 if c.failed else 0)
+
+
+def exhaust_then(mock, fn, attempts=3):
+    """Uses up the tiny rate-limited key's window, then calls fn (expected to be rate limited)."""
+    r = None
+    for _ in range(attempts):
+        for _ in range(10):
+            if mock.get("/tasks/mine", key=mu.RATELIMITED_KEY).status == 429:
+                break
+        r = fn()
+        if r.status == 429:
+            return r
+    return r
+
+
+def scenario(c, m, receiver):
+    D, A = mu.DEMO_KEY, mu.ADMIN_KEY
+
+    # ---- operations ----
+    c.check("getHealth", m.get("/health"), 200)
+
+    # ---- tasks: reads ----
+    body = c.check("listMyTasks", m.get("/tasks/mine?limit=3", key=D), 200)
+    c.record(body and body["page"]["hasMore"] and body["availableActions"] == ["fetch_next_page"], "list has more")
+    nxt = body["page"]["nextCursor"]
+    body = c.check("listMyTasks", m.get(f"/tasks/mine?limit=100&cursor={nxt}", key=D), 200, "second page")
+    c.record(body and body["page"] == {"nextCursor": None, "hasMore": False}, "last page")
+    c.check("listMyTasks", m.get("/tasks/mine?status=blocked", key=D), 200, "status filter")
+    c.check("listMyTasks", m.get("/tasks/mine"), 401, "no key")
+    c.check("listMyTasks", m.get("/tasks/mine", key="ar_live_nope"), 401, "unknown key")
+    for task in (mu.TODO_TASK, mu.IN_PROGRESS_TASK, mu.SHIPPABLE_TASK, mu.FAILED_TASK, mu.BLOCKED_TASK, mu.DONE_TASK):
+        c.check("getTaskById", m.get(f"/tasks/{task}", key=D), 200, task)
+    c.check("getTaskById", m.get("/tasks/tsk_0000000000000000000000UNKNOWN", key=D), 404)
+
+    # ---- event stream, opened early so it sees every lifecycle event ----
+    stream = mu.SSEStream(m, "heartbeatSeconds=15")
+    c.record(stream.status == 200, "streamTaskLifecycleEvents -> 200", str(stream.status))
+    c.seen.add(("streamTaskLifecycleEvents", 200))
+    h = stream.headers
+    c.record(h.get("content-type", "").startswith("text/event-stream") and h.get("cache-control") == "no-store"
+             and h.get("x-agentrail-replay-window-hours") == "72" and h.get("x-agentrail-stream-heartbeat-seconds") == "15"
+             and h.get("x-agentrail-resume-mode") == "live", "stream headers", str(h))
+    deadline = time.time() + 5
+    while len(stream.text) < 12 and time.time() < deadline:
+        stream.read_more(0.2)
+    c.record(stream.text.startswith("retry: 5000\n"), "stream starts with retry: 5000", repr(stream.text[:40]))
+
+    # ---- keys ----
+    c.check("getAgentApiKeyUsage", m.get("/agent-api-keys/akey_localdemo/usage", key=D), 200)
+    c.check("getAgentApiKeyUsage", m.get("/agent-api-keys/akey_localdemo/usage", key=A), 200, "admin")
+    c.check("getAgentApiKeyUsage", m.get("/agent-api-keys/akeyUnknown0/usage".replace("akeyUnknown0", "akey_unknown0"), key=A),
+            401, "unknown key id")
+    c.check("getAgentApiKeyUsage", m.get("/agent-api-keys/akey_localdemo/usage", key=mu.READONLY_KEY), 403)
+    c.check("getAgentApiKeyUsage", exhaust_then(m, lambda: m.get("/agent-api-keys/akey_localratelimited/usage",
+                                                                   key=mu.RATELIMITED_KEY)), 429)
+
+    new_key = {"agent": {"id": "agt_ci_reader", "displayName": "CI Reader", "role": "platform_ci",
+                         "externalIdentities": [{"provider": "github", "subject": "agentrail-ci-reader"}]},
+               "scopes": ["ci:read", "tasks:read"], "rateLimit": {"windowSeconds": 60, "maxRequests": 600},
+               "expiresAt": "2031-06-01T00:00:00Z"}
+    k = idem()
+    created = c.check("createAgentApiKey", m.post("/agent-api-keys", new_key, key=A, idem=k), 201)
+    replay = c.check("createAgentApiKey", m.post("/agent-api-keys", new_key, key=A, idem=k), 201, "replay")
+    c.record(created == replay, "create-key replay returns the same body")
+    c.check("createAgentApiKey", m.post("/agent-api-keys", {**new_key, "scopes": ["ci:read"]}, key=A, idem=k), 409)
+    c.check("createAgentApiKey", m.post("/agent-api-keys", {**new_key, "scopes": []}, key=A, idem=idem()), 400)
+    c.check("createAgentApiKey", m.post("/agent-api-keys", new_key, key=A), 400, "missing Idempotency-Key")
+    c.check("createAgentApiKey", m.post("/agent-api-keys", new_key, idem=idem()), 401)
+    c.check("createAgentApiKey", m.post("/agent-api-keys", new_key, key=D, idem=idem()), 403)
+    c.check("createAgentApiKey", exhaust_then(m, lambda: m.post("/agent-api-keys", new_key, key=mu.RATELIMITED_KEY,
+                                                                  idem=idem())), 429)
+    secret, key_id = created["data"]["apiKey"], created["data"]["id"]
+    c.check("listMyTasks", m.get("/tasks/mine", key=secret), 200, "created key works")
+
+    rot = c.check("rotateAgentApiKey", m.post(f"/agent-api-keys/{key_id}/rotate", {"expiresAt": None}, key=A,
+                                              idem=idem()), 201)
+    c.record(rot and rot["data"]["rotatedFromKeyId"] == key_id, "rotatedFromKeyId")
+    c.check("listMyTasks", m.get("/tasks/mine", key=secret), 401, "rotated key is rejected")
+    c.check("rotateAgentApiKey", m.post(f"/agent-api-keys/{key_id}/rotate", {}, key=A, idem=idem()), 409, "inactive")
+    c.check("rotateAgentApiKey", m.post(f"/agent-api-keys/{rot['data']['id']}/rotate", {"expiresAt": "tomorrow"},
+                                        key=A, idem=idem()), 400)
+    c.check("rotateAgentApiKey", m.post("/agent-api-keys/akey_missing/rotate", {}, key=A, idem=idem()), 401)
+    c.check("rotateAgentApiKey", m.post("/agent-api-keys/akey_localadmin/rotate", {}, key=D, idem=idem()), 403)
+    c.check("rotateAgentApiKey", exhaust_then(m, lambda: m.post("/agent-api-keys/akey_localratelimited/rotate", {},
+                                                                  key=mu.RATELIMITED_KEY, idem=idem())), 429)
+
+    # ---- subscriptions ----
+    sub_body = {"url": receiver.url, "eventTypes": ["task.awaiting_user", "task.updated", "task.reviewed", "task.shipped"],
+                "secret": "whsec_contract_secret_0001", "description": "contract test receiver"}
+    k = idem()
+    sub = c.check("createEventSubscription", m.post("/event-subscriptions", sub_body, key=D, idem=k), 201)
+    c.check("createEventSubscription", m.post("/event-subscriptions", sub_body, key=D, idem=k), 201, "replay")
+    c.check("createEventSubscription", m.post("/event-subscriptions", sub_body, key=D, idem=idem()), 409, "duplicate")
+    c.check("createEventSubscription", m.post("/event-subscriptions", {**sub_body, "description": "x"}, key=D, idem=k),
+            409, "idempotency mismatch")
+    c.check("createEventSubscription", m.post("/event-subscriptions", {**sub_body, "secret": "short"}, key=D, idem=idem()),
+            400)
+    sub_id = sub["data"]["id"]
+    c.check("listEventSubscriptions", m.get("/event-subscriptions", key=D), 200)
+    c.check("listEventSubscriptions", m.get("/event-subscriptions"), 401)
+    c.check("listEventSubscriptions", m.get("/event-subscriptions", key=mu.READONLY_KEY), 403)
+    c.check("getEventSubscription", m.get(f"/event-subscriptions/{sub_id}", key=D), 200)
+    c.check("getEventSubscription", m.get(f"/event-subscriptions/{sub_id}"), 401)
+    c.check("getEventSubscription", m.get(f"/event-subscriptions/{sub_id}", key=mu.READONLY_KEY), 403)
+    c.check("getEventSubscription", m.get("/event-subscriptions/evsub_missing", key=D), 404)
+
+    # ---- lifecycle: block / resolve ----
+    blocker = {"sourceRunId": "run_contract_1", "sourceAgentId": "agt_demo", "reason": "missing_credentials",
+               "actionRequired": "Reconnect GitHub.", "resumeInstructions": "Resolve, then start again."}
+    c.check("blockTaskAwaitingUser", m.post(f"/tasks/{mu.TODO_TASK_2}/blocker", blocker, key=D, idem=idem()), 202)
+    c.check("blockTaskAwaitingUser", m.post(f"/tasks/{mu.TODO_TASK_2}/blocker", blocker, key=D, idem=idem()), 409)
+    c.check("blockTaskAwaitingUser", m.post(f"/tasks/{mu.TODO_TASK_2}/blocker", {**blocker, "sourceRunId": "bad"},
+                                            key=D, idem=idem()), 400)
+    c.check("blockTaskAwaitingUser", m.post(f"/tasks/{mu.TODO_TASK_2}/blocker", blocker, idem=idem()), 401)
+    c.check("blockTaskAwaitingUser", m.post(f"/tasks/{mu.OTHER_TASK}/blocker", blocker, key=D, idem=idem()), 403)
+    c.check("blockTaskAwaitingUser", m.post("/tasks/tsk_nope/blocker", blocker, key=D, idem=idem()), 404)
+    res = {"resolutionSummary": "GitHub was reconnected."}
+    c.check("resolveTaskBlocker", m.post(f"/tasks/{mu.TODO_TASK_2}/resolve-blocker", res, key=D, idem=idem()), 202)
+    c.check("resolveTaskBlocker", m.post(f"/tasks/{mu.TODO_TASK_2}/resolve-blocker", res, key=D, idem=idem()), 409)
+    c.check("resolveTaskBlocker", m.post(f"/tasks/{mu.BLOCKED_TASK}/resolve-blocker", {}, key=D, idem=idem()), 400)
+    c.check("resolveTaskBlocker", m.post(f"/tasks/{mu.BLOCKED_TASK}/resolve-blocker", res, idem=idem()), 401)
+    c.check("resolveTaskBlocker", m.post(f"/tasks/{mu.OTHER_TASK}/resolve-blocker", res, key=D, idem=idem()), 403)
+    c.check("resolveTaskBlocker", m.post("/tasks/tsk_nope/resolve-blocker", res, key=D, idem=idem()), 404)
+
+    # ---- start, submit, CI, review, ship, rollback ----
+    c.ops["startTask"] = ("POST", "/tasks/{id}/start", {})
+    c.ops["rollbackTask"] = ("POST", "/tasks/{id}/rollback", {})
+    c.check("startTask", m.post(f"/tasks/{mu.TODO_TASK}/start", key=D, idem=idem()), 202)
+    c.check("startTask", m.post(f"/tasks/{mu.TODO_TASK}/start", key=D, idem=idem()), 409)
+    submit = {"summary": "Retry-After is honoured.", "mode": "artifact",
+              "artifacts": [{"type": "pull_request", "url": "https://github.com/agentrail-mock/demo/pull/42"}],
+              "checks": [{"name": "unit", "status": "passed"}], "notes": None}
+    c.check("getTaskCiStatus", m.get(f"/tasks/{mu.TODO_TASK}/ci-status", key=D), 404, "not submitted")
+    c.check("getTaskReviewFeedback", m.get(f"/tasks/{mu.TODO_TASK}/review-feedback", key=D), 404, "not submitted")
+    sub_resp = c.check("submitTaskWork", m.post(f"/tasks/{mu.TODO_TASK}/submit", submit, key=D, idem=idem()), 202)
+    c.check("submitTaskWork", m.post(f"/tasks/{mu.TODO_TASK}/submit", submit, key=D, idem=idem()), 409)
+    c.check("submitTaskWork", m.post(f"/tasks/{mu.IN_PROGRESS_TASK}/submit", {"mode": "artifact"}, key=D, idem=idem()),
+            400)
+    c.check("submitTaskWork", m.post("/tasks/tsk_nope/submit", submit, key=D, idem=idem()), 404)
+    c.check("submitTaskWork", m.post(f"/tasks/{mu.IN_PROGRESS_TASK}/submit",
+                                     {"summary": "Adapter PR", "mode": "adapter_managed",
+                                      "pullRequest": {"title": "Pagination", "draft": False}}, key=D, idem=idem()), 202,
+            "adapter_managed")
+    c.check("getTaskCiStatus", m.get(f"/tasks/{mu.TODO_TASK}/ci-status", key=D), 200)
+    c.check("getTaskCiStatus", m.get(f"/tasks/{mu.FAILED_TASK}/ci-status", key=D), 200, "failed CI")
+    m.control("POST", "/_mock/faults", [
+        {"kind": "status", "status": 429, "code": "ci_source_rate_limited", "pathContains": "/ci-status"},
+        {"kind": "status", "status": 502, "code": "ci_source_auth_failed", "pathContains": "/ci-status"}])
+    c.check("getTaskCiStatus", m.get(f"/tasks/{mu.TODO_TASK}/ci-status", key=D), 429, "injected")
+    c.check("getTaskCiStatus", m.get(f"/tasks/{mu.TODO_TASK}/ci-status", key=D), 502, "injected")
+    c.check("getTaskReviewFeedback", m.get(f"/tasks/{mu.TODO_TASK}/review-feedback", key=D), 200)
+    c.check("getTaskReviewFeedback", m.get(f"/tasks/{mu.FAILED_TASK}/review-feedback", key=D), 200, "changes requested")
+    sha = sub_resp["data"]["headSha"]
+    ship = {"mode": "merge_and_deploy", "targetEnvironment": "production", "expectedHeadSha": sha}
+    c.check("shipTaskWork", m.post(f"/tasks/{mu.TODO_TASK}/ship", {**ship, "expectedHeadSha": "abc"}, key=D,
+                                   idem=idem()), 400)
+    c.check("shipTaskWork", m.post(f"/tasks/{mu.FAILED_TASK}/ship", ship, key=D, idem=idem()), 409, "CI failed")
+    c.check("shipTaskWork", m.post("/tasks/tsk_nope/ship", ship, key=D, idem=idem()), 404)
+    shipped = c.check("shipTaskWork", m.post(f"/tasks/{mu.TODO_TASK}/ship", ship, key=D, idem=idem()), 202)
+    c.record(shipped and shipped["data"]["status"] == "queued", "ship answers queued")
+    done = c.check("getTaskById", m.get(f"/tasks/{mu.TODO_TASK}", key=D), 200, "after ship")
+    c.record(done and done["data"]["status"] == "done" and done["availableActions"] == ["rollback"], "task is done")
+    c.check("rollbackTask", m.post(f"/tasks/{mu.TODO_TASK}/rollback", key=D), 202)
+    c.check("rollbackTask", m.post(f"/tasks/{mu.TODO_TASK}/rollback", key=D), 409)
+
+    # ---- providers ----
+    c.check("ingestCircleCiWebhook", m.post("/providers/circleci/webhooks",
+                                            {"id": "evt-circleci-1", "type": "job-completed",
+                                             "pipeline": {"vcs": {"branch": "agentrail/demo-3"}},
+                                             "job": {"name": "unit-tests", "status": "success"}}), 202)
+    c.check("ingestCircleCiWebhook", m.post("/providers/circleci/webhooks", raw="{not json"), 400)
+    issue = {"id": "lin_issue_01", "identifier": "ENG-123", "title": "Integrate Linear issue source",
+             "url": "https://linear.app/agentrail/issue/ENG-123", "state": {"type": "started", "name": "In Progress"},
+             "workspace": {"urlKey": "agentrail"}, "labels": {"nodes": [{"name": "P1"}]}}
+    k = idem()
+    intake = c.check("ingestLinearIssue", m.post("/providers/linear/intake", issue, key=D, idem=k), 201)
+    c.check("ingestLinearIssue", m.post("/providers/linear/intake", {**issue, "title": "x"}, key=D, idem=k), 409)
+    c.check("ingestLinearIssue", m.post("/providers/linear/intake", {"id": "lin_2"}, key=D, idem=idem()), 400)
+    c.check("ingestLinearIssue", m.post("/providers/linear/intake", issue, idem=idem()), 401)
+    c.check("ingestLinearIssue", m.post("/providers/linear/intake", issue, key=mu.READONLY_KEY, idem=idem()), 403)
+    c.check("ingestLinearIssue", exhaust_then(m, lambda: m.post("/providers/linear/intake", issue,
+                                                                  key=mu.RATELIMITED_KEY, idem=idem())), 429)
+    c.check("getTaskById", m.get(f"/tasks/{intake['data']['taskId']}", key=D), 200, "linear task")
+    hook = {"action": "update", "type": "Issue", "webhookTimestamp": int(time.time() * 1000),
+            "data": {"id": "lin_issue_01", "title": "Integrate Linear issues"}}
+    c.check("ingestLinearWebhook", m.post("/providers/linear/webhooks", hook, headers={"Linear-Delivery": "dlv-1"}), 202)
+    c.check("ingestLinearWebhook", m.post("/providers/linear/webhooks", {"type": "Issue"}), 400)
+
+    # ---- subscription deactivation ----
+    c.check("deactivateEventSubscription", m.request("DELETE", f"/event-subscriptions/{sub_id}", key=D), 202)
+    c.check("deactivateEventSubscription", m.request("DELETE", "/event-subscriptions/evsub_missing", key=D), 404)
+
+    # ---- stream: events, resume, expired cursor, stream limit ----
+    events = stream.events(6, timeout=5)
+    c.record(len(events) == 6, "stream delivered lifecycle events", f"{len(events)} events")
+    types = set()
+    for ev in events:
+        env = ev["json"]
+        types.add(env["type"])
+        c.validate_schema("TaskLifecycleEventEnvelope", env, f"SSE event {env.get('type')} #{env.get('sequence')}")
+        c.record(ev.get("id") == env["id"] and ev.get("event") == env["type"], "SSE id/event lines match the envelope")
+    second = mu.SSEStream(m, "", headers={"Last-Event-ID": events[0]["id"]})
+    c.record(second.status == 200 and second.headers.get("x-agentrail-resume-mode") == "replay_then_live",
+             "stream resume -> 200 replay_then_live", str(second.headers))
+    replayed = second.events(1, timeout=3)
+    c.record(replayed and replayed[0]["json"]["sequence"] == events[1]["json"]["sequence"], "replay starts after cursor")
+    third = mu.SSEStream(m, "")
+    c.record(third.status == 429 and third.headers.get("retry-after"), "third concurrent stream", str(third.status))
+    c.seen.add(("streamTaskLifecycleEvents", third.status))
+    third.close()
+    r = m.get("/task-events/stream?cursor=evt_unknown123", key=D)
+    c.check("streamTaskLifecycleEvents", r, 410)
+    stream.close()
+    second.close()
+
+    # ---- webhook deliveries received by the subscriber ----
+    mu.wait_for(lambda: receiver.count() >= 6, timeout=10, what="webhook deliveries")
+    for req in receiver.requests[:10]:
+        hdr = req["headers"]
+        env = json.loads(req["body"])
+        c.validate_schema("TaskLifecycleEventEnvelope", env, f"webhook body {env.get('type')}")
+        c.validate_param("AgentRailSubscriptionIdHeader", hdr.get("x-agentrail-subscription-id"), "subscription id header")
+        c.validate_param("AgentRailEventIdHeader", hdr.get("x-agentrail-event-id"), "event id header")
+        c.validate_param("AgentRailEventTypeHeader", hdr.get("x-agentrail-event-type"), "event type header")
+        c.validate_param("AgentRailDeliveryIdHeader", hdr.get("x-agentrail-delivery-id"), "delivery id header")
+        c.validate_param("AgentRailDeliveryAttemptHeader", hdr.get("x-agentrail-delivery-attempt"), "attempt header")
+        c.validate_param("AgentRailSignatureHeader", hdr.get("x-agentrail-signature"), "signature header")
+        expected = "sha256=" + hmac.new(sub_body["secret"].encode(), req["body"], hashlib.sha256).hexdigest()
+        c.record(hdr.get("x-agentrail-signature") == expected, "webhook signature")
+    c.seen.add(("receiveTaskLifecycleWebhook", 200))
+
+
+if __name__ == "__main__":
+    main()
