@@ -1,0 +1,216 @@
+// `agentrail config`: where settings come from, and the profiles of the config file.
+// Secrets never go on argv: `config set api_key` reads the key from standard input.
+
+#include <unistd.h>
+#include <cstdlib>
+#include <memory>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "config.hpp"
+#include "context.hpp"
+#include "exit_codes.hpp"
+#include "render/render.hpp"
+#include "validate.hpp"
+
+namespace agentrail::cli {
+namespace {
+
+/// The profile `config set/get/unset` act on: --profile, AGENTRAIL_PROFILE, current_profile, "default".
+std::string target_profile(Context& ctx) {
+    std::string name = ctx.options().profile;
+    if (name.empty()) {
+        const char* env = std::getenv("AGENTRAIL_PROFILE");
+        if (env != nullptr && *env != '\0') name = env;
+    }
+    if (name.empty()) name = ctx.config_file().current_profile();
+    if (name.empty()) name = "default";
+    if (!valid_profile_name(name))
+        throw usage_error("invalid profile name '" + name + "' (use A-Z a-z 0-9 _ -)");
+    return name;
+}
+
+void require_known_key(const std::string& key) {
+    for (auto k : profile_keys)
+        if (k == key) return;
+    throw usage_error("unknown key '" + key + "' (known: base_url, api_key, api_key_file)");
+}
+
+Json setting_json(const Setting& s, bool secret) {
+    Json j = {{"value", secret ? mask_secret(s.value) : s.value}, {"source", to_string(s.source)}};
+    if (!s.origin.empty()) j["origin"] = s.origin;
+    return j;
+}
+
+void add_explain(CLI::App& group, Context& ctx) {
+    auto* cmd = group.add_subcommand("explain", "Show each setting, its value and where it came from");
+    cmd->callback([&ctx] {
+        ctx.set_operation("explain config");
+        auto& out = ctx.out();
+        const auto& s = ctx.settings();
+        Json data = {{"profile", setting_json(s.profile, false)},
+                     {"baseUrl", setting_json(s.base_url, false)},
+                     {"apiKey", setting_json(s.api_key, true)},
+                     {"configFile", {{"path", s.config_path}, {"read", s.config_loaded}}}};
+        out.result(data, data, s.base_url.value, [&] {
+            auto describe = [](const Setting& setting, const std::string& value) {
+                std::string from = to_string(setting.source);
+                if (!setting.origin.empty()) from += ": " + setting.origin;
+                return (value.empty() ? std::string("(none)") : value) + "  (" + from + ")";
+            };
+            Json view = {{"profile", describe(s.profile, s.profile.value)},
+                         {"base", describe(s.base_url, s.base_url.value)},
+                         {"key", describe(s.api_key, mask_secret(s.api_key.value))},
+                         {"file", s.config_path + (s.config_loaded ? "" : "  (not read or missing)")}};
+            out.fields(view, {{"Profile", "/profile"},
+                              {"Base URL", "/base"},
+                              {"API key", "/key"},
+                              {"Config file", "/file"}});
+            out.line("");
+            out.line(
+                "Precedence: flags > environment (AGENTRAIL_BASE_URL, AGENTRAIL_API_KEY, AGENTRAIL_PROFILE) "
+                "> "
+                "config file profile > default.");
+        });
+    });
+}
+
+void add_set(CLI::App& group, Context& ctx) {
+    auto* cmd = group.add_subcommand("set", "Set a key of a profile (api_key is read from standard input)");
+    auto key = std::make_shared<std::string>();
+    auto value = std::make_shared<std::string>();
+    cmd->add_option("key", *key, "base_url, api_key_file or api_key")->required();
+    cmd->add_option("value", *value, "The value (not for api_key: pipe it on standard input)");
+    cmd->footer(
+        "Example: agentrail config set --profile ci base_url https://api.example.com/v1\n"
+        "         printf %s \"$KEY\" | agentrail config set --profile ci api_key");
+    cmd->callback([&ctx, key, value] {
+        require_known_key(*key);
+        std::string v = *value;
+        if (*key == "api_key") {
+            if (!v.empty())
+                throw usage_error(
+                    "api_key is a secret and would show in the process list; pipe it on standard "
+                    "input, or use api_key_file");
+            v = trim(read_stdin());
+            if (v.empty()) throw usage_error("api_key: nothing was read from standard input");
+        } else if (v.empty()) {
+            throw usage_error("missing value for " + *key);
+        }
+        if (*key == "base_url") require_http_url(v, "base_url");
+        if (*key == "api_key_file" && ::access(v.c_str(), R_OK) != 0)
+            ctx.out().warn("api_key_file " + v + " is not readable (yet)");
+        ctx.set_operation("set " + *key);
+        auto profile = target_profile(ctx);
+        auto& config = ctx.config_file();
+        config.set(profile, *key, v);
+        // A profile has one key source: the one just set replaces the other.
+        if (*key == "api_key") config.unset(profile, "api_key_file");
+        if (*key == "api_key_file") config.unset(profile, "api_key");
+        if (config.current_profile().empty()) config.set_current_profile(profile);
+        config.save();
+        ctx.out().note("set " + *key + " in [profile." + profile + "] of " + config.path());
+    });
+}
+
+void add_unset(CLI::App& group, Context& ctx) {
+    auto* cmd = group.add_subcommand("unset", "Remove a key from a profile");
+    auto key = std::make_shared<std::string>();
+    cmd->add_option("key", *key, "base_url, api_key_file or api_key")->required();
+    cmd->callback([&ctx, key] {
+        require_known_key(*key);
+        auto profile = target_profile(ctx);
+        auto& config = ctx.config_file();
+        if (!config.unset(profile, *key))
+            throw Failure(exit_code::not_found, "not_set", *key + " is not set in [profile." + profile + "]");
+        config.save();
+    });
+}
+
+void add_get(CLI::App& group, Context& ctx) {
+    auto* cmd = group.add_subcommand("get", "Print one key of a profile (api_key masked)");
+    auto key = std::make_shared<std::string>();
+    cmd->add_option("key", *key, "base_url, api_key_file or api_key")->required();
+    cmd->callback([&ctx, key] {
+        require_known_key(*key);
+        auto profile = target_profile(ctx);
+        auto value = ctx.config_file().get(profile, *key);
+        if (!value)
+            throw Failure(exit_code::not_found, "not_set", *key + " is not set in [profile." + profile + "]");
+        std::string shown = *key == "api_key" ? mask_secret(*value) : *value;
+        auto& out = ctx.out();
+        out.result(Json(shown), Json(shown), shown, [&] { out.line(shown); });
+    });
+}
+
+void add_list(CLI::App& group, Context& ctx) {
+    auto* cmd = group.add_subcommand("list", "List the profiles of the config file (api_key masked)");
+    cmd->callback([&ctx] {
+        auto& config = ctx.config_file();
+        auto& out = ctx.out();
+        auto current = config.current_profile();
+        Json profiles = Json::object();
+        Json rows = Json::array();
+        for (const auto& name : config.profiles()) {
+            Json entries = Json::object();
+            for (const auto& [k, v] : config.entries(name)) entries[k] = k == "api_key" ? mask_secret(v) : v;
+            profiles[name] = entries;
+            std::string key_source =
+                entries.contains("api_key_file") ? "file " + entries["api_key_file"].get<std::string>()
+                : entries.contains("api_key")    ? "inline " + entries["api_key"].get<std::string>()
+                                                 : "-";
+            rows.push_back({{"current", name == current ? "*" : ""},
+                            {"name", name},
+                            {"base_url", entries.value("base_url", "-")},
+                            {"key", key_source}});
+        }
+        Json data = {{"path", config.path()}, {"currentProfile", current}, {"profiles", profiles}};
+        std::string names;
+        for (const auto& name : config.profiles()) names += (names.empty() ? "" : "\n") + name;
+        out.result(data, data, names, [&] {
+            out.table(
+                rows,
+                {{"", "/current"}, {"PROFILE", "/name"}, {"BASE URL", "/base_url"}, {"API KEY", "/key"}});
+        });
+    });
+}
+
+void add_use_profile(CLI::App& group, Context& ctx) {
+    auto* cmd = group.add_subcommand("use-profile", "Make a profile the default one");
+    auto name = std::make_shared<std::string>();
+    cmd->add_option("name", *name, "Profile name")->required();
+    cmd->callback([&ctx, name] {
+        if (!valid_profile_name(*name)) throw usage_error("invalid profile name '" + *name + "'");
+        auto& config = ctx.config_file();
+        auto names = config.profiles();
+        if (std::find(names.begin(), names.end(), *name) == names.end())
+            throw Failure(exit_code::usage, "unknown_profile",
+                          "no profile '" + *name + "' in " + config.path(),
+                          {"agentrail config set --profile " + *name + " base_url URL"});
+        config.set_current_profile(*name);
+        config.save();
+        ctx.out().note("current profile: " + *name);
+    });
+}
+
+void add_path(CLI::App& group, Context& ctx) {
+    auto* cmd = group.add_subcommand("path", "Print the config file path");
+    cmd->callback([&ctx] { ctx.out().line(ConfigFile::default_path()); });
+}
+
+}  // namespace
+
+void register_config(CLI::App& app, Context& ctx) {
+    auto* group = app.add_subcommand("config", "Settings: profiles, base URL, API key source");
+    group->require_subcommand(1);
+    add_explain(*group, ctx);
+    add_set(*group, ctx);
+    add_unset(*group, ctx);
+    add_get(*group, ctx);
+    add_list(*group, ctx);
+    add_use_profile(*group, ctx);
+    add_path(*group, ctx);
+}
+
+}  // namespace agentrail::cli

@@ -1,0 +1,392 @@
+// `agentrail events tail`: the live task event stream, resumable across disconnects and restarts.
+//
+// Output paths, chosen once per run:
+//   raw     NDJSON (piped, or -o ndjson): the server's `data:` text verbatim, one line per event, never
+//           parsed unless --until needs a task id. Lines go through a writer thread that coalesces
+//           whatever accumulated while the previous write() was in flight, so a burst costs a few large
+//           writes (like `curl -N`) while a lone event is still written at once.
+//   human   a TTY: one aligned line per event (time, type, task, status, summary).
+//   machine -o json, --jq, --raw, --quiet: through the renderer, one event at a time.
+// The --state-file is rewritten (temp file + rename) after each event has been written to stdout, so a
+// restarted tail resumes after the last event it actually printed: nothing lost, nothing repeated.
+
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <cstring>
+#include <ctime>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "context.hpp"
+#include "exit_codes.hpp"
+#include "render/render.hpp"
+#include "validate.hpp"
+
+namespace agentrail::cli {
+namespace {
+
+struct TailArgs {
+    std::vector<std::string> types;
+    std::string task;
+    std::string since;
+    std::string state_file;
+    int heartbeat = 0;
+    std::string until;
+    long long count = 0;
+    std::string timeout;
+};
+
+/// The last processed event id, persisted so that a restarted tail resumes after it.
+class StateFile {
+public:
+    explicit StateFile(std::string path) : m_path(std::move(path)), m_temp(m_path + ".tmp") {}
+
+    /// The saved id, or empty when the file does not exist or is empty.
+    std::string load() const {
+        if (access(m_path.c_str(), F_OK) != 0) return {};
+        return trim(read_file(m_path, "--state-file"));
+    }
+
+    /// Replaces the file atomically: a reader (or a restart after a crash) sees the old id or the new one.
+    void save(std::string_view id) {
+        if (id.empty() || id == m_saved) return;
+        std::FILE* f = std::fopen(m_temp.c_str(), "w");
+        bool ok = f != nullptr;
+        if (ok) {
+            ok = std::fwrite(id.data(), 1, id.size(), f) == id.size() && std::fputc('\n', f) != EOF;
+            ok = (std::fclose(f) == 0) && ok;
+        }
+        if (!ok || std::rename(m_temp.c_str(), m_path.c_str()) != 0) {
+            throw Failure(exit_code::unexpected, "state_file",
+                          "--state-file: cannot write " + m_path + ": " + std::strerror(errno));
+        }
+        m_saved = id;
+    }
+
+private:
+    std::string m_path;
+    std::string m_temp;
+    std::string m_saved;
+};
+
+/// Writes lines to stdout from a background thread, coalescing lines queued while a write is in flight.
+/// After each write it records the id of the last event written (in the state file, when there is one).
+class LineWriter {
+public:
+    explicit LineWriter(StateFile* state) : m_state(state), m_thread([this] { loop(); }) {}
+    ~LineWriter() { close(); }
+    LineWriter(const LineWriter&) = delete;
+    LineWriter& operator=(const LineWriter&) = delete;
+
+    void push(std::string_view text, std::string_view id) {
+        std::lock_guard lock(m_mutex);
+        if (m_error) std::rethrow_exception(m_error);
+        m_pending.append(text);
+        m_pending.push_back('\n');
+        m_pending_id.assign(id);
+        m_ready.notify_one();
+    }
+
+    /// Writes what is queued, stops the thread and rethrows a write error.
+    void close() {
+        {
+            std::lock_guard lock(m_mutex);
+            if (m_closed) return;
+            m_closed = true;
+            m_ready.notify_one();
+        }
+        m_thread.join();
+        if (m_error) std::rethrow_exception(m_error);
+    }
+
+private:
+    void loop() {
+        std::string batch;
+        std::string id;
+        for (;;) {
+            {
+                std::unique_lock lock(m_mutex);
+                m_ready.wait(lock, [this] { return !m_pending.empty() || m_closed; });
+                if (m_pending.empty()) return;
+                batch.swap(m_pending);
+                id.swap(m_pending_id);
+                m_pending_id.clear();
+            }
+            try {
+                write_all(batch);
+                if (m_state != nullptr) m_state->save(id);
+            } catch (...) {
+                std::lock_guard lock(m_mutex);
+                m_error = std::current_exception();
+                return;
+            }
+            batch.clear();
+        }
+    }
+
+    static void write_all(std::string_view bytes) {
+        while (!bytes.empty()) {
+            auto n = ::write(STDOUT_FILENO, bytes.data(), bytes.size());
+            if (n < 0) {
+                if (errno == EINTR) continue;
+                throw Failure(exit_code::unexpected, "write", std::string("stdout: ") + std::strerror(errno));
+            }
+            bytes.remove_prefix(static_cast<std::size_t>(n));
+        }
+    }
+
+    StateFile* m_state;
+    std::mutex m_mutex;
+    std::condition_variable m_ready;
+    std::string m_pending;
+    std::string m_pending_id;
+    bool m_closed = false;
+    std::exception_ptr m_error;
+    std::thread m_thread;  // last: started after the members it uses
+};
+
+/// Sets `flag` when the deadline passes or Ctrl-C was pressed, so the stream stops within ~100 ms.
+class StopWatch {
+public:
+    StopWatch(std::atomic<bool>& flag, std::optional<std::chrono::steady_clock::time_point> deadline)
+        : m_flag(flag), m_deadline(deadline), m_thread([this] { loop(); }) {}
+    ~StopWatch() {
+        {
+            std::lock_guard lock(m_mutex);
+            m_done = true;
+        }
+        m_cv.notify_one();
+        m_thread.join();
+    }
+    StopWatch(const StopWatch&) = delete;
+    StopWatch& operator=(const StopWatch&) = delete;
+    bool timed_out() const { return m_timed_out.load(); }
+
+private:
+    void loop() {
+        std::unique_lock lock(m_mutex);
+        while (!m_done) {
+            if (Context::interrupted()) {
+                m_flag.store(true);
+                return;
+            }
+            if (m_deadline && std::chrono::steady_clock::now() >= *m_deadline) {
+                m_timed_out.store(true);
+                m_flag.store(true);
+                return;
+            }
+            m_cv.wait_for(lock, std::chrono::milliseconds(25));
+        }
+    }
+
+    std::atomic<bool>& m_flag;
+    std::optional<std::chrono::steady_clock::time_point> m_deadline;
+    std::atomic<bool> m_timed_out{false};
+    std::mutex m_mutex;
+    std::condition_variable m_cv;
+    bool m_done = false;
+    std::thread m_thread;
+};
+
+std::string str_at(const Json& value, std::string_view pointer) {
+    const auto& v = at_pointer(value, pointer);
+    return v.is_string() ? v.get<std::string>() : std::string{};
+}
+
+/// "15:04:05" in local time for an RFC 3339 UTC time; the text as sent when it does not parse.
+std::string clock_time(const std::string& rfc3339) {
+    std::tm tm{};
+    if (rfc3339.size() < 19 || std::sscanf(rfc3339.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d", &tm.tm_year,
+                                           &tm.tm_mon, &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec) != 6)
+        return rfc3339;
+    if (rfc3339.back() != 'Z' && rfc3339.back() != 'z') return rfc3339.substr(11, 8);
+    tm.tm_year -= 1900;
+    tm.tm_mon -= 1;
+    std::time_t t = timegm(&tm);
+    std::tm local{};
+    localtime_r(&t, &local);
+    char buf[16];
+    std::strftime(buf, sizeof buf, "%H:%M:%S", &local);
+    return buf;
+}
+
+std::string pad(std::string text, std::size_t width) {
+    auto w = display_width(text);
+    if (w < width) text.append(width - w, ' ');
+    return text;
+}
+
+/// One human line: time, type, task, status, summary.
+std::string human_line(const Renderer& out, const Json& event) {
+    const auto& data = at_pointer(event, "/data");
+    std::string task = str_at(data, "/taskIdentifier");
+    if (task.empty()) task = str_at(data, "/taskId");
+    std::string status = str_at(data, "/status");
+    std::string summary = str_at(data, "/summary");
+    if (summary.empty()) summary = str_at(data, "/reviewOutcome");
+    std::string line = out.paint(pad(clock_time(str_at(event, "/occurredAt")), 9), Style::dim);
+    line += pad(str_at(event, "/type"), 30);
+    line += out.paint(pad(task.empty() ? "-" : task, 10), Style::bold);
+    line += ' ';
+    line += status.empty() ? pad("-", 12) : out.paint_status(pad(status, 12));
+    line += ' ';
+    line += summary;
+    return line;
+}
+
+/// --until TYPE[:TASK]: TASK matches data.taskId or data.taskIdentifier.
+struct UntilSpec {
+    std::string type;
+    std::string task;
+
+    static std::optional<UntilSpec> parse(const std::string& text) {
+        if (text.empty()) return std::nullopt;
+        UntilSpec spec;
+        auto colon = text.find(':');
+        spec.type = text.substr(0, colon);
+        if (colon != std::string::npos) spec.task = text.substr(colon + 1);
+        if (spec.type.empty() || (colon != std::string::npos && spec.task.empty()))
+            throw usage_error("--until: expected TYPE or TYPE:TASK_ID, got '" + text + "'");
+        return spec;
+    }
+
+    bool matches(const StreamEvent& event, const Json* parsed) const {
+        if (event.type != type) return false;
+        if (task.empty()) return true;
+        if (event.data.find(task) == std::string::npos) return false;  // cheap reject before parsing
+        Json local;
+        if (parsed == nullptr) {
+            local = Json::parse(event.data, nullptr, false);
+            parsed = &local;
+        }
+        return str_at(*parsed, "/data/taskId") == task || str_at(*parsed, "/data/taskIdentifier") == task;
+    }
+};
+
+enum class TailView { raw, human, machine };
+
+void tail(Context& ctx, const TailArgs& a) {
+    auto until = UntilSpec::parse(a.until);
+    if (!a.task.empty()) require_task_id(a.task);
+    if (a.count < 0) throw usage_error("--count must be positive");
+    std::optional<std::chrono::steady_clock::time_point> deadline;
+    if (!a.timeout.empty())
+        deadline = std::chrono::steady_clock::now() + parse_duration(a.timeout, "--timeout");
+
+    std::unique_ptr<StateFile> state;
+    StreamOptions options;
+    if (!a.state_file.empty()) {
+        state = std::make_unique<StateFile>(a.state_file);
+        if (a.since.empty()) {
+            auto saved = state->load();
+            if (!saved.empty()) options.cursor = saved;
+        }
+    }
+    if (!a.since.empty()) options.cursor = a.since;
+    options.event_types = a.types;
+    if (!a.task.empty()) options.task_id = a.task;
+    if (a.heartbeat > 0) options.heartbeat_seconds = a.heartbeat;
+    std::atomic<bool> stop{false};
+    options.cancel = &stop;
+
+    auto& out = ctx.out();
+    const auto& settings = out.settings();
+    TailView view = TailView::machine;
+    if (settings.jq.empty() && !settings.raw && !settings.quiet) {
+        if (settings.format == OutputFormat::ndjson ||
+            (settings.format == OutputFormat::table && !settings.format_explicit && !settings.stdout_tty))
+            view = TailView::raw;
+        else if (settings.format == OutputFormat::table)
+            view = TailView::human;
+    }
+
+    ctx.set_operation(options.cursor ? "tail events after " + *options.cursor : std::string("tail events"));
+    auto& client = ctx.client();
+    auto stream = client.stream_events(options);
+    if (view == TailView::human) {
+        stream.on_state([&out](StreamState s, std::string_view reason) {
+            if (s == StreamState::connected) out.note(reason.empty() ? "connected" : std::string(reason));
+        });
+    }
+
+    Context::InterruptScope interruptible;
+    StopWatch watch(stop, deadline);
+    std::optional<LineWriter> writer;
+    if (view == TailView::raw) writer.emplace(state.get());
+    long long printed = 0;
+    try {
+        stream.run([&](const StreamEvent& event) {
+            std::optional<Json> parsed;
+            if (view == TailView::raw) {
+                writer->push(event.data, event.id);
+            } else {
+                parsed = Json::parse(event.data, nullptr, false);
+                if (parsed->is_discarded())
+                    throw Error(ErrorKind::protocol, "event " + event.id + ": data is not valid JSON");
+                if (view == TailView::human) {
+                    out.line(human_line(out, *parsed));
+                    out.flush();
+                } else {
+                    out.stream_item(*parsed, event.data, event.id, [] {});
+                }
+                if (state) state->save(event.id);
+            }
+            ++printed;
+            if (a.count > 0 && printed >= a.count) return false;
+            if (until && until->matches(event, parsed ? &*parsed : nullptr)) return false;
+            return true;
+        });
+    } catch (const CursorExpiredError& e) {
+        if (writer) writer->close();
+        std::vector<std::string> hints = {"agentrail events tail (without --since: start at the live tail)"};
+        if (state) hints.insert(hints.begin(), "rm " + a.state_file);
+        throw Failure(exit_code::cursor_expired, "cursor_expired",
+                      "the cursor " + options.cursor.value_or("") +
+                          " is outside the server's replay window (" + e.api_message() + ")",
+                      hints, e.details());
+    }
+    if (writer) writer->close();
+    if (watch.timed_out()) out.note("timeout reached after " + std::to_string(printed) + " events");
+}
+
+}  // namespace
+
+void register_events(CLI::App& app, Context& ctx) {
+    auto* events = app.add_subcommand("events", "Follow the task lifecycle event stream");
+    events->require_subcommand(1);
+    auto* cmd = events->add_subcommand(
+        "tail", "Print events as they happen; resumes after disconnects (and restarts, with --state-file)");
+    auto a = std::make_shared<TailArgs>();
+    cmd->add_option("--type", a->types, "Only events of this type, repeatable (e.g. task.updated)");
+    cmd->add_option("--task", a->task, "Only events of this task (tsk_...)");
+    cmd->add_option("--since", a->since,
+                    "Start strictly after this event id or sequence (overrides --state-file)");
+    cmd->add_option("--state-file", a->state_file,
+                    "Resume after the id saved in FILE, and save each event's id there once printed");
+    cmd->add_option("--heartbeat", a->heartbeat, "Ask the server for keepalives every S seconds (10-60)")
+        ->check(CLI::Range(10, 60));
+    cmd->add_option("--until", a->until,
+                    "Stop after the first event of TYPE (of task TASK_ID: TYPE:TASK_ID)");
+    cmd->add_option("--count", a->count, "Stop after N events")->check(CLI::PositiveNumber);
+    cmd->add_option("--timeout", a->timeout, "Stop after this long, e.g. 30s, 10m (exit 0)");
+    cmd->footer(
+        "Output: human lines on a terminal; NDJSON (the server's event JSON, one per line) when piped or "
+        "with "
+        "-o ndjson. Exit 0 on --until/--count/--timeout, 130 on Ctrl-C (after a clean stop), 15 when the "
+        "resume cursor is outside the replay window.");
+    cmd->callback([&ctx, a] { tail(ctx, *a); });
+}
+
+}  // namespace agentrail::cli

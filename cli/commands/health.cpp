@@ -1,0 +1,29 @@
+// `agentrail health`: the server's unauthenticated health snapshot.
+
+#include <CLI/CLI.hpp>
+
+#include "context.hpp"
+#include "render/render.hpp"
+
+namespace agentrail::cli {
+
+void register_health(CLI::App& app, Context& ctx) {
+    auto* cmd = app.add_subcommand("health", "Check that the server is up (no API key needed)");
+    cmd->callback([&ctx] {
+        ctx.set_operation("health check");
+        auto& out = ctx.out();
+        auto r = ctx.client().health();
+        // /health answers a bare object, not an envelope.
+        const auto& data = r.envelope.contains("data") ? r.raw_data() : r.envelope;
+        out.object(data, r.envelope,
+                   {{"Status", "/status", Kind::status},
+                    {"Service", "/service"},
+                    {"Base URL", "/publicBaseUrl"},
+                    {"Path prefix", "/pathPrefix"},
+                    {"Server time", "/time"},
+                    {"Uptime (s)", "/uptimeSeconds"}},
+                   "/status");
+    });
+}
+
+}  // namespace agentrail::cli

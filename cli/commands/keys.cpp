@@ -1,0 +1,236 @@
+// `agentrail keys`: create and rotate agent API keys, and show their usage.
+// A new secret is shown exactly once: printed to stdout, or written to --save-to FILE (mode 0600) instead.
+
+#include <unistd.h>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "context.hpp"
+#include "exit_codes.hpp"
+#include "render/render.hpp"
+#include "validate.hpp"
+
+namespace agentrail::cli {
+namespace {
+
+/// "600/60s" -> {600, 60}; the window takes s, m or h (default seconds).
+RateLimit parse_rate_limit(const std::string& text) {
+    auto fail = [&] {
+        return usage_error(
+            "--rate-limit: expected REQUESTS/WINDOW such as 600/60s (1-10000 requests, 10s-1h), got '" +
+            text + "'");
+    };
+    auto slash = text.find('/');
+    if (slash == std::string::npos) throw fail();
+    RateLimit limit;
+    try {
+        std::size_t used = 0;
+        limit.max_requests = std::stoi(text.substr(0, slash), &used);
+        if (used != slash) throw fail();
+    } catch (const std::logic_error&) {
+        throw fail();
+    }
+    auto window = parse_duration(text.substr(slash + 1), "--rate-limit window");
+    if (window.count() % 1000 != 0) throw fail();
+    auto seconds = window.count() / 1000;
+    if (limit.max_requests < 1 || limit.max_requests > 10000 || seconds < 10 || seconds > 3600) throw fail();
+    limit.window_seconds = static_cast<int>(seconds);
+    return limit;
+}
+
+/// Prints a created or rotated key, handling the one-time secret.
+void render_new_key(Context& ctx, const Response<ApiKey>& r, const std::string& save_to) {
+    auto& out = ctx.out();
+    Json data = r.raw_data();
+    Json envelope = r.envelope;
+    const auto& secret_json = at_pointer(data, "/apiKey");
+    std::string secret = secret_json.is_string() ? secret_json.get<std::string>() : std::string{};
+    bool saved = false;
+    if (!save_to.empty() && !secret.empty()) {
+        try {
+            write_private_file(save_to, secret + "\n", "--save-to");
+            saved = true;
+        } catch (const Failure& e) {
+            // The key exists now: losing its secret would be worse than printing it.
+            out.warn(std::string(e.what()) + "; printing the key instead");
+        }
+    }
+    if (saved) {
+        data.erase("apiKey");
+        if (envelope.contains("data") && envelope["data"].is_object()) envelope["data"].erase("apiKey");
+    }
+    Json view = data;
+    const auto& window = at_pointer(data, "/rateLimit/windowSeconds");
+    const auto& max = at_pointer(data, "/rateLimit/maxRequests");
+    if (window.is_number() && max.is_number())
+        view["rateLimitText"] = max.dump() + " per " + window.dump() + "s";
+    const auto& id_json = at_pointer(data, "/id");
+    std::string id = id_json.is_string() ? id_json.get<std::string>() : std::string{};
+    out.result(data, envelope, saved ? id : secret, [&] {
+        std::vector<Field> fields = {{"ID", "/id"}};
+        if (!saved) fields.push_back({"API key", "/apiKey", Kind::secret});
+        fields.insert(fields.end(), {{"Agent", "/agent/id"},
+                                     {"Name", "/agent/displayName"},
+                                     {"Role", "/agent/role"},
+                                     {"Scopes", "/scopes", Kind::list},
+                                     {"Rate limit", "/rateLimitText"},
+                                     {"Status", "/status", Kind::status},
+                                     {"Created", "/createdAt", Kind::time},
+                                     {"Expires", "/expiresAt", Kind::time},
+                                     {"Rotated from", "/rotatedFromKeyId"}});
+        out.fields(view, fields);
+        out.next_steps(actions_of(envelope), id);
+    });
+    if (saved)
+        out.note("API key written to " + save_to + " (mode 0600)");
+    else if (out.human() && !secret.empty())
+        out.warn("store this API key now: it is shown only once");
+}
+
+/// Fails before the API call when --save-to cannot be written, so a new secret is never lost. Touches
+/// nothing: the file may be the very key file this call authenticates with.
+void check_save_to(const std::string& path) {
+    if (path.empty()) return;
+    auto slash = path.rfind('/');
+    std::string dir = slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
+    bool exists = ::access(path.c_str(), F_OK) == 0;
+    if (exists ? ::access(path.c_str(), W_OK) != 0 : ::access(dir.c_str(), W_OK) != 0)
+        throw usage_error("--save-to: cannot write " + path);
+}
+
+struct CreateArgs {
+    std::string agent_id, display_name, role, rate_limit = "600/60s", expires_at, save_to;
+    std::vector<std::string> scopes, externals;
+};
+
+void add_create(CLI::App& keys, Context& ctx) {
+    auto* cmd = keys.add_subcommand("create", "Issue an API key for an agent identity (needs auth:admin)");
+    auto a = std::make_shared<CreateArgs>();
+    cmd->add_option("--agent-id", a->agent_id, "Agent id (agt_...)")->required();
+    cmd->add_option("--display-name", a->display_name, "Agent display name")->required();
+    cmd->add_option("--role", a->role, "Agent role, e.g. platform_ci")->required();
+    cmd->add_option("--scope", a->scopes, "Scope to grant, repeatable (e.g. tasks:read)")->required();
+    cmd->add_option("--rate-limit", a->rate_limit, "REQUESTS/WINDOW, e.g. 600/60s")->capture_default_str();
+    cmd->add_option("--external", a->externals, "External identity PROVIDER:SUBJECT, repeatable");
+    cmd->add_option("--expires-at", a->expires_at, "Expiry, RFC 3339 (default: none)");
+    cmd->add_option("--save-to", a->save_to,
+                    "Write the new key to this file (mode 0600) instead of printing it");
+    cmd->callback([&ctx, a] {
+        require_agent_id(a->agent_id, "--agent-id");
+        require_length(a->display_name, 1, 200, "--display-name");
+        require_length(a->role, 1, 200, "--role");
+        ApiKeyCreateRequest request;
+        request.agent.id = a->agent_id;
+        request.agent.display_name = a->display_name;
+        request.agent.role = a->role;
+        for (const auto& s : a->scopes) {
+            require_one_of(s,
+                           {"auth:admin", "ci:read", "events:read", "routing:admin", "routing:evaluate",
+                            "routing:read", "reviews:read", "ship:write", "tasks:read", "tasks:write",
+                            "usage:read", "webhooks:read", "webhooks:write", "providers:write"},
+                           "--scope");
+            if (std::find(request.scopes.begin(), request.scopes.end(), s) == request.scopes.end())
+                request.scopes.push_back(s);
+        }
+        for (const auto& e : a->externals) {
+            auto colon = e.find(':');
+            if (colon == std::string::npos || colon == 0 || colon + 1 == e.size())
+                throw usage_error("--external: expected PROVIDER:SUBJECT, got '" + e + "'");
+            AgentExternalIdentity identity;
+            identity.provider = e.substr(0, colon);
+            identity.subject = e.substr(colon + 1);
+            request.agent.external_identities.push_back(std::move(identity));
+        }
+        request.rate_limit = parse_rate_limit(a->rate_limit);
+        if (!a->expires_at.empty()) {
+            require_rfc3339(a->expires_at, "--expires-at");
+            request.expires_at = a->expires_at;
+        }
+        ctx.set_operation("create API key for " + a->agent_id);
+        ctx.out();
+        check_save_to(a->save_to);
+        auto r = ctx.client().create_api_key(request, ctx.mutation_options());
+        render_new_key(ctx, r, a->save_to);
+    });
+}
+
+void add_rotate(CLI::App& keys, Context& ctx) {
+    auto* cmd = keys.add_subcommand("rotate", "Replace a key with a new secret; the old one stops working");
+    auto id = std::make_shared<std::string>();
+    auto expires_at = std::make_shared<std::string>();
+    auto save_to = std::make_shared<std::string>();
+    cmd->add_option("key_id", *id, "Key id (akey_...)")->required();
+    cmd->add_option("--expires-at", *expires_at,
+                    "Expiry of the new key, RFC 3339 (default: keep the old one)");
+    cmd->add_option("--save-to", *save_to,
+                    "Write the new key to this file (mode 0600) instead of printing it");
+    cmd->callback([&ctx, id, expires_at, save_to] {
+        require_key_id(*id);
+        ApiKeyRotateRequest request;
+        if (!expires_at->empty()) {
+            require_rfc3339(*expires_at, "--expires-at");
+            request.expires_at = *expires_at;
+        }
+        ctx.set_operation("rotate API key " + *id, *id);
+        ctx.out();
+        check_save_to(*save_to);
+        auto r = ctx.client().rotate_api_key(*id, request, ctx.mutation_options());
+        render_new_key(ctx, r, *save_to);
+    });
+}
+
+void add_usage(CLI::App& keys, Context& ctx) {
+    auto* cmd = keys.add_subcommand("usage", "Show usage counters and the rate-limit window of a key");
+    auto id = std::make_shared<std::string>();
+    cmd->add_option("key_id", *id, "Key id (akey_...)")->required();
+    cmd->callback([&ctx, id] {
+        require_key_id(*id);
+        ctx.set_operation("get usage of API key " + *id, *id);
+        auto& out = ctx.out();
+        auto r = ctx.client().get_api_key_usage(*id);
+        const auto& data = r.raw_data();
+        out.result(data, r.envelope, *id, [&] {
+            Json view = data;
+            const auto& rl = at_pointer(data, "/rateLimit");
+            if (rl.is_object()) {
+                auto num = [&](const char* p) {
+                    const auto& v = at_pointer(rl, p);
+                    return v.is_null() ? std::string("?") : v.dump();
+                };
+                view["rateLimitText"] = num("/currentWindow/used") + " of " + num("/maxRequests") +
+                                        " used in this " + num("/windowSeconds") + "s window (" +
+                                        num("/currentWindow/remaining") + " left)";
+            }
+            out.fields(view, {{"Key", "/keyId"},
+                              {"Agent", "/agent/id"},
+                              {"Name", "/agent/displayName"},
+                              {"Status", "/status", Kind::status},
+                              {"Scopes", "/scopes", Kind::list},
+                              {"Last used", "/lastUsedAt", Kind::time},
+                              {"Accepted", "/totals/accepted"},
+                              {"Denied", "/totals/denied"},
+                              {"Rate limit", "/rateLimitText"},
+                              {"Window resets", "/rateLimit/currentWindow/resetAt", Kind::time}});
+            out.line("");
+            out.table(at_pointer(data, "/byScope"), {{"SCOPE", "/scope"}, {"COUNT", "/count"}});
+            out.line("");
+            out.table(at_pointer(data, "/byOperation"), {{"OPERATION", "/operation"}, {"COUNT", "/count"}});
+            out.next_steps(actions_of(r.envelope), *id);
+        });
+    });
+}
+
+}  // namespace
+
+void register_keys(CLI::App& app, Context& ctx) {
+    auto* keys = app.add_subcommand("keys", "Create and rotate agent API keys, show their usage");
+    keys->require_subcommand(1);
+    add_create(*keys, ctx);
+    add_rotate(*keys, ctx);
+    add_usage(*keys, ctx);
+}
+
+}  // namespace agentrail::cli

@@ -1,0 +1,32 @@
+#include "commands/registry.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include "context.hpp"
+
+namespace agentrail::cli {
+
+// One declaration and one call per group: adding a group is a change here and a new file.
+void register_tasks(CLI::App& app, Context& ctx);
+void register_keys(CLI::App& app, Context& ctx);
+void register_subscriptions(CLI::App& app, Context& ctx);
+void register_api(CLI::App& app, Context& ctx);
+void register_health(CLI::App& app, Context& ctx);
+void register_config(CLI::App& app, Context& ctx);
+void register_version(CLI::App& app, Context& ctx);
+void register_help(CLI::App& app, Context& ctx);
+void register_events(CLI::App& app, Context& ctx);
+
+void register_all(CLI::App& app, Context& ctx) {
+    register_tasks(app, ctx);
+    register_keys(app, ctx);
+    register_subscriptions(app, ctx);
+    register_api(app, ctx);
+    register_health(app, ctx);
+    register_config(app, ctx);
+    register_version(app, ctx);
+    register_help(app, ctx);
+    register_events(app, ctx);
+}
+
+}  // namespace agentrail::cli

@@ -1,0 +1,485 @@
+// `agentrail tasks` (alias `task`): list, show and drive tasks through their lifecycle.
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "commands/tasks.hpp"
+#include "context.hpp"
+#include "exit_codes.hpp"
+#include "render/render.hpp"
+#include "validate.hpp"
+
+namespace agentrail::cli {
+namespace {
+
+std::vector<Column> task_columns() {
+    return {{"ID", "/id"},
+            {"KEY", "/identifier"},
+            {"STATUS", "/status", Kind::status},
+            {"PRIORITY", "/priority"},
+            {"UPDATED", "/updatedAt", Kind::time},
+            {"NEXT", "/availableActions", Kind::list},
+            {"TITLE", "/title", Kind::text, true}};
+}
+
+}  // namespace
+
+void render_task(Context& ctx, const Json& data, const Json& envelope) {
+    std::vector<Field> fields = {{"ID", "/id"},
+                                 {"Key", "/identifier"},
+                                 {"Title", "/title"},
+                                 {"Status", "/status", Kind::status},
+                                 {"Priority", "/priority"},
+                                 {"Assignee", "/assignee/name"},
+                                 {"Updated", "/updatedAt", Kind::time}};
+    if (data.contains("dueAt")) fields.push_back({"Due", "/dueAt", Kind::time});
+    fields.insert(fields.end(), {{"Issue", "/links/issue"},
+                                 {"PR", "/prUrl"},
+                                 {"Branch", "/branch"},
+                                 {"Head SHA", "/headSha"},
+                                 {"Submission", "/submissionId"}});
+    if (!at_pointer(data, "/blocker").is_null()) {
+        fields.insert(fields.end(), {{"Blocked by", "/blocker/reason"},
+                                     {"Action required", "/blocker/actionRequired"},
+                                     {"Then", "/blocker/resumeInstructions"}});
+    }
+    if (data.contains("acceptanceCriteria"))
+        fields.push_back({"Acceptance", "/acceptanceCriteria", Kind::lines});
+    if (data.contains("description")) fields.push_back({"Description", "/description"});
+    auto id = at_pointer(data, "/id");
+    ctx.out().object(data, envelope, fields, "/id", id.is_string() ? id.get<std::string>() : std::string{});
+}
+
+namespace {
+
+/// Key/value rows for every member of an object whose shape the CLI does not know in advance.
+std::vector<Field> generic_fields(const Json& object) {
+    std::vector<Field> fields;
+    if (!object.is_object()) return fields;
+    for (const auto& [key, value] : object.items()) {
+        if (key == "availableActions") continue;
+        bool is_time = key.size() > 2 && key.compare(key.size() - 2, 2, "At") == 0;
+        fields.push_back({key, "/" + key,
+                          key == "status" ? Kind::status
+                          : is_time       ? Kind::time
+                                          : Kind::text});
+    }
+    return fields;
+}
+
+/// Fetches the task and fails with exit 6 unless `action` is among its available actions.
+Response<TaskDetail> require_action(Context& ctx, const std::string& id, const std::string& action,
+                                    bool force) {
+    auto task = ctx.client().get_task(id);
+    if (force) return task;
+    auto actions = actions_of(task.envelope);
+    if (std::find(actions.begin(), actions.end(), action) != actions.end()) return task;
+    std::string offered;
+    for (const auto& a : actions) offered += (offered.empty() ? "" : ", ") + a;
+    const auto& status = at_pointer(task.raw_data(), "/status");
+    throw Failure(
+        exit_code::conflict, "action_not_available",
+        "task is " + (status.is_string() ? status.get<std::string>() : std::string("in another state")) +
+            " and does not offer '" + action + "' (available: " + (offered.empty() ? "none" : offered) +
+            "); pass --force to send it anyway",
+        actions, {{"taskId", id}, {"action", action}, {"availableActions", actions}});
+}
+
+std::pair<std::string, std::string> split_pair(const std::string& text, char sep, const std::string& what) {
+    auto pos = text.find(sep);
+    if (pos == std::string::npos || pos == 0 || pos + 1 == text.size())
+        throw usage_error(what + ": expected " + (sep == '=' ? "KEY=VALUE" : "A:B") + ", got '" + text + "'");
+    return {text.substr(0, pos), text.substr(pos + 1)};
+}
+
+struct ListArgs {
+    std::string status;
+    int limit = 0;
+    std::string cursor;
+    bool all = false;
+};
+
+void add_list(CLI::App& tasks, Context& ctx) {
+    auto* cmd = tasks.add_subcommand("list", "List the tasks assigned to you");
+    auto a = std::make_shared<ListArgs>();
+    cmd->add_option("--status", a->status, "Only tasks in this status")
+        ->check(CLI::IsMember({"todo", "in_progress", "in_review", "blocked"}));
+    cmd->add_option("--limit", a->limit, "Tasks per page, 1 to 100 (server default 25)")
+        ->check(CLI::Range(1, 100));
+    cmd->add_option("--cursor", a->cursor, "Start at this page cursor (from a previous page)");
+    cmd->add_flag("--all", a->all, "Follow every page, printing rows as pages arrive");
+    cmd->callback([&ctx, a] {
+        ListTasksOptions options;
+        if (!a->status.empty()) options.status = a->status;
+        if (a->limit > 0) options.limit = a->limit;
+        if (!a->cursor.empty()) options.cursor = a->cursor;
+        ctx.set_operation("list tasks");
+        auto& out = ctx.out();
+        if (!a->all) {
+            auto page = ctx.client().list_my_tasks(options);
+            out.list(page.raw_data(), page.envelope, task_columns(), "/id");
+            return;
+        }
+        Context::InterruptScope interruptible;  // Ctrl-C stops after the page in flight
+        auto stream = out.stream_list(task_columns(), "/id");
+        ctx.client().for_each_task_page(options, [&](const TaskPage& page) {
+            stream.page(page.raw_data(), page.envelope);
+            return !Context::interrupted();
+        });
+    });
+}
+
+void add_show(CLI::App& tasks, Context& ctx) {
+    auto* cmd = tasks.add_subcommand("show", "Show one task in full");
+    auto id = std::make_shared<std::string>();
+    cmd->add_option("id", *id, "Task id (tsk_...)")->required();
+    cmd->callback([&ctx, id] {
+        require_task_id(*id);
+        ctx.set_operation("show task " + *id, *id);
+        ctx.out();
+        auto r = ctx.client().get_task(*id);
+        render_task(ctx, r.raw_data(), r.envelope);
+    });
+}
+
+void add_start(CLI::App& tasks, Context& ctx) {
+    auto* cmd = tasks.add_subcommand("start", "Start a task (todo -> in_progress)");
+    auto id = std::make_shared<std::string>();
+    cmd->add_option("id", *id, "Task id (tsk_...)")->required();
+    cmd->callback([&ctx, id] {
+        require_task_id(*id);
+        ctx.set_operation("start task " + *id, *id);
+        ctx.out();
+        auto r = ctx.client().start_task(*id, ctx.mutation_options());
+        render_task(ctx, r.raw_data(), r.envelope);
+    });
+}
+
+struct BlockArgs {
+    std::string id, reason, action_required, resume_instructions, source_run_id, source_agent_id;
+};
+
+void add_block(CLI::App& tasks, Context& ctx) {
+    auto* cmd = tasks.add_subcommand("block", "Mark a task blocked until the user acts");
+    auto a = std::make_shared<BlockArgs>();
+    cmd->add_option("id", a->id, "Task id (tsk_...)")->required();
+    cmd->add_option("--reason", a->reason, "Why the task cannot continue (1-500 characters)")->required();
+    cmd->add_option("--action-required", a->action_required, "What the user must do (1-2000 characters)")
+        ->required();
+    cmd->add_option("--resume-instructions", a->resume_instructions,
+                    "How work resumes once resolved (1-2000 characters)")
+        ->required();
+    cmd->add_option("--source-run-id", a->source_run_id,
+                    "Run that hit the blocker (run_...; default: generated)");
+    cmd->add_option("--source-agent-id", a->source_agent_id,
+                    "Agent that hit it (agt_...; default: the assignee)");
+    cmd->callback([&ctx, a] {
+        require_task_id(a->id);
+        require_length(a->reason, 1, 500, "--reason");
+        require_length(a->action_required, 1, 2000, "--action-required");
+        require_length(a->resume_instructions, 1, 2000, "--resume-instructions");
+        if (!a->source_run_id.empty()) require_run_id(a->source_run_id, "--source-run-id");
+        if (!a->source_agent_id.empty()) require_agent_id(a->source_agent_id, "--source-agent-id");
+        ctx.set_operation("block task " + a->id, a->id);
+        ctx.out();
+        TaskBlockerRequest request;
+        request.reason = a->reason;
+        request.action_required = a->action_required;
+        request.resume_instructions = a->resume_instructions;
+        request.source_run_id = a->source_run_id;
+        if (request.source_run_id.empty()) {
+            auto now = std::chrono::duration_cast<std::chrono::seconds>(
+                           std::chrono::system_clock::now().time_since_epoch())
+                           .count();
+            request.source_run_id = "run_cli_" + std::to_string(now);
+        }
+        request.source_agent_id = a->source_agent_id;
+        if (request.source_agent_id.empty()) {
+            auto task = ctx.client().get_task(a->id);
+            for (const char* pointer : {"/assigneeAgentId", "/assignee/id"}) {
+                const auto& v = at_pointer(task.raw_data(), pointer);
+                if (v.is_string() && matches_id(v.get<std::string>(), "agt_", true)) {
+                    request.source_agent_id = v.get<std::string>();
+                    break;
+                }
+            }
+            if (request.source_agent_id.empty())
+                throw usage_error("the task has no assignee agent id; pass --source-agent-id agt_...");
+        }
+        auto r = ctx.client().block_task(a->id, request, ctx.mutation_options());
+        render_task(ctx, r.raw_data(), r.envelope);
+    });
+}
+
+void add_resolve(CLI::App& tasks, Context& ctx) {
+    auto* cmd = tasks.add_subcommand("resolve", "Resolve a task's blocker (blocked -> todo)");
+    auto id = std::make_shared<std::string>();
+    auto summary = std::make_shared<std::string>();
+    cmd->add_option("id", *id, "Task id (tsk_...)")->required();
+    cmd->add_option("--summary", *summary, "What the user did (1-2000 characters)")->required();
+    cmd->callback([&ctx, id, summary] {
+        require_task_id(*id);
+        require_length(*summary, 1, 2000, "--summary");
+        ctx.set_operation("resolve blocker of task " + *id, *id);
+        ctx.out();
+        ResolveBlockerRequest request;
+        request.resolution_summary = *summary;
+        auto r = ctx.client().resolve_blocker(*id, request, ctx.mutation_options());
+        render_task(ctx, r.raw_data(), r.envelope);
+    });
+}
+
+struct SubmitArgs {
+    std::string id, summary, mode, notes, pr_title, pr_body;
+    std::vector<std::string> artifacts, checks;
+    bool draft = false;
+    bool force = false;
+};
+
+void add_submit(CLI::App& tasks, Context& ctx) {
+    auto* cmd = tasks.add_subcommand("submit", "Submit the task's work for review");
+    auto a = std::make_shared<SubmitArgs>();
+    cmd->add_option("id", a->id, "Task id (tsk_...)")->required();
+    cmd->add_option("--summary", a->summary, "What was done (up to 2000 characters)")->required();
+    cmd->add_option("--mode", a->mode, "adapter_managed (server default) or artifact")
+        ->check(CLI::IsMember({"adapter_managed", "artifact"}));
+    cmd->add_option("--artifact", a->artifacts,
+                    "TYPE=URL, repeatable; TYPE: pull_request, commit, doc, ci_run, other");
+    cmd->add_option("--check", a->checks,
+                    "NAME=STATUS, repeatable; STATUS: passed, failed, running, skipped");
+    cmd->add_option("--notes", a->notes, "Notes for the reviewer (up to 2000 characters)");
+    cmd->add_option("--pr-title", a->pr_title, "Pull request title (adapter_managed)");
+    cmd->add_option("--pr-body", a->pr_body, "Pull request body (adapter_managed)");
+    cmd->add_flag("--draft", a->draft, "Open the pull request as a draft");
+    cmd->add_flag("--force", a->force, "Submit even when the task does not offer 'submit' now");
+    cmd->callback([&ctx, a] {
+        require_task_id(a->id);
+        require_length(a->summary, 1, 2000, "--summary");
+        if (a->notes.size() > 2000) require_length(a->notes, 0, 2000, "--notes");
+        if (a->pr_title.size() > 300) require_length(a->pr_title, 0, 300, "--pr-title");
+        if (a->pr_body.size() > 10000) require_length(a->pr_body, 0, 10000, "--pr-body");
+        if (a->artifacts.size() > 20) throw usage_error("--artifact: at most 20");
+        if (a->checks.size() > 20) throw usage_error("--check: at most 20");
+        TaskSubmitRequest request;
+        request.summary = a->summary;
+        if (!a->mode.empty()) request.mode = a->mode;
+        for (const auto& text : a->artifacts) {
+            auto [type, url] = split_pair(text, '=', "--artifact");
+            require_one_of(type, {"pull_request", "commit", "doc", "ci_run", "other"}, "--artifact type");
+            require_http_url(url, "--artifact url");
+            SubmitArtifact artifact;
+            artifact.type = type;
+            artifact.url = url;
+            request.artifacts.push_back(std::move(artifact));
+        }
+        for (const auto& text : a->checks) {
+            auto [name, status] = split_pair(text, '=', "--check");
+            require_one_of(status, {"passed", "failed", "running", "skipped"}, "--check status");
+            SubmitCheck check;
+            check.name = name;
+            check.status = status;
+            request.checks.push_back(std::move(check));
+        }
+        if (a->mode == "artifact" && request.artifacts.empty())
+            throw usage_error("--mode artifact needs at least one --artifact TYPE=URL");
+        if (!a->pr_title.empty() || !a->pr_body.empty() || a->draft) {
+            PullRequestOptions pr;
+            if (!a->pr_title.empty()) pr.title = a->pr_title;
+            if (!a->pr_body.empty()) pr.body = a->pr_body;
+            if (a->draft) pr.draft = true;
+            request.pull_request = std::move(pr);
+        }
+        if (!a->notes.empty()) request.notes = a->notes;
+
+        ctx.set_operation("submit task " + a->id, a->id);
+        ctx.out();
+        require_action(ctx, a->id, "submit", a->force);
+        auto r = ctx.client().submit_task(a->id, request, ctx.mutation_options());
+        ctx.out().object(r.raw_data(), r.envelope,
+                         {{"Submission", "/submissionId"},
+                          {"Task", "/taskId"},
+                          {"Status", "/status", Kind::status},
+                          {"Action", "/action"},
+                          {"PR", "/prUrl"},
+                          {"Branch", "/head"},
+                          {"Base", "/base"},
+                          {"Head SHA", "/headSha"},
+                          {"Accepted", "/acceptedAt", Kind::time},
+                          {"Idempotency key", "/idempotencyKey"}},
+                         "/submissionId", a->id);
+    });
+}
+
+std::string ci_counts(const Json& summary) {
+    std::string out;
+    for (const char* k : {"passed", "failed", "running", "queued", "cancelled", "skipped"}) {
+        const auto& v = at_pointer(summary, std::string("/") + k);
+        if (v.is_number() && v.get<long long>() > 0) out += (out.empty() ? "" : ", ") + v.dump() + " " + k;
+    }
+    const auto& total = at_pointer(summary, "/total");
+    if (total.is_number()) out += (out.empty() ? "" : " ") + std::string("(") + total.dump() + " total)";
+    return out.empty() ? "-" : out;
+}
+
+}  // namespace
+
+void show_ci_status(Context& ctx, const std::string& task_id) {
+    require_task_id(task_id);
+    ctx.set_operation("get CI status of task " + task_id, task_id);
+    auto& out = ctx.out();
+    auto r = ctx.client().get_task_ci_status(task_id);
+    const auto& data = r.raw_data();
+    const auto& overall = at_pointer(data, "/overallStatus");
+    out.result(data, r.envelope, overall.is_string() ? overall.get<std::string>() : std::string{}, [&] {
+        Json view = {{"taskId", at_pointer(data, "/taskId")},
+                     {"submissionId", at_pointer(data, "/submissionId")},
+                     {"overallStatus", at_pointer(data, "/overallStatus")},
+                     {"counts", ci_counts(at_pointer(data, "/summary"))},
+                     {"updatedAt", at_pointer(data, "/updatedAt")}};
+        out.fields(view, {{"Task", "/taskId"},
+                          {"Submission", "/submissionId"},
+                          {"Overall", "/overallStatus", Kind::status},
+                          {"Checks", "/counts"},
+                          {"Updated", "/updatedAt", Kind::time}});
+        out.line("");
+        out.table(at_pointer(data, "/checks"), {{"CHECK", "/name"},
+                                                {"WORKFLOW", "/workflow"},
+                                                {"STATUS", "/status", Kind::status},
+                                                {"SECONDS", "/durationSeconds"},
+                                                {"URL", "/url", Kind::text, true}});
+        const auto& failures = at_pointer(data, "/failureSummaries");
+        if (failures.is_array() && !failures.empty()) {
+            out.line("");
+            out.heading("Failures");
+            out.table(failures, {{"CHECK", "/checkName"},
+                                 {"TEST", "/testName"},
+                                 {"FILE", "/file"},
+                                 {"LINE", "/line"},
+                                 {"MESSAGE", "/message", Kind::text, true}});
+        }
+        out.next_steps(actions_of(r.envelope), task_id);
+    });
+}
+
+namespace {
+
+void add_ci(CLI::App& tasks, Context& ctx) {
+    auto* cmd = tasks.add_subcommand("ci", "Show the CI status of the task's latest submission");
+    auto id = std::make_shared<std::string>();
+    cmd->add_option("id", *id, "Task id (tsk_...)")->required();
+    cmd->callback([&ctx, id] { show_ci_status(ctx, *id); });
+}
+
+void add_review(CLI::App& tasks, Context& ctx) {
+    auto* cmd = tasks.add_subcommand("review", "Show the review feedback of the task");
+    auto id = std::make_shared<std::string>();
+    cmd->add_option("id", *id, "Task id (tsk_...)")->required();
+    cmd->callback([&ctx, id] {
+        require_task_id(*id);
+        ctx.set_operation("get review feedback of task " + *id, *id);
+        auto& out = ctx.out();
+        auto r = ctx.client().get_task_review_feedback(*id);
+        const auto& data = r.raw_data();
+        const auto& outcome = at_pointer(data, "/latestDecision/outcome");
+        out.result(data, r.envelope, outcome.is_string() ? outcome.get<std::string>() : std::string{}, [&] {
+            out.fields(data, {{"Task", "/taskId"},
+                              {"Outcome", "/latestDecision/outcome", Kind::status},
+                              {"Reviewer", "/latestDecision/reviewer/id"},
+                              {"Role", "/latestDecision/reviewer/role"},
+                              {"When", "/latestDecision/createdAt", Kind::time},
+                              {"Head SHA", "/latestDecision/headSha"},
+                              {"Summary", "/latestDecision/summary"}});
+            out.line("");
+            out.table(at_pointer(data, "/comments"), {{"SEVERITY", "/severity", Kind::status},
+                                                      {"AUTHOR", "/authorRole"},
+                                                      {"FILE", "/file"},
+                                                      {"LINE", "/line"},
+                                                      {"COMMENT", "/body", Kind::text, true}});
+            out.next_steps(actions_of(r.envelope), *id);
+        });
+    });
+}
+
+struct ShipArgs {
+    std::string id, mode = "merge_only", env = "staging", sha;
+    bool force = false;
+};
+
+void add_ship(CLI::App& tasks, Context& ctx) {
+    auto* cmd = tasks.add_subcommand("ship", "Merge (and deploy) the task's approved work");
+    auto a = std::make_shared<ShipArgs>();
+    cmd->add_option("id", a->id, "Task id (tsk_...)")->required();
+    cmd->add_option("--mode", a->mode, "merge_only or merge_and_deploy")
+        ->check(CLI::IsMember({"merge_only", "merge_and_deploy"}))
+        ->capture_default_str();
+    cmd->add_option("--env", a->env, "Target environment: staging or production")
+        ->check(CLI::IsMember({"staging", "production"}))
+        ->capture_default_str();
+    cmd->add_option("--expected-head-sha", a->sha,
+                    "Ship only if the head is this SHA (default: the task's headSha)");
+    cmd->add_flag("--force", a->force, "Ship even when the task does not offer 'ship' now");
+    cmd->callback([&ctx, a] {
+        require_task_id(a->id);
+        if (!a->sha.empty()) require_sha(a->sha, "--expected-head-sha");
+        ctx.set_operation("ship task " + a->id, a->id);
+        ctx.out();
+        auto task = require_action(ctx, a->id, "ship", a->force);
+        TaskShipRequest request;
+        request.mode = a->mode;
+        request.target_environment = a->env;
+        request.expected_head_sha = a->sha;
+        if (request.expected_head_sha.empty()) {
+            const auto& head = at_pointer(task.raw_data(), "/headSha");
+            if (!head.is_string())
+                throw usage_error("the task has no headSha yet; pass --expected-head-sha SHA");
+            request.expected_head_sha = head.get<std::string>();
+            require_sha(request.expected_head_sha, "the task's headSha");
+        }
+        auto r = ctx.client().ship_task(a->id, request, ctx.mutation_options());
+        ctx.out().object(r.raw_data(), r.envelope,
+                         {{"Task", "/taskId"},
+                          {"Operation", "/operationId"},
+                          {"Status", "/status", Kind::status},
+                          {"Queued", "/queuedAt", Kind::time}},
+                         "/operationId", a->id);
+    });
+}
+
+void add_rollback(CLI::App& tasks, Context& ctx) {
+    auto* cmd = tasks.add_subcommand("rollback", "Roll back a shipped task");
+    auto id = std::make_shared<std::string>();
+    cmd->add_option("id", *id, "Task id (tsk_...)")->required();
+    cmd->callback([&ctx, id] {
+        require_task_id(*id);
+        ctx.set_operation("roll back task " + *id, *id);
+        ctx.out();
+        auto r = ctx.client().rollback_task(*id, ctx.mutation_options());
+        const auto& data = r.raw_data();
+        const char* quiet = data.contains("status") ? "/status" : "/taskId";
+        ctx.out().object(data, r.envelope, generic_fields(data), quiet, *id);
+    });
+}
+
+}  // namespace
+
+void register_tasks(CLI::App& app, Context& ctx) {
+    auto* tasks = app.add_subcommand("tasks", "List and drive the tasks assigned to you (alias: task)");
+    tasks->alias("task");
+    tasks->require_subcommand(1);
+    add_list(*tasks, ctx);
+    add_show(*tasks, ctx);
+    add_start(*tasks, ctx);
+    add_block(*tasks, ctx);
+    add_resolve(*tasks, ctx);
+    add_submit(*tasks, ctx);
+    add_ci(*tasks, ctx);
+    add_review(*tasks, ctx);
+    add_ship(*tasks, ctx);
+    add_rollback(*tasks, ctx);
+}
+
+}  // namespace agentrail::cli

@@ -1,0 +1,34 @@
+// `agentrail version` (and --version): the CLI, library and libcurl versions.
+
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "agentrail/transport.hpp"
+#include "agentrail/version.hpp"
+#include "commands/registry.hpp"
+#include "context.hpp"
+#include "render/render.hpp"
+
+#ifndef AGENTRAIL_CLI_VERSION
+#define AGENTRAIL_CLI_VERSION "0.0.0"
+#endif
+
+namespace agentrail::cli {
+
+std::string version_text() {
+    return std::string("agentrail ") + AGENTRAIL_CLI_VERSION + " (libagentrail " + agentrail::version() +
+           ", " + agentrail::curl_version() + ")";
+}
+
+void register_version(CLI::App& app, Context& ctx) {
+    auto* cmd = app.add_subcommand("version", "Show the CLI, library and libcurl versions");
+    cmd->callback([&ctx] {
+        auto& out = ctx.out();
+        Json data = {
+            {"cli", AGENTRAIL_CLI_VERSION}, {"library", agentrail::version()}, {"curl", curl_version()}};
+        out.result(data, data, AGENTRAIL_CLI_VERSION, [&] { out.line(version_text()); });
+    });
+}
+
+}  // namespace agentrail::cli

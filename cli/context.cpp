@@ -1,0 +1,397 @@
+#include "context.hpp"
+
+#include <unistd.h>
+#include <csignal>
+#include <cstdlib>
+#include <regex>
+
+#include <spdlog/logger.h>
+#include <spdlog/sinks/ansicolor_sink.h>
+#include <CLI/CLI.hpp>
+
+#include "config.hpp"
+#include "exit_codes.hpp"
+#include "render/render.hpp"
+#include "validate.hpp"
+
+#ifndef AGENTRAIL_CLI_VERSION
+#define AGENTRAIL_CLI_VERSION "0.0.0"
+#endif
+
+namespace agentrail::cli {
+namespace {
+
+constexpr const char* default_base_url = "http://127.0.0.1:3000";
+
+std::atomic<bool> g_interrupted{false};
+std::atomic<int> g_cooperative{0};
+
+extern "C" void on_sigint(int) {
+    // Only async-signal-safe work here: set the flag for a command that stops cleanly, else leave now.
+    if (g_cooperative.load() > 0 && !g_interrupted.load()) {
+        g_interrupted.store(true);
+        return;
+    }
+    _exit(exit_code::interrupted);
+}
+
+const char* env(const char* name) {
+    const char* value = std::getenv(name);
+    return (value != nullptr && *value != '\0') ? value : nullptr;
+}
+
+spdlog::level::level_enum to_spdlog(LogLevel level) {
+    switch (level) {
+        case LogLevel::trace:
+            return spdlog::level::trace;
+        case LogLevel::debug:
+            return spdlog::level::debug;
+        case LogLevel::info:
+            return spdlog::level::info;
+        case LogLevel::warn:
+            return spdlog::level::warn;
+        case LogLevel::error:
+            return spdlog::level::err;
+    }
+    return spdlog::level::info;
+}
+
+}  // namespace
+
+const char* to_string(SettingSource source) noexcept {
+    switch (source) {
+        case SettingSource::flag:
+            return "flag";
+        case SettingSource::env:
+            return "env";
+        case SettingSource::config:
+            return "config";
+        case SettingSource::fallback:
+            return "default";
+        case SettingSource::unset:
+            return "unset";
+    }
+    return "unset";
+}
+
+std::string mask_secret(std::string_view secret) {
+    if (secret.empty()) return "";
+    if (secret.size() < 12) return "***";
+    return std::string(secret.substr(0, 4)) + "..." + std::string(secret.substr(secret.size() - 4));
+}
+
+std::chrono::milliseconds parse_duration(std::string_view text, std::string_view what) {
+    auto fail = [&] {
+        return usage_error(std::string(what) + ": invalid duration '" + std::string(text) +
+                           "' (use e.g. 30s, 500ms, 2m, 1h30m, or a number of seconds)");
+    };
+    if (text.empty()) throw fail();
+    double total_ms = 0;
+    std::size_t i = 0;
+    while (i < text.size()) {
+        std::size_t start = i;
+        while (i < text.size() && ((text[i] >= '0' && text[i] <= '9') || text[i] == '.')) ++i;
+        if (start == i) throw fail();
+        double number = 0;
+        try {
+            number = std::stod(std::string(text.substr(start, i - start)));
+        } catch (const std::exception&) {
+            throw fail();
+        }
+        std::size_t unit_start = i;
+        while (i < text.size() && text[i] >= 'a' && text[i] <= 'z') ++i;
+        auto unit = text.substr(unit_start, i - unit_start);
+        double factor = 0;
+        if (unit.empty()) {
+            if (start != 0 || i != text.size()) throw fail();  // a bare number is only allowed alone
+            factor = 1000;
+        } else if (unit == "ms") {
+            factor = 1;
+        } else if (unit == "s") {
+            factor = 1000;
+        } else if (unit == "m") {
+            factor = 60000;
+        } else if (unit == "h") {
+            factor = 3600000;
+        } else {
+            throw fail();
+        }
+        total_ms += number * factor;
+    }
+    if (total_ms < 1 || total_ms > 1e12) throw fail();
+    return std::chrono::milliseconds(static_cast<long long>(total_ms));
+}
+
+Context::Context() = default;
+Context::~Context() = default;
+
+void Context::add_global_options(CLI::App& app) {
+    auto& o = m_options;
+    const char* output = "Output";
+    const char* connection = "Connection";
+    const char* diagnostics = "Diagnostics";
+    app.add_option("-o,--output", o.output, "Output format: table (default), json or ndjson")
+        ->check(CLI::IsMember({"table", "json", "ndjson"}))
+        ->group(output);
+    app.add_flag("--json", o.json, "Shorthand for --output json")->group(output);
+    app.add_option("--jq", o.jq, "Filter the JSON output with a jq expression (no jq binary needed)")
+        ->group(output);
+    app.add_flag("--raw", o.raw, "Print the whole response envelope (availableActions, page, meta)")
+        ->group(output);
+    app.add_flag("-q,--quiet", o.quiet, "Print only the essential value (e.g. an id)")->group(output);
+    app.add_option("--base-url", o.base_url,
+                   "API base URL (env AGENTRAIL_BASE_URL; default http://127.0.0.1:3000)")
+        ->group(connection);
+    app.add_option("--api-key-file", o.api_key_file,
+                   "Read the API key from this file (env AGENTRAIL_API_KEY)")
+        ->group(connection);
+    app.add_flag("--api-key-stdin", o.api_key_stdin, "Read the API key from standard input")
+        ->group(connection);
+    app.add_option("--profile", o.profile, "Config file profile to use (env AGENTRAIL_PROFILE)")
+        ->group(connection);
+    app.add_option("--timeout", o.timeout, "Timeout of each HTTP request, e.g. 30s, 500ms")
+        ->group(connection);
+    app.add_option("--retries", o.retries, "Retries after a failed attempt (429, 5xx, network)")
+        ->check(CLI::Range(0, 10))
+        ->group(connection);
+    app.add_flag("--no-retry", o.no_retry, "Do not retry failed requests")->group(connection);
+    app.add_option("--idempotency-key", o.idempotency_key,
+                   "Idempotency-Key for a mutation (default: derived from the operation, ids and body)")
+        ->group(connection);
+    app.add_option("--cacert", o.cacert, "PEM bundle of CA certificates to trust")->group(connection);
+    app.add_flag("--insecure", o.insecure, "Do not verify TLS certificates")->group(connection);
+    app.add_flag("--allow-insecure-http", o.allow_insecure_http,
+                 "Allow sending the key over plain http:// to a non-loopback host")
+        ->group(connection);
+    app.add_flag("-v,--verbose", o.verbosity, "More logs on stderr (-v info, -vv debug)")->group(diagnostics);
+    app.add_flag("--debug", o.debug, "Log each HTTP request and response on stderr (secrets redacted)")
+        ->group(diagnostics);
+    app.add_option("--errors", o.errors, "Error format on stderr: text or json")
+        ->check(CLI::IsMember({"text", "json"}))
+        ->group(diagnostics);
+}
+
+void Context::resolve_settings() {
+    ResolvedSettings s;
+    const auto& o = m_options;
+
+    if (!o.base_url.empty()) {
+        s.base_url = {o.base_url, SettingSource::flag, "--base-url"};
+    } else if (const char* v = env("AGENTRAIL_BASE_URL")) {
+        s.base_url = {v, SettingSource::env, "AGENTRAIL_BASE_URL"};
+    }
+
+    if (!o.api_key_file.empty() && o.api_key_stdin)
+        throw usage_error("--api-key-file and --api-key-stdin cannot be used together");
+    if (!o.api_key_file.empty()) {
+        s.api_key = {trim(read_file(o.api_key_file, "--api-key-file")), SettingSource::flag,
+                     "--api-key-file " + o.api_key_file};
+        if (s.api_key.value.empty()) throw usage_error("--api-key-file: " + o.api_key_file + " is empty");
+    } else if (o.api_key_stdin) {
+        s.api_key = {trim(read_stdin()), SettingSource::flag, "--api-key-stdin"};
+        if (s.api_key.value.empty())
+            throw usage_error("--api-key-stdin: nothing was read from standard input");
+    } else if (const char* v = env("AGENTRAIL_API_KEY")) {
+        s.api_key = {trim(v), SettingSource::env, "AGENTRAIL_API_KEY"};
+    }
+
+    if (!o.profile.empty()) {
+        s.profile = {o.profile, SettingSource::flag, "--profile"};
+    } else if (const char* v = env("AGENTRAIL_PROFILE")) {
+        s.profile = {v, SettingSource::env, "AGENTRAIL_PROFILE"};
+    }
+    if (s.profile.source != SettingSource::unset && !valid_profile_name(s.profile.value))
+        throw usage_error(s.profile.origin + ": invalid profile name '" + s.profile.value + "'");
+
+    s.config_path = ConfigFile::default_path();
+    // The file is read only when flags and environment leave the URL or the key open.
+    if (s.base_url.source == SettingSource::unset || s.api_key.source == SettingSource::unset) {
+        auto& config = config_file();
+        s.config_loaded = config.exists();
+        if (s.profile.source == SettingSource::unset) {
+            auto current = config.current_profile();
+            if (!current.empty())
+                s.profile = {current, SettingSource::config, config.path() + " current_profile"};
+            else
+                s.profile = {"default", SettingSource::fallback, ""};
+        }
+        const auto& name = s.profile.value;
+        auto names = config.profiles();
+        bool known = std::find(names.begin(), names.end(), name) != names.end();
+        if (!known && s.profile.source != SettingSource::fallback) {
+            throw Failure(exit_code::usage, "unknown_profile",
+                          "profile '" + name + "' (from " + s.profile.origin + ") is not in " + config.path(),
+                          {"agentrail config set --profile " + name + " base_url URL"});
+        }
+        auto where = config.path() + " [profile." + name + "]";
+        if (s.base_url.source == SettingSource::unset) {
+            if (auto v = config.get(name, "base_url")) s.base_url = {*v, SettingSource::config, where};
+        }
+        if (s.api_key.source == SettingSource::unset) {
+            if (auto file = config.get(name, "api_key_file")) {
+                s.api_key = {trim(read_file(*file, "api_key_file in " + where)), SettingSource::config,
+                             where + " api_key_file"};
+            } else if (auto v = config.get(name, "api_key")) {
+                s.api_key = {trim(*v), SettingSource::config, where + " api_key"};
+            }
+        }
+    }
+    if (s.profile.source == SettingSource::unset) s.profile = {"default", SettingSource::fallback, ""};
+    if (s.base_url.source == SettingSource::unset)
+        s.base_url = {default_base_url, SettingSource::fallback, ""};
+    require_http_url(s.base_url.value, "base URL (" + std::string(to_string(s.base_url.source)) + ")");
+    m_settings = std::move(s);
+}
+
+const ResolvedSettings& Context::settings() {
+    if (!m_settings) resolve_settings();
+    return *m_settings;
+}
+
+ConfigFile& Context::config_file() {
+    if (!m_config) {
+        m_config = std::make_unique<ConfigFile>(ConfigFile::load(ConfigFile::default_path()));
+        if (auto mode = m_config->loose_mode()) {
+            log().warn("config file {} has mode {:04o} and may hold secrets; run: chmod 600 {}",
+                       m_config->path(), *mode, m_config->path());
+        }
+    }
+    return *m_config;
+}
+
+agentrail::Client& Context::client() {
+    if (m_client) return *m_client;
+    const auto& s = settings();
+    const auto& o = m_options;
+    ClientOptions options;
+    options.base_url = s.base_url.value;
+    options.api_key = s.api_key.value;
+    if (auto t = timeout()) {
+        options.transport_options.timeout = *t;
+        options.transport_options.connect_timeout = std::min(options.transport_options.connect_timeout, *t);
+    }
+    options.transport_options.ca_bundle = o.cacert;
+    options.transport_options.verify_tls = !o.insecure;
+    options.transport_options.user_agent = "agentrail-cli/" AGENTRAIL_CLI_VERSION;
+    if (o.no_retry)
+        options.retry.max_attempts = 1;
+    else if (o.retries >= 0)
+        options.retry.max_attempts = o.retries + 1;
+    options.allow_insecure_http = o.allow_insecure_http;
+    auto& logger = log();
+    options.log = [this, &logger](LogLevel level, std::string_view message) {
+        auto lvl = to_spdlog(level);
+        if (logger.should_log(lvl)) logger.log(lvl, "{}", redact(message));
+    };
+    if (s.api_key.value.empty())
+        logger.info(
+            "no API key configured (flags, AGENTRAIL_API_KEY or the config file); requests are sent without "
+            "one");
+    logger.debug("base URL {} (from {})", s.base_url.value, to_string(s.base_url.source));
+    m_client = std::make_unique<agentrail::Client>(std::move(options));
+    return *m_client;
+}
+
+agentrail::MutationOptions Context::mutation_options() const {
+    MutationOptions options;
+    if (!m_options.idempotency_key.empty()) options.idempotency_key = m_options.idempotency_key;
+    return options;
+}
+
+std::optional<std::chrono::milliseconds> Context::timeout() const {
+    if (m_options.timeout.empty()) return std::nullopt;
+    return parse_duration(m_options.timeout, "--timeout");
+}
+
+Renderer& Context::out() {
+    if (m_renderer) return *m_renderer;
+    auto settings = OutputSettings::detect();
+    const auto& o = m_options;
+    if (o.json && !o.output.empty() && o.output != "json")
+        throw usage_error("--json and --output " + o.output + " cannot be used together");
+    if (o.json || o.output == "json") {
+        settings.format = OutputFormat::json;
+        settings.format_explicit = true;
+    } else if (o.output == "ndjson") {
+        settings.format = OutputFormat::ndjson;
+        settings.format_explicit = true;
+    } else if (o.output == "table") {
+        settings.format_explicit = true;
+    }
+    settings.raw = o.raw;
+    settings.quiet = o.quiet;
+    settings.jq = o.jq;
+    m_renderer = std::make_unique<Renderer>(std::move(settings));
+    return *m_renderer;
+}
+
+void Context::flush() {
+    if (m_renderer) m_renderer->flush();
+}
+
+ErrorFormat Context::error_format() const {
+    return m_options.errors == "json" ? ErrorFormat::json : ErrorFormat::text;
+}
+
+spdlog::logger& Context::log() {
+    if (!m_logger) setup_logging();
+    return *m_logger;
+}
+
+void Context::setup_logging() {
+    auto sink = std::make_shared<spdlog::sinks::ansicolor_stderr_sink_st>();
+    bool color = isatty(STDERR_FILENO) != 0 && env("NO_COLOR") == nullptr;
+    if (const char* force = env("CLICOLOR_FORCE"); force != nullptr && std::string_view(force) != "0")
+        color = env("NO_COLOR") == nullptr;
+    sink->set_color_mode(color ? spdlog::color_mode::always : spdlog::color_mode::never);
+    m_logger = std::make_shared<spdlog::logger>("agentrail", std::move(sink));
+    auto level = spdlog::level::warn;
+    if (m_options.debug)
+        level = spdlog::level::trace;
+    else if (m_options.verbosity >= 2)
+        level = spdlog::level::debug;
+    else if (m_options.verbosity == 1)
+        level = spdlog::level::info;
+    m_logger->set_level(level);
+    m_logger->set_pattern(level <= spdlog::level::debug ? "%H:%M:%S.%e %^%l%$: %v" : "%^%l%$: %v");
+}
+
+std::string Context::redact(std::string_view text) const {
+    std::string out(text);
+    if (m_settings && m_settings->api_key.value.size() >= 4) {
+        const auto& key = m_settings->api_key.value;
+        for (auto pos = out.find(key); pos != std::string::npos; pos = out.find(key, pos + 3))
+            out.replace(pos, key.size(), "***");
+    }
+    // Compiled on first use only: most runs never log anything.
+    static const std::regex patterns(
+        R"re((Bearer\s+)[^\s"',;]+|(\bar_)[A-Za-z0-9_-]{4,}|(\bwhsec_)[A-Za-z0-9_-]+|("(?:apiKey|api_key|secret)"\s*:\s*")(?:[^"\\]|\\.)*)re",
+        std::regex::ECMAScript | std::regex::icase);
+    return std::regex_replace(out, patterns, "$1$2$3$4***");
+}
+
+void Context::install_signal_handlers() {
+    struct sigaction action {};
+    action.sa_handler = on_sigint;
+    sigemptyset(&action.sa_mask);
+    action.sa_flags = 0;
+    sigaction(SIGINT, &action, nullptr);
+}
+
+bool Context::interrupted() noexcept {
+    return g_interrupted.load();
+}
+
+const std::atomic<bool>* Context::interrupt_flag() noexcept {
+    return &g_interrupted;
+}
+
+Context::InterruptScope::InterruptScope() {
+    g_cooperative.fetch_add(1);
+}
+
+Context::InterruptScope::~InterruptScope() {
+    g_cooperative.fetch_sub(1);
+}
+
+}  // namespace agentrail::cli

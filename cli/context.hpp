@@ -1,0 +1,167 @@
+#pragma once
+// agentrail::cli::Context: what every command shares. Global flags, the resolved settings (flags > env >
+// config file), the API client (built on first use, so commands that do not call the API stay cheap),
+// the renderer for stdout, the stderr logger, and SIGINT handling.
+//
+// A command group registers itself with `void register_<group>(CLI::App&, Context&)` and, in its callback:
+//   ctx.set_operation("submit task " + id);      // "what failed" if it throws
+//   auto r = ctx.client().submit_task(id, req, ctx.mutation_options());
+//   ctx.out().object(r.raw_data(), r.envelope, fields, "/submissionId", id);
+// Errors are not caught in commands: agentrail::Error and cli::Failure propagate to main.cpp.
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "agentrail/client.hpp"
+
+namespace CLI {
+class App;
+}
+namespace spdlog {
+class logger;
+}
+
+namespace agentrail::cli {
+
+class ConfigFile;
+class Renderer;
+
+enum class ErrorFormat { text, json };
+
+/// Every global flag as parsed (bound by Context::add_global_options; accepted before or after the
+/// subcommand). Prefer the Context accessors, which validate and resolve these.
+struct GlobalOptions {
+    std::string output;  // "", "table", "json", "ndjson" ("" = not given)
+    bool json = false;
+    std::string jq;
+    bool raw = false;
+    bool quiet = false;
+    std::string base_url;
+    std::string api_key_file;
+    bool api_key_stdin = false;
+    std::string profile;
+    std::string timeout;  // duration text, "" = library default
+    int retries = -1;     // retries after the first attempt, -1 = library default
+    bool no_retry = false;
+    std::string idempotency_key;
+    std::string cacert;
+    bool insecure = false;
+    bool allow_insecure_http = false;
+    int verbosity = 0;  // -v = 1, -vv = 2
+    bool debug = false;
+    std::string errors = "text";
+};
+
+enum class SettingSource { flag, env, config, fallback, unset };
+/// "flag", "env", "config", "default", "unset".
+const char* to_string(SettingSource source) noexcept;
+
+/// One resolved setting and where it came from (for `config explain`).
+struct Setting {
+    std::string value;
+    SettingSource source = SettingSource::unset;
+    std::string
+        origin;  // e.g. "--base-url", "AGENTRAIL_BASE_URL", "~/.config/agentrail/config.toml [profile.ci]"
+};
+
+struct ResolvedSettings {
+    Setting profile;
+    Setting base_url;
+    Setting api_key;  // value is the secret: display only through mask_secret()
+    std::string config_path;
+    bool config_loaded = false;
+};
+
+/// "ar_l…_key": enough to recognise a secret, not enough to use it.
+std::string mask_secret(std::string_view secret);
+
+/// Parses a duration: "500ms", "30s", "2m", "1h", "1m30s", or plain seconds ("30", "2.5").
+/// Throws a usage Failure naming `what` when it is malformed or not positive.
+std::chrono::milliseconds parse_duration(std::string_view text, std::string_view what);
+
+class Context {
+public:
+    Context();
+    ~Context();
+    Context(const Context&) = delete;
+    Context& operator=(const Context&) = delete;
+
+    /// Registers the global flags on the root app.
+    void add_global_options(CLI::App& app);
+    GlobalOptions& options() { return m_options; }
+
+    /// Profile, base URL and API key after flags > environment > config file. The config file is read
+    /// only when flags and environment leave something open. Reads the key file / stdin once.
+    const ResolvedSettings& settings();
+    /// The config file, loaded on first use (for the `config` commands).
+    ConfigFile& config_file();
+
+    /// The API client, built on first use from settings() and the global flags.
+    agentrail::Client& client();
+    /// Mutation options carrying --idempotency-key when given (else the library derives a key).
+    agentrail::MutationOptions mutation_options() const;
+    /// --timeout, when given.
+    std::optional<std::chrono::milliseconds> timeout() const;
+
+    /// The renderer for results on stdout (built on first use from -o/--json/--jq/--raw/--quiet).
+    Renderer& out();
+    ErrorFormat error_format() const;
+
+    /// spdlog logger on stderr: warn by default, info with -v, debug with -vv, trace with --debug.
+    spdlog::logger& log();
+    /// Removes the resolved API key, bearer tokens, ar_* keys, whsec_* secrets and secret/apiKey JSON
+    /// values from `text`. Applied to everything the logger prints.
+    std::string redact(std::string_view text) const;
+
+    /// Describes the operation in progress ("submit task tsk_1"); main.cpp reports it as what failed.
+    /// `subject` is the id the operation is about: error hints suggest commands for it.
+    void set_operation(std::string description, std::string subject = {}) {
+        m_operation = std::move(description);
+        m_subject = std::move(subject);
+    }
+    const std::string& operation() const { return m_operation; }
+    const std::string& subject() const { return m_subject; }
+
+    /// Flushes buffered stdout (when a renderer was built).
+    void flush();
+
+    /// Exit code returned when the command finishes without throwing (e.g. a verify that printed
+    /// "invalid"). Default 0.
+    void set_exit_code(int code) { m_exit_code = code; }
+    int exit_code() const { return m_exit_code; }
+
+    // SIGINT. By default Ctrl-C ends the process at once with exit code 130. A command that can stop
+    // cleanly (a stream, a wait, a listener) holds an InterruptScope while it runs: Ctrl-C then only sets
+    // the flag, which it polls via interrupted() or hands to the library (StreamOptions::cancel,
+    // HttpRequest::cancel). A second Ctrl-C still ends the process. main.cpp exits 130 when the flag is set.
+    static void install_signal_handlers();
+    static bool interrupted() noexcept;
+    static const std::atomic<bool>* interrupt_flag() noexcept;
+    class InterruptScope {
+    public:
+        InterruptScope();
+        ~InterruptScope();
+        InterruptScope(const InterruptScope&) = delete;
+        InterruptScope& operator=(const InterruptScope&) = delete;
+    };
+
+private:
+    void resolve_settings();
+    void setup_logging();
+
+    GlobalOptions m_options;
+    std::optional<ResolvedSettings> m_settings;
+    std::unique_ptr<ConfigFile> m_config;
+    std::unique_ptr<agentrail::Client> m_client;
+    std::unique_ptr<Renderer> m_renderer;
+    std::shared_ptr<spdlog::logger> m_logger;
+    std::string m_operation;
+    std::string m_subject;
+    int m_exit_code = 0;
+};
+
+}  // namespace agentrail::cli

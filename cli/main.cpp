@@ -1,0 +1,191 @@
+// agentrail: the AgentRail Task Lifecycle API from the command line.
+// This file holds the only top-level try/catch and the only mapping from an error to an exit code.
+
+#include <cstdio>
+#include <exception>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include "agentrail/errors.hpp"
+#include "commands/registry.hpp"
+#include "context.hpp"
+#include "exit_codes.hpp"
+#include "render/render.hpp"
+
+namespace agentrail::cli {
+namespace {
+
+int exit_code_for(const agentrail::Error& error) {
+    switch (error.kind()) {
+        case ErrorKind::invalid_argument:
+            return exit_code::usage;
+        case ErrorKind::validation:
+            return exit_code::validation;
+        case ErrorKind::unauthorized:
+            return exit_code::unauthorized;
+        case ErrorKind::forbidden:
+            return exit_code::forbidden;
+        case ErrorKind::not_found:
+            return exit_code::not_found;
+        case ErrorKind::conflict:
+            return exit_code::conflict;
+        case ErrorKind::cursor_expired:
+            return exit_code::cursor_expired;
+        case ErrorKind::rate_limited:
+            return exit_code::rate_limited;
+        case ErrorKind::server:
+            return exit_code::server;
+        case ErrorKind::transport:
+            return exit_code::network;
+        case ErrorKind::protocol:
+            return exit_code::protocol;
+        case ErrorKind::signature:
+            return exit_code::signature_invalid;
+    }
+    return exit_code::unexpected;
+}
+
+/// Everything known about a failure, gathered once and printed as text or JSON.
+struct Report {
+    std::string kind;
+    int exit = exit_code::unexpected;
+    int status = 0;
+    std::string code;
+    std::string message;
+    nlohmann::json details = nlohmann::json::object();
+    std::vector<std::string> actions;
+    std::vector<std::string> extra;  // further "label: value" parts of the text line
+    std::string idempotency_key;
+    std::string request_id;
+};
+
+Report report_for(const agentrail::Error& error) {
+    Report r;
+    r.kind = to_string(error.kind());
+    r.exit = exit_code_for(error);
+    r.message = error.what();
+    r.code = r.kind;
+    r.idempotency_key = error.idempotency_key();
+    if (const auto* api = dynamic_cast<const ApiError*>(&error)) {
+        r.status = api->status();
+        if (!api->code().empty()) r.code = api->code();
+        r.message = api->api_message();
+        r.details = api->details();
+        r.actions = api->available_actions();
+        r.request_id = api->request_id();
+        if (const auto* forbidden = dynamic_cast<const ForbiddenError*>(&error)) {
+            auto required = forbidden->required_scope();
+            if (!required.empty()) {
+                std::string granted;
+                for (const auto& s : forbidden->granted_scopes()) granted += (granted.empty() ? "" : ",") + s;
+                r.extra.push_back("required scope: " + required +
+                                  " (key has: " + (granted.empty() ? "none" : granted) + ")");
+            }
+        }
+        if (const auto* validation = dynamic_cast<const ValidationError*>(&error)) {
+            for (const auto& [field, reason] : validation->field_errors())
+                r.extra.push_back(field + ": " + reason);
+        }
+        if (const auto* conflict = dynamic_cast<const ConflictError*>(&error);
+            conflict && conflict->is_idempotency_mismatch())
+            r.extra.push_back(
+                "the idempotency key was already used with another request; pass a new --idempotency-key");
+        if (api->retry_after())
+            r.extra.push_back(fmt::format("retry after: {}s", api->retry_after()->count()));
+    } else if (const auto* transport = dynamic_cast<const TransportError*>(&error)) {
+        r.code = transport->timed_out() ? "timeout" : "network";
+    }
+    return r;
+}
+
+Report report_for(const Failure& failure) {
+    Report r;
+    r.kind = failure.code();
+    r.code = failure.code();
+    r.exit = failure.exit_code();
+    r.message = failure.what();
+    r.details = failure.details();
+    r.actions = failure.hints();
+    return r;
+}
+
+void print_report(Context& ctx, const Report& r) {
+    ctx.flush();  // results already printed come before the error
+    const auto& operation = ctx.operation();
+    if (ctx.error_format() == ErrorFormat::json) {
+        nlohmann::json error = {{"kind", r.kind},       {"exitCode", r.exit},
+                                {"code", r.code},       {"message", r.message},
+                                {"details", r.details}, {"availableActions", r.actions}};
+        if (!operation.empty()) error["operation"] = operation;
+        if (r.status != 0) error["status"] = r.status;
+        if (!r.idempotency_key.empty()) error["idempotencyKey"] = r.idempotency_key;
+        if (!r.request_id.empty()) error["requestId"] = r.request_id;
+        auto text =
+            nlohmann::json{{"error", error}}.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+        std::fprintf(stderr, "%s\n", ctx.redact(text).c_str());
+        return;
+    }
+    std::string line = "error: ";
+    if (!operation.empty()) line += operation + ": ";
+    line += r.code + ": " + r.message;
+    for (const auto& extra : r.extra) line += "; " + extra;
+    if (!r.actions.empty()) {
+        std::string next;
+        for (const auto& action : r.actions)
+            next += (next.empty() ? "" : " | ") + describe_action(action, ctx.subject());
+        line += "; next: " + next;
+    }
+    if (!r.idempotency_key.empty()) line += "; idempotency key: " + r.idempotency_key;
+    if (!r.request_id.empty()) line += "; request id: " + r.request_id;
+    std::fprintf(stderr, "%s\n", ctx.redact(line).c_str());
+}
+
+int run(int argc, char** argv) {
+    Context::install_signal_handlers();
+    Context ctx;
+    CLI::App app{"agentrail: the AgentRail Task Lifecycle API from the command line.", "agentrail"};
+    app.fallthrough();  // global flags work after the subcommand too (inherited by every subcommand)
+    app.require_subcommand(1);
+    app.set_version_flag("--version", [] { return version_text(); });
+    app.footer("Exit codes: agentrail help exit-codes. Config: agentrail config explain.");
+    ctx.add_global_options(app);
+    register_all(app, ctx);
+
+    try {
+        app.parse(argc, argv);
+        ctx.flush();
+        return Context::interrupted() ? exit_code::interrupted : ctx.exit_code();
+    } catch (const CLI::ParseError& e) {
+        if (e.get_exit_code() == 0) return app.exit(e) == 0 ? exit_code::ok : exit_code::usage;
+        if (ctx.error_format() == ErrorFormat::json) {
+            print_report(ctx, report_for(Failure(exit_code::usage, "usage", e.what())));
+            return exit_code::usage;
+        }
+        app.exit(e);
+        return exit_code::usage;
+    } catch (const Failure& e) {
+        print_report(ctx, report_for(e));
+        return e.exit_code();
+    } catch (const agentrail::Error& e) {
+        if (Context::interrupted()) {
+            ctx.flush();
+            return exit_code::interrupted;
+        }
+        print_report(ctx, report_for(e));
+        return exit_code_for(e);
+    } catch (const std::exception& e) {
+        print_report(ctx, report_for(Failure(exit_code::unexpected, "unexpected", e.what())));
+        return exit_code::unexpected;
+    }
+}
+
+}  // namespace
+}  // namespace agentrail::cli
+
+int main(int argc, char** argv) {
+    return agentrail::cli::run(argc, argv);
+}

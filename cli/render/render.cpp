@@ -1,0 +1,522 @@
+#include "render/render.hpp"
+
+#include <sys/ioctl.h>
+#include <unistd.h>
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
+#include <string>
+
+#include "render/jq.hpp"
+
+namespace agentrail::cli {
+namespace {
+
+const char* env(const char* name) {
+    const char* value = std::getenv(name);
+    return (value != nullptr && *value != '\0') ? value : nullptr;
+}
+
+std::string dump(const Json& value, int indent) {
+    return value.dump(indent, ' ', false, Json::error_handler_t::replace);
+}
+
+/// Cuts `text` to at most `width` display columns, ending with "..." when cut.
+std::string truncate_to(const std::string& text, std::size_t width) {
+    if (display_width(text) <= width) return text;
+    if (width <= 3) return std::string(width, '.');
+    std::string out;
+    std::size_t columns = 0;
+    for (std::size_t i = 0; i < text.size();) {
+        std::size_t len = 1;
+        auto c = static_cast<unsigned char>(text[i]);
+        if (c >= 0xF0)
+            len = 4;
+        else if (c >= 0xE0)
+            len = 3;
+        else if (c >= 0xC0)
+            len = 2;
+        if (columns + 1 > width - 3) break;
+        out.append(text, i, len);
+        ++columns;
+        i += len;
+    }
+    return out + "...";
+}
+
+/// Seconds since the epoch of an RFC 3339 time, or nullopt.
+std::optional<std::time_t> parse_time(std::string_view s) {
+    if (s.size() < 20) return std::nullopt;
+    std::tm tm{};
+    auto num = [&](std::size_t pos, std::size_t n, int& out) {
+        out = 0;
+        for (std::size_t i = pos; i < pos + n; ++i) {
+            if (s[i] < '0' || s[i] > '9') return false;
+            out = out * 10 + (s[i] - '0');
+        }
+        return true;
+    };
+    int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
+    if (!num(0, 4, year) || !num(5, 2, month) || !num(8, 2, day) || !num(11, 2, hour) ||
+        !num(14, 2, minute) || !num(17, 2, second))
+        return std::nullopt;
+    tm.tm_year = year - 1900;
+    tm.tm_mon = month - 1;
+    tm.tm_mday = day;
+    tm.tm_hour = hour;
+    tm.tm_min = minute;
+    tm.tm_sec = second;
+    std::time_t t = timegm(&tm);
+    std::size_t pos = 19;
+    if (pos < s.size() && s[pos] == '.')
+        while (++pos < s.size() && s[pos] >= '0' && s[pos] <= '9') {
+        }
+    if (pos >= s.size()) return std::nullopt;
+    if (s[pos] == 'Z' || s[pos] == 'z') return t;
+    int oh = 0, om = 0;
+    if (pos + 6 > s.size() || !num(pos + 1, 2, oh) || !num(pos + 4, 2, om)) return std::nullopt;
+    int offset = (oh * 60 + om) * 60;
+    return s[pos] == '+' ? t - offset : t + offset;
+}
+
+}  // namespace
+
+std::size_t display_width(std::string_view text) {
+    std::size_t n = 0;
+    for (char c : text)
+        if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++n;
+    return n;
+}
+
+const Json& at_pointer(const Json& value, std::string_view pointer) {
+    static const Json null_json;
+    if (pointer.empty()) return value;
+    const Json* current = &value;
+    std::size_t pos = 1;  // skip the leading '/'
+    while (pos <= pointer.size()) {
+        auto next = pointer.find('/', pos);
+        auto token = std::string(
+            pointer.substr(pos, next == std::string_view::npos ? std::string_view::npos : next - pos));
+        if (current->is_object()) {
+            auto it = current->find(token);
+            if (it == current->end()) return null_json;
+            current = &*it;
+        } else if (current->is_array()) {
+            std::size_t index = 0;
+            try {
+                index = std::stoul(token);
+            } catch (const std::exception&) {
+                return null_json;
+            }
+            if (index >= current->size()) return null_json;
+            current = &(*current)[index];
+        } else {
+            return null_json;
+        }
+        if (next == std::string_view::npos) break;
+        pos = next + 1;
+    }
+    return *current;
+}
+
+std::string describe_action(std::string_view action, std::string_view subject) {
+    std::string id = subject.empty() ? "ID" : std::string(subject);
+    if (action == "start") return "agentrail task start " + id;
+    if (action == "submit") return "agentrail task submit " + id + " --summary TEXT";
+    if (action == "block" || action == "mark_blocked" || action == "block_awaiting_user")
+        return "agentrail task block " + id +
+               " --reason TEXT --action-required TEXT --resume-instructions TEXT";
+    if (action == "resolve_blocker") return "agentrail task resolve " + id + " --summary TEXT";
+    if (action == "view_ci_status") return "agentrail task ci " + id;
+    if (action == "view_review_feedback") return "agentrail task review " + id;
+    if (action == "ship") return "agentrail task ship " + id;
+    if (action == "rollback") return "agentrail task rollback " + id;
+    if (action == "get_task" || action == "view_task") return "agentrail task show " + id;
+    if (action == "fetch_next_page")
+        return subject.empty() ? "agentrail tasks list --all" : "agentrail tasks list --cursor " + id;
+    if (action == "rotate") return "agentrail keys rotate " + id;
+    if (action == "view_usage") return "agentrail keys usage " + id;
+    if (action == "deactivate") return "agentrail subscriptions delete " + id;
+    if (action == "create") return "agentrail subscriptions create --url URL --event-type TYPE";
+    if (action == "retry") return "retry (same command; a new --idempotency-key if the request changed)";
+    if (action == "reauthenticate") return "check the API key: agentrail config explain";
+    return std::string(action);
+}
+
+std::vector<std::string> actions_of(const Json& envelope) {
+    std::vector<std::string> actions;
+    auto add = [&](const Json& list) {
+        if (!list.is_array()) return;
+        for (const auto& a : list)
+            if (a.is_string() &&
+                std::find(actions.begin(), actions.end(), a.get<std::string>()) == actions.end())
+                actions.push_back(a.get<std::string>());
+    };
+    if (envelope.is_object()) {
+        add(at_pointer(envelope, "/availableActions"));
+        add(at_pointer(envelope, "/data/availableActions"));
+    }
+    return actions;
+}
+
+OutputSettings OutputSettings::detect() {
+    OutputSettings s;
+    s.stdout_tty = isatty(STDOUT_FILENO) != 0;
+    s.stderr_tty = isatty(STDERR_FILENO) != 0;
+    bool no_color = env("NO_COLOR") != nullptr;
+    const char* force_text = env("CLICOLOR_FORCE");
+    bool force = force_text != nullptr && std::string_view(force_text) != "0";
+    s.color = !no_color && (s.stdout_tty || force);
+    s.color_stderr = !no_color && (s.stderr_tty || force);
+    if (s.stdout_tty) {
+        winsize ws{};
+        if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) {
+            s.width = ws.ws_col;
+        } else if (const char* columns = env("COLUMNS")) {
+            s.width = static_cast<std::size_t>(std::max(0L, std::strtol(columns, nullptr, 10)));
+        }
+        if (s.width == 0) s.width = 80;
+    }
+    return s;
+}
+
+Renderer::Renderer(OutputSettings settings) : m_settings(std::move(settings)) {
+    if (!m_settings.jq.empty()) m_jq = std::make_unique<JqFilter>(m_settings.jq);
+}
+
+Renderer::~Renderer() {
+    flush();
+}
+
+bool Renderer::human() const {
+    return m_settings.format == OutputFormat::table && !m_jq && !m_settings.raw && !m_settings.quiet;
+}
+
+void Renderer::write(std::string_view bytes) {
+    m_buffer.append(bytes);
+    if (m_buffer.size() > (1u << 16)) flush();
+}
+
+void Renderer::flush() {
+    if (m_buffer.empty()) return;
+    std::fwrite(m_buffer.data(), 1, m_buffer.size(), stdout);
+    std::fflush(stdout);
+    m_buffer.clear();
+}
+
+void Renderer::line(std::string_view text) {
+    write(text);
+    write("\n");
+}
+
+void Renderer::emit_json(const Json& value, bool compact) {
+    line(dump(value, compact ? -1 : 2));
+}
+
+void Renderer::machine(const Json& value) {
+    if (m_jq) {
+        m_jq->apply(value, [this](std::string_view text) { line(text); });
+    } else {
+        emit_json(value, m_settings.format == OutputFormat::ndjson);
+    }
+}
+
+void Renderer::json(const Json& value) {
+    machine(value);
+}
+
+void Renderer::result(const Json& data, const Json& envelope, std::string_view quiet_value,
+                      const std::function<void()>& human_view) {
+    if (m_jq || m_settings.raw || m_settings.format != OutputFormat::table) {
+        machine(m_settings.raw ? envelope : data);
+    } else if (m_settings.quiet) {
+        if (!quiet_value.empty()) line(quiet_value);
+    } else {
+        human_view();
+    }
+}
+
+void Renderer::object(const Json& data, const Json& envelope, const std::vector<Field>& field_list,
+                      std::string_view quiet_pointer, std::string_view subject) {
+    const auto& quiet = at_pointer(data, quiet_pointer);
+    result(data, envelope, quiet.is_null() ? std::string{} : format(quiet, Kind::text), [&] {
+        fields(data, field_list);
+        next_steps(actions_of(envelope), subject);
+    });
+}
+
+void Renderer::list(const Json& items, const Json& envelope, const std::vector<Column>& columns,
+                    std::string_view quiet_pointer) {
+    if (!m_jq && !m_settings.raw && m_settings.format == OutputFormat::ndjson) {
+        if (items.is_array())
+            for (const auto& item : items) emit_json(item, true);
+        return;
+    }
+    if (m_jq || m_settings.raw || m_settings.format != OutputFormat::table) {
+        machine(m_settings.raw ? envelope : items);
+        return;
+    }
+    if (m_settings.quiet) {
+        if (items.is_array())
+            for (const auto& item : items) {
+                const auto& v = at_pointer(item, quiet_pointer);
+                if (!v.is_null()) line(format(v, Kind::text));
+            }
+        return;
+    }
+    table(items, columns);
+    const auto& cursor = at_pointer(envelope, "/page/nextCursor");
+    next_steps(actions_of(envelope), cursor.is_string() ? cursor.get<std::string>() : std::string{});
+}
+
+Renderer::ListStream::ListStream(Renderer& renderer, std::vector<Column> columns, std::string quiet_pointer)
+    : m_renderer(&renderer), m_columns(std::move(columns)), m_quiet_pointer(std::move(quiet_pointer)) {}
+
+Renderer::ListStream Renderer::stream_list(std::vector<Column> columns, std::string quiet_pointer) {
+    return ListStream(*this, std::move(columns), std::move(quiet_pointer));
+}
+
+void Renderer::ListStream::page(const Json& items, const Json& envelope) {
+    auto& r = *m_renderer;
+    const auto& s = r.m_settings;
+    bool table_view = r.human();
+    if (table_view) {
+        if (m_widths.empty()) {
+            m_widths = r.column_widths(items, m_columns);
+            r.table_rows(items, m_columns, m_widths, true);
+        } else {
+            r.table_rows(items, m_columns, m_widths, false);
+        }
+    } else if (!r.m_jq && !s.raw && s.format == OutputFormat::table && s.quiet) {
+        for (const auto& item : items) {
+            const auto& v = at_pointer(item, m_quiet_pointer);
+            if (!v.is_null()) r.line(r.format(v, Kind::text));
+        }
+    } else if (!r.m_jq && !s.raw && s.format == OutputFormat::ndjson) {
+        for (const auto& item : items) r.emit_json(item, true);
+    } else {
+        r.machine(s.raw ? envelope : items);
+    }
+    m_count += items.is_array() ? items.size() : 0;
+    r.flush();
+}
+
+void Renderer::stream_item(const Json& value, std::string_view raw_text, std::string_view quiet_value,
+                           const std::function<void()>& human_line) {
+    if (m_jq) {
+        machine(value);
+    } else if (m_settings.format == OutputFormat::ndjson) {
+        if (raw_text.empty())
+            emit_json(value, true);
+        else
+            line(raw_text);
+    } else if (m_settings.format == OutputFormat::json || m_settings.raw) {
+        emit_json(value, false);
+    } else if (m_settings.quiet) {
+        if (!quiet_value.empty()) line(quiet_value);
+    } else {
+        human_line();
+    }
+    flush();
+}
+
+void Renderer::heading(std::string_view text) {
+    line(paint(text, Style::bold));
+}
+
+void Renderer::fields(const Json& object, const std::vector<Field>& field_list) {
+    std::size_t label_width = 0;
+    for (const auto& f : field_list) label_width = std::max(label_width, display_width(f.label));
+    std::string indent(label_width + 2, ' ');
+    for (const auto& f : field_list) {
+        const auto& value = at_pointer(object, f.pointer);
+        std::string label = f.label + std::string(label_width - display_width(f.label), ' ');
+        std::string text;
+        if (f.kind == Kind::lines && value.is_array() && !value.empty()) {
+            for (std::size_t i = 0; i < value.size(); ++i) {
+                if (i > 0) text += "\n" + indent;
+                text += "- " + format(value[i], Kind::text);
+            }
+        } else {
+            text = format(value, f.kind);
+            for (auto pos = text.find('\n'); pos != std::string::npos; pos = text.find('\n', pos + 1))
+                text.insert(pos + 1, indent);
+            if (f.kind == Kind::status && value.is_string()) text = paint_status(text);
+            if (f.kind == Kind::secret) text = paint(text, Style::bold);
+        }
+        line(paint(label, Style::bold) + "  " + text);
+    }
+}
+
+std::string Renderer::cell(const Json& item, const Column& column) const {
+    return format(at_pointer(item, column.pointer), column.kind);
+}
+
+std::vector<std::size_t> Renderer::column_widths(const Json& items,
+                                                 const std::vector<Column>& columns) const {
+    std::vector<std::size_t> widths;
+    for (const auto& c : columns) widths.push_back(display_width(c.header));
+    if (items.is_array())
+        for (const auto& item : items)
+            for (std::size_t i = 0; i < columns.size(); ++i)
+                widths[i] = std::max(widths[i], display_width(cell(item, columns[i])));
+    if (m_settings.width > 0 && !columns.empty()) {
+        std::size_t total = 0;
+        for (auto w : widths) total += w + 2;
+        total -= 2;
+        for (std::size_t i = 0; i < columns.size() && total > m_settings.width; ++i) {
+            if (!columns[i].shrink) continue;
+            std::size_t excess = total - m_settings.width;
+            std::size_t floor = std::max<std::size_t>(display_width(columns[i].header), 10);
+            std::size_t cut = std::min(excess, widths[i] > floor ? widths[i] - floor : 0);
+            widths[i] -= cut;
+            total -= cut;
+        }
+    }
+    return widths;
+}
+
+void Renderer::table_rows(const Json& items, const std::vector<Column>& columns,
+                          const std::vector<std::size_t>& widths, bool header) {
+    auto emit_row = [&](const std::vector<std::string>& cells, const std::vector<bool>& status, bool bold) {
+        std::string row;
+        for (std::size_t i = 0; i < cells.size(); ++i) {
+            std::string text = cells[i];
+            if (m_settings.width > 0 && columns[i].shrink) text = truncate_to(text, widths[i]);
+            bool last = i + 1 == cells.size();
+            std::size_t pad = last                              ? 0
+                              : widths[i] > display_width(text) ? widths[i] - display_width(text)
+                                                                : 0;
+            std::string shown = bold ? paint(text, Style::bold) : status[i] ? paint_status(text) : text;
+            row += shown + std::string(pad, ' ') + (last ? "" : "  ");
+        }
+        line(row);
+    };
+    std::vector<bool> status;
+    for (const auto& c : columns) status.push_back(c.kind == Kind::status);
+    if (header) {
+        std::vector<std::string> names;
+        for (const auto& c : columns) names.push_back(c.header);
+        emit_row(names, std::vector<bool>(columns.size(), false), true);
+    }
+    if (!items.is_array()) return;
+    for (const auto& item : items) {
+        std::vector<std::string> cells;
+        for (const auto& c : columns) cells.push_back(cell(item, c));
+        emit_row(cells, status, false);
+    }
+}
+
+void Renderer::table(const Json& items, const std::vector<Column>& columns) {
+    if (!items.is_array() || items.empty()) {
+        line(paint("(none)", Style::dim));
+        return;
+    }
+    table_rows(items, columns, column_widths(items, columns), true);
+}
+
+void Renderer::next_steps(const std::vector<std::string>& actions, std::string_view subject) {
+    if (actions.empty()) return;
+    line("");
+    line(paint("Next steps:", Style::bold));
+    for (const auto& a : actions) line("  " + describe_action(a, subject));
+}
+
+void Renderer::warn(std::string_view text) const {
+    std::fflush(stdout);
+    std::string prefix = m_settings.color_stderr ? "\x1b[33mwarning:\x1b[0m " : "warning: ";
+    std::fprintf(stderr, "%s%.*s\n", prefix.c_str(), static_cast<int>(text.size()), text.data());
+}
+
+void Renderer::note(std::string_view text) const {
+    if (m_settings.quiet) return;
+    std::fprintf(stderr, "%.*s\n", static_cast<int>(text.size()), text.data());
+}
+
+std::string Renderer::format(const Json& value, Kind kind) const {
+    if (value.is_null()) return "-";
+    if (value.is_string()) {
+        const auto& s = value.get_ref<const std::string&>();
+        if (kind == Kind::time) return time(s);
+        return s;
+    }
+    if (value.is_array()) {
+        if (value.empty()) return "-";
+        std::string out;
+        for (const auto& v : value) {
+            if (!out.empty()) out += kind == Kind::lines ? "\n" : ", ";
+            out += v.is_string() ? v.get<std::string>() : dump(v, -1);
+        }
+        return out;
+    }
+    return dump(value, -1);
+}
+
+std::string Renderer::time(std::string_view rfc3339) const {
+    if (!m_settings.stdout_tty) return std::string(rfc3339);
+    auto t = parse_time(rfc3339);
+    if (!t) return std::string(rfc3339);
+    auto now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+    long long diff = static_cast<long long>(now) - static_cast<long long>(*t);
+    bool future = diff < 0;
+    long long d = future ? -diff : diff;
+    std::string amount;
+    if (d < 10) return "just now";
+    if (d < 60)
+        amount = std::to_string(d) + "s";
+    else if (d < 3600)
+        amount = std::to_string(d / 60) + "m";
+    else if (d < 86400)
+        amount = std::to_string(d / 3600) + "h";
+    else if (d < 30 * 86400)
+        amount = std::to_string(d / 86400) + "d";
+    else
+        return std::string(rfc3339.substr(0, 10));
+    return future ? "in " + amount : amount + " ago";
+}
+
+std::string Renderer::paint(std::string_view text, Style style) const {
+    if (!m_settings.color || text.empty()) return std::string(text);
+    const char* code = "0";
+    switch (style) {
+        case Style::bold:
+            code = "1";
+            break;
+        case Style::dim:
+            code = "2";
+            break;
+        case Style::red:
+            code = "31";
+            break;
+        case Style::green:
+            code = "32";
+            break;
+        case Style::yellow:
+            code = "33";
+            break;
+        case Style::cyan:
+            code = "36";
+            break;
+    }
+    return std::string("\x1b[") + code + "m" + std::string(text) + "\x1b[0m";
+}
+
+std::string Renderer::paint_status(std::string_view status) const {
+    static constexpr std::string_view good[] = {"passed", "approved", "done",    "succeeded", "active",
+                                                "merged", "ok",       "created", "accepted",  "valid"};
+    static constexpr std::string_view bad[] = {"failed",   "changes_requested", "blocked", "cancelled",
+                                               "disabled", "revoked",           "rotated", "invalid"};
+    static constexpr std::string_view busy[] = {"running",   "queued",  "in_progress",
+                                                "in_review", "pending", "review_required"};
+    auto in = [&](const auto& list) {
+        return std::find(std::begin(list), std::end(list), status) != std::end(list);
+    };
+    if (in(good)) return paint(status, Style::green);
+    if (in(bad)) return paint(status, Style::red);
+    if (in(busy)) return paint(status, Style::yellow);
+    return std::string(status);
+}
+
+}  // namespace agentrail::cli

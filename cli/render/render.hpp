@@ -1,0 +1,185 @@
+#pragma once
+// All output of results goes through Renderer: tables for people, JSON for programs.
+//
+//   table   (default) aligned columns; colour only on a TTY (never with NO_COLOR, always with
+//           CLICOLOR_FORCE); rows truncated to the terminal width only on a TTY; times relative on a TTY,
+//           RFC 3339 as sent when piped; availableActions shown as "Next steps".
+//   json    the server's `data`, exactly (unknown fields kept), indented. --raw: the whole envelope.
+//   ndjson  one compact JSON value per line; a list prints one item per line.
+//   --jq    a jq program applied to what json would print; string results print raw, others compact.
+//   --quiet only the essential value (an id, a status), one per line.
+//
+// Machine formats print the JSON untouched; the table view is built by the command from Field/Column
+// descriptions (JSON pointers into `data`), so every format is driven by the same raw JSON.
+// stdout is written through one buffer: flushed once at the end for single results, after every row
+// or event for streams.
+
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace agentrail::cli {
+
+class JqFilter;
+using Json = nlohmann::json;
+
+enum class OutputFormat { table, json, ndjson };
+
+struct OutputSettings {
+    OutputFormat format = OutputFormat::table;
+    bool format_explicit = false;  // -o or --json was given (a stream may default to ndjson when piped)
+    bool raw = false;              // --raw: the whole envelope instead of data
+    bool quiet = false;
+    std::string jq;  // --jq program ("" = none)
+    bool stdout_tty = false;
+    bool stderr_tty = false;
+    bool color = false;         // colour on stdout
+    bool color_stderr = false;  // colour on stderr
+    std::size_t width = 0;      // terminal columns on a TTY, 0 = do not truncate
+
+    /// Detects TTYs, NO_COLOR / CLICOLOR_FORCE and the terminal width (COLUMNS, then ioctl).
+    static OutputSettings detect();
+};
+
+/// How a value is shown in the table view.
+enum class Kind {
+    text,    // strings as they are; other JSON compact
+    status,  // coloured by meaning (passed/approved/done green, failed/blocked red, running yellow)
+    time,    // relative on a TTY ("3m ago"), as sent when piped
+    list,    // array joined with ", "
+    lines,   // array, one element per line (key/value view)
+    secret,  // printed as is, in bold: only for values the user must copy now
+};
+
+/// One row of a key/value view: `pointer` is a JSON pointer into the object ("/assignee/name").
+struct Field {
+    std::string label;
+    std::string pointer;
+    Kind kind = Kind::text;
+};
+
+/// One column of a table: `pointer` is a JSON pointer into each item. A `shrink` column gives up width
+/// when a row does not fit the terminal (put it last).
+struct Column {
+    std::string header;
+    std::string pointer;
+    Kind kind = Kind::text;
+    bool shrink = false;
+};
+
+enum class Style { bold, dim, red, green, yellow, cyan };
+
+class Renderer {
+public:
+    /// Compiles the --jq program (usage Failure when it does not compile).
+    explicit Renderer(OutputSettings settings);
+    ~Renderer();  // flushes stdout
+    Renderer(const Renderer&) = delete;
+    Renderer& operator=(const Renderer&) = delete;
+
+    const OutputSettings& settings() const { return m_settings; }
+    /// True when the table view is wanted: table format without --jq, --raw or --quiet.
+    bool human() const;
+
+    // ---- whole results -------------------------------------------------------------------------------
+    /// The general form: machine formats print `data` (or `envelope` with --raw), --quiet prints
+    /// `quiet_value` when it is not empty, and the table view calls `human_view`.
+    void result(const Json& data, const Json& envelope, std::string_view quiet_value,
+                const std::function<void()>& human_view);
+    /// One object: the table view is `fields` then the envelope's availableActions as next steps for
+    /// `subject` (the id the suggested commands use). `quiet_pointer` selects the --quiet value.
+    void object(const Json& data, const Json& envelope, const std::vector<Field>& fields,
+                std::string_view quiet_pointer, std::string_view subject = {});
+    /// One page of a list: ndjson prints one item per line, --quiet the `quiet_pointer` of each item.
+    void list(const Json& items, const Json& envelope, const std::vector<Column>& columns,
+              std::string_view quiet_pointer);
+
+    /// A list printed page by page as pages arrive (e.g. `tasks list --all`): the table header is printed
+    /// once with widths fixed by the first page; each page is flushed. json prints one array per page
+    /// (one envelope with --raw); ndjson one item per line.
+    class ListStream {
+    public:
+        void page(const Json& items, const Json& envelope);
+        /// Number of items printed so far.
+        std::size_t count() const { return m_count; }
+
+    private:
+        friend class Renderer;
+        ListStream(Renderer& renderer, std::vector<Column> columns, std::string quiet_pointer);
+        Renderer* m_renderer;
+        std::vector<Column> m_columns;
+        std::string m_quiet_pointer;
+        std::vector<std::size_t> m_widths;
+        std::size_t m_count = 0;
+    };
+    ListStream stream_list(std::vector<Column> columns, std::string quiet_pointer);
+
+    /// One item of a live stream (an event). Machine formats print `value` (ndjson: `raw_text` verbatim
+    /// when given, which keeps the server's bytes), --quiet prints `quiet_value`, the table view calls
+    /// `human_line`. Flushed at once.
+    void stream_item(const Json& value, std::string_view raw_text, std::string_view quiet_value,
+                     const std::function<void()>& human_line);
+
+    /// Prints a JSON value in the machine format (json, ndjson, --jq), whatever the table setting: for
+    /// commands whose only output is JSON (e.g. `api`).
+    void json(const Json& value);
+
+    // ---- building blocks of table views (stdout) ----------------------------------------------------
+    void heading(std::string_view text);
+    /// Key/value rows for `fields` of `object` (missing or null values show "-").
+    void fields(const Json& object, const std::vector<Field>& fields);
+    /// An aligned table of `items` (a JSON array); "(none)" when empty.
+    void table(const Json& items, const std::vector<Column>& columns);
+    /// "Next steps:" followed by one suggested command per action (nothing when `actions` is empty).
+    void next_steps(const std::vector<std::string>& actions, std::string_view subject);
+    /// One line of text (a newline is added).
+    void line(std::string_view text);
+    /// Raw bytes to stdout, through the buffer.
+    void write(std::string_view bytes);
+    void flush();
+
+    // ---- stderr -----------------------------------------------------------------------------------------
+    /// "warning: <text>" on stderr (shown even with --quiet).
+    void warn(std::string_view text) const;
+    /// A progress or status note on stderr; suppressed by --quiet.
+    void note(std::string_view text) const;
+
+    // ---- formatting -------------------------------------------------------------------------------------
+    /// Cell text for a value of the given kind (no colour).
+    std::string format(const Json& value, Kind kind) const;
+    /// Relative time on a TTY ("3m ago", "in 2h"), the text as sent otherwise.
+    std::string time(std::string_view rfc3339) const;
+    /// `text` in `style` when colour is on for stdout.
+    std::string paint(std::string_view text, Style style) const;
+    /// A status word coloured by its meaning when colour is on.
+    std::string paint_status(std::string_view status) const;
+
+private:
+    void machine(const Json& value);
+    void emit_json(const Json& value, bool compact);
+    void table_rows(const Json& items, const std::vector<Column>& columns,
+                    const std::vector<std::size_t>& widths, bool header);
+    std::vector<std::size_t> column_widths(const Json& items, const std::vector<Column>& columns) const;
+    std::string cell(const Json& item, const Column& column) const;
+
+    OutputSettings m_settings;
+    std::unique_ptr<JqFilter> m_jq;
+    std::string m_buffer;
+};
+
+/// Suggested command for one availableActions entry: "submit" with subject tsk_1 gives
+/// "agentrail task submit tsk_1 --summary ..."; unknown actions are returned as they are.
+std::string describe_action(std::string_view action, std::string_view subject);
+/// availableActions of an envelope, then those of envelope.data, without duplicates.
+std::vector<std::string> actions_of(const Json& envelope);
+/// Value at a JSON pointer, or null when absent (never throws).
+const Json& at_pointer(const Json& value, std::string_view pointer);
+/// Display width of UTF-8 text (code points).
+std::size_t display_width(std::string_view text);
+
+}  // namespace agentrail::cli

@@ -1,0 +1,173 @@
+#include "validate.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <sstream>
+
+#include "exit_codes.hpp"
+
+namespace agentrail::cli {
+namespace {
+
+bool is_alnum(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+bool is_digit(char c) {
+    return c >= '0' && c <= '9';
+}
+
+void require_id(std::string_view id, std::string_view prefix, bool underscore, std::string_view what) {
+    if (!matches_id(id, prefix, underscore)) {
+        throw usage_error(std::string(what) + ": '" + std::string(id) + "' is not a valid id (expected " +
+                          std::string(prefix) + (underscore ? "[A-Za-z0-9_]+)" : "[A-Za-z0-9]+)"));
+    }
+}
+
+}  // namespace
+
+bool matches_id(std::string_view value, std::string_view prefix, bool allow_underscore) {
+    if (value.size() <= prefix.size() || value.substr(0, prefix.size()) != prefix) return false;
+    for (char c : value.substr(prefix.size()))
+        if (!is_alnum(c) && !(allow_underscore && c == '_')) return false;
+    return true;
+}
+
+void require_task_id(std::string_view id) {
+    require_id(id, "tsk_", false, "task id");
+}
+
+void require_key_id(std::string_view id) {
+    require_id(id, "akey_", false, "key id");
+}
+
+void require_subscription_id(std::string_view id) {
+    require_id(id, "evsub_", false, "subscription id");
+}
+
+void require_agent_id(std::string_view id, std::string_view what) {
+    require_id(id, "agt_", true, what);
+}
+
+void require_run_id(std::string_view id, std::string_view what) {
+    require_id(id, "run_", true, what);
+}
+
+void require_sha(std::string_view sha, std::string_view what) {
+    bool ok = sha.size() == 40;
+    for (char c : sha) ok = ok && (is_digit(c) || (c >= 'a' && c <= 'f'));
+    if (!ok)
+        throw usage_error(std::string(what) + ": '" + std::string(sha) +
+                          "' is not a 40-digit lower-case hex SHA");
+}
+
+void require_rfc3339(std::string_view v, std::string_view what) {
+    // YYYY-MM-DDTHH:MM:SS[.frac](Z|+HH:MM|-HH:MM)
+    auto digits = [&](std::size_t pos, std::size_t n) {
+        if (pos + n > v.size()) return false;
+        for (std::size_t i = pos; i < pos + n; ++i)
+            if (!is_digit(v[i])) return false;
+        return true;
+    };
+    bool ok = digits(0, 4) && v.size() >= 20 && v[4] == '-' && digits(5, 2) && v[7] == '-' && digits(8, 2) &&
+              (v[10] == 'T' || v[10] == 't') && digits(11, 2) && v[13] == ':' && digits(14, 2) &&
+              v[16] == ':' && digits(17, 2);
+    std::size_t pos = 19;
+    if (ok && pos < v.size() && v[pos] == '.') {
+        ++pos;
+        std::size_t start = pos;
+        while (pos < v.size() && is_digit(v[pos])) ++pos;
+        ok = pos > start;
+    }
+    if (ok) {
+        auto rest = v.substr(std::min(pos, v.size()));
+        ok = rest == "Z" || rest == "z" ||
+             (rest.size() == 6 && (rest[0] == '+' || rest[0] == '-') && is_digit(rest[1]) &&
+              is_digit(rest[2]) && rest[3] == ':' && is_digit(rest[4]) && is_digit(rest[5]));
+    }
+    if (!ok)
+        throw usage_error(std::string(what) + ": '" + std::string(v) +
+                          "' is not an RFC 3339 date-time (e.g. 2026-06-01T00:00:00Z)");
+}
+
+void require_http_url(std::string_view value, std::string_view what) {
+    auto rest = value.substr(0, 8) == "https://"  ? value.substr(8)
+                : value.substr(0, 7) == "http://" ? value.substr(7)
+                                                  : std::string_view{};
+    if (rest.empty() || rest[0] == '/' || rest.find_first_of(" \t\r\n") != std::string_view::npos)
+        throw usage_error(std::string(what) + ": '" + std::string(value) +
+                          "' is not an http:// or https:// URL");
+}
+
+void require_one_of(std::string_view value, std::initializer_list<std::string_view> allowed,
+                    std::string_view what) {
+    std::string list;
+    for (auto a : allowed) {
+        if (a == value) return;
+        list += (list.empty() ? "" : ", ") + std::string(a);
+    }
+    throw usage_error(std::string(what) + ": '" + std::string(value) + "' is not one of: " + list);
+}
+
+void require_length(std::string_view value, std::size_t min, std::size_t max, std::string_view what) {
+    if (value.size() < min || value.size() > max)
+        throw usage_error(std::string(what) + ": must be " + std::to_string(min) + " to " +
+                          std::to_string(max) + " characters (got " + std::to_string(value.size()) + ")");
+}
+
+std::string read_file(const std::string& path, std::string_view what) {
+    if (path == "-") return read_stdin();
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw usage_error(std::string(what) + ": cannot read " + path + ": " + std::strerror(errno));
+    std::ostringstream content;
+    content << in.rdbuf();
+    return content.str();
+}
+
+std::string read_stdin() {
+    std::string content;
+    char buffer[65536];
+    for (;;) {
+        auto n = ::read(STDIN_FILENO, buffer, sizeof buffer);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) break;
+        content.append(buffer, static_cast<std::size_t>(n));
+    }
+    return content;
+}
+
+std::string trim(std::string_view text) {
+    auto end = text.find_first_of("\r\n");
+    if (end != std::string_view::npos) text = text.substr(0, end);
+    auto first = text.find_first_not_of(" \t");
+    if (first == std::string_view::npos) return "";
+    auto last = text.find_last_not_of(" \t");
+    return std::string(text.substr(first, last - first + 1));
+}
+
+void write_private_file(const std::string& path, std::string_view content, std::string_view what) {
+    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0) throw usage_error(std::string(what) + ": cannot write " + path + ": " + std::strerror(errno));
+    bool ok = ::fchmod(fd, 0600) == 0;  // an existing file keeps its mode on open(): tighten it
+    while (ok && !content.empty()) {
+        auto n = ::write(fd, content.data(), content.size());
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) {
+            ok = false;
+            break;
+        }
+        content.remove_prefix(static_cast<std::size_t>(n));
+    }
+    int saved = errno;
+    if (::close(fd) != 0) ok = false;
+    if (!ok) throw usage_error(std::string(what) + ": cannot write " + path + ": " + std::strerror(saved));
+}
+
+}  // namespace agentrail::cli

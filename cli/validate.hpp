@@ -1,0 +1,45 @@
+#pragma once
+// Local input checks shared by the commands. Each throws a usage Failure (exit 2) with a message that
+// names the flag or argument, so nothing malformed is ever sent.
+
+#include <initializer_list>
+#include <string>
+#include <string_view>
+
+namespace agentrail::cli {
+
+/// tsk_[A-Za-z0-9]+
+void require_task_id(std::string_view id);
+/// akey_[A-Za-z0-9]+
+void require_key_id(std::string_view id);
+/// evsub_[A-Za-z0-9]+
+void require_subscription_id(std::string_view id);
+/// agt_[A-Za-z0-9_]+
+void require_agent_id(std::string_view id, std::string_view what);
+/// run_[A-Za-z0-9_]+
+void require_run_id(std::string_view id, std::string_view what);
+/// 40 lower-case hex digits.
+void require_sha(std::string_view sha, std::string_view what);
+/// An RFC 3339 date-time such as 2026-06-01T00:00:00Z.
+void require_rfc3339(std::string_view value, std::string_view what);
+/// An http:// or https:// URL.
+void require_http_url(std::string_view value, std::string_view what);
+/// `value` is one of `allowed`.
+void require_one_of(std::string_view value, std::initializer_list<std::string_view> allowed,
+                    std::string_view what);
+/// Length within [min, max] characters (bytes).
+void require_length(std::string_view value, std::size_t min, std::size_t max, std::string_view what);
+
+/// True when `value` is `prefix` followed by one or more characters of [A-Za-z0-9] (plus '_' if allowed).
+bool matches_id(std::string_view value, std::string_view prefix, bool allow_underscore = false);
+
+/// Whole content of a file; usage Failure naming `what` when it cannot be read.
+std::string read_file(const std::string& path, std::string_view what);
+/// Everything on standard input.
+std::string read_stdin();
+/// First line of `text` without surrounding whitespace (for secrets read from files or stdin).
+std::string trim(std::string_view text);
+/// Writes `content` to `path` with mode 0600 (replacing the file); usage Failure on error.
+void write_private_file(const std::string& path, std::string_view content, std::string_view what);
+
+}  // namespace agentrail::cli
