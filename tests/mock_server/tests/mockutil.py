@@ -168,6 +168,7 @@ class SSEStream:
         self.chunked = self.headers.get("transfer-encoding", "").lower() == "chunked"
         self.text = ""  # de-chunked body text not yet consumed
         self.raw_body = b""
+        self._dechunk()  # body bytes that arrived with the head
 
     def _recv(self, timeout):
         self.sock.settimeout(timeout)
@@ -285,7 +286,7 @@ def run(tests, argv=None):
         print(f"usage: {argv[0]} PATH_TO_AGENTRAIL_MOCK", file=sys.stderr)
         sys.exit(2)
     binary = argv[1]
-    only = argv[2:] 
+    only = argv[2:]
     passed = failed = 0
     for t in tests:
         if only and t.__name__ not in only:
