@@ -122,7 +122,7 @@ struct EventStream::Impl {
         return 3 * heartbeat + kStallGrace;
     }
 
-    // Returns true when `id` was delivered before; otherwise remembers it.
+    // True when `id` is in the window (seen before); otherwise remembers it.
     bool is_duplicate(const std::string& id) {
         if (id.empty() || options.dedupe_window == 0) return false;
         if (seen.count(id) != 0) return true;
