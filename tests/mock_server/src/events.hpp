@@ -52,6 +52,8 @@ struct EventDraft {
     std::string agent_id;
     long long task_version = 1;
     std::string data_json;  // the envelope's "data" object, serialised
+    // When set, used instead of data_json: lets bursts share one serialised payload.
+    std::shared_ptr<const std::string> shared_data;
 };
 
 class EventBus {

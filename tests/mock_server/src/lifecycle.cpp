@@ -20,7 +20,7 @@ std::string clip(const std::string& s, std::size_t max = 280) {
 }
 
 void publish(App& app, const Task& task, const char* type, const Json& data) {
-    EventDraft d{type, task.id, task.assignee_agent_id, task.version, data.dump()};
+    EventDraft d{type, task.id, task.assignee_agent_id, task.version, data.dump(), nullptr};
     auto ev = app.bus.publish_one(std::move(d));
     app.webhooks.on_events({ev});
 }
@@ -181,11 +181,11 @@ std::size_t burst(App& app, Task& task, std::size_t count) {
               {"availableActions", task_actions(task)},
               {"blocker", task.blocker ? blocker_json(*task.blocker) : Json(nullptr)},
               {"links", task_links(task, app.base_url)}};
-    auto data_json = data.dump();
+    auto data_json = std::make_shared<const std::string>(data.dump());
     for (std::size_t i = 0; i < count; ++i) {
         ++task.version;
         drafts.push_back(
-            EventDraft{"task.updated", task.id, task.assignee_agent_id, task.version, data_json});
+            EventDraft{"task.updated", task.id, task.assignee_agent_id, task.version, {}, data_json});
     }
     task.updated_at = iso_now();
     auto events = app.bus.publish(std::move(drafts));

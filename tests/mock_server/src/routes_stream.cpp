@@ -1,54 +1,10 @@
 // Task Events: the SSE stream.
-#include <arpa/inet.h>
-#include <dirent.h>
-#include <netinet/in.h>
-#include <poll.h>
-#include <sys/socket.h>
-
-#include <cstdlib>
-
+#include "net_util.hpp"
 #include "routes_common.hpp"
 
 namespace mock {
 
 namespace {
-
-int port_of(const sockaddr_storage& addr) {
-    if (addr.ss_family == AF_INET) return ntohs(reinterpret_cast<const sockaddr_in&>(addr).sin_port);
-    if (addr.ss_family == AF_INET6) return ntohs(reinterpret_cast<const sockaddr_in6&>(addr).sin6_port);
-    return -1;
-}
-
-// httplib does not expose the connection's socket to handlers. Finding it by its address pair lets
-// an idle stream notice a client that went away without waiting for the next write.
-int find_connection_fd(int local_port, int remote_port) {
-    DIR* dir = opendir("/proc/self/fd");
-    if (!dir) return -1;
-    int found = -1;
-    while (dirent* entry = readdir(dir)) {
-        char* end = nullptr;
-        long fd = std::strtol(entry->d_name, &end, 10);
-        if (*end != '\0' || fd < 0) continue;
-        sockaddr_storage local{}, peer{};
-        socklen_t local_len = sizeof local, peer_len = sizeof peer;
-        if (getsockname(static_cast<int>(fd), reinterpret_cast<sockaddr*>(&local), &local_len) != 0) continue;
-        if (port_of(local) != local_port) continue;
-        if (getpeername(static_cast<int>(fd), reinterpret_cast<sockaddr*>(&peer), &peer_len) != 0) continue;
-        if (port_of(peer) == remote_port) {
-            found = static_cast<int>(fd);
-            break;
-        }
-    }
-    closedir(dir);
-    return found;
-}
-
-bool peer_closed(int fd) {
-    if (fd < 0) return false;
-    pollfd p{fd, POLLRDHUP, 0};
-    if (poll(&p, 1, 0) <= 0) return false;
-    return (p.revents & (POLLRDHUP | POLLHUP | POLLERR | POLLNVAL)) != 0;
-}
 
 struct StreamState {
     App& app;
@@ -78,7 +34,9 @@ struct StreamState {
     bool step(httplib::DataSink& sink) {
         if (!started) {
             started = true;
-            fd = find_connection_fd(local_port, remote_port);
+            // Lets an idle stream notice a client that went away without waiting for the next write.
+            auto fds = connection_fds(local_port, remote_port);
+            fd = fds.size() == 1 ? fds.front() : -1;
             next_heartbeat = SteadyClock::now() + heartbeat;
             if (!faults.stall) {
                 static const std::string retry = "retry: 5000\n";

@@ -2,6 +2,7 @@
 
 #include <httplib.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -13,6 +14,7 @@
 #include "app.hpp"
 #include "http_util.hpp"
 #include "lifecycle.hpp"
+#include "net_util.hpp"
 #include "router.hpp"
 
 namespace mock {
@@ -135,10 +137,11 @@ int serve(App& app) {
 
     // Key order matters to line-oriented consumers, so this is written by hand.
     std::string ready = R"({"event":"ready","baseUrl":")" + app.base_url + R"("})";
-    std::cout << ready << std::endl;
+    // The file is in place before the stdout line, so either signal means both are ready.
     if (!app.config.ready_file.empty() && !write_ready_file(app.config.ready_file, ready)) {
         std::cerr << "agentrail-mock: cannot write ready file " << app.config.ready_file << std::endl;
     }
+    std::cout << ready << std::endl;
 
     // Wait for SIGINT/SIGTERM, or for the listener to die on its own.
     sigset_t signals;
@@ -168,6 +171,8 @@ int serve(App& app) {
     app.stopping = true;
     app.bus.close_all();
     svr.stop();
+    // Workers blocked reading idle keep-alive connections would otherwise wait for their timeout.
+    for (int fd : connection_fds(port)) ::shutdown(fd, SHUT_RDWR);
     if (listener.joinable()) listener.join();
     ticker.stop();
     {

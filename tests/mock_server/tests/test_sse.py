@@ -138,7 +138,7 @@ def test_shutdown_with_open_stream(binary):
     assert s.status == 200
     start = time.time()
     code = m.stop(signal.SIGTERM)
-    assert code == 0 and time.time() - start < 5, (code, time.time() - start)
+    assert code == 0 and time.time() - start < 2, (code, time.time() - start)
     s.close()
 
 
