@@ -22,7 +22,7 @@ std::vector<Column> task_columns() {
             {"STATUS", "/status", Kind::status},
             {"PRIORITY", "/priority"},
             {"UPDATED", "/updatedAt", Kind::time},
-            {"NEXT", "/availableActions", Kind::list},
+            {"NEXT", "/availableActions", Kind::list, true},
             {"TITLE", "/title", Kind::text, true}};
 }
 

@@ -46,6 +46,39 @@ std::string truncate_to(const std::string& text, std::size_t width) {
     return out + "...";
 }
 
+/// Cuts a line that may hold ANSI colour codes to `width` visible columns, ending it with "...".
+std::string clip_line(const std::string& text, std::size_t width) {
+    std::size_t visible = 0;
+    for (std::size_t i = 0; i < text.size();) {
+        if (text[i] == '\x1b') {
+            auto end = text.find('m', i);
+            i = end == std::string::npos ? text.size() : end + 1;
+            continue;
+        }
+        if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) ++visible;
+        ++i;
+    }
+    if (visible <= width || width < 4) return text;
+    std::string out;
+    visible = 0;
+    bool coloured = false;
+    for (std::size_t i = 0; i < text.size();) {
+        if (text[i] == '\x1b') {
+            auto end = text.find('m', i);
+            end = end == std::string::npos ? text.size() : end + 1;
+            out.append(text, i, end - i);
+            coloured = true;
+            i = end;
+            continue;
+        }
+        bool lead = (static_cast<unsigned char>(text[i]) & 0xC0) != 0x80;
+        if (lead && visible == width - 3) break;
+        if (lead) ++visible;
+        out += text[i++];
+    }
+    return out + (coloured ? "\x1b[0m..." : "...");
+}
+
 /// Seconds since the epoch of an RFC 3339 time, or nullopt.
 std::optional<std::time_t> parse_time(std::string_view s) {
     if (s.size() < 20) return std::nullopt;
@@ -392,7 +425,7 @@ void Renderer::table_rows(const Json& items, const std::vector<Column>& columns,
             std::string shown = bold ? paint(text, Style::bold) : status[i] ? paint_status(text) : text;
             row += shown + std::string(pad, ' ') + (last ? "" : "  ");
         }
-        line(row);
+        line(m_settings.width > 0 ? clip_line(row, m_settings.width) : row);
     };
     std::vector<bool> status;
     for (const auto& c : columns) status.push_back(c.kind == Kind::status);
