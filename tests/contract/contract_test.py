@@ -20,10 +20,17 @@ import uuid
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "mock_server", "tests"))
 
+import jsonschema  # noqa: E402
 import yaml  # noqa: E402
 from jsonschema import Draft202012Validator  # noqa: E402
-from referencing import Registry, Resource  # noqa: E402
-from referencing.jsonschema import DRAFT202012  # noqa: E402
+
+try:  # jsonschema >= 4.18
+    from referencing import Registry, Resource
+    from referencing.jsonschema import DRAFT202012
+except ImportError:  # Debian 12 ships jsonschema 4.10 (RefResolver)
+    Registry = None
+
+FORMAT_CHECKER = getattr(Draft202012Validator, "FORMAT_CHECKER", None) or jsonschema.draft202012_format_checker
 
 import mockutil as mu  # noqa: E402
 
@@ -50,8 +57,11 @@ class Contract:
     def __init__(self, path):
         with open(path) as f:
             self.doc = yaml.safe_load(f)
-        resource = Resource.from_contents(self.doc, default_specification=DRAFT202012)
-        self.registry = Registry().with_resource("urn:agentrail-openapi", resource)
+        if Registry is not None:
+            resource = Resource.from_contents(self.doc, default_specification=DRAFT202012)
+            self.registry = Registry().with_resource("urn:agentrail-openapi", resource)
+        else:
+            self.registry = None
         self.ops = {}
         for p, item in self.doc["paths"].items():
             for method, op in item.items():
@@ -75,9 +85,13 @@ class Contract:
 
     def validator(self, schema_ref):
         if schema_ref not in self._validators:
-            self._validators[schema_ref] = Draft202012Validator(
-                {"$ref": "urn:agentrail-openapi#" + schema_ref}, registry=self.registry,
-                format_checker=Draft202012Validator.FORMAT_CHECKER)
+            if self.registry is not None:
+                v = Draft202012Validator({"$ref": "urn:agentrail-openapi#" + schema_ref}, registry=self.registry,
+                                         format_checker=FORMAT_CHECKER)
+            else:
+                resolver = jsonschema.RefResolver(base_uri="", referrer=self.doc)
+                v = Draft202012Validator({"$ref": "#" + schema_ref}, resolver=resolver, format_checker=FORMAT_CHECKER)
+            self._validators[schema_ref] = v
         return self._validators[schema_ref]
 
     def response_schema_pointer(self, op_id, status):
