@@ -44,8 +44,6 @@ def find_document(argv):
     repo = os.path.abspath(os.path.join(HERE, "..", ".."))
     candidates += [
         os.path.join(repo, "docs", "api", "task-lifecycle.openapi.yaml"),
-        os.path.join(repo, "api", "task-lifecycle.openapi.yaml"),
-        os.path.join(repo, "..", "shared", "api", "task-lifecycle.openapi.yaml"),
     ]
     for c in candidates:
         if c and os.path.isfile(c):
