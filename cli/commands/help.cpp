@@ -27,7 +27,8 @@ void register_help(CLI::App& app, Context& ctx) {
     auto* codes = help->add_subcommand("exit-codes", "The exit codes and what they mean (stable)");
     codes->callback([&ctx] { print_exit_codes(ctx); });
     help->callback([&ctx, &app, help] {
-        if (help->get_subcommands().empty()) ctx.out().write(app.help());
+        if (help->get_subcommands().empty())
+            ctx.out().write(app.get_formatter()->make_help(&app, app.get_name(), CLI::AppFormatMode::Normal));
     });
     auto* top =
         app.add_subcommand("exit-codes", "The exit codes and what they mean (same as help exit-codes)");

@@ -6,7 +6,10 @@ handling and pagination, all against a real agentrail-mock."""
 import json
 import os
 import re
+import signal
 import stat
+import subprocess
+import time
 import urllib.request
 
 from e2e_support import ADMIN_KEY, DEMO_KEY, READONLY_KEY, Suite
@@ -50,6 +53,10 @@ r = run("--help")
 s.check("--help lists the groups", r.rc == 0 and all(g in r.out for g in ("tasks", "keys", "subscriptions", "api")), r)
 r = run()
 s.check("no subcommand is a usage error (2)", r.rc == 2, r)
+r = run("help")
+s.check("help prints the top-level help", r.rc == 0 and "Usage: agentrail" in r.out and "tasks" in r.out, r)
+r = run("tasks")
+s.check("a group without a subcommand is a usage error (2)", r.rc == 2, r)
 
 # ---- health --------------------------------------------------------------------------------------------
 r = run("health", key=None)
@@ -103,6 +110,11 @@ s.check("tasks list --all --json prints one array per page", r.rc == 0 and sum(l
 r = run("tasks", "list", "--all", "--limit", "100", "--debug")
 s.check("tasks list --all --debug: several requests", r.rc == 0 and r.err.count("/tasks/mine") >= 3, r)
 s.check("--debug never shows the key", DEMO_KEY not in r.err and DEMO_KEY not in r.out, r.err[:2000])
+r = run("tasks", "list", "--limit", "1", "-vv", "-q")
+s.check("-vv logs requests on stderr, results stay on stdout", r.rc == 0 and "GET" in r.err and
+        r.out.startswith("tsk_") and DEMO_KEY not in r.err, r)
+r = run("tasks", "list", "--limit", "1", "-q")
+s.check("no logs by default", r.rc == 0 and r.err == "", r)
 
 r = s.run_tty("tasks", "list", "--limit", "5", mock=mock)
 s.check("tasks list on a TTY: colour and relative times", r.rc == 0 and "\x1b[" in r.out and
@@ -218,6 +230,22 @@ s.check("exit 11: malformed JSON answer", r.rc == 11, r)
 slow = s.mock("--fault", json.dumps({"kind": "latency", "latencyMs": 3000, "count": -1}))
 r = s.run("tasks", "list", "--no-retry", "--timeout", "300ms", mock=slow)
 s.check("exit 10: timeout", r.rc == 10 and "timeout" in r.err, r)
+
+
+def interrupt(mock_, *args):
+    p = subprocess.Popen([s.cli, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                         env=s.env(mock_))
+    time.sleep(0.6)
+    p.send_signal(signal.SIGINT)
+    out, err = p.communicate(timeout=20)
+    return p.returncode, out, err
+
+
+rc, out, err = interrupt(slow, "tasks", "list")
+s.check("exit 130: Ctrl-C during a request", rc == 130, (rc, out, err))
+rc, out, err = interrupt(slow, "tasks", "list", "--all", "--limit", "100", "-q")
+s.check("exit 130: Ctrl-C during --all prints the page in flight, then stops", rc == 130 and len(out.split()) == 7,
+        (rc, len(out.split()), err))
 r = run("tasks", "list", "--no-retry", env={"AGENTRAIL_BASE_URL": "http://127.0.0.1:1"})
 s.check("exit 10: connection refused", r.rc == 10 and "network" in r.err, r)
 for args, what in [(("task", "show", "not-a-task"), "bad task id"), (("tasks", "list", "--limit", "0"), "limit 0"),
