@@ -2,6 +2,8 @@
 
 namespace agentrail {
 
-const char* version() noexcept { return AGENTRAIL_VERSION; }
+const char* version() noexcept {
+    return AGENTRAIL_VERSION;
+}
 
 }  // namespace agentrail
