@@ -317,6 +317,8 @@ Renderer& Context::out() {
         settings.format_explicit = true;
     } else if (o.output == "table") {
         settings.format_explicit = true;
+    } else if (m_preferred_format) {
+        settings.format = *m_preferred_format;
     }
     settings.raw = o.raw;
     settings.quiet = o.quiet;

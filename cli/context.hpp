@@ -29,6 +29,7 @@ namespace agentrail::cli {
 
 class ConfigFile;
 class Renderer;
+enum class OutputFormat;  // render/render.hpp
 
 enum class ErrorFormat { text, json };
 
@@ -109,6 +110,9 @@ public:
 
     /// The renderer for results on stdout (built on first use from -o/--json/--jq/--raw/--quiet).
     Renderer& out();
+    /// Format to use when neither -o nor --json was given (e.g. a stream that prints NDJSON when stdout is
+    /// not a TTY). Call before the first out().
+    void prefer_format(OutputFormat format) { m_preferred_format = format; }
     ErrorFormat error_format() const;
 
     /// spdlog logger on stderr: warn by default, info with -v, debug with -vv, trace with --debug.
@@ -158,6 +162,7 @@ private:
     std::unique_ptr<ConfigFile> m_config;
     std::unique_ptr<agentrail::Client> m_client;
     std::unique_ptr<Renderer> m_renderer;
+    std::optional<OutputFormat> m_preferred_format;
     std::shared_ptr<spdlog::logger> m_logger;
     std::string m_operation;
     std::string m_subject;
