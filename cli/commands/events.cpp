@@ -29,6 +29,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "commands/events.hpp"
 #include "context.hpp"
 #include "exit_codes.hpp"
 #include "render/render.hpp"
@@ -91,7 +92,9 @@ public:
     LineWriter& operator=(const LineWriter&) = delete;
 
     void push(std::string_view text, std::string_view id) {
-        std::lock_guard lock(m_mutex);
+        std::unique_lock lock(m_mutex);
+        // Back-pressure: a slow reader of stdout slows the stream down instead of growing memory.
+        m_drained.wait(lock, [this] { return m_pending.size() < kMaxPending || m_error; });
         if (m_error) std::rethrow_exception(m_error);
         m_pending.append(text);
         m_pending.push_back('\n');
@@ -124,15 +127,18 @@ private:
                 id.swap(m_pending_id);
                 m_pending_id.clear();
             }
+            m_drained.notify_one();
             try {
                 write_all(batch);
                 if (m_state != nullptr) m_state->save(id);
             } catch (...) {
                 std::lock_guard lock(m_mutex);
                 m_error = std::current_exception();
+                m_drained.notify_one();
                 return;
             }
             batch.clear();
+            if (batch.capacity() > 4 * kMaxPending) batch.shrink_to_fit();
         }
     }
 
@@ -147,9 +153,11 @@ private:
         }
     }
 
+    static constexpr std::size_t kMaxPending = 256 * 1024;
     StateFile* m_state;
     std::mutex m_mutex;
     std::condition_variable m_ready;
+    std::condition_variable m_drained;
     std::string m_pending;
     std::string m_pending_id;
     bool m_closed = false;
@@ -228,8 +236,9 @@ std::string pad(std::string text, std::size_t width) {
     return text;
 }
 
-/// One human line: time, type, task, status, summary.
-std::string human_line(const Renderer& out, const Json& event) {
+}  // namespace
+
+std::string event_human_line(const Renderer& out, const Json& event) {
     const auto& data = at_pointer(event, "/data");
     std::string task = str_at(data, "/taskIdentifier");
     if (task.empty()) task = str_at(data, "/taskId");
@@ -245,6 +254,8 @@ std::string human_line(const Renderer& out, const Json& event) {
     line += summary;
     return line;
 }
+
+namespace {
 
 /// --until TYPE[:TASK]: TASK matches data.taskId or data.taskIdentifier.
 struct UntilSpec {
@@ -300,6 +311,9 @@ void tail(Context& ctx, const TailArgs& a) {
     if (a.heartbeat > 0) options.heartbeat_seconds = a.heartbeat;
     std::atomic<bool> stop{false};
     options.cancel = &stop;
+    // Duplicates can only come from a server re-sending events around a reconnect; 2048 recent ids cover
+    // that, and unlike the library's default of 10,000 they keep memory flat over a long tail.
+    options.dedupe_window = 2048;
 
     auto& out = ctx.out();
     const auto& settings = out.settings();
@@ -336,7 +350,7 @@ void tail(Context& ctx, const TailArgs& a) {
                 if (parsed->is_discarded())
                     throw Error(ErrorKind::protocol, "event " + event.id + ": data is not valid JSON");
                 if (view == TailView::human) {
-                    out.line(human_line(out, *parsed));
+                    out.line(event_human_line(out, *parsed));
                     out.flush();
                 } else {
                     out.stream_item(*parsed, event.data, event.id, [] {});

@@ -16,6 +16,8 @@ void register_config(CLI::App& app, Context& ctx);
 void register_version(CLI::App& app, Context& ctx);
 void register_help(CLI::App& app, Context& ctx);
 void register_events(CLI::App& app, Context& ctx);
+void register_webhook(CLI::App& app, Context& ctx);
+void register_wait(CLI::App& app, Context& ctx);  // extends tasks: after register_tasks
 
 void register_all(CLI::App& app, Context& ctx) {
     register_tasks(app, ctx);
@@ -27,6 +29,8 @@ void register_all(CLI::App& app, Context& ctx) {
     register_version(app, ctx);
     register_help(app, ctx);
     register_events(app, ctx);
+    register_webhook(app, ctx);
+    register_wait(app, ctx);
 }
 
 }  // namespace agentrail::cli

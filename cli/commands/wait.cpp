@@ -1,0 +1,489 @@
+// `agentrail task wait ID --until CONDITION` and `agentrail task ci ID --watch`: block until a task reaches
+// a state, driven by the event stream, with polling as the fallback.
+//
+// The state is always read from the API (task, CI status, review feedback), never inferred from event
+// payloads: events only say "look again". The order avoids a gap: the stream connects first, the state is
+// checked once it is connected, and every event for the task after that triggers another check. When the
+// stream cannot be used (no events:read scope, repeated disconnects), the state is polled instead.
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <exception>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <spdlog/logger.h>
+#include <CLI/CLI.hpp>
+
+#include "commands/tasks.hpp"
+#include "context.hpp"
+#include "exit_codes.hpp"
+#include "render/render.hpp"
+#include "validate.hpp"
+
+namespace agentrail::cli {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+struct Condition {
+    enum class Kind { ci, review, status, action };
+    Kind kind = Kind::status;
+    std::string value;
+    std::string text;  // as given, e.g. "ci=passed"
+
+    static Condition parse(const std::string& text) {
+        auto eq = text.find('=');
+        if (eq == std::string::npos || eq == 0 || eq + 1 == text.size())
+            throw usage_error(
+                "--until: expected KEY=VALUE (ci=passed, review=approved, status=done, action=ship), got '" +
+                text + "'");
+        Condition c;
+        c.text = text;
+        auto key = text.substr(0, eq);
+        c.value = text.substr(eq + 1);
+        if (key == "ci") {
+            c.kind = Kind::ci;
+            require_one_of(c.value, {"passed", "failed", "finished"}, "--until ci");
+        } else if (key == "review") {
+            c.kind = Kind::review;
+            require_one_of(c.value, {"approved", "changes_requested"}, "--until review");
+        } else if (key == "status") {
+            c.kind = Kind::status;
+            require_one_of(c.value, {"todo", "in_progress", "in_review", "blocked", "done", "cancelled"},
+                           "--until status");
+        } else if (key == "action") {
+            c.kind = Kind::action;
+            if (!std::all_of(c.value.begin(), c.value.end(),
+                             [](char ch) { return (ch >= 'a' && ch <= 'z') || ch == '_'; }))
+                throw usage_error("--until action: '" + c.value +
+                                  "' is not an action name (e.g. ship, submit)");
+        } else {
+            throw usage_error("--until: unknown condition '" + key + "' (use ci, review, status or action)");
+        }
+        return c;
+    }
+};
+
+enum class Verdict { pending, reached, failed };
+
+const char* to_string(Verdict v) {
+    switch (v) {
+        case Verdict::pending:
+            return "pending";
+        case Verdict::reached:
+            return "reached";
+        case Verdict::failed:
+            return "failed";
+    }
+    return "pending";
+}
+
+/// One look at the task: its detail, CI status and review feedback (the last two only when the condition
+/// needs them; null when the task has no submission yet).
+struct Snapshot {
+    Verdict verdict = Verdict::pending;
+    std::string detail;
+    Json task;
+    Json task_envelope;
+    Json ci;      // ci-status data, or null
+    Json review;  // review-feedback data, or null
+};
+
+std::string str_at(const Json& value, std::string_view pointer) {
+    const auto& v = at_pointer(value, pointer);
+    return v.is_string() ? v.get<std::string>() : std::string{};
+}
+
+Snapshot look(Client& client, const std::string& id, const Condition& c) {
+    Snapshot s;
+    auto task = client.get_task(id);
+    s.task = task.raw_data();
+    s.task_envelope = task.envelope;
+    auto status = str_at(s.task, "/status");
+    bool terminal = status == "done" || status == "cancelled";
+
+    switch (c.kind) {
+        case Condition::Kind::status:
+            if (status == c.value) {
+                s.verdict = Verdict::reached;
+                s.detail = "task is " + status;
+            }
+            break;
+        case Condition::Kind::action: {
+            auto actions = actions_of(task.envelope);
+            if (std::find(actions.begin(), actions.end(), c.value) != actions.end()) {
+                s.verdict = Verdict::reached;
+                s.detail = "task offers " + c.value;
+            }
+            break;
+        }
+        case Condition::Kind::ci: {
+            try {
+                s.ci = client.get_task_ci_status(id).raw_data();
+            } catch (const NotFoundError&) {
+                break;  // no submission yet, so no CI yet
+            }
+            auto overall = str_at(s.ci, "/overallStatus");
+            bool finished = overall == "passed" || overall == "failed" || overall == "cancelled";
+            if (!finished) break;
+            if (c.value == "finished" || overall == c.value) {
+                s.verdict = Verdict::reached;
+            } else {
+                s.verdict = Verdict::failed;
+            }
+            s.detail = "CI " + overall;
+            return s;
+        }
+        case Condition::Kind::review: {
+            try {
+                s.review = client.get_task_review_feedback(id).raw_data();
+            } catch (const NotFoundError&) {
+                break;
+            }
+            auto outcome = str_at(s.review, "/latestDecision/outcome");
+            if (outcome == c.value) {
+                s.verdict = Verdict::reached;
+                s.detail = "review " + outcome;
+                return s;
+            }
+            if (outcome == "approved" || outcome == "changes_requested") {
+                s.verdict = Verdict::failed;
+                s.detail = "review " + outcome;
+                return s;
+            }
+            break;
+        }
+    }
+    if (s.verdict == Verdict::pending && terminal) {
+        s.verdict = Verdict::failed;
+        s.detail = "task is " + status + " and can no longer reach " + c.text;
+    }
+    if (s.verdict == Verdict::pending) s.detail = "task is " + status;
+    return s;
+}
+
+/// Sets `flag` when the deadline passes or Ctrl-C was pressed.
+class Watchdog {
+public:
+    Watchdog(std::atomic<bool>& flag, std::optional<Clock::time_point> deadline)
+        : m_flag(flag), m_deadline(deadline), m_thread([this] { loop(); }) {}
+    ~Watchdog() {
+        {
+            std::lock_guard lock(m_mutex);
+            m_done = true;
+        }
+        m_cv.notify_one();
+        m_thread.join();
+    }
+    Watchdog(const Watchdog&) = delete;
+    Watchdog& operator=(const Watchdog&) = delete;
+    bool timed_out() const { return m_timed_out.load(); }
+
+    /// Sleeps up to `d`, returning early when the flag is set.
+    void sleep(std::chrono::milliseconds d) {
+        std::unique_lock lock(m_mutex);
+        auto until = Clock::now() + d;
+        while (!m_flag.load() && Clock::now() < until) m_cv.wait_for(lock, std::chrono::milliseconds(25));
+    }
+
+private:
+    void loop() {
+        std::unique_lock lock(m_mutex);
+        while (!m_done) {
+            if (Context::interrupted() || (m_deadline && Clock::now() >= *m_deadline)) {
+                if (!Context::interrupted()) m_timed_out.store(true);
+                m_flag.store(true);
+                m_cv.notify_all();
+                return;
+            }
+            m_cv.wait_for(lock, std::chrono::milliseconds(25));
+        }
+    }
+
+    std::atomic<bool>& m_flag;
+    std::optional<Clock::time_point> m_deadline;
+    std::atomic<bool> m_timed_out{false};
+    std::mutex m_mutex;
+    std::condition_variable m_cv;
+    bool m_done = false;
+    std::thread m_thread;
+};
+
+struct WaitOptions {
+    std::optional<std::chrono::milliseconds> timeout;
+    std::chrono::milliseconds poll_interval{5000};
+};
+
+enum class WaitEnd { decided, timed_out, interrupted };
+
+/// Follows the task until `look` decides, the deadline passes or Ctrl-C. `on_look` sees every snapshot.
+WaitEnd follow(Context& ctx, const std::string& id, const Condition& condition, const WaitOptions& options,
+               Snapshot& last, const std::function<void(const Snapshot&)>& on_look) {
+    auto& client = ctx.client();
+    std::atomic<bool> stop{false};
+    std::optional<Clock::time_point> deadline;
+    if (options.timeout) deadline = Clock::now() + *options.timeout;
+    Context::InterruptScope interruptible;
+    Watchdog watchdog(stop, deadline);
+    auto ended = [&] {
+        if (Context::interrupted()) return WaitEnd::interrupted;
+        return watchdog.timed_out() ? WaitEnd::timed_out : WaitEnd::decided;
+    };
+    auto check = [&] {
+        last = look(client, id, condition);
+        on_look(last);
+        return last.verdict != Verdict::pending;
+    };
+
+    // The stream gets a client of its own: state checks run while its transfer is in progress.
+    ClientOptions stream_options = client.options();
+    stream_options.transport = nullptr;
+    Client stream_client(stream_options);
+    StreamOptions so;
+    so.task_id = id;
+    so.cancel = &stop;
+    so.max_reconnects = 3;
+    auto stream = stream_client.stream_events(so);
+    std::exception_ptr check_error;
+    bool decided = false;
+    bool checked = false;
+    stream.on_state([&](StreamState state, std::string_view) {
+        if (state != StreamState::connected || decided || check_error) return;
+        try {
+            checked = true;
+            if (check()) {
+                decided = true;
+                stop.store(true);  // ends the transfer at once
+            }
+        } catch (...) {
+            check_error = std::current_exception();
+            stop.store(true);
+        }
+    });
+    try {
+        stream.run([&](const StreamEvent&) {
+            try {
+                if (check()) decided = true;
+            } catch (...) {
+                check_error = std::current_exception();
+            }
+            return !decided && !check_error;
+        });
+    } catch (const agentrail::Error& e) {
+        if (check_error) std::rethrow_exception(check_error);
+        if (stop.load()) return ended();
+        ctx.log().info("event stream unavailable ({}); polling every {} ms", e.what(),
+                       options.poll_interval.count());
+    }
+    if (check_error) std::rethrow_exception(check_error);
+    if (decided) return WaitEnd::decided;
+    if (stop.load()) {
+        // Stopped by the deadline or Ctrl-C; a check that never ran (stream never connected) runs once.
+        if (!checked && !Context::interrupted()) check();
+        return last.verdict != Verdict::pending ? WaitEnd::decided : ended();
+    }
+
+    // Polling fallback.
+    for (;;) {
+        if (check()) return WaitEnd::decided;
+        watchdog.sleep(options.poll_interval);
+        if (stop.load()) return last.verdict != Verdict::pending ? WaitEnd::decided : ended();
+    }
+}
+
+Json result_json(const std::string& id, const Condition& c, const Snapshot& s, const char* outcome,
+                 std::chrono::milliseconds waited) {
+    Json j = {{"taskId", id},
+              {"until", c.text},
+              {"outcome", outcome},
+              {"detail", s.detail},
+              {"waitedSeconds", static_cast<double>(waited.count()) / 1000.0},
+              {"status", at_pointer(s.task, "/status")},
+              {"availableActions", actions_of(s.task_envelope)},
+              {"task", s.task}};
+    if (c.kind == Condition::Kind::ci) j["ci"] = s.ci;
+    if (c.kind == Condition::Kind::review) j["review"] = s.review;
+    return j;
+}
+
+struct WaitArgs {
+    std::string id;
+    std::string until;
+    std::string timeout;
+    std::string poll_interval = "5s";
+};
+
+void wait_command(Context& ctx, const WaitArgs& a) {
+    require_task_id(a.id);
+    auto condition = Condition::parse(a.until);
+    WaitOptions options;
+    if (!a.timeout.empty()) options.timeout = parse_duration(a.timeout, "--timeout");
+    options.poll_interval = parse_duration(a.poll_interval, "--poll-interval");
+    ctx.set_operation("wait for task " + a.id + " until " + condition.text, a.id);
+    auto& out = ctx.out();
+    auto started = Clock::now();
+    Snapshot last;
+    auto end = follow(ctx, a.id, condition, options, last, [&](const Snapshot& s) {
+        ctx.log().info("{}: {} ({})", a.id, to_string(s.verdict), s.detail);
+    });
+    if (end == WaitEnd::interrupted) return;
+    auto waited = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started);
+    const char* outcome = end == WaitEnd::timed_out ? "timeout" : to_string(last.verdict);
+    auto result = result_json(a.id, condition, last, outcome, waited);
+    out.result(result, result, outcome, [&] {
+        std::vector<Field> fields = {{"Task", "/taskId"},
+                                     {"Until", "/until"},
+                                     {"Outcome", "/outcome", Kind::status},
+                                     {"Detail", "/detail"},
+                                     {"Status", "/status", Kind::status}};
+        if (condition.kind == Condition::Kind::ci)
+            fields.push_back({"CI", "/ci/overallStatus", Kind::status});
+        if (condition.kind == Condition::Kind::review)
+            fields.push_back({"Review", "/review/latestDecision/outcome", Kind::status});
+        fields.push_back({"Waited (s)", "/waitedSeconds"});
+        out.fields(result, fields);
+        out.next_steps(actions_of(last.task_envelope), a.id);
+    });
+    if (end == WaitEnd::timed_out)
+        throw Failure(
+            exit_code::wait_timeout, "wait_timeout",
+            "timed out after " + a.timeout + " waiting for " + condition.text + " (" + last.detail + ")");
+    if (last.verdict == Verdict::failed)
+        throw Failure(exit_code::wait_failed, "wait_failed",
+                      condition.text + " cannot be reached: " + last.detail, actions_of(last.task_envelope));
+}
+
+// ---- task ci --watch -------------------------------------------------------------------------------------
+
+std::string ci_summary(const Json& ci) {
+    std::string out;
+    for (const char* k : {"passed", "failed", "running", "queued", "cancelled", "skipped"}) {
+        const auto& v = at_pointer(ci, std::string("/summary/") + k);
+        if (v.is_number() && v.get<long long>() > 0) out += (out.empty() ? "" : ", ") + v.dump() + " " + k;
+    }
+    return out;
+}
+
+/// The live CI view: on a TTY the block is redrawn in place; piped, one line per change.
+class CiView {
+public:
+    CiView(Renderer& out, std::string id) : m_out(out), m_id(std::move(id)) {}
+
+    void update(const Snapshot& s) {
+        std::string overall = s.ci.is_null() ? std::string("waiting") : str_at(s.ci, "/overallStatus");
+        if (!m_out.settings().stdout_tty) {
+            std::string line = overall;
+            auto counts = ci_summary(s.ci);
+            if (!counts.empty()) line += " (" + counts + ")";
+            if (line != m_last_line) {
+                m_out.line(m_id + ": CI " + line);
+                m_out.flush();
+                m_last_line = line;
+            }
+            return;
+        }
+        std::vector<std::string> lines;
+        std::string head =
+            m_out.paint("CI", Style::bold) + " for " + m_id + ": " + m_out.paint_status(overall);
+        auto counts = ci_summary(s.ci);
+        if (!counts.empty()) head += "  " + counts;
+        lines.push_back(head);
+        const auto& checks = at_pointer(s.ci, "/checks");
+        std::size_t width = 5;
+        if (checks.is_array())
+            for (const auto& c : checks) width = std::max(width, display_width(str_at(c, "/name")));
+        if (checks.is_array()) {
+            for (const auto& c : checks) {
+                auto name = str_at(c, "/name");
+                name.append(width - display_width(name), ' ');
+                lines.push_back("  " + name + "  " + m_out.paint_status(str_at(c, "/status")));
+            }
+        }
+        std::string frame;
+        if (m_drawn > 0) frame += "\x1b[" + std::to_string(m_drawn) + "A\x1b[J";  // back to the block's top
+        for (const auto& l : lines) frame += l + "\n";
+        m_out.write(frame);
+        m_out.flush();
+        m_drawn = lines.size();
+    }
+
+private:
+    Renderer& m_out;
+    std::string m_id;
+    std::string m_last_line;
+    std::size_t m_drawn = 0;
+};
+
+void watch_ci(Context& ctx, const std::string& id, const std::string& timeout) {
+    require_task_id(id);
+    auto condition = Condition::parse("ci=finished");
+    WaitOptions options;
+    if (!timeout.empty()) options.timeout = parse_duration(timeout, "--timeout");
+    ctx.set_operation("watch CI of task " + id, id);
+    auto& out = ctx.out();
+    bool live = out.human();
+    CiView view(out, id);
+    Snapshot last;
+    auto end = follow(ctx, id, condition, options, last, [&](const Snapshot& s) {
+        if (live) view.update(s);
+    });
+    if (end == WaitEnd::interrupted) return;
+    if (!live) {
+        const auto& overall = at_pointer(last.ci, "/overallStatus");
+        out.result(last.ci, last.ci, overall.is_string() ? overall.get<std::string>() : std::string{}, [] {});
+    } else {
+        out.next_steps(actions_of(last.task_envelope), id);
+    }
+    if (end == WaitEnd::timed_out)
+        throw Failure(exit_code::wait_timeout, "wait_timeout",
+                      "timed out after " + timeout + " (" + last.detail + ")");
+    if (str_at(last.ci, "/overallStatus") != "passed")
+        throw Failure(exit_code::wait_failed, "ci_failed", last.detail, actions_of(last.task_envelope));
+}
+
+}  // namespace
+
+void register_wait(CLI::App& app, Context& ctx) {
+    auto* tasks = app.get_subcommand("tasks");
+
+    auto* wait = tasks->add_subcommand(
+        "wait", "Block until the task reaches a state (exit 0), or cannot (13), or time runs out (14)");
+    auto a = std::make_shared<WaitArgs>();
+    wait->add_option("id", a->id, "Task id (tsk_...)")->required();
+    wait->add_option(
+            "--until", a->until,
+            "ci=passed|failed|finished, review=approved|changes_requested, status=STATUS or action=ACTION")
+        ->required();
+    wait->add_option("--timeout", a->timeout,
+                     "Give up after this long, e.g. 10m (exit 14); default: no limit");
+    wait->add_option("--poll-interval", a->poll_interval, "Poll period when the event stream is unavailable")
+        ->capture_default_str();
+    wait->callback([&ctx, a] { wait_command(ctx, *a); });
+
+    // `task ci ID --watch`: the `ci` command is tasks.cpp's; this adds the live form to it.
+    auto* ci = tasks->get_subcommand("ci");
+    auto watch = std::make_shared<bool>(false);
+    auto timeout = std::make_shared<std::string>();
+    ci->add_flag("--watch", *watch, "Follow the CI run live until it finishes (exit 13 when it fails)");
+    ci->add_option("--timeout", *timeout, "With --watch: give up after this long (exit 14)");
+    auto* id = ci->get_option("id");
+    ci->callback([&ctx, watch, timeout, id] {
+        auto task_id = id->as<std::string>();
+        if (!*watch && !timeout->empty())
+            throw usage_error(
+                "--timeout after `task ci` needs --watch (a request timeout goes before the command)");
+        if (*watch)
+            watch_ci(ctx, task_id, *timeout);
+        else
+            show_ci_status(ctx, task_id);
+    });
+}
+
+}  // namespace agentrail::cli

@@ -1,0 +1,298 @@
+#include "webhook_listener.hpp"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cctype>
+#include <cerrno>
+#include <charconv>
+#include <cstring>
+#include <string>
+
+#include "exit_codes.hpp"
+
+namespace agentrail::cli {
+namespace {
+
+constexpr std::size_t kMaxHeaderBytes = 64 * 1024;
+constexpr auto kRequestDeadline = std::chrono::seconds(10);  // a slow or silent client cannot hold us
+constexpr int kPollSliceMs = 100;
+
+bool iequals(std::string_view a, std::string_view b) {
+    if (a.size() != b.size()) return false;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        auto x = static_cast<unsigned char>(a[i]);
+        auto y = static_cast<unsigned char>(b[i]);
+        if (std::tolower(x) != std::tolower(y)) return false;
+    }
+    return true;
+}
+
+std::string_view trim_view(std::string_view s) {
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+    return s;
+}
+
+const char* reason_phrase(int status) {
+    switch (status) {
+        case 100:
+            return "Continue";
+        case 200:
+            return "OK";
+        case 400:
+            return "Bad Request";
+        case 401:
+            return "Unauthorized";
+        case 404:
+            return "Not Found";
+        case 405:
+            return "Method Not Allowed";
+        case 408:
+            return "Request Timeout";
+        case 411:
+            return "Length Required";
+        case 413:
+            return "Content Too Large";
+        case 431:
+            return "Request Header Fields Too Large";
+        case 501:
+            return "Not Implemented";
+        default:
+            return "Status";
+    }
+}
+
+std::string error_body(std::string_view code, std::string_view message) {
+    std::string body = R"({"error":{"code":")";
+    body += code;
+    body += R"(","message":")";
+    body += message;  // fixed ASCII texts only: no escaping needed
+    body += R"("}})";
+    return body;
+}
+
+void send_all(int fd, std::string_view bytes) {
+    while (!bytes.empty()) {
+        auto n = ::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            return;  // the client went away: nothing more to tell it
+        }
+        bytes.remove_prefix(static_cast<std::size_t>(n));
+    }
+}
+
+void send_reply(int fd, int status, std::string_view body) {
+    std::string head =
+        "HTTP/1.1 " + std::to_string(status) + " " + reason_phrase(status) +
+        "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
+        "\r\nConnection: close\r\n\r\n";
+    head.append(body);
+    send_all(fd, head);
+}
+
+/// Reads from a connection with a deadline, watching the stop flag between poll slices.
+class Reader {
+public:
+    Reader(int fd, const std::atomic<bool>& stop)
+        : m_fd(fd), m_stop(stop), m_deadline(std::chrono::steady_clock::now() + kRequestDeadline) {}
+
+    /// Appends what arrives to `buffer`; false on EOF, error, timeout or stop.
+    bool read_more(std::string& buffer) {
+        char chunk[16384];
+        for (;;) {
+            if (m_stop.load() || std::chrono::steady_clock::now() >= m_deadline) {
+                m_timed_out = !m_stop.load();
+                return false;
+            }
+            pollfd p{m_fd, POLLIN, 0};
+            int ready = ::poll(&p, 1, kPollSliceMs);
+            if (ready < 0 && errno != EINTR) return false;
+            if (ready <= 0) continue;
+            auto n = ::recv(m_fd, chunk, sizeof chunk, 0);
+            if (n < 0 && errno == EINTR) continue;
+            if (n <= 0) return false;
+            buffer.append(chunk, static_cast<std::size_t>(n));
+            return true;
+        }
+    }
+    bool timed_out() const { return m_timed_out; }
+
+private:
+    int m_fd;
+    const std::atomic<bool>& m_stop;
+    std::chrono::steady_clock::time_point m_deadline;
+    bool m_timed_out = false;
+};
+
+std::optional<std::size_t> parse_size(std::string_view text, int base) {
+    text = trim_view(text);
+    std::size_t value = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value, base);
+    if (ec != std::errc() || text.empty()) return std::nullopt;
+    if (end != text.data() + text.size() && *end != ';') return std::nullopt;  // chunk extensions
+    return value;
+}
+
+/// Decodes a chunked body starting at `pos` of `buffer`, reading more as needed. Returns the status to
+/// answer with on failure (0 on success).
+int read_chunked(Reader& reader, std::string& buffer, std::size_t pos, std::string& body,
+                 std::size_t max_body) {
+    for (;;) {
+        auto eol = buffer.find("\r\n", pos);
+        while (eol == std::string::npos) {
+            if (buffer.size() - pos > 1024 || !reader.read_more(buffer))
+                return reader.timed_out() ? 408 : 400;
+            eol = buffer.find("\r\n", pos);
+        }
+        auto size = parse_size(std::string_view(buffer).substr(pos, eol - pos), 16);
+        if (!size) return 400;
+        pos = eol + 2;
+        if (*size == 0) return 0;  // trailers, if any, are ignored
+        if (body.size() + *size > max_body) return 413;
+        while (buffer.size() < pos + *size + 2) {
+            if (!reader.read_more(buffer)) return reader.timed_out() ? 408 : 400;
+        }
+        body.append(buffer, pos, *size);
+        pos += *size + 2;
+    }
+}
+
+}  // namespace
+
+std::optional<std::string_view> ReceivedRequest::header(std::string_view name) const {
+    for (const auto& [key, value] : headers)
+        if (iequals(key, name)) return std::string_view(value);
+    return std::nullopt;
+}
+
+WebhookListener::WebhookListener(const std::string& host, int port) : m_host(host) {
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(static_cast<std::uint16_t>(port));
+    if (port < 0 || port > 65535 || inet_pton(AF_INET, host.c_str(), &addr.sin_addr) != 1)
+        throw usage_error("--host/--port: '" + host + ":" + std::to_string(port) +
+                          "' is not an IPv4 address and port");
+    m_fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (m_fd < 0)
+        throw Failure(exit_code::unexpected, "listen", std::string("socket: ") + std::strerror(errno));
+    int one = 1;
+    ::setsockopt(m_fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    if (::bind(m_fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || ::listen(m_fd, 64) != 0) {
+        std::string why = std::strerror(errno);
+        ::close(m_fd);
+        m_fd = -1;
+        throw usage_error("cannot listen on " + host + ":" + std::to_string(port) + ": " + why);
+    }
+    socklen_t len = sizeof addr;
+    ::getsockname(m_fd, reinterpret_cast<sockaddr*>(&addr), &len);
+    m_port = ntohs(addr.sin_port);
+}
+
+WebhookListener::~WebhookListener() {
+    if (m_fd >= 0) ::close(m_fd);
+}
+
+std::string WebhookListener::url() const {
+    return "http://" + m_host + ":" + std::to_string(m_port) + "/";
+}
+
+void WebhookListener::serve(const std::function<ListenerReply(const ReceivedRequest&)>& handler,
+                            const std::atomic<bool>& stop, std::size_t max_body) {
+    while (!stop.load()) {
+        pollfd p{m_fd, POLLIN, 0};
+        int ready = ::poll(&p, 1, kPollSliceMs);
+        if (ready < 0 && errno != EINTR)
+            throw Failure(exit_code::unexpected, "listen", std::string("poll: ") + std::strerror(errno));
+        if (ready <= 0) continue;
+        int fd = ::accept4(m_fd, nullptr, nullptr, SOCK_CLOEXEC);
+        if (fd < 0) continue;  // the client gave up between poll and accept
+        handle_connection(fd, handler, stop, max_body);
+    }
+}
+
+void WebhookListener::handle_connection(int fd,
+                                        const std::function<ListenerReply(const ReceivedRequest&)>& handler,
+                                        const std::atomic<bool>& stop, std::size_t max_body) {
+    struct Closer {
+        int fd;
+        void close() {
+            if (fd >= 0) ::close(fd);
+            fd = -1;
+        }
+        ~Closer() { close(); }
+    } closer{fd};
+    auto fail = [fd](int status, std::string_view code, std::string_view message) {
+        send_reply(fd, status, error_body(code, message));
+    };
+
+    Reader reader(fd, stop);
+    std::string buffer;
+    std::size_t header_end = std::string::npos;
+    while ((header_end = buffer.find("\r\n\r\n")) == std::string::npos) {
+        if (buffer.size() > kMaxHeaderBytes)
+            return fail(431, "headers_too_large", "request headers are too large");
+        if (!reader.read_more(buffer)) {
+            if (reader.timed_out()) fail(408, "timeout", "the request did not arrive in time");
+            return;
+        }
+    }
+
+    ReceivedRequest request;
+    std::string_view head(buffer.data(), header_end);
+    auto line_end = head.find("\r\n");
+    std::string_view request_line = head.substr(0, line_end);
+    auto sp1 = request_line.find(' ');
+    auto sp2 = request_line.rfind(' ');
+    if (sp1 == std::string_view::npos || sp2 == sp1 || request_line.substr(sp2 + 1).substr(0, 5) != "HTTP/")
+        return fail(400, "bad_request", "malformed request line");
+    request.method = std::string(request_line.substr(0, sp1));
+    request.target = std::string(request_line.substr(sp1 + 1, sp2 - sp1 - 1));
+    std::size_t pos = line_end == std::string_view::npos ? head.size() : line_end + 2;
+    while (pos < head.size()) {
+        auto end = head.find("\r\n", pos);
+        if (end == std::string_view::npos) end = head.size();
+        auto line = head.substr(pos, end - pos);
+        auto colon = line.find(':');
+        if (colon == std::string_view::npos || colon == 0)
+            return fail(400, "bad_request", "malformed header line");
+        request.headers.emplace_back(std::string(line.substr(0, colon)),
+                                     std::string(trim_view(line.substr(colon + 1))));
+        pos = end + 2;
+    }
+
+    std::size_t body_start = header_end + 4;
+    auto expect = request.header("Expect");
+    auto encoding = request.header("Transfer-Encoding");
+    if (encoding && encoding->find("chunked") != std::string_view::npos) {
+        if (expect && iequals(*expect, "100-continue")) send_all(fd, "HTTP/1.1 100 Continue\r\n\r\n");
+        if (int status = read_chunked(reader, buffer, body_start, request.body, max_body); status != 0)
+            return fail(status, "bad_body", "the chunked body could not be read");
+    } else if (auto length_text = request.header("Content-Length")) {
+        auto length = parse_size(*length_text, 10);
+        if (!length) return fail(400, "bad_request", "invalid Content-Length");
+        if (*length > max_body) return fail(413, "too_large", "the body is too large");
+        if (expect && iequals(*expect, "100-continue")) send_all(fd, "HTTP/1.1 100 Continue\r\n\r\n");
+        while (buffer.size() < body_start + *length) {
+            if (!reader.read_more(buffer)) {
+                if (reader.timed_out()) fail(408, "timeout", "the body did not arrive in time");
+                return;
+            }
+        }
+        request.body.assign(buffer, body_start, *length);
+    } else if (request.method == "POST" || request.method == "PUT") {
+        return fail(411, "length_required", "send Content-Length or a chunked body");
+    }
+
+    auto reply = handler(request);
+    send_reply(fd, reply.status, reply.body);
+    closer.close();  // the sender has its answer before anything slow (printing, forwarding) runs
+    if (reply.then) reply.then();
+}
+
+}  // namespace agentrail::cli

@@ -1,0 +1,67 @@
+#pragma once
+// A tiny HTTP/1.1 receiver for `agentrail webhook listen`, on plain POSIX sockets.
+//
+// It only has to accept webhook POSTs on a loopback address, one at a time: read the request
+// (Content-Length or chunked body), hand it to a handler, write the answer, close the connection. A full
+// HTTP server library would be far more than that needs, and the CLI links none (cpp-httplib is kept for
+// the test and mock servers).
+
+#include <atomic>
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace agentrail::cli {
+
+struct ReceivedRequest {
+    std::string method;
+    std::string target;                                        // path and query as sent
+    std::vector<std::pair<std::string, std::string>> headers;  // names as sent
+    std::string body;
+
+    /// First header with this name (case-insensitive).
+    std::optional<std::string_view> header(std::string_view name) const;
+};
+
+struct ListenerReply {
+    int status = 200;
+    std::string body;  // sent as application/json
+    /// Runs after the answer was written and the connection closed (printing, forwarding), so the sender
+    /// gets its 200 without waiting for them.
+    std::function<void()> then;
+};
+
+class WebhookListener {
+public:
+    /// Binds and listens on host:port (IPv4 dotted address; port 0 picks a free one). Throws Failure
+    /// (usage) when the address is invalid or cannot be bound.
+    WebhookListener(const std::string& host, int port);
+    ~WebhookListener();
+    WebhookListener(const WebhookListener&) = delete;
+    WebhookListener& operator=(const WebhookListener&) = delete;
+
+    /// The port actually bound.
+    int port() const { return m_port; }
+    /// "http://HOST:PORT/".
+    std::string url() const;
+
+    /// Serves connections one at a time until `stop` becomes true (checked at least every 100 ms; the
+    /// handler may set it too). A body larger than `max_body` gets 413 without reaching the handler.
+    void serve(const std::function<ListenerReply(const ReceivedRequest&)>& handler,
+               const std::atomic<bool>& stop, std::size_t max_body = 16u << 20);
+
+private:
+    void handle_connection(int fd, const std::function<ListenerReply(const ReceivedRequest&)>& handler,
+                           const std::atomic<bool>& stop, std::size_t max_body);
+
+    int m_fd = -1;
+    std::string m_host;
+    int m_port = 0;
+};
+
+}  // namespace agentrail::cli
