@@ -383,7 +383,7 @@ void register_events(CLI::App& app, Context& ctx) {
     auto* cmd = events->add_subcommand(
         "tail", "Print events as they happen; resumes after disconnects (and restarts, with --state-file)");
     auto a = std::make_shared<TailArgs>();
-    cmd->add_option("--type", a->types, "Only events of this type, repeatable (e.g. task.updated)");
+    cmd->add_option("--type", a->types, "Only events of this type (e.g. task.updated)");
     cmd->add_option("--task", a->task, "Only events of this task (tsk_...)");
     cmd->add_option("--since", a->since,
                     "Start strictly after this event id or sequence (overrides --state-file)");

@@ -18,6 +18,9 @@ void register_help(CLI::App& app, Context& ctx);
 void register_events(CLI::App& app, Context& ctx);
 void register_webhook(CLI::App& app, Context& ctx);
 void register_wait(CLI::App& app, Context& ctx);  // extends tasks: after register_tasks
+void register_doctor(CLI::App& app, Context& ctx);
+void register_completion(CLI::App& app, Context& ctx);
+void register_reference(CLI::App& app, Context& ctx);  // extends help: after register_help
 
 void register_all(CLI::App& app, Context& ctx) {
     register_tasks(app, ctx);
@@ -31,6 +34,9 @@ void register_all(CLI::App& app, Context& ctx) {
     register_events(app, ctx);
     register_webhook(app, ctx);
     register_wait(app, ctx);
+    register_doctor(app, ctx);
+    register_completion(app, ctx);
+    register_reference(app, ctx);
 }
 
 }  // namespace agentrail::cli

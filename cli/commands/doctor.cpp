@@ -1,0 +1,367 @@
+// `agentrail doctor`: checks the setup end to end and says how to fix what is wrong.
+//
+// Checks, in order, each with an id, a result (ok, warn, fail), a detail and a fix hint:
+//   config        settings resolved (where from), config file mode
+//   reachability  GET /health answers, and how fast
+//   clock_skew    the server's `time` against the local clock (warn beyond 60 s)
+//   auth          the key is accepted (GET /tasks/mine?limit=1)
+//   scopes        the key's scopes, when the server reveals them (a 403's grantedScopes), else "unknown"
+//   tasks         how many tasks the key can see
+// Exit 0 without a fail; otherwise the error of the first failing check is rethrown, so main.cpp reports
+// it and maps it to its exit code like any other command.
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <ctime>
+#include <exception>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "config.hpp"
+#include "context.hpp"
+#include "exit_codes.hpp"
+#include "render/render.hpp"
+
+namespace agentrail::cli {
+namespace {
+
+struct CheckResult {
+    std::string id;
+    std::string result = "ok";  // ok, warn, fail
+    std::string detail;
+    std::string hint;
+    Json extra = Json::object();
+    std::exception_ptr error;  // for a fail: what main.cpp reports and maps to the exit code
+};
+
+/// Seconds since the epoch of an RFC 3339 time, or -1.
+double epoch_seconds(const std::string& text) {
+    std::tm tm{};
+    double seconds = 0;
+    int consumed = 0;
+    if (std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%lf%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
+                    &tm.tm_hour, &tm.tm_min, &seconds, &consumed) != 6)
+        return -1;
+    tm.tm_year -= 1900;
+    tm.tm_mon -= 1;
+    double t = static_cast<double>(timegm(&tm)) + seconds;
+    std::string zone = text.substr(static_cast<std::size_t>(consumed));
+    int oh = 0, om = 0;
+    if (zone.size() == 6 && (zone[0] == '+' || zone[0] == '-') &&
+        std::sscanf(zone.c_str() + 1, "%2d:%2d", &oh, &om) == 2)
+        t -= (zone[0] == '+' ? 1 : -1) * (oh * 3600.0 + om * 60.0);
+    else if (zone != "Z" && zone != "z")
+        return -1;
+    return t;
+}
+
+std::string hint_for(const agentrail::Error& e) {
+    switch (e.kind()) {
+        case ErrorKind::unauthorized:
+            return "the key is missing, unknown, rotated or expired: check it with `agentrail config "
+                   "explain`, or "
+                   "rotate it";
+        case ErrorKind::forbidden:
+            return "ask an admin for a key with the needed scope";
+        case ErrorKind::transport:
+            return "is the server running? check the base URL (`agentrail config explain`) and your network";
+        case ErrorKind::rate_limited:
+            return "wait a minute and retry";
+        case ErrorKind::server:
+            return "the server has a problem (or is in maintenance mode): retry later";
+        case ErrorKind::protocol:
+            return "the base URL may not point at an AgentRail server";
+        default:
+            return "";
+    }
+}
+
+CheckResult fail_from(std::string id, std::exception_ptr error) {
+    CheckResult r;
+    r.id = std::move(id);
+    r.result = "fail";
+    r.error = error;
+    try {
+        std::rethrow_exception(error);
+    } catch (const agentrail::Error& e) {
+        r.detail = std::string(to_string(e.kind())) + ": " + e.what();
+        r.hint = hint_for(e);
+    } catch (const Failure& e) {
+        r.detail = e.what();
+    } catch (const std::exception& e) {
+        r.detail = e.what();
+    }
+    return r;
+}
+
+CheckResult not_checked(std::string id, const std::string& why) {
+    return {std::move(id),  "warn", "not checked: " + why, "fix the failing check above first",
+            Json::object(), {}};
+}
+
+void doctor(Context& ctx) {
+    ctx.set_operation("doctor");
+    std::vector<CheckResult> checks;
+
+    // config
+    const ResolvedSettings* settings = nullptr;
+    try {
+        settings = &ctx.settings();
+        CheckResult r{"config", "ok", "", "", Json::object(), {}};
+        r.detail = "base URL " + settings->base_url.value + " (" + to_string(settings->base_url.source) + ")";
+        r.extra["baseUrl"] = settings->base_url.value;
+        r.extra["baseUrlSource"] = to_string(settings->base_url.source);
+        r.extra["apiKeySource"] = to_string(settings->api_key.source);
+        r.extra["profile"] = settings->profile.value;
+        if (settings->api_key.value.empty()) {
+            r.result = "warn";
+            r.detail += "; no API key";
+            r.hint = "export AGENTRAIL_API_KEY, or `agentrail config set api_key_file FILE`";
+        } else {
+            r.detail += "; key " + mask_secret(settings->api_key.value) + " (" +
+                        to_string(settings->api_key.source) + ")";
+        }
+        if (settings->config_loaded) {
+            r.extra["configFile"] = settings->config_path;
+            if (auto mode = ctx.config_file().loose_mode()) {
+                char octal[8];
+                std::snprintf(octal, sizeof octal, "%04o", *mode);
+                r.result = "warn";
+                r.detail += "; config file " + settings->config_path + " has mode " + octal;
+                r.hint = "chmod 600 " + settings->config_path;
+            }
+        }
+        checks.push_back(std::move(r));
+    } catch (...) {
+        auto r = fail_from("config", std::current_exception());
+        r.hint = "fix the setting named above (`agentrail config explain` shows where each value comes from)";
+        checks.push_back(std::move(r));
+    }
+
+    // The checks below use a client that does not retry: a doctor should answer fast and show the first
+    // error.
+    std::unique_ptr<Client> client;
+    if (settings != nullptr) {
+        try {
+            ClientOptions options = ctx.client().options();
+            options.transport = nullptr;
+            options.retry.max_attempts = 1;
+            options.transport_options.timeout =
+                std::min(options.transport_options.timeout, std::chrono::milliseconds(10000));
+            client = std::make_unique<Client>(options);
+        } catch (...) {
+            checks.push_back(fail_from("config", std::current_exception()));
+        }
+    }
+
+    // reachability + clock_skew
+    bool reachable = false;
+    if (!client) {
+        checks.push_back(not_checked("reachability", "no usable settings"));
+        checks.push_back(not_checked("clock_skew", "no usable settings"));
+    } else {
+        try {
+            auto started = std::chrono::steady_clock::now();
+            auto health = client->health();
+            auto local =
+                std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+            auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
+                                                                            started)
+                          .count();
+            reachable = true;
+            CheckResult r{"reachability", "ok", "", "", Json::object(), {}};
+            r.detail = "GET /health: " + health.data.status + " in " + std::to_string(ms) + " ms";
+            r.extra["latencyMs"] = ms;
+            r.extra["status"] = health.data.status;
+            if (health.data.status != "ok") {
+                r.result = "warn";
+                r.hint = "the server reports it is not healthy";
+            } else if (ms > 2000) {
+                r.result = "warn";
+                r.hint = "the server is slow to answer; check the network or the server's load";
+            }
+            checks.push_back(std::move(r));
+
+            CheckResult skew{"clock_skew", "ok", "", "", Json::object(), {}};
+            double server = epoch_seconds(health.data.time);
+            if (server < 0) {
+                skew.result = "warn";
+                skew.detail = "the server did not report a usable time ('" + health.data.time + "')";
+            } else {
+                double delta = local - server;
+                skew.extra["skewSeconds"] = std::round(delta * 10) / 10;
+                char text[64];
+                std::snprintf(text, sizeof text, "local clock %s the server by %.1f s",
+                              delta >= 0 ? "ahead of" : "behind", std::fabs(delta));
+                skew.detail = text;
+                if (std::fabs(delta) > 60) {
+                    skew.result = "warn";
+                    skew.hint = "synchronise the clock (e.g. enable NTP: timedatectl set-ntp true)";
+                }
+            }
+            checks.push_back(std::move(skew));
+        } catch (...) {
+            checks.push_back(fail_from("reachability", std::current_exception()));
+            checks.push_back(not_checked("clock_skew", "server unreachable"));
+        }
+    }
+
+    // auth, scopes, tasks
+    bool authenticated = false;
+    bool can_read_tasks = true;
+    if (!reachable) {
+        checks.push_back(not_checked("auth", "server unreachable"));
+    } else {
+        try {
+            ListTasksOptions one;
+            one.limit = 1;
+            client->list_my_tasks(one);
+            authenticated = true;
+            checks.push_back({"auth", "ok", "key accepted (GET /tasks/mine)", "", Json::object(), {}});
+        } catch (const ForbiddenError& e) {
+            authenticated = true;  // the key is valid; it only lacks the scope
+            can_read_tasks = false;
+            checks.push_back({"auth",
+                              "ok",
+                              "key accepted, but it may not list tasks: " + e.api_message(),
+                              "",
+                              Json::object(),
+                              {}});
+        } catch (...) {
+            checks.push_back(fail_from("auth", std::current_exception()));
+        }
+    }
+
+    if (!authenticated) {
+        checks.push_back(
+            not_checked("scopes", reachable ? "the key was not accepted" : "server unreachable"));
+        checks.push_back(not_checked("tasks", reachable ? "the key was not accepted" : "server unreachable"));
+    } else {
+        // Scopes are only revealed by a 403 insufficient_scope (its grantedScopes). Cheap reads that need
+        // different scopes are tried in turn; each success proves one scope. The key-usage probe uses a
+        // well-formed unknown id, so nothing real is read even when it is allowed.
+        CheckResult r{"scopes", "ok", "", "", Json::object(), {}};
+        std::vector<std::string> proven;
+        if (can_read_tasks) proven.emplace_back("tasks:read");
+        std::optional<std::vector<std::string>> granted;
+        auto probe = [&](const char* scope, const std::function<void()>& call) {
+            if (granted) return;
+            try {
+                call();
+                proven.emplace_back(scope);
+            } catch (const ForbiddenError& e) {
+                auto list = e.granted_scopes();
+                if (!list.empty() || !e.required_scope().empty()) granted = list;
+            } catch (const agentrail::Error&) {
+                // e.g. 401 for the unknown probe id: proves nothing either way
+            }
+        };
+        probe("webhooks:read", [&] { client->list_event_subscriptions(); });
+        probe("usage:read", [&] { client->request(Method::get, "/agent-api-keys/akey_doctorprobe/usage"); });
+        if (granted) {
+            std::string list;
+            for (const auto& g : *granted) list += (list.empty() ? "" : ", ") + g;
+            r.detail = list.empty() ? std::string("none") : list;
+            r.extra["grantedScopes"] = *granted;
+            std::vector<std::string> missing;
+            for (const char* needed : {"tasks:read", "tasks:write", "events:read"})
+                if (std::find(granted->begin(), granted->end(), needed) == granted->end())
+                    missing.emplace_back(needed);
+            if (!missing.empty()) {
+                std::string m;
+                for (const auto& x : missing) m += (m.empty() ? "" : ", ") + x;
+                r.result = "warn";
+                r.detail += " (missing " + m + ")";
+                r.hint = "commands that need " + m + " fail with exit 4; ask an admin for a key with them";
+            }
+        } else {
+            std::string list;
+            for (const auto& g : proven) list += (list.empty() ? "" : ", ") + g;
+            r.detail = "unknown" + (list.empty() ? std::string() : " (includes " + list + ")");
+            r.extra["provenScopes"] = proven;
+        }
+        checks.push_back(std::move(r));
+
+        if (!can_read_tasks) {
+            checks.push_back({"tasks",
+                              "warn",
+                              "the key may not list tasks",
+                              "ask for a key with tasks:read",
+                              Json::object(),
+                              {}});
+        } else {
+            try {
+                std::map<std::string, long long> by_status;
+                long long total = 0;
+                int pages = 0;
+                bool more = false;
+                ListTasksOptions all;
+                all.limit = 100;
+                client->for_each_task_page(all, [&](const TaskPage& page) {
+                    for (const auto& task : page.raw_data()) {
+                        ++total;
+                        const auto& status = at_pointer(task, "/status");
+                        ++by_status[status.is_string() ? status.get<std::string>() : std::string("unknown")];
+                    }
+                    more = page.page && page.page->has_more;
+                    return ++pages < 20;  // enough to say "2000+" without walking a huge backlog
+                });
+                std::string counts;
+                for (const auto& [status, n] : by_status)
+                    counts += (counts.empty() ? "" : ", ") + std::to_string(n) + " " + status;
+                CheckResult t{"tasks", "ok", "", "", Json::object(), {}};
+                t.detail = std::to_string(total) + (more ? "+" : "") + " visible task" +
+                           (total == 1 ? "" : "s") + (counts.empty() ? "" : " (" + counts + ")");
+                t.extra["visibleTasks"] = total;
+                t.extra["byStatus"] = by_status;
+                if (total == 0) {
+                    t.result = "warn";
+                    t.hint = "no task is assigned to this key's agent yet";
+                }
+                checks.push_back(std::move(t));
+            } catch (...) {
+                checks.push_back(fail_from("tasks", std::current_exception()));
+            }
+        }
+    }
+
+    Json items = Json::array();
+    const CheckResult* first_fail = nullptr;
+    for (const auto& c : checks) {
+        Json item = {{"id", c.id}, {"result", c.result}, {"detail", c.detail}, {"hint", c.hint}};
+        if (!c.extra.empty()) item["data"] = c.extra;
+        items.push_back(std::move(item));
+        if (c.result == "fail" && first_fail == nullptr) first_fail = &c;
+    }
+    Json report = {{"ok", first_fail == nullptr}, {"checks", items}};
+    auto& out = ctx.out();
+    out.result(report, report, first_fail == nullptr ? "ok" : "fail", [&] {
+        out.table(items, {{"CHECK", "/id"},
+                          {"RESULT", "/result", Kind::status},
+                          {"DETAIL", "/detail"},
+                          {"FIX", "/hint", Kind::text, true}});
+    });
+    if (first_fail != nullptr) {
+        ctx.set_operation("doctor: " + first_fail->id);
+        std::rethrow_exception(first_fail->error);
+    }
+}
+
+}  // namespace
+
+void register_doctor(CLI::App& app, Context& ctx) {
+    auto* cmd = app.add_subcommand(
+        "doctor",
+        "Check settings, reachability, clock, key, scopes and visible tasks, with fixes (--json for agents)");
+    cmd->callback([&ctx] { doctor(ctx); });
+}
+
+}  // namespace agentrail::cli

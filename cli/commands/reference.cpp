@@ -1,0 +1,199 @@
+// `agentrail help reference` and `agentrail help man` (hidden): the command reference in Markdown
+// (docs/commands.md) and the man page in roff (docs/agentrail.1), both generated from the command tree so
+// they cannot drift from the parser (a test compares the checked-in files with this output).
+
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "command_tree.hpp"
+#include "context.hpp"
+#include "exit_codes.hpp"
+#include "render/render.hpp"
+
+namespace agentrail::cli {
+namespace {
+
+std::string join(const std::vector<std::string>& items, const std::string& sep) {
+    std::string out;
+    for (const auto& item : items) out += (out.empty() ? "" : sep) + item;
+    return out;
+}
+
+std::string option_label(const OptionInfo& o) {
+    std::string label = join(o.names, ", ");
+    if (o.takes_value)
+        label += " " + (o.choices.empty() ? (o.value_name.empty() ? std::string("VALUE") : o.value_name)
+                                          : join(o.choices, "|"));
+    return label;
+}
+
+std::string option_notes(const OptionInfo& o) {
+    std::string notes;
+    if (o.required) notes += " (required)";
+    if (o.repeatable) notes += " (repeatable)";
+    if (!o.default_value.empty()) notes += " (default: " + o.default_value + ")";
+    return notes;
+}
+
+std::string usage(const CommandInfo& c) {
+    std::string u = c.path;
+    if (!c.options.empty()) u += " [OPTIONS]";
+    for (const auto& p : c.positionals) u += p.required ? " " + p.name : " [" + p.name + "]";
+    if (!c.subcommands.empty()) u += " COMMAND";
+    return u;
+}
+
+// ---- Markdown -------------------------------------------------------------------------------------------
+
+std::string md_escape(const std::string& text) {
+    std::string out;
+    for (char c : text) {
+        if (c == '|')
+            out += "\\|";
+        else if (c == '\n')
+            out += ' ';
+        else
+            out += c;
+    }
+    return out;
+}
+
+void md_options(std::string& s, const std::vector<OptionInfo>& options) {
+    if (options.empty()) return;
+    s += "| Option | Description |\n|---|---|\n";
+    for (const auto& o : options)
+        s +=
+            "| `" + md_escape(option_label(o)) + "` | " + md_escape(o.description + option_notes(o)) + " |\n";
+    s += "\n";
+}
+
+std::string markdown(const CommandInfo& root) {
+    std::string s;
+    s += "# agentrail command reference\n\n";
+    s += "Generated from the command tree by `agentrail help reference`: do not edit by hand (a test checks "
+         "that\n"
+         "this file matches the binary). Every command also accepts `-h, --help`. Exit codes: "
+         "[exit-codes.md](exit-codes.md).\n\n";
+    s += "```\n" + usage(root) + "\n```\n\n" + root.description + "\n\n";
+    s += "## Global options\n\nAccepted before or after the command.\n\n";
+    md_options(s, root.options);
+    s += "## Commands\n\n";
+    auto all = flatten(root);
+    for (const auto* c : all) {
+        if (c == &root) continue;
+        s += "- [`" + c->path + "`](#";
+        std::string anchor;
+        for (char ch : c->path) anchor += ch == ' ' ? '-' : ch;
+        s += anchor + "): " + md_escape(c->description) + "\n";
+    }
+    s += "\n";
+    for (const auto* c : all) {
+        if (c == &root) continue;
+        s += "## " + c->path + "\n\n" + c->description + "\n\n";
+        s += "```\n" + usage(*c) + "\n```\n\n";
+        if (!c->aliases.empty()) s += "Alias: `" + join(c->aliases, "`, `") + "`.\n\n";
+        if (!c->positionals.empty()) {
+            s += "| Argument | Description |\n|---|---|\n";
+            for (const auto& p : c->positionals)
+                s += "| `" + p.name + "` | " + md_escape(p.description) + (p.required ? " (required)" : "") +
+                     " |\n";
+            s += "\n";
+        }
+        md_options(s, c->options);
+        if (!c->subcommands.empty()) {
+            s += "Commands:";
+            for (const auto& sub : c->subcommands) s += " `" + sub.name + "`";
+            s += "\n\n";
+        }
+        if (!c->footer.empty()) s += c->footer + "\n\n";
+    }
+    s += "## Exit codes\n\n| Code | Name | Meaning |\n|---|---|---|\n";
+    for (const auto& e : exit_code_table)
+        s += "| " + std::to_string(e.code) + " | `" + e.name + "` | " + md_escape(e.meaning) + " |\n";
+    return s;
+}
+
+// ---- roff (man 7 man) ----------------------------------------------------------------------------------
+
+std::string roff(const std::string& text) {
+    std::string out;
+    for (char c : text) {
+        if (c == '\\')
+            out += "\\e";
+        else if (c == '-')
+            out += "\\-";
+        else if (c == '\n')
+            out += ' ';
+        else
+            out += c;
+    }
+    if (!out.empty() && (out[0] == '.' || out[0] == '\'')) out.insert(0, "\\&");
+    return out;
+}
+
+void man_options(std::string& s, const std::vector<OptionInfo>& options) {
+    for (const auto& o : options) {
+        s += ".TP\n\\fB" + roff(join(o.names, ", ")) + "\\fR";
+        if (o.takes_value)
+            s += " \\fI" +
+                 roff(o.choices.empty() ? (o.value_name.empty() ? std::string("VALUE") : o.value_name)
+                                        : join(o.choices, "|")) +
+                 "\\fR";
+        s += "\n" + roff(o.description + option_notes(o)) + "\n";
+    }
+}
+
+std::string man_page(const CommandInfo& root) {
+    std::string s;
+    s += ".\\\" Generated by `agentrail help man`: do not edit by hand.\n";
+    s += ".TH AGENTRAIL 1 \"\" \"agentrail\" \"User Commands\"\n";
+    s += ".SH NAME\nagentrail \\- the AgentRail Task Lifecycle API from the command line\n";
+    s += ".SH SYNOPSIS\n.B agentrail\n[\\fIGLOBAL OPTIONS\\fR] \\fICOMMAND\\fR [\\fIOPTIONS\\fR] "
+         "[\\fIARGS\\fR]\n";
+    s += ".SH DESCRIPTION\n" + roff(root.description) + "\n.PP\n";
+    s += "Results go to standard output (tables on a terminal, JSON with \\fB\\-\\-json\\fR, \\fB\\-o "
+         "ndjson\\fR or "
+         "\\fB\\-\\-jq\\fR); diagnostics go to standard error. Every command accepts \\fB\\-h\\fR, "
+         "\\fB\\-\\-help\\fR.\n";
+    s += ".SH GLOBAL OPTIONS\nAccepted before or after the command.\n";
+    man_options(s, root.options);
+    s += ".SH COMMANDS\n";
+    for (const auto* c : flatten(root)) {
+        if (c == &root) continue;
+        s += ".SS \"" + roff(usage(*c)) + "\"\n" + roff(c->description) + "\n";
+        if (!c->aliases.empty()) s += "Alias: \\fB" + roff(join(c->aliases, ", ")) + "\\fR.\n";
+        for (const auto& p : c->positionals)
+            s += ".TP\n\\fI" + roff(p.name) + "\\fR\n" + roff(p.description) + "\n";
+        man_options(s, c->options);
+        if (!c->footer.empty()) s += ".PP\n" + roff(c->footer) + "\n";
+    }
+    s += ".SH EXIT STATUS\n";
+    for (const auto& e : exit_code_table)
+        s += ".TP\n\\fB" + std::to_string(e.code) + "\\fR (" + roff(e.name) + ")\n" + roff(e.meaning) + "\n";
+    s += ".SH ENVIRONMENT\n";
+    s += ".TP\n\\fBAGENTRAIL_BASE_URL\\fR\nAPI base URL (default http://127.0.0.1:3000).\n";
+    s += ".TP\n\\fBAGENTRAIL_API_KEY\\fR\nThe API key (no flag takes the key itself).\n";
+    s += ".TP\n\\fBAGENTRAIL_PROFILE\\fR\nConfig file profile.\n";
+    s += ".TP\n\\fBNO_COLOR\\fR, \\fBCLICOLOR_FORCE\\fR\nTurn colour off, or force it when not on a "
+         "terminal.\n";
+    s += ".SH FILES\n.TP\n\\fI$XDG_CONFIG_HOME/agentrail/config.toml\\fR\nProfiles (base_url, api_key_file); "
+         "written with mode 0600.\n";
+    s += ".SH SEE ALSO\n\\fBcurl\\fR(1), \\fBjq\\fR(1). The command reference: docs/commands.md.\n";
+    return s;
+}
+
+}  // namespace
+
+void register_reference(CLI::App& app, Context& ctx) {
+    auto* help = app.get_subcommand("help");
+    auto* reference = help->add_subcommand("reference", "Print the command reference (Markdown)");
+    reference->group("");  // hidden: a tool for docs/, not a topic for users
+    reference->callback([&app, &ctx] { ctx.out().write(markdown(describe_command_tree(app))); });
+    auto* man = help->add_subcommand("man", "Print the man page (roff)");
+    man->group("");
+    man->callback([&app, &ctx] { ctx.out().write(man_page(describe_command_tree(app))); });
+}
+
+}  // namespace agentrail::cli
