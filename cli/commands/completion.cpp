@@ -312,23 +312,34 @@ std::string fish_script(const CommandInfo& tree) {
     }
     s += "        case '*'\n            return 1\n    end\nend\n\n";
 
+    // The root's options apply everywhere: printed by one function, minus the names a command redefines.
+    s += "function __agentrail_global_options\n";
+    for (const auto& opt : t.root->options) {
+        for (const auto& name : opt.names) {
+            s += "    contains -- " + fish_quote(name) + " $argv; or printf '%s\\t%s\\n' " +
+                 fish_quote(name) + " " + fish_quote(short_description(opt.description)) + "\n";
+        }
+    }
+    s += "    printf '%s\\t%s\\n' --help 'Print help and exit'\nend\n\n";
+
     s += "function __agentrail_options\n    switch $argv[1]\n";
     for (const auto* c : t.commands) {
         s += "        case " + fish_quote(c->path) + "\n";
-        std::vector<std::string> seen;
-        auto add = [&](const CommandInfo& owner) {
-            for (const auto& opt : owner.options) {
-                for (const auto& name : opt.names) {
-                    if (std::find(seen.begin(), seen.end(), name) != seen.end()) continue;
-                    seen.push_back(name);
-                    s += "            printf '%s\\t%s\\n' " + fish_quote(name) + " " +
-                         fish_quote(short_description(opt.description)) + "\n";
-                }
+        std::vector<std::string> own;
+        for (const auto& opt : c->options) {
+            for (const auto& name : opt.names) {
+                own.push_back(name);
+                s += "            printf '%s\\t%s\\n' " + fish_quote(name) + " " +
+                     fish_quote(short_description(opt.description)) + "\n";
             }
-        };
-        add(*c);
-        if (c != t.root) add(*t.root);
-        s += "            printf '%s\\t%s\\n' --help 'Print help and exit'\n";
+        }
+        if (c != t.root) {
+            s += "            __agentrail_global_options";
+            for (const auto& name : own) s += " " + fish_quote(name);
+            s += "\n";
+        } else {
+            s += "            printf '%s\\t%s\\n' --help 'Print help and exit'\n";
+        }
     }
     s += "    end\nend\n\n";
 
