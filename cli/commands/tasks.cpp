@@ -8,6 +8,7 @@
 #include <CLI/CLI.hpp>
 
 #include "commands/tasks.hpp"
+#include "commands/wait.hpp"
 #include "context.hpp"
 #include "exit_codes.hpp"
 #include "render/render.hpp"
@@ -371,7 +372,7 @@ void add_ci(CLI::App& tasks, Context& ctx) {
     auto* cmd = tasks.add_subcommand("ci", "Show the CI status of the task's latest submission");
     auto id = std::make_shared<std::string>();
     cmd->add_option("id", *id, "Task id (tsk_...)")->required();
-    cmd->callback([&ctx, id] { show_ci_status(ctx, *id); });
+    add_ci_watch(*cmd, ctx, id);  // --watch (wait.cpp); without it: show_ci_status
 }
 
 void add_review(CLI::App& tasks, Context& ctx) {

@@ -22,6 +22,7 @@
 #include <CLI/CLI.hpp>
 
 #include "commands/tasks.hpp"
+#include "commands/wait.hpp"
 #include "context.hpp"
 #include "exit_codes.hpp"
 #include "render/render.hpp"
@@ -466,23 +467,21 @@ void register_wait(CLI::App& app, Context& ctx) {
     wait->add_option("--poll-interval", a->poll_interval, "Poll period when the event stream is unavailable")
         ->capture_default_str();
     wait->callback([&ctx, a] { wait_command(ctx, *a); });
+}
 
-    // `task ci ID --watch`: the `ci` command is tasks.cpp's; this adds the live form to it.
-    auto* ci = tasks->get_subcommand("ci");
+void add_ci_watch(CLI::App& ci, Context& ctx, std::shared_ptr<std::string> id) {
     auto watch = std::make_shared<bool>(false);
     auto timeout = std::make_shared<std::string>();
-    ci->add_flag("--watch", *watch, "Follow the CI run live until it finishes (exit 13 when it fails)");
-    ci->add_option("--timeout", *timeout, "With --watch: give up after this long (exit 14)");
-    auto* id = ci->get_option("id");
-    ci->callback([&ctx, watch, timeout, id] {
-        auto task_id = id->as<std::string>();
+    ci.add_flag("--watch", *watch, "Follow the CI run live until it finishes (exit 13 when it fails)");
+    ci.add_option("--timeout", *timeout, "With --watch: give up after this long (exit 14)");
+    ci.callback([&ctx, watch, timeout, id] {
         if (!*watch && !timeout->empty())
             throw usage_error(
                 "--timeout after `task ci` needs --watch (a request timeout goes before the command)");
         if (*watch)
-            watch_ci(ctx, task_id, *timeout);
+            watch_ci(ctx, *id, *timeout);
         else
-            show_ci_status(ctx, task_id);
+            show_ci_status(ctx, *id);
     });
 }
 
