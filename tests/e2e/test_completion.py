@@ -1,0 +1,93 @@
+#!/usr/bin/env python3
+"""The checked-in completion scripts in completions/ equal `agentrail completion SHELL`, and each one loads in
+its shell (bash, zsh, fish) and completes `agentrail ta<TAB>` to `task` and `tasks`, plus a few deeper cases."""
+
+import os
+import shutil
+import subprocess
+
+from e2e_support import Suite
+
+s = Suite()
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+FILES = {"bash": "completions/agentrail.bash", "zsh": "completions/_agentrail", "fish": "completions/agentrail.fish"}
+REGEN = "regenerate with: agentrail completion %s > %s"
+
+
+def sh(cmd, timeout=30):
+    p = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=s.env(), cwd=ROOT)
+    return p.returncode, p.stdout, p.stderr
+
+
+for shell, rel in FILES.items():
+    r = s.run("completion", shell)
+    with open(os.path.join(ROOT, rel)) as f:
+        checked_in = f.read()
+    s.check("%s: %s equals the generated script" % (shell, rel), r.rc == 0 and r.out == checked_in,
+            REGEN % (shell, rel) if r.rc == 0 else r)
+
+r = s.run("completion", "powershell")
+s.check("unknown shell: exit 2", r.rc == 2, r)
+
+# ---- bash: source the file, call the function with COMP_WORDS/COMP_CWORD ---------------------------------
+BASH = r'''
+set -e
+source completions/agentrail.bash
+c() { COMP_WORDS=("$@"); COMP_CWORD=$((${#COMP_WORDS[@]} - 1)); _agentrail; echo "${COMPREPLY[*]}"; }
+complete -p agentrail
+c agentrail ta
+c agentrail task sub
+c agentrail tasks list --status ""
+c agentrail -o nd
+c agentrail events tail --st
+c agentrail --profile x ev
+'''
+if shutil.which("bash"):
+    rc, out, err = sh(["bash", "--norc", "--noprofile", "-c", BASH])
+    lines = out.splitlines()
+    s.check("bash: loads and registers the completion", rc == 0 and lines and "_agentrail" in lines[0], out + err)
+    s.check("bash: agentrail ta<TAB> -> task tasks", len(lines) > 1 and sorted(lines[1].split()) == ["task", "tasks"], out)
+    s.check("bash: subcommand of an alias", len(lines) > 2 and lines[2] == "submit", out)
+    s.check("bash: option choices", len(lines) > 3 and lines[3].split() == ["todo", "in_progress", "in_review", "blocked"], out)
+    s.check("bash: global option choices anywhere", len(lines) > 4 and lines[4] == "ndjson", out)
+    s.check("bash: options of a nested command", len(lines) > 5 and lines[5] == "--state-file", out)
+    s.check("bash: option values are skipped when finding the command", len(lines) > 6 and lines[6] == "events", out)
+
+# ---- zsh: compinit, then run _agentrail with compadd/_describe captured -----------------------------------
+ZSH = r'''
+fpath=($PWD/completions $fpath)
+autoload -Uz compinit && compinit -u -D -d /dev/null
+print -r -- "compdef: ${_comps[agentrail]:-none}"
+candidates=()
+compadd() { candidates+=("${@[$(( ${@[(i)--]} + 1 )),-1]}") }
+_describe() { local -a items; items=("${(@P)${@[-1]}}"); candidates+=("${items[@]%%:*}") }
+_files() { candidates+=(FILES) }
+complete() { candidates=(); words=("$@"); CURRENT=${#words}; _agentrail; print -r -- "${(j: :)${(@M)candidates:#${words[-1]}*}}" }
+complete agentrail ta
+complete agentrail tasks list --status ""
+complete agentrail -o j
+complete agentrail webhook listen --se
+'''
+if shutil.which("zsh"):
+    rc, out, err = sh(["zsh", "-f", "-c", ZSH])
+    lines = out.splitlines()
+    s.check("zsh: loads with compinit, registered for agentrail", rc == 0 and lines and lines[0] == "compdef: _agentrail",
+            out + err)
+    s.check("zsh: agentrail ta<TAB> -> task tasks", len(lines) > 1 and sorted(lines[1].split()) == ["task", "tasks"], out + err)
+    s.check("zsh: option choices", len(lines) > 2 and lines[2].split() == ["todo", "in_progress", "in_review", "blocked"], out)
+    s.check("zsh: global option choices", len(lines) > 3 and lines[3] == "json", out)
+    s.check("zsh: options of a nested command", len(lines) > 4 and sorted(lines[4].split()) == ["--secret-env", "--secret-file"], out)
+
+# ---- fish: source, then complete -C ----------------------------------------------------------------------
+if shutil.which("fish"):
+    rc, out, err = sh(["fish", "--no-config", "-c",
+                       "source completions/agentrail.fish; complete -C'agentrail ta'; echo ---; "
+                       "complete -C'agentrail task wait tsk_1 --po'; echo ---; complete -C'agentrail --errors '"])
+    parts = out.split("---\n")
+    first = sorted(line.split("\t")[0] for line in parts[0].splitlines()) if parts else []
+    s.check("fish: agentrail ta<TAB> -> task tasks (with descriptions)",
+            rc == 0 and first == ["task", "tasks"] and "\t" in parts[0], out + err)
+    s.check("fish: options of a nested command", len(parts) > 1 and parts[1].startswith("--poll-interval"), out)
+    s.check("fish: global option choices", len(parts) > 2 and sorted(parts[2].split()) == ["json", "text"], out)
+
+s.finish()

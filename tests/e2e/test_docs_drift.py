@@ -1,0 +1,42 @@
+#!/usr/bin/env python3
+"""docs/commands.md and docs/agentrail.1 are generated from the command tree (`agentrail help reference`,
+`agentrail help man`): they must equal the binary's output, so the docs cannot drift from the parser."""
+
+import os
+import re
+import shutil
+import subprocess
+
+from e2e_support import Suite
+
+s = Suite()
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+
+for topic, rel in (("reference", "docs/commands.md"), ("man", "docs/agentrail.1")):
+    r = s.run("help", topic)
+    with open(os.path.join(ROOT, rel)) as f:
+        checked_in = f.read()
+    diff = ""
+    if r.rc == 0 and r.out != checked_in:
+        a, b = checked_in.splitlines(), r.out.splitlines()
+        n = next((i for i in range(min(len(a), len(b))) if a[i] != b[i]), min(len(a), len(b)))
+        diff = "first difference at line %d:\n  file:   %s\n  binary: %s" % (
+            n + 1, a[n] if n < len(a) else "<end>", b[n] if n < len(b) else "<end>")
+    s.check("%s equals `agentrail help %s`" % (rel, topic), r.rc == 0 and r.out == checked_in,
+            (diff + "\nregenerate with: agentrail help %s > %s" % (topic, rel)) if r.rc == 0 else r)
+
+r = s.run("help", "reference")
+top = [line for line in s.run("--help").out.splitlines()]
+for group in ("tasks", "events", "webhook", "doctor", "completion"):
+    s.check("the reference documents `agentrail %s`" % group, "## agentrail %s\n" % group in r.out, group)
+s.check("the reference lists the exit codes", "| 15 | `cursor_expired` |" in r.out, r.out[-800:])
+s.check("hidden help topics stay out of --help", not any(l.strip().startswith(("reference", "man ")) for l in top), top)
+
+if shutil.which("man"):
+    p = subprocess.run(["man", "-l", os.path.join(ROOT, "docs/agentrail.1")], capture_output=True, text=True,
+                       env=dict(s.env(), MANWIDTH="100"), timeout=30)
+    text = re.sub(".\x08", "", p.stdout)  # overstrike bold/underline
+    s.check("the man page renders", p.returncode == 0 and "EXIT STATUS" in text and "events tail" in text,
+            p.stderr[:500])
+
+s.finish()
