@@ -87,7 +87,13 @@ private:
 class LineWriter {
 public:
     explicit LineWriter(StateFile* state) : m_state(state), m_thread([this] { loop(); }) {}
-    ~LineWriter() { close(); }
+    ~LineWriter() {
+        try {
+            close();
+        } catch (...) {
+            // Already unwinding from another error (or closed before): that one is reported.
+        }
+    }
     LineWriter(const LineWriter&) = delete;
     LineWriter& operator=(const LineWriter&) = delete;
 
@@ -153,7 +159,7 @@ private:
         }
     }
 
-    static constexpr std::size_t kMaxPending = 256 * 1024;
+    static constexpr std::size_t kMaxPending = 64 * 1024;
     StateFile* m_state;
     std::mutex m_mutex;
     std::condition_variable m_ready;

@@ -173,8 +173,8 @@ void verify(Context& ctx, const VerifyArgs& a) {
     }
     if (a.print)
         print_event(ctx, body);
-    else
-        ctx.out().note("valid");
+    else if (ctx.out().settings().stderr_tty)
+        ctx.out().note("valid");  // scripts go by the exit code
 }
 
 struct SignArgs {
