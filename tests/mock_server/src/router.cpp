@@ -217,8 +217,8 @@ void Router::dispatch(const httplib::Request& req, httplib::Response& res) {
     std::string path = req.path;
     const auto& prefix = m_app.config.path_prefix;
     if (!prefix.empty() && (path == prefix || starts_with(path, prefix + "/"))) {
-        path = path.substr(prefix.size());
-        if (path.empty()) path = "/";
+        path.erase(0, prefix.size());
+        if (path.empty()) path.push_back('/');
     }
     try {
         if (path == "/_mock" || starts_with(path, "/_mock/")) {
