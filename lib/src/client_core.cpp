@@ -5,7 +5,6 @@
 #include <chrono>
 #include <ctime>
 #include <random>
-#include <regex>
 #include <thread>
 
 #include "agentrail/errors.hpp"
@@ -38,28 +37,110 @@ std::string make_path(std::initializer_list<std::string_view> segments) {
     return out;
 }
 
+namespace {
+
+bool is_word(char c) noexcept {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+bool is_key_char(char c) noexcept {
+    return is_word(c) || c == '-';
+}
+
+bool is_space(char c) noexcept {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
+std::size_t skip_spaces(std::string_view text, std::size_t pos) noexcept {
+    while (pos < text.size() && is_space(text[pos])) ++pos;
+    return pos;
+}
+
+std::size_t skip_key_chars(std::string_view text, std::size_t pos) noexcept {
+    while (pos < text.size() && is_key_char(text[pos])) ++pos;
+    return pos;
+}
+
+struct Secret {
+    std::size_t keep;  // bytes of the match kept as they are (e.g. "Bearer ")
+    std::size_t end;   // end of the match; [keep, end) becomes "***"
+};
+
+// The secret that starts at `pos`, if any. The cases are tried in the order of the alternatives of the
+// regular expression this replaces, (Bearer\s+)[^\s"',]+ | \bar_[A-Za-z0-9_-]{4,} |
+// \bwhsec_[A-Za-z0-9_-]+ | ("(?:apiKey|secret|api_key)"\s*:\s*")[^"]*, so the output is the same.
+std::optional<Secret> secret_at(std::string_view text, std::size_t pos) {
+    const auto rest = text.substr(pos);
+    const bool boundary = pos == 0 || !is_word(text[pos - 1]);
+    switch (text[pos]) {
+        case 'B':
+            if (rest.starts_with("Bearer")) {
+                const std::size_t token = skip_spaces(text, pos + 6);
+                std::size_t end = token;
+                while (end < text.size() && !is_space(text[end]) && text[end] != '"' && text[end] != '\'' &&
+                       text[end] != ',')
+                    ++end;
+                if (token > pos + 6 && end > token) return Secret{token, end};
+            }
+            break;
+        case 'a':
+            if (boundary && rest.starts_with("ar_")) {
+                const std::size_t end = skip_key_chars(text, pos + 3);
+                if (end - (pos + 3) >= 4) return Secret{pos, end};
+            }
+            break;
+        case 'w':
+            if (boundary && rest.starts_with("whsec_")) {
+                const std::size_t end = skip_key_chars(text, pos + 6);
+                if (end > pos + 6) return Secret{pos, end};
+            }
+            break;
+        case '"':
+            for (std::string_view name : {"\"apiKey\"", "\"secret\"", "\"api_key\""}) {
+                if (!rest.starts_with(name)) continue;
+                std::size_t at = skip_spaces(text, pos + name.size());
+                if (at >= text.size() || text[at] != ':') break;
+                at = skip_spaces(text, at + 1);
+                if (at >= text.size() || text[at] != '"') break;
+                const std::size_t value = at + 1;
+                const std::size_t quote = text.find('"', value);
+                return Secret{value, quote == std::string_view::npos ? text.size() : quote};
+            }
+            break;
+        default:
+            break;
+    }
+    return std::nullopt;
+}
+
+}  // namespace
+
 std::string redact(std::string_view text) {
     // Bearer tokens, AgentRail keys (ar_live_..., ar_local_...), webhook secrets (whsec_...), and the
-    // values of JSON members that carry secrets.
-    static const std::regex patterns(
-        R"re((Bearer\s+)[^\s"',]+|\bar_[A-Za-z0-9_\-]{4,}|\bwhsec_[A-Za-z0-9_\-]+|("(?:apiKey|secret|api_key)"\s*:\s*")[^"]*)re",
-        std::regex::ECMAScript | std::regex::optimize);
-    std::string input(text);
+    // values of JSON members that carry secrets. A single pass over the text: every request and response
+    // body may be logged, and std::regex took milliseconds per page for the same result.
     std::string out;
-    out.reserve(input.size());
-    auto begin = std::sregex_iterator(input.begin(), input.end(), patterns);
-    std::size_t last = 0;
-    for (auto it = begin; it != std::sregex_iterator(); ++it) {
-        const auto& m = *it;
-        out.append(input, last, static_cast<std::size_t>(m.position()) - last);
-        if (m[1].matched)
-            out += m[1].str();
-        else if (m[2].matched)
-            out += m[2].str();
-        out += "***";
-        last = static_cast<std::size_t>(m.position() + m.length());
+    out.reserve(text.size());
+    std::size_t copied = 0;
+    std::size_t pos = 0;
+    while (pos < text.size()) {
+        const char c = text[pos];
+        // Only these bytes can start a secret (a plain loop: string_view::find_first_of calls memchr
+        // once per byte of the text).
+        if (c != 'B' && c != 'a' && c != 'w' && c != '"') {
+            ++pos;
+            continue;
+        }
+        const auto secret = secret_at(text, pos);
+        if (!secret) {
+            ++pos;
+            continue;
+        }
+        out.append(text.substr(copied, secret->keep - copied));
+        out.append("***");
+        copied = pos = secret->end;
     }
-    out.append(input, last, std::string::npos);
+    out.append(text.substr(copied));
     return out;
 }
 
@@ -100,9 +181,23 @@ bool is_loopback_url(std::string_view url) {
     std::transform(h.begin(), h.end(), h.begin(),
                    [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     if (h == "localhost" || h == "[::1]") return true;
-    // 127.0.0.0/8 written as a dotted quad.
-    static const std::regex loop4(R"(127\.\d{1,3}\.\d{1,3}\.\d{1,3})");
-    return std::regex_match(h, loop4);
+    // 127.0.0.0/8 written as a dotted quad: "127" and three more groups of 1 to 3 digits.
+    std::string_view rest_of_host(h);
+    if (!rest_of_host.starts_with("127.")) return false;
+    rest_of_host.remove_prefix(4);
+    for (int group = 0; group < 3; ++group) {
+        std::size_t digits = 0;
+        while (digits < rest_of_host.size() && digits < 4 && rest_of_host[digits] >= '0' &&
+               rest_of_host[digits] <= '9')
+            ++digits;
+        if (digits == 0 || digits > 3) return false;
+        rest_of_host.remove_prefix(digits);
+        if (group < 2) {
+            if (rest_of_host.empty() || rest_of_host.front() != '.') return false;
+            rest_of_host.remove_prefix(1);
+        }
+    }
+    return rest_of_host.empty();
 }
 
 namespace {
@@ -154,7 +249,7 @@ Headers ClientCore::headers_for(bool has_body, bool authenticated) const {
 }
 
 void ClientCore::log(LogLevel level, std::string_view message) const {
-    if (options.log) options.log(level, redact(message));
+    if (logs(level)) options.log(level, redact(message));
 }
 
 void ClientCore::sleep_for(std::chrono::milliseconds delay) const {
@@ -196,12 +291,12 @@ HttpResponse ClientCore::execute(Method method, std::string_view path, const std
 
     for (int attempt = 1;; ++attempt) {
         const bool may_retry = repeatable && attempt < policy.max_attempts;
-        if (options.log) {
+        if (logs(LogLevel::debug)) {
             log(LogLevel::debug,
                 std::string("-> ") + to_string(method) + " " + request.url +
                     (idempotency_key.empty() ? "" : " (Idempotency-Key: " + idempotency_key + ")"));
-            if (body) log(LogLevel::trace, "-> body " + *body);
         }
+        if (body && logs(LogLevel::trace)) log(LogLevel::trace, "-> body " + *body);
         auto started = std::chrono::steady_clock::now();
         HttpResponse response;
         try {
@@ -219,14 +314,14 @@ HttpResponse ClientCore::execute(Method method, std::string_view path, const std
             e.set_idempotency_key(idempotency_key);
             throw;
         }
-        if (options.log) {
+        if (logs(LogLevel::debug)) {
             auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
                                                                             started);
             log(LogLevel::debug, "<- " + std::to_string(response.status) + " (" +
                                      std::to_string(response.body.size()) + " bytes, " +
                                      std::to_string(ms.count()) + " ms)");
-            log(LogLevel::trace, "<- body " + response.body);
         }
+        if (logs(LogLevel::trace)) log(LogLevel::trace, "<- body " + response.body);
         if (response.status >= 200 && response.status < 300) return response;
 
         if (may_retry && is_retryable_status(policy, response.status)) {

@@ -45,6 +45,8 @@ struct ClientCore {
     /// Authorization and Accept headers for a request (Content-Type added when there is a body).
     Headers headers_for(bool has_body, bool authenticated = true) const;
 
+    /// True when a message of this level would reach the log handler: check it before building one.
+    bool logs(LogLevel level) const { return options.log && level >= options.log_level; }
     void log(LogLevel level, std::string_view message) const;
     void sleep_for(std::chrono::milliseconds delay) const;
     double random01() const;

@@ -95,16 +95,26 @@ void SseParser::process_line(std::string_view line, const EventHandler& on_event
             m_event.clear();
             return;
         }
-        // Copies (one exact-size allocation each) rather than moves, so the buffers keep their capacity
-        // and steady-state parsing does not regrow them for every event.
-        SseEvent event;
-        event.id = m_last_id;
-        event.event = m_event.empty() ? std::string("message") : m_event;
-        event.data = m_data;
+        // The data buffer is swapped into the reused dispatch event (no copy) and swapped back after the
+        // handler, so both keep their capacity and steady-state dispatch neither allocates nor copies.
+        m_dispatch.id.assign(m_last_id);
+        if (m_event.empty())
+            m_dispatch.event.assign("message");
+        else
+            m_dispatch.event.assign(m_event);
+        m_dispatch.data.swap(m_data);
         m_event.clear();
         m_data.clear();
         m_has_data = false;
-        on_event(event);
+        struct Reclaim {
+            std::string& data;
+            std::string& dispatched;
+            ~Reclaim() {
+                data.swap(dispatched);
+                data.clear();
+            }
+        } reclaim{m_data, m_dispatch.data};
+        on_event(m_dispatch);
         return;
     }
     if (line.front() == ':') {

@@ -520,3 +520,22 @@ TEST_CASE("log messages never carry the API key", "[client][security]") {
         CHECK(l.find("new_secret_material") == std::string::npos);
     }
 }
+
+TEST_CASE("log_level: messages below it are not handed over", "[client][log]") {
+    auto fake = std::make_shared<FakeTransport>();
+    std::vector<std::pair<LogLevel, std::string>> lines;
+    ClientOptions o;
+    o.api_key = "ar_live_supersecret_value";
+    o.transport = fake;
+    o.sleep = [](std::chrono::milliseconds) {};
+    o.log = [&](LogLevel level, std::string_view m) { lines.emplace_back(level, m); };
+    o.log_level = LogLevel::debug;
+    Client client(std::move(o));
+    fake->reply(200, R"({"status":"ok"})");
+    client.request(Method::get, "health");
+    REQUIRE_FALSE(lines.empty());
+    for (const auto& [level, line] : lines) {
+        CHECK(level >= LogLevel::debug);
+        CHECK(line.find("<- body") == std::string::npos);
+    }
+}

@@ -341,6 +341,14 @@ TEST_CASE("helpers: escaping, redaction, loopback detection", "[client]") {
     CHECK(r.find("demo_key") == std::string::npos);
     CHECK(r.find(R"("apiKey":"k")") == std::string::npos);
     CHECK(r.find("Authorization: Bearer ***") != std::string::npos);
+    // Exactly what the regular expression it replaced produced, edge cases included.
+    CHECK(detail::redact("Bearer  tok,rest") == "Bearer  ***,rest");
+    CHECK(detail::redact("Bearer ,x") == "Bearer ,x");
+    CHECK(detail::redact("star_abcdef ar_abc ar_abcd-x") == "star_abcdef ar_abc ***");
+    CHECK(detail::redact("(whsec_) whsec_k1 xwhsec_k2") == "(whsec_) *** xwhsec_k2");
+    CHECK(detail::redact(R"({"secret" : "", "api_key":"v\"w", "apiKey": 5})") ==
+          R"({"secret" : "***", "api_key":"***"w", "apiKey": 5})");
+    CHECK(detail::redact(R"("secret":"unterminated)") == R"("secret":"***)");
     CHECK(detail::is_loopback_url("http://127.0.0.1:3000/v1"));
     CHECK(detail::is_loopback_url("http://127.5.6.7"));
     CHECK(detail::is_loopback_url("http://LOCALHOST:1"));

@@ -52,6 +52,9 @@ struct ClientOptions {
     /// Sending a key over plain http:// to a host that is not loopback is refused unless this is set.
     bool allow_insecure_http = false;
     LogHandler log;  // null: silent
+    /// Messages below this level are neither built nor redacted nor handed to `log`: set it to the level
+    /// your handler keeps, so a quiet client does not format (and scan) every request and response body.
+    LogLevel log_level = LogLevel::trace;
     /// How the client waits between retries; replace in tests so they do not sleep.
     std::function<void(std::chrono::milliseconds)> sleep;
     /// Source of randomness in [0,1) for backoff jitter; replace in tests for determinism.

@@ -50,6 +50,7 @@ private:
     std::string m_data;
     std::string m_event;
     std::string m_last_id;
+    SseEvent m_dispatch;  // handed to the handler; reused so steady-state dispatch does not allocate
     bool m_has_data = false;
     bool m_seen_first = false;
     bool m_last_was_cr = false;

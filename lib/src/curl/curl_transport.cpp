@@ -222,7 +222,11 @@ private:
         set(CURLOPT_FOLLOWLOCATION, 0L);
         set(CURLOPT_TCP_KEEPALIVE, 1L);
         set(CURLOPT_TCP_NODELAY, 1L);
-        set(CURLOPT_ACCEPT_ENCODING, "");  // every encoding this libcurl can decode
+        // gzip only, not "" (everything this libcurl decodes, br and zstd included): servers that
+        // compress brotli on the fly at its default quality spend far longer on it than the transfer
+        // saves (the mock: ~190 ms for a 24 KB page of tasks, against ~1 ms for gzip), and gzip gets
+        // most of the size reduction anyway.
+        set(CURLOPT_ACCEPT_ENCODING, "gzip");
         set(CURLOPT_USERAGENT, m_options.user_agent.c_str());
         set(CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(m_options.connect_timeout.count()));
 #if CURL_AT_LEAST_VERSION(7, 85, 0)
