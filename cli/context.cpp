@@ -283,6 +283,11 @@ agentrail::Client& Context::client() {
         auto lvl = to_spdlog(level);
         if (logger.should_log(lvl)) logger.log(lvl, "{}", redact(message));
     };
+    // Messages the logger would drop are not even built by the library (bodies are traced only with --debug).
+    options.log_level = m_options.debug            ? LogLevel::trace
+                        : m_options.verbosity >= 2 ? LogLevel::debug
+                        : m_options.verbosity == 1 ? LogLevel::info
+                                                   : LogLevel::warn;
     if (s.api_key.value.empty())
         logger.info(
             "no API key configured (flags, AGENTRAIL_API_KEY or the config file); requests are sent without "
