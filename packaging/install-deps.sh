@@ -17,7 +17,7 @@ packages=(
   curl openssl jq        # benchmarks compare against these; docs examples
   python3 python3-jsonschema python3-yaml  # contract tests validate against the OpenAPI schemas
   bash zsh fish bsdutils # completion tests; `script` for pseudo-TTY tests
-  hyperfine              # benchmarks
+  time                   # benchmarks: GNU time measures peak memory
 )
 
 missing=()
