@@ -15,13 +15,12 @@ namespace {
 
 // libjq (and the oniguruma it pulls in) is loaded only when --jq is used: every other command starts
 // without mapping and relocating them.
-#define AGENTRAIL_JQ_FUNCTIONS(X)                                                                 \
-    X(jq_init)                                                                                    \
-    X(jq_set_error_cb)                                                                            \
-    X(jq_compile)                                                                                 \
-    X(jq_teardown) X(jq_start) X(jq_next) X(jv_free) X(jv_copy) X(jv_get_kind) X(jv_string_value) \
-        X(jv_string_length_bytes) X(jv_parse_sized) X(jv_invalid_has_msg) X(jv_invalid_get_msg)   \
-            X(jv_dump_string)
+// clang-format off
+#define AGENTRAIL_JQ_FUNCTIONS(X)                                                                   \
+    X(jq_init) X(jq_set_error_cb) X(jq_compile) X(jq_teardown) X(jq_start) X(jq_next)                \
+    X(jv_free) X(jv_copy) X(jv_get_kind) X(jv_string_value) X(jv_string_length_bytes)                \
+    X(jv_parse_sized) X(jv_invalid_has_msg) X(jv_invalid_get_msg) X(jv_dump_string)
+// clang-format on
 
 struct JqApi {
 #define AGENTRAIL_JQ_MEMBER(name) decltype(&::name) name = nullptr;
