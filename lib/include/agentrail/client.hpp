@@ -13,6 +13,7 @@
 
 #include "agentrail/errors.hpp"
 #include "agentrail/events.hpp"
+#include "agentrail/export.hpp"
 #include "agentrail/log.hpp"
 #include "agentrail/models/ci.hpp"
 #include "agentrail/models/event.hpp"
@@ -27,6 +28,7 @@
 #include "agentrail/response.hpp"
 #include "agentrail/transport.hpp"
 
+AGENTRAIL_PUBLIC_BEGIN
 namespace agentrail {
 
 /// When and how often a failed call is repeated. Only requests that are safe to repeat are retried:
@@ -168,3 +170,4 @@ private:
 };
 
 }  // namespace agentrail
+AGENTRAIL_PUBLIC_END

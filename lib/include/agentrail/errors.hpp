@@ -11,6 +11,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "agentrail/export.hpp"
+
+AGENTRAIL_PUBLIC_BEGIN
 namespace agentrail {
 
 enum class ErrorKind {
@@ -134,3 +137,4 @@ private:
 ApiErrorInfo parse_api_error(int status, std::string_view body);
 
 }  // namespace agentrail
+AGENTRAIL_PUBLIC_END

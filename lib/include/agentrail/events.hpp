@@ -13,13 +13,15 @@
 #include <unordered_set>
 #include <vector>
 
+#include "agentrail/export.hpp"
 #include "agentrail/models/event.hpp"
 
-namespace agentrail {
-
-namespace detail {
-struct ClientCore;
+namespace agentrail::detail {
+struct ClientCore;  // private to the library (declared outside the exported region)
 }
+
+AGENTRAIL_PUBLIC_BEGIN
+namespace agentrail {
 
 /// One dispatched SSE event (W3C EventSource semantics).
 struct SseEvent {
@@ -91,7 +93,6 @@ enum class StreamState { connecting, connected, reconnecting, stopped };
 /// CursorExpiredError; other errors follow the client's retry policy.
 class EventStream {
 public:
-    EventStream(std::shared_ptr<detail::ClientCore> core, StreamOptions options);
     ~EventStream();
     EventStream(EventStream&&) noexcept;
     EventStream& operator=(EventStream&&) noexcept;
@@ -107,8 +108,12 @@ public:
     int connections() const;
 
 private:
+    friend class Client;  // Client::stream_events() makes streams
+    EventStream(std::shared_ptr<detail::ClientCore> core, StreamOptions options);
+
     struct Impl;
     std::unique_ptr<Impl> m_impl;
 };
 
 }  // namespace agentrail
+AGENTRAIL_PUBLIC_END

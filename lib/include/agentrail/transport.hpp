@@ -12,6 +12,9 @@
 #include <utility>
 #include <vector>
 
+#include "agentrail/export.hpp"
+
+AGENTRAIL_PUBLIC_BEGIN
 namespace agentrail {
 
 enum class Method { get, post, put, patch, del };
@@ -75,3 +78,4 @@ std::shared_ptr<Transport> make_curl_transport(const TransportOptions& options =
 std::string curl_version();
 
 }  // namespace agentrail
+AGENTRAIL_PUBLIC_END
