@@ -4,6 +4,7 @@
 #include "agentrail/client.hpp"
 #include "agentrail/errors.hpp"
 #include "agentrail/events.hpp"
+#include "agentrail/json.hpp"
 #include "agentrail/log.hpp"
 #include "agentrail/response.hpp"
 #include "agentrail/transport.hpp"
