@@ -54,7 +54,12 @@ std::optional<int> parse_positive_int(std::string_view text) {
 
 // `type` of a JSON event envelope, or empty when the text is not such an envelope.
 std::string envelope_type(std::string_view data) {
-    auto json = parse_json(data);
+    nlohmann::json json;
+    try {
+        json = parse_json(data);
+    } catch (const Error&) {
+        return {};  // nested too deeply: not an envelope this stream can classify
+    }
     if (!json.is_object()) return {};
     auto it = json.find("type");
     return it != json.end() && it->is_string() ? it->get<std::string>() : std::string();
@@ -64,7 +69,12 @@ std::string envelope_type(std::string_view data) {
 // the id's text, so those are rejected without parsing.
 bool envelope_has_task(std::string_view data, std::string_view task_id) {
     if (data.find(task_id) == std::string_view::npos) return false;
-    auto json = parse_json(data);
+    nlohmann::json json;
+    try {
+        json = parse_json(data);
+    } catch (const Error&) {
+        return false;
+    }
     if (!json.is_object()) return false;
     auto inner = json.find("data");
     if (inner == json.end() || !inner->is_object()) return false;

@@ -82,6 +82,22 @@ TEST_CASE("an event's data nested too deeply is a protocol error", "[json][hosti
     CHECK_THROWS_WITH(event.parse(), Catch::Contains("nested too deeply"));
 }
 
+TEST_CASE("an event whose data nests too deeply is delivered raw and does not end the stream",
+          "[stream][hostile]") {
+    auto fake = std::make_shared<FakeTransport>();
+    fake->stream_reply({"id: evt_1\ndata: " + nested(100000) + "\n\n"});
+    auto client = make_test_client(fake);
+    auto stream = client.stream_events();
+    std::vector<StreamEvent> got;
+    stream.run([&](const StreamEvent& e) {
+        got.push_back(e);
+        return false;
+    });
+    REQUIRE(got.size() == 1);
+    CHECK(got[0].type == "message");
+    CHECK(got[0].data.size() == 200000);
+}
+
 TEST_CASE("the SSE parser overflows on a line or an event past its limit", "[sse][hostile]") {
     std::vector<SseEvent> events;
     auto on_event = [&](const SseEvent& e) { events.push_back(e); };
