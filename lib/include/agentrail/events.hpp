@@ -103,7 +103,7 @@ enum class StreamState { connecting, connected, reconnecting, stopped };
 
 /// A resumable subscription to GET /task-events/stream. run() connects, hands each new event to the
 /// handler, and on a disconnect or stall reconnects with Last-Event-ID after the server's `retry:`
-/// delay (or Retry-After), dropping events already delivered. A 410 cursor_expired ends it with a
+/// delay (capped at 60 s) or Retry-After, dropping events already delivered. A 410 cursor_expired ends it with a
 /// CursorExpiredError; other errors follow the client's retry policy.
 class EventStream {
 public:
