@@ -49,6 +49,10 @@ struct ClientOptions {
     std::string base_url = "http://127.0.0.1:3000";  // may carry a path prefix, e.g. https://host/v1
     std::string api_key;                             // sent as `Authorization: Bearer`; never logged
     RetryPolicy retry;
+    /// Total time for one call, all attempts and the waits between them (Retry-After included): each
+    /// attempt's timeout is cut to what is left, and a retry that would end past it is not made (the last
+    /// failure is reported). Zero: no limit beyond the retry policy. Does not apply to event streams.
+    std::chrono::milliseconds deadline{0};
     TransportOptions transport_options;    // used when `transport` is null
     std::shared_ptr<Transport> transport;  // null: a curl transport made from transport_options
     /// Sending a key over plain http:// to a host that is not loopback is refused unless this is set.

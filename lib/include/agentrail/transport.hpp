@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstddef>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -68,7 +69,14 @@ struct TransportOptions {
     bool verify_tls = true;
     std::string user_agent;  // empty means "agentrail/<version>"
     std::string proxy;       // empty means the standard *_proxy environment variables
+    /// Largest response body kept in memory (after decompression); a larger one ends the transfer with
+    /// an Error{protocol} naming the limit. Bodies streamed to stream()'s on_chunk are not counted.
+    /// 0: no limit.
+    std::size_t max_body_bytes = std::size_t{64} << 20;
 };
+
+/// "64 MiB", "1.5 KiB", "100 bytes": a byte count for messages.
+std::string format_bytes(std::size_t bytes);
 
 /// A libcurl transport. One transport keeps one connection cache, so consecutive calls to the same
 /// host reuse a kept-alive connection. Not thread-safe: use one per thread.
