@@ -5,6 +5,7 @@
 #include "agentrail/errors.hpp"
 #include "agentrail/events.hpp"
 #include "agentrail/log.hpp"
+#include "agentrail/redact.hpp"
 #include "agentrail/response.hpp"
 #include "agentrail/transport.hpp"
 #include "agentrail/version.hpp"
