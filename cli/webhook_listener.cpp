@@ -214,15 +214,17 @@ std::string WebhookListener::url() const {
 void WebhookListener::serve(const std::function<ListenerReply(const ReceivedRequest&)>& handler,
                             const std::atomic<bool>& stop, std::size_t max_body, std::size_t workers,
                             std::chrono::milliseconds request_deadline) {
-    // Workers read and parse requests concurrently; the handler runs under a lock, so the caller's state
-    // (printing, de-duplication, counting) needs no locking of its own.
+    // Workers read and parse requests concurrently. Handlers run one at a time, and so do the `then`
+    // parts (printing, forwarding), each under its own lock: the caller's state needs no locking of its
+    // own, and a slow forward does not delay the answer to the next delivery.
     std::mutex handler_mutex;
+    std::mutex then_mutex;
     auto serialised = [&](const ReceivedRequest& request) {
         std::lock_guard lock(handler_mutex);
         auto reply = handler(request);
         if (reply.then) {
-            reply.then = [&handler_mutex, then = std::move(reply.then)] {
-                std::lock_guard then_lock(handler_mutex);
+            reply.then = [&then_mutex, then = std::move(reply.then)] {
+                std::lock_guard then_lock(then_mutex);
                 then();
             };
         }
