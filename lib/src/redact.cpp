@@ -169,7 +169,9 @@ std::string redact(std::string_view text, std::span<const std::string> secrets) 
             continue;
         }
         const auto secret = secret_at(text, pos);
-        if (!secret) {
+        // An exact secret that starts in the part of this match that would be kept ("Bearer ") wins: it
+        // is masked when the scan reaches it.
+        if (!secret || (next_range < ranges.size() && ranges[next_range].first < secret->keep)) {
             ++pos;
             continue;
         }

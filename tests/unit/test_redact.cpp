@@ -37,6 +37,8 @@ TEST_CASE("redact: extra secrets (the key in use) are masked wherever they appea
     CHECK(redact("xaaaaaay", repeat) == "x***y");
     std::vector<std::string> key = {"ar_local_xyz,tail"};
     CHECK(redact("Bearer ar_local_xyz,tail!", key) == "Bearer ***!");
+    std::vector<std::string> prefix = {"earer  x"};  // starts inside the kept "Bearer " of a token
+    CHECK(redact("Bearer  xyz", prefix) == "B***yz");
 }
 
 TEST_CASE("redact: huge hostile inputs are handled in one linear pass", "[redact]") {
