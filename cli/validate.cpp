@@ -32,13 +32,13 @@ void require_id(std::string_view id, std::string_view prefix, bool underscore, s
 
 }  // namespace
 
-CLI::Validator positive_count(std::string what) {
+CLI::Validator positive_count() {
     return CLI::Validator(
-        [what](std::string& value) -> std::string {
+        [](std::string& value) -> std::string {
             long long n = 0;
             auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
             if (ec == std::errc() && end == value.data() + value.size() && n >= 1) return {};
-            return what + " must be a whole number of at least 1, got '" + value + "'";
+            return "must be a whole number of at least 1, got '" + value + "'";
         },
         "POSITIVE");
 }

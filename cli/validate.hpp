@@ -12,8 +12,8 @@ class Validator;
 
 namespace agentrail::cli {
 
-/// CLI11 check for a count option: a whole number of at least 1 (the message names `what`).
-CLI::Validator positive_count(std::string what);
+/// CLI11 check for a count option: a whole number of at least 1 (CLI11 puts the option name first).
+CLI::Validator positive_count();
 
 /// tsk_[A-Za-z0-9]+
 void require_task_id(std::string_view id);

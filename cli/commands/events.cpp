@@ -449,7 +449,7 @@ void register_events(CLI::App& app, Context& ctx) {
         ->check(CLI::Range(10, 60));
     cmd->add_option("--until", a->until,
                     "Stop after the first event of TYPE (of task TASK_ID: TYPE:TASK_ID)");
-    cmd->add_option("--count", a->count, "Stop after N events")->check(positive_count("--count"));
+    cmd->add_option("--count", a->count, "Stop after N events")->check(positive_count());
     cmd->add_option("--timeout", a->timeout, "Stop after this long, e.g. 30s, 10m (exit 0)");
     cmd->footer(
         "Output: human lines on a terminal; NDJSON (the server's event JSON, one per line) when piped or "

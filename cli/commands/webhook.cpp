@@ -426,8 +426,7 @@ void register_webhook(CLI::App& app, Context& ctx) {
     listen_cmd->add_option("--host", l->host, "IPv4 address to bind")->capture_default_str();
     listen_cmd->add_option("--forward-to", l->forward_to,
                            "Also POST each new verified delivery here (same body and X-AgentRail-* headers)");
-    listen_cmd->add_option("--count", l->count, "Stop after N verified deliveries")
-        ->check(positive_count("--count"));
+    listen_cmd->add_option("--count", l->count, "Stop after N verified deliveries")->check(positive_count());
     listen_cmd->add_option("--timeout", l->timeout, "Stop after this long, e.g. 5m (exit 0)");
     listen_cmd->callback([&ctx, l] { listen(ctx, *l); });
 }
