@@ -149,7 +149,7 @@ def injection_handler(conn, request):
                                          "page": {"nextCursor": "c" + ATTACK, "hasMore": True}}))
     elif path.startswith("/tasks/") and path.endswith("/ci-status"):
         conn.sendall(json_response(409, {"error": {"code": "conflict" + ATTACK, "message": "msg" + ATTACK,
-                                                   "details": {}}, "availableActions": ["a" + ATTACK]}))
+                                                   "details": {"availableActions": ["a" + ATTACK]}}}))
     elif path.startswith("/tasks/tsk_BAD"):
         # Not JSON and not UTF-8: the raw bytes of a broken proxy page.
         conn.sendall(http_response(502, b"<html>\x9b2J\xff\xfe\x1b[2J" + ATTACK.encode() + b"</html>",
