@@ -154,8 +154,8 @@ void print_report(Context& ctx, const Report& r) {
     std::fprintf(stderr, "%s\n", sanitize(ctx.redact(line)).c_str());
 }
 
-/// Flushes what is still buffered for stdout and throws when any write to it failed (a full disk, a
-/// closed pipe is SIGPIPE as usual): output that was lost must not end with exit code 0.
+/// Flushes what is still buffered for stdout and throws when any write to it failed (a full disk; a
+/// closed pipe ends the process by SIGPIPE as usual): output that was lost must not end with exit 0.
 void check_stdout() {
     errno = 0;
     std::cout.flush();
