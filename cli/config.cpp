@@ -178,11 +178,15 @@ ConfigFile ConfigFile::load(const std::string& path) {
     ConfigFile config;
     config.m_path = path;
     config.m_tables.push_back(Table{});
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0) return config;
+    // A FIFO would block and a device such as /dev/zero never ends: only a regular file of sane size.
+    if (!S_ISREG(st.st_mode)) throw usage_error("config file " + path + " is not a regular file");
+    if (st.st_size > (1 << 20)) throw usage_error("config file " + path + " is larger than 1 MiB");
     std::ifstream in(path, std::ios::binary);
     if (!in) return config;
     config.m_exists = true;
-    struct stat st {};
-    if (::stat(path.c_str(), &st) == 0 && (st.st_mode & 077) != 0) config.m_loose_mode = st.st_mode & 0777;
+    if ((st.st_mode & 077) != 0) config.m_loose_mode = st.st_mode & 0777;
 
     std::string line;
     int number = 0;

@@ -4,16 +4,17 @@
 #include <csignal>
 #include <cstdlib>
 #include <limits>
-#include <regex>
 #include <utility>
 
 #include <spdlog/logger.h>
 #include <spdlog/sinks/ansicolor_sink.h>
 #include <CLI/CLI.hpp>
 
+#include "agentrail/redact.hpp"
 #include "config.hpp"
 #include "exit_codes.hpp"
 #include "render/render.hpp"
+#include "render/sanitize.hpp"
 #include "validate.hpp"
 
 #ifndef AGENTRAIL_CLI_VERSION
@@ -57,6 +58,20 @@ spdlog::level::level_enum to_spdlog(LogLevel level) {
     }
     return spdlog::level::info;
 }
+
+/// stderr log sink that makes every message safe for a terminal first: log lines carry server text
+/// (error bodies, event fields, --debug bodies).
+using StderrSink = spdlog::sinks::ansicolor_stderr_sink_st;
+class TerminalSafeSink final : public StderrSink {
+public:
+    using StderrSink::StderrSink;
+    void log(const spdlog::details::log_msg& msg) override {
+        auto clean = sanitize(std::string_view(msg.payload.data(), msg.payload.size()));
+        spdlog::details::log_msg copy = msg;
+        copy.payload = spdlog::string_view_t(clean.data(), clean.size());
+        StderrSink::log(copy);
+    }
+};
 
 }  // namespace
 
@@ -225,11 +240,12 @@ void Context::resolve_settings() {
     if (!o.api_key_file.empty() && o.api_key_stdin)
         throw usage_error("--api-key-file and --api-key-stdin cannot be used together");
     if (!o.api_key_file.empty()) {
-        s.api_key = {trim(read_file(o.api_key_file, "--api-key-file")), SettingSource::flag,
+        s.api_key = {trim(read_small_file(o.api_key_file, "--api-key-file")), SettingSource::flag,
                      "--api-key-file " + o.api_key_file};
         if (s.api_key.value.empty()) throw usage_error("--api-key-file: " + o.api_key_file + " is empty");
     } else if (o.api_key_stdin) {
-        s.api_key = {trim(read_stdin()), SettingSource::flag, "--api-key-stdin"};
+        s.api_key = {trim(read_stdin(max_small_file_bytes, "--api-key-stdin")), SettingSource::flag,
+                     "--api-key-stdin"};
         if (s.api_key.value.empty())
             throw usage_error("--api-key-stdin: nothing was read from standard input");
     } else if (const char* v = env("AGENTRAIL_API_KEY")) {
@@ -270,7 +286,7 @@ void Context::resolve_settings() {
         }
         if (s.api_key.source == SettingSource::unset) {
             if (auto file = config.get(name, "api_key_file")) {
-                s.api_key = {trim(read_file(*file, "api_key_file in " + where)), SettingSource::config,
+                s.api_key = {trim(read_small_file(*file, "api_key_file in " + where)), SettingSource::config,
                              where + " api_key_file"};
             } else if (auto v = config.get(name, "api_key")) {
                 s.api_key = {trim(*v), SettingSource::config, where + " api_key"};
@@ -335,7 +351,7 @@ agentrail::Client& Context::client() {
         logger.info(
             "no API key configured (flags, AGENTRAIL_API_KEY or the config file); requests are sent without "
             "one");
-    logger.debug("base URL {} (from {})", s.base_url.value, to_string(s.base_url.source));
+    logger.debug("base URL {} (from {})", redact(s.base_url.value), to_string(s.base_url.source));
     m_client = std::make_unique<agentrail::Client>(std::move(options));
     return *m_client;
 }
@@ -389,7 +405,7 @@ spdlog::logger& Context::log() {
 }
 
 void Context::setup_logging() {
-    auto sink = std::make_shared<spdlog::sinks::ansicolor_stderr_sink_st>();
+    auto sink = std::make_shared<TerminalSafeSink>();
     bool color = isatty(STDERR_FILENO) != 0 && env("NO_COLOR") == nullptr;
     if (const char* force = env("CLICOLOR_FORCE"); force != nullptr && std::string_view(force) != "0")
         color = env("NO_COLOR") == nullptr;
@@ -407,17 +423,8 @@ void Context::setup_logging() {
 }
 
 std::string Context::redact(std::string_view text) const {
-    std::string out(text);
-    if (m_settings && m_settings->api_key.value.size() >= 4) {
-        const auto& key = m_settings->api_key.value;
-        for (auto pos = out.find(key); pos != std::string::npos; pos = out.find(key, pos + 3))
-            out.replace(pos, key.size(), "***");
-    }
-    // Compiled on first use only: most runs never log anything.
-    static const std::regex patterns(
-        R"re((Bearer\s+)[^\s"',;]+|(\bar_)[A-Za-z0-9_-]{4,}|(\bwhsec_)[A-Za-z0-9_-]+|("(?:apiKey|api_key|secret)"\s*:\s*")(?:[^"\\]|\\.)*)re",
-        std::regex::ECMAScript | std::regex::icase);
-    return std::regex_replace(out, patterns, "$1$2$3$4***");
+    if (!m_settings) return agentrail::redact(text);
+    return agentrail::redact(text, {&m_settings->api_key.value, 1});
 }
 
 void Context::install_signal_handlers() {

@@ -1,8 +1,13 @@
 // agentrail: the AgentRail Task Lifecycle API from the command line.
 // This file holds the only top-level try/catch and the only mapping from an error to an exit code.
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstdio>
 #include <exception>
+#include <iostream>
 #include <string>
 #include <vector>
 
@@ -15,6 +20,7 @@
 #include "context.hpp"
 #include "exit_codes.hpp"
 #include "render/render.hpp"
+#include "render/sanitize.hpp"
 
 namespace agentrail::cli {
 namespace {
@@ -114,7 +120,11 @@ Report report_for(const Failure& failure) {
 }
 
 void print_report(Context& ctx, const Report& r) {
-    ctx.flush();  // results already printed come before the error
+    try {
+        ctx.flush();  // results already printed come before the error
+    } catch (const Failure&) {
+        // stdout is broken: the error being reported matters more.
+    }
     const auto& operation = ctx.operation();
     if (ctx.error_format() == ErrorFormat::json) {
         nlohmann::json error = {{"kind", r.kind},       {"exitCode", r.exit},
@@ -141,7 +151,29 @@ void print_report(Context& ctx, const Report& r) {
     }
     if (!r.idempotency_key.empty()) line += "; idempotency key: " + r.idempotency_key;
     if (!r.request_id.empty()) line += "; request id: " + r.request_id;
-    std::fprintf(stderr, "%s\n", ctx.redact(line).c_str());
+    std::fprintf(stderr, "%s\n", sanitize(ctx.redact(line)).c_str());
+}
+
+/// Flushes what is still buffered for stdout and throws when any write to it failed (a full disk; a
+/// closed pipe ends the process by SIGPIPE as usual): output that was lost must not end with exit 0.
+void check_stdout() {
+    errno = 0;
+    std::cout.flush();
+    if (std::fflush(stdout) != 0 || std::ferror(stdout) || !std::cout.good())
+        throw_output_error(errno != 0 ? errno : EIO);
+}
+
+/// A process started with fd 0, 1 or 2 closed would hand that number to the first file or socket it
+/// opens (curl's socketpair, a config file), and then print results or errors into it.
+void reopen_closed_std_fds() {
+    for (int fd = 0; fd <= 2; ++fd) {
+        if (::fcntl(fd, F_GETFD) != -1 || errno != EBADF) continue;
+        int opened = ::open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY);
+        if (opened >= 0 && opened != fd) {
+            ::dup2(opened, fd);
+            ::close(opened);
+        }
+    }
 }
 
 int run(int argc, char** argv) {
@@ -158,9 +190,19 @@ int run(int argc, char** argv) {
     try {
         app.parse(argc, argv);
         ctx.flush();
+        check_stdout();
         return Context::interrupted() ? exit_code::interrupted : ctx.exit_code();
     } catch (const CLI::ParseError& e) {
-        if (e.get_exit_code() == 0) return app.exit(e) == 0 ? exit_code::ok : exit_code::usage;
+        if (e.get_exit_code() == 0) {
+            int code = app.exit(e) == 0 ? exit_code::ok : exit_code::usage;
+            try {
+                check_stdout();  // --help, --version
+            } catch (const Failure& failure) {
+                print_report(ctx, report_for(failure));
+                return failure.exit_code();
+            }
+            return code;
+        }
         if (ctx.error_format() == ErrorFormat::json) {
             print_report(ctx, report_for(Failure(exit_code::usage, "usage", e.what())));
             return exit_code::usage;
@@ -187,5 +229,6 @@ int run(int argc, char** argv) {
 }  // namespace agentrail::cli
 
 int main(int argc, char** argv) {
+    agentrail::cli::reopen_closed_std_fds();  // first: before anything opens a file or socket
     return agentrail::cli::run(argc, argv);
 }

@@ -4,9 +4,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <cerrno>
+#include <charconv>
 #include <cstring>
-#include <fstream>
-#include <sstream>
+#include <string>
+
+#include <CLI/CLI.hpp>
 
 #include "exit_codes.hpp"
 
@@ -29,6 +31,17 @@ void require_id(std::string_view id, std::string_view prefix, bool underscore, s
 }
 
 }  // namespace
+
+CLI::Validator positive_count() {
+    return CLI::Validator(
+        [](std::string& value) -> std::string {
+            long long n = 0;
+            auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
+            if (ec == std::errc() && end == value.data() + value.size() && n >= 1) return {};
+            return "must be a whole number of at least 1, got '" + value + "'";
+        },
+        "POSITIVE");
+}
 
 bool matches_id(std::string_view value, std::string_view prefix, bool allow_underscore) {
     if (value.size() <= prefix.size() || value.substr(0, prefix.size()) != prefix) return false;
@@ -119,25 +132,68 @@ void require_length(std::string_view value, std::size_t min, std::size_t max, st
                           std::to_string(max) + " characters (got " + std::to_string(value.size()) + ")");
 }
 
-std::string read_file(const std::string& path, std::string_view what) {
-    if (path == "-") return read_stdin();
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw usage_error(std::string(what) + ": cannot read " + path + ": " + std::strerror(errno));
-    std::ostringstream content;
-    content << in.rdbuf();
-    return content.str();
+namespace {
+
+std::string size_text(std::size_t bytes) {
+    if (bytes % (1u << 20) == 0) return std::to_string(bytes >> 20) + " MiB";
+    if (bytes % 1024 == 0) return std::to_string(bytes >> 10) + " KiB";
+    return std::to_string(bytes) + " bytes";
 }
 
-std::string read_stdin() {
+/// Reads `fd` to its end, failing (with `fail`) when more than `max_bytes` arrive.
+template <typename Fail>
+std::string read_bounded(int fd, std::size_t max_bytes, Fail fail) {
     std::string content;
     char buffer[65536];
     for (;;) {
-        auto n = ::read(STDIN_FILENO, buffer, sizeof buffer);
+        auto n = ::read(fd, buffer, sizeof buffer);
         if (n < 0 && errno == EINTR) continue;
+        if (n < 0) fail(std::strerror(errno));
         if (n <= 0) break;
+        if (content.size() + static_cast<std::size_t>(n) > max_bytes)
+            fail("larger than " + size_text(max_bytes));
         content.append(buffer, static_cast<std::size_t>(n));
     }
     return content;
+}
+
+}  // namespace
+
+std::string read_file(const std::string& path, std::string_view what, std::size_t max_bytes) {
+    if (path == "-") return read_stdin(max_bytes, what);
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0) throw usage_error(std::string(what) + ": cannot read " + path + ": " + std::strerror(errno));
+    auto fail = [&](const std::string& why) {
+        ::close(fd);
+        throw usage_error(std::string(what) + ": cannot read " + path + ": " + why);
+    };
+    auto content = read_bounded(fd, max_bytes, fail);
+    ::close(fd);
+    return content;
+}
+
+std::string read_small_file(const std::string& path, std::string_view what, std::size_t max_bytes) {
+    if (path == "-") return read_stdin(max_bytes, what);
+    // O_NONBLOCK: opening a FIFO must not wait for a writer; the file type is checked before any read.
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+    if (fd < 0) throw usage_error(std::string(what) + ": cannot read " + path + ": " + std::strerror(errno));
+    auto fail = [&](const std::string& why) {
+        ::close(fd);
+        throw usage_error(std::string(what) + ": cannot read " + path + ": " + why);
+    };
+    struct stat st {};
+    if (::fstat(fd, &st) != 0) fail(std::strerror(errno));
+    if (!S_ISREG(st.st_mode)) fail("not a regular file");
+    if (static_cast<unsigned long long>(st.st_size) > max_bytes) fail("larger than " + size_text(max_bytes));
+    auto content = read_bounded(fd, max_bytes, fail);
+    ::close(fd);
+    return content;
+}
+
+std::string read_stdin(std::size_t max_bytes, std::string_view what) {
+    return read_bounded(STDIN_FILENO, max_bytes, [&](const std::string& why) {
+        throw usage_error(std::string(what) + ": cannot read standard input: " + why);
+    });
 }
 
 std::string trim(std::string_view text) {

@@ -6,7 +6,14 @@
 #include <string>
 #include <string_view>
 
+namespace CLI {
+class Validator;
+}
+
 namespace agentrail::cli {
+
+/// CLI11 check for a count option: a whole number of at least 1 (CLI11 puts the option name first).
+CLI::Validator positive_count();
 
 /// tsk_[A-Za-z0-9]+
 void require_task_id(std::string_view id);
@@ -33,10 +40,21 @@ void require_length(std::string_view value, std::size_t min, std::size_t max, st
 /// True when `value` is `prefix` followed by one or more characters of [A-Za-z0-9] (plus '_' if allowed).
 bool matches_id(std::string_view value, std::string_view prefix, bool allow_underscore = false);
 
-/// Whole content of a file; usage Failure naming `what` when it cannot be read.
-std::string read_file(const std::string& path, std::string_view what);
-/// Everything on standard input.
-std::string read_stdin();
+/// Default size limit of read_file() and read_stdin(): far above any request body.
+inline constexpr std::size_t max_input_bytes = 64u << 20;
+/// Size limit of read_small_file(): API keys, webhook secrets, state files.
+inline constexpr std::size_t max_small_file_bytes = 4096;
+
+/// Whole content of a file ("-": standard input), at most `max_bytes`; usage Failure naming `what` when
+/// it cannot be read or is larger. Pipes and FIFOs are read (e.g. --data @<(command)).
+std::string read_file(const std::string& path, std::string_view what,
+                      std::size_t max_bytes = max_input_bytes);
+/// A key, secret or state file: a regular file of at most `max_bytes` (no FIFO that could block, no
+/// device such as /dev/zero that never ends); usage Failure naming `what` otherwise. "-": standard input.
+std::string read_small_file(const std::string& path, std::string_view what,
+                            std::size_t max_bytes = max_small_file_bytes);
+/// Everything on standard input, at most `max_bytes` (usage Failure naming `what` when there is more).
+std::string read_stdin(std::size_t max_bytes = max_input_bytes, std::string_view what = "standard input");
 /// First line of `text` without surrounding whitespace (for secrets read from files or stdin).
 std::string trim(std::string_view text);
 /// Writes `content` to `path` with mode 0600 (replacing the file); usage Failure on error.

@@ -7,11 +7,18 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <charconv>
+#include <condition_variable>
 #include <cstring>
+#include <deque>
+#include <exception>
+#include <mutex>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "exit_codes.hpp"
 
@@ -19,8 +26,8 @@ namespace agentrail::cli {
 namespace {
 
 constexpr std::size_t kMaxHeaderBytes = 64 * 1024;
-constexpr auto kRequestDeadline = std::chrono::seconds(10);  // a slow or silent client cannot hold us
 constexpr int kPollSliceMs = 100;
+constexpr std::size_t kMaxQueued = 64;  // accepted connections waiting for a worker
 
 bool iequals(std::string_view a, std::string_view b) {
     if (a.size() != b.size()) return false;
@@ -99,8 +106,8 @@ void send_reply(int fd, int status, std::string_view body) {
 /// Reads from a connection with a deadline, watching the stop flag between poll slices.
 class Reader {
 public:
-    Reader(int fd, const std::atomic<bool>& stop)
-        : m_fd(fd), m_stop(stop), m_deadline(std::chrono::steady_clock::now() + kRequestDeadline) {}
+    Reader(int fd, const std::atomic<bool>& stop, std::chrono::milliseconds deadline)
+        : m_fd(fd), m_stop(stop), m_deadline(std::chrono::steady_clock::now() + deadline) {}
 
     /// Appends what arrives to `buffer`; false on EOF, error, timeout or stop.
     bool read_more(std::string& buffer) {
@@ -111,7 +118,9 @@ public:
                 return false;
             }
             pollfd p{m_fd, POLLIN, 0};
-            int ready = ::poll(&p, 1, kPollSliceMs);
+            auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+                m_deadline - std::chrono::steady_clock::now());
+            int ready = ::poll(&p, 1, static_cast<int>(std::clamp<long long>(left.count(), 1, kPollSliceMs)));
             if (ready < 0 && errno != EINTR) return false;
             if (ready <= 0) continue;
             auto n = ::recv(m_fd, chunk, sizeof chunk, 0);
@@ -203,22 +212,95 @@ std::string WebhookListener::url() const {
 }
 
 void WebhookListener::serve(const std::function<ListenerReply(const ReceivedRequest&)>& handler,
-                            const std::atomic<bool>& stop, std::size_t max_body) {
-    while (!stop.load()) {
-        pollfd p{m_fd, POLLIN, 0};
-        int ready = ::poll(&p, 1, kPollSliceMs);
-        if (ready < 0 && errno != EINTR)
-            throw Failure(exit_code::unexpected, "listen", std::string("poll: ") + std::strerror(errno));
-        if (ready <= 0) continue;
-        int fd = ::accept4(m_fd, nullptr, nullptr, SOCK_CLOEXEC);
-        if (fd < 0) continue;  // the client gave up between poll and accept
-        handle_connection(fd, handler, stop, max_body);
+                            const std::atomic<bool>& stop, std::size_t max_body, std::size_t workers,
+                            std::chrono::milliseconds request_deadline) {
+    // Workers read and parse requests concurrently. Handlers run one at a time, and so do the `then`
+    // parts (printing, forwarding), each under its own lock: the caller's state needs no locking of its
+    // own, and a slow forward does not delay the answer to the next delivery.
+    std::mutex handler_mutex;
+    std::mutex then_mutex;
+    auto serialised = [&](const ReceivedRequest& request) {
+        std::lock_guard lock(handler_mutex);
+        auto reply = handler(request);
+        if (reply.then) {
+            reply.then = [&then_mutex, then = std::move(reply.then)] {
+                std::lock_guard then_lock(then_mutex);
+                then();
+            };
+        }
+        return reply;
+    };
+    std::mutex queue_mutex;
+    std::condition_variable queue_ready;
+    std::deque<int> queue;
+    bool closing = false;
+    std::exception_ptr worker_error;
+    std::vector<std::thread> pool;
+    auto work = [&] {
+        for (;;) {
+            int fd = -1;
+            {
+                std::unique_lock lock(queue_mutex);
+                queue_ready.wait(lock, [&] { return closing || !queue.empty(); });
+                if (queue.empty()) return;
+                fd = queue.front();
+                queue.pop_front();
+            }
+            try {
+                handle_connection(fd, serialised, stop, max_body, request_deadline);
+            } catch (...) {
+                std::lock_guard lock(queue_mutex);
+                if (!worker_error) worker_error = std::current_exception();
+            }
+        }
+    };
+    auto finish = [&] {
+        {
+            std::lock_guard lock(queue_mutex);
+            closing = true;
+            for (int fd : queue) ::close(fd);
+            queue.clear();
+        }
+        queue_ready.notify_all();
+        for (auto& t : pool) t.join();
+    };
+    try {
+        for (std::size_t i = 0; i < std::max<std::size_t>(workers, 1); ++i) pool.emplace_back(work);
+        while (!stop.load()) {
+            {
+                std::lock_guard lock(queue_mutex);
+                if (worker_error) break;
+            }
+            pollfd p{m_fd, POLLIN, 0};
+            int ready = ::poll(&p, 1, kPollSliceMs);
+            if (ready < 0 && errno != EINTR)
+                throw Failure(exit_code::unexpected, "listen", std::string("poll: ") + std::strerror(errno));
+            if (ready <= 0) continue;
+            int fd = ::accept4(m_fd, nullptr, nullptr, SOCK_CLOEXEC);
+            if (fd < 0) continue;  // the client gave up between poll and accept
+            std::unique_lock lock(queue_mutex);
+            if (queue.size() >= kMaxQueued) {
+                lock.unlock();
+                send_reply(fd, 503, error_body("busy", "too many connections; retry later"));
+                ::close(fd);
+                continue;
+            }
+            queue.push_back(fd);
+            lock.unlock();
+            queue_ready.notify_one();
+        }
+    } catch (...) {
+        finish();
+        throw;
     }
+    finish();
+    if (worker_error) std::rethrow_exception(worker_error);
 }
 
 void WebhookListener::handle_connection(int fd,
                                         const std::function<ListenerReply(const ReceivedRequest&)>& handler,
-                                        const std::atomic<bool>& stop, std::size_t max_body) {
+                                        const std::atomic<bool>& stop, std::size_t max_body,
+                                        std::chrono::milliseconds request_deadline) {
     struct Closer {
         int fd;
         void close() {
@@ -231,7 +313,7 @@ void WebhookListener::handle_connection(int fd,
         send_reply(fd, status, error_body(code, message));
     };
 
-    Reader reader(fd, stop);
+    Reader reader(fd, stop, request_deadline);
     std::string buffer;
     std::size_t header_end = std::string::npos;
     while ((header_end = buffer.find("\r\n\r\n")) == std::string::npos) {

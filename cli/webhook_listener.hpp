@@ -1,10 +1,12 @@
 #pragma once
 // A tiny HTTP/1.1 receiver for `agentrail webhook listen`, on plain POSIX sockets.
 //
-// It only has to accept webhook POSTs on a loopback address, one at a time: read the request
-// (Content-Length or chunked body), hand it to a handler, write the answer, close the connection. A full
-// HTTP server library would be far more than that needs, and the CLI links none (cpp-httplib is kept for
-// the test and mock servers).
+// It only has to accept webhook POSTs on a loopback address: read the request (Content-Length or chunked
+// body), hand it to a handler, write the answer, close the connection. Connections are read by a small
+// pool of threads, each request within a deadline, so slow or silent clients cannot hold up a real
+// delivery; handlers run one at a time, and so do the follow-ups (`then`). A full HTTP server library
+// would be far more than that needs, and the CLI links none (cpp-httplib is kept for the test and mock
+// servers).
 
 #include <atomic>
 #include <chrono>
@@ -50,14 +52,19 @@ public:
     /// "http://HOST:PORT/".
     std::string url() const;
 
-    /// Serves connections one at a time until `stop` becomes true (checked at least every 100 ms; the
-    /// handler may set it too). A body larger than `max_body` gets 413 without reaching the handler.
+    /// Serves connections until `stop` becomes true (checked at least every 100 ms; the handler may set it
+    /// too). Up to `workers` connections are read at once, each within `request_deadline`; more wait in
+    /// a bounded queue, and beyond it get 503 at once. `handler` is called for one request at a time, and
+    /// so are the replies' `then` (apart from each other: the handler state and the `then` state must not
+    /// be shared without a lock). A body larger than `max_body` gets 413 without reaching the handler.
     void serve(const std::function<ListenerReply(const ReceivedRequest&)>& handler,
-               const std::atomic<bool>& stop, std::size_t max_body = 16u << 20);
+               const std::atomic<bool>& stop, std::size_t max_body = 16u << 20, std::size_t workers = 8,
+               std::chrono::milliseconds request_deadline = std::chrono::seconds(10));
 
 private:
     void handle_connection(int fd, const std::function<ListenerReply(const ReceivedRequest&)>& handler,
-                           const std::atomic<bool>& stop, std::size_t max_body);
+                           const std::atomic<bool>& stop, std::size_t max_body,
+                           std::chrono::milliseconds request_deadline);
 
     int m_fd = -1;
     std::string m_host;

@@ -1,5 +1,7 @@
 // `agentrail api METHOD PATH`: a raw call with auth, retries and error handling, for any route.
 
+#include <strings.h>
+
 #include <algorithm>
 #include <memory>
 #include <string>
@@ -54,7 +56,20 @@ void register_api(CLI::App& app, Context& ctx) {
             auto colon = h.find(':');
             if (colon == std::string::npos || colon == 0)
                 throw usage_error("--header: expected 'Name: value', got '" + h + "'");
-            headers.emplace_back(trim(h.substr(0, colon)), trim(h.substr(colon + 1)));
+            // CR or LF would end the header early and start another one (header injection).
+            if (std::any_of(h.begin(), h.end(), [](char c) { return c == '\r' || c == '\n' || c == '\0'; }))
+                throw usage_error("--header: a header must not contain CR, LF or NUL characters");
+            auto name = trim(h.substr(0, colon));
+            if (strcasecmp(name.c_str(), "Authorization") == 0) {
+                bool twice = std::any_of(headers.begin(), headers.end(), [](const auto& header) {
+                    return strcasecmp(header.first.c_str(), "Authorization") == 0;
+                });
+                if (twice || !ctx.settings().api_key.value.empty())
+                    throw usage_error(
+                        "--header: a second Authorization header; the API key already sends one (use "
+                        "--api-key-file or --api-key-stdin to choose the key)");
+            }
+            headers.emplace_back(name, trim(h.substr(colon + 1)));
         }
         std::optional<Json> body;
         if (!a->data.empty()) {

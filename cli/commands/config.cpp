@@ -8,6 +8,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "agentrail/redact.hpp"
 #include "config.hpp"
 #include "context.hpp"
 #include "exit_codes.hpp"
@@ -37,6 +38,11 @@ void require_known_key(const std::string& key) {
     throw usage_error("unknown key '" + key + "' (known: base_url, api_key, api_key_file)");
 }
 
+/// A base URL as shown: a password in it (https://user:PASSWORD@host) is masked.
+std::string shown_url(const std::string& url) {
+    return agentrail::redact(url);
+}
+
 Json setting_json(const Setting& s, bool secret) {
     Json j = {{"value", secret ? mask_secret(s.value) : s.value}, {"source", to_string(s.source)}};
     if (!s.origin.empty()) j["origin"] = s.origin;
@@ -49,18 +55,20 @@ void add_explain(CLI::App& group, Context& ctx) {
         ctx.set_operation("explain config");
         auto& out = ctx.out();
         const auto& s = ctx.settings();
-        Json data = {{"profile", setting_json(s.profile, false)},
-                     {"baseUrl", setting_json(s.base_url, false)},
-                     {"apiKey", setting_json(s.api_key, true)},
-                     {"configFile", {{"path", s.config_path}, {"read", s.config_loaded}}}};
-        out.result(data, data, s.base_url.value, [&] {
+        Json data = {
+            {"profile", setting_json(s.profile, false)},
+            {"baseUrl",
+             setting_json({shown_url(s.base_url.value), s.base_url.source, s.base_url.origin}, false)},
+            {"apiKey", setting_json(s.api_key, true)},
+            {"configFile", {{"path", s.config_path}, {"read", s.config_loaded}}}};
+        out.result(data, data, shown_url(s.base_url.value), [&] {
             auto describe = [](const Setting& setting, const std::string& value) {
                 std::string from = to_string(setting.source);
                 if (!setting.origin.empty()) from += ": " + setting.origin;
                 return (value.empty() ? std::string("(none)") : value) + "  (" + from + ")";
             };
             Json view = {{"profile", describe(s.profile, s.profile.value)},
-                         {"base", describe(s.base_url, s.base_url.value)},
+                         {"base", describe(s.base_url, shown_url(s.base_url.value))},
                          {"key", describe(s.api_key, mask_secret(s.api_key.value))},
                          {"file", s.config_path + (s.config_loaded ? "" : "  (not read or missing)")}};
             out.fields(view, {{"Profile", "/profile"},
@@ -93,7 +101,7 @@ void add_set(CLI::App& group, Context& ctx) {
                 throw usage_error(
                     "api_key is a secret and would show in the process list; pipe it on standard "
                     "input, or use api_key_file");
-            v = trim(read_stdin());
+            v = trim(read_stdin(max_small_file_bytes, "api_key"));
             if (v.empty()) throw usage_error("api_key: nothing was read from standard input");
         } else if (v.empty()) {
             throw usage_error("missing value for " + *key);
@@ -154,7 +162,8 @@ void add_list(CLI::App& group, Context& ctx) {
         Json rows = Json::array();
         for (const auto& name : config.profiles()) {
             Json entries = Json::object();
-            for (const auto& [k, v] : config.entries(name)) entries[k] = k == "api_key" ? mask_secret(v) : v;
+            for (const auto& [k, v] : config.entries(name))
+                entries[k] = k == "api_key" ? mask_secret(v) : k == "base_url" ? shown_url(v) : v;
             profiles[name] = entries;
             std::string key_source =
                 entries.contains("api_key_file") ? "file " + entries["api_key_file"].get<std::string>()

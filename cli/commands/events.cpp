@@ -10,6 +10,8 @@
 // The --state-file is rewritten (temp file + rename) after each event has been written to stdout, so a
 // restarted tail resumes after the last event it actually printed: nothing lost, nothing repeated.
 
+#include <fcntl.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -34,6 +36,7 @@
 #include "context.hpp"
 #include "exit_codes.hpp"
 #include "render/render.hpp"
+#include "render/sanitize.hpp"
 #include "validate.hpp"
 
 namespace agentrail::cli {
@@ -50,37 +53,80 @@ struct TailArgs {
     std::string timeout;
 };
 
-/// The last processed event id, persisted so that a restarted tail resumes after it.
+/// The last processed event id, persisted so that a restarted tail resumes after it. One tail at a time
+/// owns a state file: FILE.lock holds an exclusive flock (and the owner's PID, for the message a second
+/// tail gets), released when the process ends however it ends.
 class StateFile {
 public:
-    explicit StateFile(std::string path) : m_path(std::move(path)), m_temp(m_path + ".tmp") {}
+    explicit StateFile(std::string path) : m_path(std::move(path)) { lock(); }
+    ~StateFile() {
+        if (m_lock_fd >= 0) ::close(m_lock_fd);
+    }
+    StateFile(const StateFile&) = delete;
+    StateFile& operator=(const StateFile&) = delete;
 
     /// The saved id, or empty when the file does not exist or is empty.
     std::string load() const {
         if (access(m_path.c_str(), F_OK) != 0) return {};
-        return trim(read_file(m_path, "--state-file"));
+        return trim(read_small_file(m_path, "--state-file"));
     }
 
     /// Replaces the file atomically: a reader (or a restart after a crash) sees the old id or the new one.
+    /// The temporary file has a name of its own (mkstemp) and is removed when anything fails.
     void save(std::string_view id) {
         if (id.empty() || id == m_saved) return;
-        std::FILE* f = std::fopen(m_temp.c_str(), "w");
-        bool ok = f != nullptr;
+        std::string temp = m_path + ".tmp.XXXXXX";
+        int fd = ::mkstemp(temp.data());
+        bool ok = fd >= 0;
+        int error = errno;
         if (ok) {
-            ok = std::fwrite(id.data(), 1, id.size(), f) == id.size() && std::fputc('\n', f) != EOF;
-            ok = (std::fclose(f) == 0) && ok;
+            std::string content = std::string(id) + "\n";
+            ok = ::write(fd, content.data(), content.size()) == static_cast<ssize_t>(content.size());
+            error = errno;
+            ok = ::close(fd) == 0 && ok;
+            if (ok && std::rename(temp.c_str(), m_path.c_str()) != 0) {
+                ok = false;
+                error = errno;
+            }
+            if (!ok) ::unlink(temp.c_str());
         }
-        if (!ok || std::rename(m_temp.c_str(), m_path.c_str()) != 0) {
+        if (!ok) {
             throw Failure(exit_code::unexpected, "state_file",
-                          "--state-file: cannot write " + m_path + ": " + std::strerror(errno));
+                          "--state-file: cannot write " + m_path + ": " + std::strerror(error));
         }
         m_saved = id;
     }
 
 private:
+    void lock() {
+        const std::string lock_path = m_path + ".lock";
+        m_lock_fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+        if (m_lock_fd < 0)
+            throw usage_error("--state-file: cannot open " + lock_path + ": " + std::strerror(errno));
+        if (::flock(m_lock_fd, LOCK_EX | LOCK_NB) != 0) {
+            int error = errno;
+            char pid[32] = {};
+            auto n = ::pread(m_lock_fd, pid, sizeof pid - 1, 0);
+            ::close(m_lock_fd);
+            m_lock_fd = -1;
+            if (error != EWOULDBLOCK)
+                throw usage_error("--state-file: cannot lock " + lock_path + ": " + std::strerror(error));
+            std::string owner = trim(std::string_view(pid, n > 0 ? static_cast<std::size_t>(n) : 0));
+            throw Failure(exit_code::conflict, "state_file_in_use",
+                          "--state-file " + m_path + " is already in use by " +
+                              (owner.empty() ? std::string("another process") : "PID " + owner) +
+                              " (one events tail per state file)",
+                          {"stop the other tail, or give this one its own --state-file"});
+        }
+        std::string pid = std::to_string(::getpid()) + "\n";
+        if (::ftruncate(m_lock_fd, 0) != 0 || ::pwrite(m_lock_fd, pid.data(), pid.size(), 0) < 0) {
+            // The lock holds without the PID; a second tail just cannot name the owner.
+        }
+    }
+
     std::string m_path;
-    std::string m_temp;
     std::string m_saved;
+    int m_lock_fd = -1;
 };
 
 /// Writes lines to stdout from a background thread, coalescing lines queued while a write is in flight.
@@ -154,7 +200,7 @@ private:
             auto n = ::write(STDOUT_FILENO, bytes.data(), bytes.size());
             if (n < 0) {
                 if (errno == EINTR) continue;
-                throw Failure(exit_code::unexpected, "write", std::string("stdout: ") + std::strerror(errno));
+                throw_output_error(errno);
             }
             bytes.remove_prefix(static_cast<std::size_t>(n));
         }
@@ -246,14 +292,17 @@ std::string pad(std::string text, std::size_t width) {
 }  // namespace
 
 std::string event_human_line(const Renderer& out, const Json& event) {
+    // Every field is server text on its way to a terminal: sanitized before colour is added.
     const auto& data = at_pointer(event, "/data");
     std::string task = str_at(data, "/taskIdentifier");
     if (task.empty()) task = str_at(data, "/taskId");
-    std::string status = str_at(data, "/status");
+    task = sanitize(task);
+    std::string status = sanitize(str_at(data, "/status"));
     std::string summary = str_at(data, "/summary");
     if (summary.empty()) summary = str_at(data, "/reviewOutcome");
-    std::string line = out.paint(pad(clock_time(str_at(event, "/occurredAt")), 9), Style::dim);
-    line += pad(str_at(event, "/type"), 30);
+    summary = sanitize(summary);
+    std::string line = out.paint(pad(sanitize(clock_time(str_at(event, "/occurredAt"))), 9), Style::dim);
+    line += pad(sanitize(str_at(event, "/type")), 30);
     line += out.paint(pad(task.empty() ? "-" : task, 10), Style::bold);
     line += ' ';
     line += status.empty() ? pad("-", 12) : out.paint_status(pad(status, 12));
@@ -298,7 +347,6 @@ enum class TailView { raw, human, machine };
 void tail(Context& ctx, const TailArgs& a) {
     auto until = UntilSpec::parse(a.until);
     if (!a.task.empty()) require_task_id(a.task);
-    if (a.count < 0) throw usage_error("--count must be positive");
     std::optional<std::chrono::steady_clock::time_point> deadline;
     if (!a.timeout.empty())
         deadline = std::chrono::steady_clock::now() + parse_duration(a.timeout, "--timeout");
@@ -374,7 +422,9 @@ void tail(Context& ctx, const TailArgs& a) {
         std::vector<std::string> hints = {"agentrail events tail (without --since: start at the live tail)"};
         if (state) hints.insert(hints.begin(), "rm " + a.state_file);
         throw Failure(exit_code::cursor_expired, "cursor_expired",
-                      "the cursor " + options.cursor.value_or("") +
+                      "the cursor " +
+                          (stream.last_event_id().empty() ? options.cursor.value_or("(none)")
+                                                          : stream.last_event_id()) +
                           " is outside the server's replay window (" + e.api_message() + ")",
                       hints, e.details());
     }
@@ -400,7 +450,7 @@ void register_events(CLI::App& app, Context& ctx) {
         ->check(CLI::Range(10, 60));
     cmd->add_option("--until", a->until,
                     "Stop after the first event of TYPE (of task TASK_ID: TYPE:TASK_ID)");
-    cmd->add_option("--count", a->count, "Stop after N events")->check(CLI::PositiveNumber);
+    cmd->add_option("--count", a->count, "Stop after N events")->check(positive_count());
     cmd->add_option("--timeout", a->timeout, "Stop after this long, e.g. 30s, 10m (exit 0)");
     cmd->footer(
         "Output: human lines on a terminal; NDJSON (the server's event JSON, one per line) when piped or "

@@ -101,7 +101,7 @@ void add_create(CLI::App& group, Context& ctx) {
         }
         bool generated = false;
         if (!a->secret_file.empty()) {
-            request.secret = trim(read_file(a->secret_file, "--secret-file"));
+            request.secret = trim(read_small_file(a->secret_file, "--secret-file"));
         } else if (!a->secret_env.empty()) {
             const char* value = std::getenv(a->secret_env.c_str());
             if (value == nullptr) throw usage_error("--secret-env: " + a->secret_env + " is not set");

@@ -26,6 +26,7 @@
 #include "context.hpp"
 #include "exit_codes.hpp"
 #include "render/render.hpp"
+#include "render/sanitize.hpp"
 #include "validate.hpp"
 
 namespace agentrail::cli {
@@ -378,7 +379,8 @@ public:
     CiView(Renderer& out, std::string id) : m_out(out), m_id(std::move(id)) {}
 
     void update(const Snapshot& s) {
-        std::string overall = s.ci.is_null() ? std::string("waiting") : str_at(s.ci, "/overallStatus");
+        std::string overall =
+            s.ci.is_null() ? std::string("waiting") : sanitize(str_at(s.ci, "/overallStatus"));
         if (!m_out.settings().stdout_tty) {
             std::string line = overall;
             auto counts = ci_summary(s.ci);
@@ -399,12 +401,12 @@ public:
         const auto& checks = at_pointer(s.ci, "/checks");
         std::size_t width = 5;
         if (checks.is_array())
-            for (const auto& c : checks) width = std::max(width, display_width(str_at(c, "/name")));
+            for (const auto& c : checks) width = std::max(width, display_width(sanitize(str_at(c, "/name"))));
         if (checks.is_array()) {
             for (const auto& c : checks) {
-                auto name = str_at(c, "/name");
+                auto name = sanitize(str_at(c, "/name"));
                 name.append(width - display_width(name), ' ');
-                lines.push_back("  " + name + "  " + m_out.paint_status(str_at(c, "/status")));
+                lines.push_back("  " + name + "  " + m_out.paint_status(sanitize(str_at(c, "/status"))));
             }
         }
         std::string frame;

@@ -62,7 +62,7 @@ std::string load_secret(const SecretArgs& s) {
             throw usage_error("--secret-env: the environment variable " + s.env + " is not set or empty");
         secret = value;
     } else if (!s.file.empty()) {
-        secret = trim(read_file(s.file, "--secret-file"));
+        secret = trim(read_small_file(s.file, "--secret-file"));
         if (secret.empty()) throw usage_error("--secret-file: " + s.file + " is empty");
     } else {
         throw usage_error(
@@ -437,8 +437,7 @@ void register_webhook(CLI::App& app, Context& ctx) {
     listen_cmd->add_option("--host", l->host, "IPv4 address to bind")->capture_default_str();
     listen_cmd->add_option("--forward-to", l->forward_to,
                            "Also POST each new verified delivery here (same body and X-AgentRail-* headers)");
-    listen_cmd->add_option("--count", l->count, "Stop after N verified deliveries")
-        ->check(CLI::PositiveNumber);
+    listen_cmd->add_option("--count", l->count, "Stop after N verified deliveries")->check(positive_count());
     listen_cmd->add_option("--timeout", l->timeout, "Stop after this long, e.g. 5m (exit 0)");
     listen_cmd->callback([&ctx, l] { listen(ctx, *l); });
 }

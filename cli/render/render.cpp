@@ -3,13 +3,18 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <ctime>
 #include <string>
 
+#include "exit_codes.hpp"
 #include "render/jq.hpp"
+#include "render/sanitize.hpp"
 
 namespace agentrail::cli {
 namespace {
@@ -116,6 +121,18 @@ std::optional<std::time_t> parse_time(std::string_view s) {
 
 }  // namespace
 
+void throw_output_error(int error) {
+    if (error == EPIPE) {
+        // The reader went away (`| head`): end as a process killed by SIGPIPE does, quietly, status 141,
+        // also when SIGPIPE was inherited as ignored.
+        std::signal(SIGPIPE, SIG_DFL);
+        std::raise(SIGPIPE);
+        std::_Exit(128 + SIGPIPE);
+    }
+    throw Failure(exit_code::unexpected, "output",
+                  std::string("cannot write output: ") + std::strerror(error));
+}
+
 std::size_t display_width(std::string_view text) {
     std::size_t n = 0;
     for (char c : text)
@@ -220,7 +237,11 @@ Renderer::Renderer(OutputSettings settings) : m_settings(std::move(settings)) {
 }
 
 Renderer::~Renderer() {
-    flush();
+    try {
+        flush();
+    } catch (const Failure&) {
+        // Already reported by main.cpp's final flush, or unwinding from another error.
+    }
 }
 
 bool Renderer::human() const {
@@ -234,9 +255,20 @@ void Renderer::write(std::string_view bytes) {
 
 void Renderer::flush() {
     if (m_buffer.empty()) return;
-    std::fwrite(m_buffer.data(), 1, m_buffer.size(), stdout);
-    std::fflush(stdout);
+    if (m_output_failed) {
+        m_buffer.clear();  // reported once; the rest is dropped
+        return;
+    }
+    errno = 0;
+    bool ok = std::fwrite(m_buffer.data(), 1, m_buffer.size(), stdout) == m_buffer.size();
+    ok = std::fflush(stdout) == 0 && ok;
     m_buffer.clear();
+    if (!ok) {
+        int error = errno != 0 ? errno : EIO;
+        m_output_failed = true;
+        std::clearerr(stdout);
+        throw_output_error(error);
+    }
 }
 
 void Renderer::line(std::string_view text) {
@@ -265,7 +297,7 @@ void Renderer::result(const Json& data, const Json& envelope, std::string_view q
     if (m_jq || m_settings.raw || m_settings.format != OutputFormat::table) {
         machine(m_settings.raw ? envelope : data);
     } else if (m_settings.quiet) {
-        if (!quiet_value.empty()) line(quiet_value);
+        if (!quiet_value.empty()) line(sanitize(quiet_value));
     } else {
         human_view();
     }
@@ -348,7 +380,7 @@ void Renderer::stream_item(const Json& value, std::string_view raw_text, std::st
     } else if (m_settings.format == OutputFormat::json || m_settings.raw) {
         emit_json(value, false);
     } else if (m_settings.quiet) {
-        if (!quiet_value.empty()) line(quiet_value);
+        if (!quiet_value.empty()) line(sanitize(quiet_value));
     } else {
         human_line();
     }
@@ -356,7 +388,7 @@ void Renderer::stream_item(const Json& value, std::string_view raw_text, std::st
 }
 
 void Renderer::heading(std::string_view text) {
-    line(paint(text, Style::bold));
+    line(paint(sanitize(text), Style::bold));
 }
 
 void Renderer::fields(const Json& object, const std::vector<Field>& field_list) {
@@ -373,7 +405,7 @@ void Renderer::fields(const Json& object, const std::vector<Field>& field_list) 
                 text += "- " + format(value[i], Kind::text);
             }
         } else {
-            text = format(value, f.kind);
+            text = text_of(value, f.kind, true);  // multi-line values keep their lines, indented
             for (auto pos = text.find('\n'); pos != std::string::npos; pos = text.find('\n', pos + 1))
                 text.insert(pos + 1, indent);
             if (f.kind == Kind::status && value.is_string()) text = paint_status(text);
@@ -454,21 +486,29 @@ void Renderer::next_steps(const std::vector<std::string>& actions, std::string_v
     if (actions.empty()) return;
     line("");
     line(paint("Next steps:", Style::bold));
-    for (const auto& a : actions) line("  " + describe_action(a, subject));
+    for (const auto& a : actions) line("  " + sanitize(describe_action(a, subject)));
 }
 
 void Renderer::warn(std::string_view text) const {
     std::fflush(stdout);
     std::string prefix = m_settings.color_stderr ? "\x1b[33mwarning:\x1b[0m " : "warning: ";
-    std::fprintf(stderr, "%s%.*s\n", prefix.c_str(), static_cast<int>(text.size()), text.data());
+    std::fprintf(stderr, "%s%s\n", prefix.c_str(), sanitize(text).c_str());
 }
 
 void Renderer::note(std::string_view text) const {
     if (m_settings.quiet) return;
-    std::fprintf(stderr, "%.*s\n", static_cast<int>(text.size()), text.data());
+    std::fprintf(stderr, "%s\n", sanitize(text).c_str());
 }
 
 std::string Renderer::format(const Json& value, Kind kind) const {
+    return text_of(value, kind, kind == Kind::lines);
+}
+
+std::string Renderer::text_of(const Json& value, Kind kind, bool keep_newlines) const {
+    return sanitize(unsafe_text_of(value, kind), keep_newlines);
+}
+
+std::string Renderer::unsafe_text_of(const Json& value, Kind kind) const {
     if (value.is_null()) return "-";
     if (value.is_string()) {
         const auto& s = value.get_ref<const std::string&>();

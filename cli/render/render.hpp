@@ -150,7 +150,7 @@ public:
     void note(std::string_view text) const;
 
     // ---- formatting -------------------------------------------------------------------------------------
-    /// Cell text for a value of the given kind (no colour).
+    /// Cell text for a value of the given kind (no colour), made safe for a terminal (sanitize()).
     std::string format(const Json& value, Kind kind) const;
     /// Relative time on a TTY ("3m ago", "in 2h"), the text as sent otherwise.
     std::string time(std::string_view rfc3339) const;
@@ -166,11 +166,18 @@ private:
                     const std::vector<std::size_t>& widths, bool header);
     std::vector<std::size_t> column_widths(const Json& items, const std::vector<Column>& columns) const;
     std::string cell(const Json& item, const Column& column) const;
+    std::string text_of(const Json& value, Kind kind, bool keep_newlines) const;
+    std::string unsafe_text_of(const Json& value, Kind kind) const;  // as sent: only via text_of()
 
     OutputSettings m_settings;
     std::unique_ptr<JqFilter> m_jq;
     std::string m_buffer;
+    bool m_output_failed = false;
 };
+
+/// A write to stdout failed with `error` (errno): EPIPE ends the process as SIGPIPE does (status 141,
+/// quietly); anything else throws a Failure "cannot write output: ..." (exit 1).
+[[noreturn]] void throw_output_error(int error);
 
 /// Suggested command for one availableActions entry: "submit" with subject tsk_1 gives
 /// "agentrail task submit tsk_1 --summary ..."; unknown actions are returned as they are.

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "agentrail/errors.hpp"
+#include "agentrail/redact.hpp"
 
 namespace agentrail::detail {
 
@@ -39,113 +40,6 @@ std::string make_path(std::initializer_list<std::string_view> segments) {
         else
             out += percent_escape(s);
     }
-    return out;
-}
-
-namespace {
-
-bool is_word(char c) noexcept {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
-}
-
-bool is_key_char(char c) noexcept {
-    return is_word(c) || c == '-';
-}
-
-bool is_space(char c) noexcept {
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
-}
-
-std::size_t skip_spaces(std::string_view text, std::size_t pos) noexcept {
-    while (pos < text.size() && is_space(text[pos])) ++pos;
-    return pos;
-}
-
-std::size_t skip_key_chars(std::string_view text, std::size_t pos) noexcept {
-    while (pos < text.size() && is_key_char(text[pos])) ++pos;
-    return pos;
-}
-
-struct Secret {
-    std::size_t keep;  // bytes of the match kept as they are (e.g. "Bearer ")
-    std::size_t end;   // end of the match; [keep, end) becomes "***"
-};
-
-// The secret that starts at `pos`, if any. The cases are tried in the order of the alternatives of the
-// regular expression this replaces, (Bearer\s+)[^\s"',]+ | \bar_[A-Za-z0-9_-]{4,} |
-// \bwhsec_[A-Za-z0-9_-]+ | ("(?:apiKey|secret|api_key)"\s*:\s*")[^"]*, so the output is the same.
-std::optional<Secret> secret_at(std::string_view text, std::size_t pos) {
-    const auto rest = text.substr(pos);
-    const bool boundary = pos == 0 || !is_word(text[pos - 1]);
-    switch (text[pos]) {
-        case 'B':
-            if (rest.starts_with("Bearer")) {
-                const std::size_t token = skip_spaces(text, pos + 6);
-                std::size_t end = token;
-                while (end < text.size() && !is_space(text[end]) && text[end] != '"' && text[end] != '\'' &&
-                       text[end] != ',')
-                    ++end;
-                if (token > pos + 6 && end > token) return Secret{token, end};
-            }
-            break;
-        case 'a':
-            if (boundary && rest.starts_with("ar_")) {
-                const std::size_t end = skip_key_chars(text, pos + 3);
-                if (end - (pos + 3) >= 4) return Secret{pos, end};
-            }
-            break;
-        case 'w':
-            if (boundary && rest.starts_with("whsec_")) {
-                const std::size_t end = skip_key_chars(text, pos + 6);
-                if (end > pos + 6) return Secret{pos, end};
-            }
-            break;
-        case '"':
-            for (std::string_view name : {"\"apiKey\"", "\"secret\"", "\"api_key\""}) {
-                if (!rest.starts_with(name)) continue;
-                std::size_t at = skip_spaces(text, pos + name.size());
-                if (at >= text.size() || text[at] != ':') break;
-                at = skip_spaces(text, at + 1);
-                if (at >= text.size() || text[at] != '"') break;
-                const std::size_t value = at + 1;
-                const std::size_t quote = text.find('"', value);
-                return Secret{value, quote == std::string_view::npos ? text.size() : quote};
-            }
-            break;
-        default:
-            break;
-    }
-    return std::nullopt;
-}
-
-}  // namespace
-
-std::string redact(std::string_view text) {
-    // Bearer tokens, AgentRail keys (ar_live_..., ar_local_...), webhook secrets (whsec_...), and the
-    // values of JSON members that carry secrets. A single pass over the text: every request and response
-    // body may be logged, and std::regex took milliseconds per page for the same result.
-    std::string out;
-    out.reserve(text.size());
-    std::size_t copied = 0;
-    std::size_t pos = 0;
-    while (pos < text.size()) {
-        const char c = text[pos];
-        // Only these bytes can start a secret (a plain loop: string_view::find_first_of calls memchr
-        // once per byte of the text).
-        if (c != 'B' && c != 'a' && c != 'w' && c != '"') {
-            ++pos;
-            continue;
-        }
-        const auto secret = secret_at(text, pos);
-        if (!secret) {
-            ++pos;
-            continue;
-        }
-        out.append(text.substr(copied, secret->keep - copied));
-        out.append("***");
-        copied = pos = secret->end;
-    }
-    out.append(text.substr(copied));
     return out;
 }
 
@@ -243,12 +137,19 @@ bool is_retryable_status(const RetryPolicy& policy, int status) {
 
 ClientCore::ClientCore(ClientOptions opts) : options(std::move(opts)) {
     base_url = normalise_base_url(options.base_url);
-    if (!options.api_key.empty() && base_url.rfind("http://", 0) == 0 && !is_loopback_url(base_url) &&
-        !options.allow_insecure_http) {
+    const bool clear_text_key =
+        !options.api_key.empty() && base_url.rfind("http://", 0) == 0 && !is_loopback_url(base_url);
+    if (clear_text_key && !options.allow_insecure_http) {
         throw Error(ErrorKind::invalid_argument,
                     "refusing to send an API key over plain http:// to a host that is not loopback (" +
                         base_url + "); use https:// or allow insecure http explicitly");
     }
+    // Said every time a client is made with them, so that a setting left in a script does not go unnoticed.
+    if (clear_text_key)
+        log(LogLevel::warn, "insecure http allowed: the API key is sent in clear text to " + base_url);
+    if (!options.transport && !options.transport_options.verify_tls && base_url.rfind("https://", 0) == 0)
+        log(LogLevel::warn, "TLS certificate verification is off: the server " + base_url +
+                                " is not authenticated and the traffic can be read and changed");
     if (options.retry.max_attempts < 1) options.retry.max_attempts = 1;
     transport = options.transport ? options.transport : make_curl_transport(options.transport_options);
 }
@@ -271,7 +172,7 @@ Headers ClientCore::headers_for(bool has_body, bool authenticated) const {
 }
 
 void ClientCore::log(LogLevel level, std::string_view message) const {
-    if (logs(level)) options.log(level, redact(message));
+    if (logs(level)) options.log(level, redact(message, {&options.api_key, 1}));
 }
 
 void ClientCore::sleep_for(std::chrono::milliseconds delay) const {

@@ -22,10 +22,6 @@ std::string percent_escape(std::string_view value);
 /// "/tasks/<escaped id>/submit" from {"tasks", id, "submit"}.
 std::string make_path(std::initializer_list<std::string_view> segments);
 
-/// Replaces anything that looks like a secret (bearer tokens, ar_* keys, whsec_* secrets,
-/// "secret"/"apiKey" JSON values) with "***".
-std::string redact(std::string_view text);
-
 /// Parses a Retry-After value: delta seconds or an HTTP date (relative to `now`).
 std::optional<std::chrono::seconds> parse_retry_after(std::string_view value,
                                                       std::chrono::system_clock::time_point now);

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "agentrail/client.hpp"
+#include "agentrail/redact.hpp"
 #include "client_core.hpp"
 #include "fake_transport.hpp"
 
@@ -334,21 +335,21 @@ TEST_CASE("caller idempotency keys must be 8..128 characters", "[client][idempot
 TEST_CASE("helpers: escaping, redaction, loopback detection", "[client]") {
     CHECK(detail::percent_escape("a b/c?d=é") == "a%20b%2Fc%3Fd%3D%C3%A9");
     CHECK(detail::make_path({"tasks", "tsk 1", "ship"}) == "/tasks/tsk%201/ship");
-    auto r = detail::redact(
+    auto r = agentrail::redact(
         R"(Authorization: Bearer ar_live_abc123 {"secret":"whsec_xyz","apiKey":"k"} ar_local_demo_key)");
     CHECK(r.find("abc123") == std::string::npos);
     CHECK(r.find("whsec_xyz") == std::string::npos);
     CHECK(r.find("demo_key") == std::string::npos);
     CHECK(r.find(R"("apiKey":"k")") == std::string::npos);
     CHECK(r.find("Authorization: Bearer ***") != std::string::npos);
-    // Exactly what the regular expression it replaced produced, edge cases included.
-    CHECK(detail::redact("Bearer  tok,rest") == "Bearer  ***,rest");
-    CHECK(detail::redact("Bearer ,x") == "Bearer ,x");
-    CHECK(detail::redact("star_abcdef ar_abc ar_abcd-x") == "star_abcdef ar_abc ***");
-    CHECK(detail::redact("(whsec_) whsec_k1 xwhsec_k2") == "(whsec_) *** xwhsec_k2");
-    CHECK(detail::redact(R"({"secret" : "", "api_key":"v\"w", "apiKey": 5})") ==
-          R"({"secret" : "***", "api_key":"***"w", "apiKey": 5})");
-    CHECK(detail::redact(R"("secret":"unterminated)") == R"("secret":"***)");
+    // Edge cases: separators end a token, short ar_ strings stay, escaped quotes stay inside a value.
+    CHECK(agentrail::redact("Bearer  tok,rest") == "Bearer  ***,rest");
+    CHECK(agentrail::redact("Bearer ,x") == "Bearer ,x");
+    CHECK(agentrail::redact("star_abcdef ar_abc ar_abcd-x") == "star_abcdef ar_abc ***");
+    CHECK(agentrail::redact("(whsec_) whsec_k1 xwhsec_k2") == "(whsec_) *** xwhsec_k2");
+    CHECK(agentrail::redact(R"({"secret" : "", "api_key":"v\"w", "apiKey": 5})") ==
+          R"({"secret" : "***", "api_key":"***", "apiKey": 5})");
+    CHECK(agentrail::redact(R"("secret":"unterminated)") == R"("secret":"***)");
     CHECK(detail::is_loopback_url("http://127.0.0.1:3000/v1"));
     CHECK(detail::is_loopback_url("http://127.5.6.7"));
     CHECK(detail::is_loopback_url("http://LOCALHOST:1"));
