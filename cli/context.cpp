@@ -155,8 +155,9 @@ void Context::add_global_options(CLI::App& app) {
         ->check(CLI::Range(0, 10))
         ->group(connection);
     app.add_flag("--no-retry", o.no_retry, "Do not retry failed requests")->group(connection);
-    app.add_option("--idempotency-key", o.idempotency_key,
-                   "Idempotency-Key for a mutation (default: derived from the operation, ids and body)")
+    app.add_option(
+           "--idempotency-key", o.idempotency_key,
+           "Idempotency-Key for a mutation (default: a new random key per command, kept for its retries)")
         ->group(connection);
     app.add_option("--cacert", o.cacert, "PEM bundle of CA certificates to trust")->group(connection);
     app.add_flag("--insecure", o.insecure, "Do not verify TLS certificates")->group(connection);

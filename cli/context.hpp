@@ -103,7 +103,7 @@ public:
 
     /// The API client, built on first use from settings() and the global flags.
     agentrail::Client& client();
-    /// Mutation options carrying --idempotency-key when given (else the library derives a key).
+    /// Mutation options carrying --idempotency-key when given (else the library makes a random one).
     agentrail::MutationOptions mutation_options() const;
     /// --timeout, when given.
     std::optional<std::chrono::milliseconds> timeout() const;
