@@ -112,7 +112,7 @@ void add_list(CLI::App& tasks, Context& ctx) {
     cmd->add_option("--limit", a->limit, "Tasks per page, 1 to 100 (server default 25)")
         ->check(CLI::Range(1, 100));
     cmd->add_option("--cursor", a->cursor, "Start at this page cursor (from a previous page)");
-    cmd->add_flag("--all", a->all, "Follow every page, printing rows as pages arrive");
+    cmd->add_flag("--all", a->all, "Follow every page, printing rows as pages arrive (-o json: one array)");
     cmd->callback([&ctx, a] {
         ListTasksOptions options;
         if (!a->status.empty()) options.status = a->status;
@@ -131,6 +131,7 @@ void add_list(CLI::App& tasks, Context& ctx) {
             stream.page(page.raw_data(), page.envelope);
             return !Context::interrupted();
         });
+        stream.finish();
     });
 }
 
