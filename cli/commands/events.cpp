@@ -320,6 +320,13 @@ void tail(Context& ctx, const TailArgs& a) {
     // Duplicates can only come from a server re-sending events around a reconnect; 2048 recent ids cover
     // that, and unlike the library's default of 10,000 they keep memory flat over a long tail.
     options.dedupe_window = 2048;
+    // A tail outlives outages: network errors and 5xx reconnect with capped backoff for as long as it
+    // runs, unless --no-retry (no reconnect at all) or --retries N (N consecutive failed reconnects).
+    // 401/403/404/410 end it at once in the library, whatever these say.
+    if (ctx.options().no_retry)
+        options.reconnect = false;
+    else if (ctx.options().retries >= 0)
+        options.max_reconnects = ctx.options().retries;
 
     auto& out = ctx.out();
     const auto& settings = out.settings();
@@ -405,7 +412,9 @@ void register_events(CLI::App& app, Context& ctx) {
         "Output: human lines on a terminal; NDJSON (the server's event JSON, one per line) when piped or "
         "with "
         "-o ndjson. Exit 0 on --until/--count/--timeout, 130 on Ctrl-C (after a clean stop), 15 when the "
-        "resume cursor is outside the replay window.");
+        "resume cursor is outside the replay window. Network errors and 5xx reconnect (each attempt is "
+        "logged) until --retries N consecutive failures; --no-retry: no reconnect. 401, 403 and 404 end it "
+        "at once (exit 3, 4, 5).");
     cmd->callback([&ctx, a] { tail(ctx, *a); });
 }
 
