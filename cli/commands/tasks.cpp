@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -72,11 +73,11 @@ std::vector<Field> generic_fields(const Json& object) {
     return fields;
 }
 
-/// Fetches the task and fails with exit 6 unless `action` is among its available actions.
-Response<TaskDetail> require_action(Context& ctx, const std::string& id, const std::string& action,
-                                    bool force) {
+/// Fetches the task and fails with exit 6 unless `action` is among its available actions. Not called
+/// with --force, which sends the mutation without reading the task first (the read may be refused
+/// where the mutation is allowed, e.g. an auth:admin key on another agent's task).
+Response<TaskDetail> require_action(Context& ctx, const std::string& id, const std::string& action) {
     auto task = ctx.client().get_task(id);
-    if (force) return task;
     auto actions = actions_of(task.envelope);
     if (std::find(actions.begin(), actions.end(), action) != actions.end()) return task;
     std::string offered;
@@ -257,7 +258,8 @@ void add_submit(CLI::App& tasks, Context& ctx) {
     cmd->add_option("--pr-title", a->pr_title, "Pull request title (adapter_managed)");
     cmd->add_option("--pr-body", a->pr_body, "Pull request body (adapter_managed)");
     cmd->add_flag("--draft", a->draft, "Open the pull request as a draft");
-    cmd->add_flag("--force", a->force, "Submit even when the task does not offer 'submit' now");
+    cmd->add_flag("--force", a->force,
+                  "Send the submit without reading the task first (even when it does not offer 'submit')");
     cmd->callback([&ctx, a] {
         require_task_id(a->id);
         require_length(a->summary, 1, 2000, "--summary");
@@ -299,7 +301,7 @@ void add_submit(CLI::App& tasks, Context& ctx) {
 
         ctx.set_operation("submit task " + a->id, a->id);
         ctx.out();
-        require_action(ctx, a->id, "submit", a->force);
+        if (!a->force) require_action(ctx, a->id, "submit");
         auto r = ctx.client().submit_task(a->id, request, ctx.mutation_options());
         ctx.out().object(r.raw_data(), r.envelope,
                          {{"Submission", "/submissionId"},
@@ -423,19 +425,23 @@ void add_ship(CLI::App& tasks, Context& ctx) {
         ->capture_default_str();
     cmd->add_option("--expected-head-sha", a->sha,
                     "Ship only if the head is this SHA (default: the task's headSha)");
-    cmd->add_flag("--force", a->force, "Ship even when the task does not offer 'ship' now");
+    cmd->add_flag("--force", a->force,
+                  "Send the ship without reading the task first (needs --expected-head-sha)");
     cmd->callback([&ctx, a] {
         require_task_id(a->id);
         if (!a->sha.empty()) require_sha(a->sha, "--expected-head-sha");
         ctx.set_operation("ship task " + a->id, a->id);
         ctx.out();
-        auto task = require_action(ctx, a->id, "ship", a->force);
+        if (a->force && a->sha.empty())
+            throw usage_error("--force does not read the task, so it needs --expected-head-sha SHA");
+        std::optional<Response<TaskDetail>> task;
+        if (!a->force) task = require_action(ctx, a->id, "ship");
         TaskShipRequest request;
         request.mode = a->mode;
         request.target_environment = a->env;
         request.expected_head_sha = a->sha;
         if (request.expected_head_sha.empty()) {
-            const auto& head = at_pointer(task.raw_data(), "/headSha");
+            const auto& head = at_pointer(task->raw_data(), "/headSha");
             if (!head.is_string())
                 throw usage_error("the task has no headSha yet; pass --expected-head-sha SHA");
             request.expected_head_sha = head.get<std::string>();
