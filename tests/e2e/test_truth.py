@@ -16,7 +16,7 @@ import time
 import urllib.request
 
 from e2e_support import ADMIN_KEY, DEMO_KEY, Suite
-from hostile import HostileServer, json_response, read_request
+from hostile import HostileServer, http_response, json_response
 
 s = Suite()
 T1, T2, T3, T4, T5 = ("tsk_01JZDEMO000000000000000%d" % i for i in range(1, 6))
@@ -201,6 +201,25 @@ r, took = timed("events", "tail", "--timeout", "4s", mock=down)
 injected3 = control(down, "GET", "/_mock/faults")["injected"]["total"] - injected - injected2
 s.check("events tail without --retries keeps reconnecting through 503s (until --timeout, exit 0)",
         r.rc == 0 and injected3 >= 2 and "retrying in" in r.err, (r, injected3))
+cut = s.mock("--fault", json.dumps({"kind": "sse_cut", "everyEvents": 2}))
+control(cut, "POST", "/_mock/events/burst", {"count": 5})
+r, took = timed("events", "tail", "--since", "0", "--no-retry", "--timeout", "10s", mock=cut)
+s.check("events tail --no-retry: a stream the server closes ends it with exit 10, not 0 (took %.1fs)" % took,
+        r.rc == 10 and len(r.lines()) == 2 and took < 5, r)
+closes = []
+
+
+def one_event_then_close(conn, request):
+    closes.append(request.path)
+    body = b'id: evt_1\nevent: task.updated\ndata: {"id":"evt_1","type":"task.updated","data":{}}\n\n'
+    conn.sendall(http_response(200, body, {"Content-Type": "text/event-stream"}))
+
+
+with HostileServer(one_event_then_close) as server:
+    r = s.run("events", "tail", "--no-retry", "--timeout", "10s", env={"AGENTRAIL_BASE_URL": server.base_url})
+s.check("events tail --no-retry: a stream the server ends cleanly is exit 10 too, never 0",
+        r.rc == 10 and len(r.lines()) == 1 and "closed the event stream after 1 events" in r.err and
+        len(closes) == 1, (r, closes))
 gone = s.mock("--fault", json.dumps({"kind": "status", "status": 404, "code": "not_found", "count": -1,
                                      "pathContains": "/task-events/stream"}))
 r, took = timed("events", "tail", "--timeout", "30s", mock=gone)
