@@ -19,12 +19,14 @@ namespace agentrail::cli {
 namespace {
 
 std::vector<Column> task_columns() {
-    return {{"ID", "/id"},
-            {"KEY", "/identifier"},
-            {"STATUS", "/status", Kind::status},
-            {"PRIORITY", "/priority"},
-            {"UPDATED", "/updatedAt", Kind::time},
-            {"NEXT", "/availableActions", Kind::list, true},
+    // Minimum widths (used by piped --all tables) fit the values the API produces: a task id, keys up to
+    // ABCD-123456, the longest status and priority, a millisecond RFC 3339 time, the longest action list.
+    return {{"ID", "/id", Kind::text, false, 30},
+            {"KEY", "/identifier", Kind::text, false, 11},
+            {"STATUS", "/status", Kind::status, false, 11},
+            {"PRIORITY", "/priority", Kind::text, false, 8},
+            {"UPDATED", "/updatedAt", Kind::time, false, 24},
+            {"NEXT", "/availableActions", Kind::list, true, 42},
             {"TITLE", "/title", Kind::text, true}};
 }
 

@@ -323,7 +323,7 @@ void Renderer::ListStream::page(const Json& items, const Json& envelope) {
         } else {
             for (const auto& item : list) m_pending.push_back(item);
             if (m_pending.size() >= lookahead_rows) {
-                m_widths = r.column_widths(m_pending, m_columns);
+                m_widths = widths();
                 r.table_rows(m_pending, m_columns, m_widths, true);
                 m_pending = Json::array();
             }
@@ -363,6 +363,14 @@ void Renderer::ListStream::page(const Json& items, const Json& envelope) {
     r.flush();
 }
 
+std::vector<std::size_t> Renderer::ListStream::widths() const {
+    auto widths = m_renderer->column_widths(m_pending, m_columns);
+    if (m_renderer->m_settings.width == 0)
+        for (std::size_t i = 0; i < widths.size(); ++i)
+            widths[i] = std::max(widths[i], m_columns[i].min_width);
+    return widths;
+}
+
 void Renderer::ListStream::finish() {
     if (m_finished) return;
     m_finished = true;
@@ -373,7 +381,7 @@ void Renderer::ListStream::finish() {
             if (m_pending.empty())
                 r.line(r.paint("(none)", Style::dim));
             else
-                r.table_rows(m_pending, m_columns, r.column_widths(m_pending, m_columns), true);
+                r.table_rows(m_pending, m_columns, widths(), true);
         }
     } else if (r.m_jq) {
         r.machine(m_pending);

@@ -70,6 +70,9 @@ struct Column {
     std::string pointer;
     Kind kind = Kind::text;
     bool shrink = false;
+    /// Streamed tables (ListStream) printed to a pipe make the column at least this wide, so rows past the
+    /// look-ahead still line up when their values grow (e.g. a key from DEMO-999 to DEMO-1000).
+    std::size_t min_width = 0;
 };
 
 enum class Style { bold, dim, red, green, yellow, cyan };
@@ -106,8 +109,8 @@ public:
     ///   ndjson  one item per line; --quiet one value per line.
     ///   table   column widths are measured over a bounded look-ahead (the first `lookahead_rows` rows,
     ///           or every row when there are fewer), so rows of later pages line up with the first.
-    ///           A later cell wider than its column is clipped on a terminal; piped, nothing is cut and
-    ///           only that row is pushed out of line.
+    ///           Piped, a column is also at least its `min_width`, and nothing is cut: only a later cell
+    ///           wider than both pushes its own row out of line. On a terminal later cells are clipped.
     /// Pages are flushed as they are printed, so memory stays flat (bounded by the look-ahead).
     class ListStream {
     public:
@@ -123,7 +126,7 @@ public:
     private:
         friend class Renderer;
         ListStream(Renderer& renderer, std::vector<Column> columns, std::string quiet_pointer);
-        void print_rows(const Json& items);
+        std::vector<std::size_t> widths() const;  // of the look-ahead rows in m_pending
         Renderer* m_renderer;
         std::vector<Column> m_columns;
         std::string m_quiet_pointer;

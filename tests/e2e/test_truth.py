@@ -163,6 +163,10 @@ r = s.run("tasks", "list", "--all", "--limit", "10", mock=big)
 ok, bad = aligned(r.lines())
 s.check("--all table (piped): rows of later pages line up with the first page's", r.rc == 0 and ok and
         len(r.lines()) == len(all_ids) + 1, bad or r.out[:500])
+r = s.run("tasks", "list", "--all", "--limit", "100", mock=s.mock("--tasks", "1500"))
+ok, bad = aligned(r.lines())
+s.check("--all table (piped), 1,500 rows: rows past the 1,000-row look-ahead line up too (keys GEN-1000+)",
+        r.rc == 0 and ok and len(r.lines()) > 1500, bad or r.out[:500])
 r = s.run_tty("tasks", "list", "--all", "--limit", "10", mock=big, env={"COLUMNS": "200"})
 lines = [re.sub(r"\x1b\[[0-9;]*m", "", l) for l in r.lines()]
 ok, bad = aligned(lines)
