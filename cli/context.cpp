@@ -3,7 +3,9 @@
 #include <unistd.h>
 #include <csignal>
 #include <cstdlib>
+#include <limits>
 #include <regex>
+#include <utility>
 
 #include <spdlog/logger.h>
 #include <spdlog/sinks/ansicolor_sink.h>
@@ -122,6 +124,39 @@ std::chrono::milliseconds parse_duration(std::string_view text, std::string_view
     return std::chrono::milliseconds(static_cast<long long>(total_ms));
 }
 
+std::size_t parse_size(std::string_view text, std::string_view what) {
+    auto fail = [&] {
+        return usage_error(std::string(what) + ": invalid size '" + std::string(text) +
+                           "' (use e.g. 64M, 500K, 1G or a number of bytes; 0 for no limit)");
+    };
+    std::size_t i = 0;
+    unsigned long long number = 0;
+    while (i < text.size() && text[i] >= '0' && text[i] <= '9') {
+        if (number > (1ULL << 50)) throw fail();
+        number = number * 10 + static_cast<unsigned>(text[i] - '0');
+        ++i;
+    }
+    if (i == 0) throw fail();
+    const auto unit = text.substr(i);
+    int shift = -1;
+    for (const auto& [name, bits] : {std::pair<std::string_view, int>{"", 0},
+                                     {"B", 0},
+                                     {"K", 10},
+                                     {"KB", 10},
+                                     {"KiB", 10},
+                                     {"M", 20},
+                                     {"MB", 20},
+                                     {"MiB", 20},
+                                     {"G", 30},
+                                     {"GB", 30},
+                                     {"GiB", 30}}) {
+        if (unit == name) shift = bits;
+    }
+    if (shift < 0) throw fail();
+    if (number > (std::numeric_limits<std::size_t>::max() >> shift)) throw fail();
+    return static_cast<std::size_t>(number << shift);
+}
+
 Context::Context() = default;
 Context::~Context() = default;
 
@@ -150,6 +185,12 @@ void Context::add_global_options(CLI::App& app) {
     app.add_option("--profile", o.profile, "Config file profile to use (env AGENTRAIL_PROFILE)")
         ->group(connection);
     app.add_option("--timeout", o.timeout, "Timeout of each HTTP request, e.g. 30s, 500ms")
+        ->group(connection);
+    app.add_option("--deadline", o.deadline,
+                   "Total time for each API call, retries and Retry-After waits included, e.g. 1m")
+        ->group(connection);
+    app.add_option("--max-body", o.max_body,
+                   "Largest response body accepted, after decompression (default 64M; 0: no limit)")
         ->group(connection);
     app.add_option("--retries", o.retries, "Retries after a failed attempt (429, 5xx, network)")
         ->check(CLI::Range(0, 10))
@@ -271,6 +312,8 @@ agentrail::Client& Context::client() {
         options.transport_options.timeout = *t;
         options.transport_options.connect_timeout = std::min(options.transport_options.connect_timeout, *t);
     }
+    if (!o.deadline.empty()) options.deadline = parse_duration(o.deadline, "--deadline");
+    if (!o.max_body.empty()) options.transport_options.max_body_bytes = parse_size(o.max_body, "--max-body");
     options.transport_options.ca_bundle = o.cacert;
     options.transport_options.verify_tls = !o.insecure;
     options.transport_options.user_agent = "agentrail-cli/" AGENTRAIL_CLI_VERSION;

@@ -45,8 +45,10 @@ struct GlobalOptions {
     std::string api_key_file;
     bool api_key_stdin = false;
     std::string profile;
-    std::string timeout;  // duration text, "" = library default
-    int retries = -1;     // retries after the first attempt, -1 = library default
+    std::string timeout;   // duration text, "" = library default
+    std::string deadline;  // duration text, "" = none
+    std::string max_body;  // size text, "" = library default
+    int retries = -1;      // retries after the first attempt, -1 = library default
     bool no_retry = false;
     std::string idempotency_key;
     std::string cacert;
@@ -83,6 +85,10 @@ std::string mask_secret(std::string_view secret);
 /// Parses a duration: "500ms", "30s", "2m", "1h", "1m30s", or plain seconds ("30", "2.5").
 /// Throws a usage Failure naming `what` when it is malformed or not positive.
 std::chrono::milliseconds parse_duration(std::string_view text, std::string_view what);
+
+/// Parses a byte size: "1000", "500K", "64M", "64MiB", "1G" (K, M, G are powers of 1024; a trailing "B",
+/// "iB" is optional). Throws a usage Failure naming `what` when it is malformed.
+std::size_t parse_size(std::string_view text, std::string_view what);
 
 class Context {
 public:

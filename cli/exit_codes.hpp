@@ -20,11 +20,11 @@ inline constexpr int unauthorized = 3;        // 401: missing, unknown, rotated 
 inline constexpr int forbidden = 4;           // 403: forbidden or insufficient scope
 inline constexpr int not_found = 5;           // 404
 inline constexpr int conflict = 6;            // 409, idempotency mismatch, action not available now
-inline constexpr int validation = 7;          // 400: the server rejected the input
+inline constexpr int validation = 7;          // 400 and other 4xx: the server rejected the input
 inline constexpr int rate_limited = 8;        // 429 after retries
 inline constexpr int server = 9;              // 5xx after retries, not implemented, maintenance
 inline constexpr int network = 10;            // no response: refused, DNS, TLS, timeout
-inline constexpr int protocol = 11;           // a response that does not parse or has the wrong shape
+inline constexpr int protocol = 11;           // a response that does not parse or has the wrong shape, a 3xx
 inline constexpr int signature_invalid = 12;  // webhook signature did not verify
 inline constexpr int wait_failed = 13;        // a wait reached a terminal bad state (CI failed, ...)
 inline constexpr int wait_timeout = 14;       // a wait timed out
@@ -53,11 +53,14 @@ inline constexpr std::array<ExitCodeInfo, 17> exit_code_table{{
     {exit_code::not_found, "not_found", "404: no such task, key, subscription or route."},
     {exit_code::conflict, "conflict",
      "409: state conflict or Idempotency-Key reused with another body; or the action is not available."},
-    {exit_code::validation, "validation", "400: the server rejected the request body or parameters."},
+    {exit_code::validation, "validation",
+     "400, or another 4xx without a code of its own (405, 413, 414, ...): the server rejected the request."},
     {exit_code::rate_limited, "rate_limited", "429: still rate limited after the retries."},
     {exit_code::server, "server", "5xx after the retries, not implemented (501), maintenance mode (503)."},
     {exit_code::network, "network", "No response: connection refused, DNS, TLS or timeout."},
-    {exit_code::protocol, "protocol", "The server answered something that is not the API's JSON."},
+    {exit_code::protocol, "protocol",
+     "The server answered something that is not the API's JSON (unparsable, nested too deeply, larger than "
+     "--max-body, a cycling page cursor), or redirected (3xx; redirects are not followed)."},
     {exit_code::signature_invalid, "signature_invalid", "A webhook signature did not verify."},
     {exit_code::wait_failed, "wait_failed",
      "A wait ended in a terminal bad state (CI failed, changes requested)."},

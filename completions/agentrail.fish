@@ -167,6 +167,8 @@ function __agentrail_global_options
     contains -- '--api-key-stdin' $argv; or printf '%s\t%s\n' '--api-key-stdin' 'Read the API key from standard input'
     contains -- '--profile' $argv; or printf '%s\t%s\n' '--profile' 'Config file profile to use (env AGENTRAIL_PROFILE)'
     contains -- '--timeout' $argv; or printf '%s\t%s\n' '--timeout' 'Timeout of each HTTP request, e.g. 30s, 500ms'
+    contains -- '--deadline' $argv; or printf '%s\t%s\n' '--deadline' 'Total time for each API call, retries and Retry-After waits included, e.g. 1m'
+    contains -- '--max-body' $argv; or printf '%s\t%s\n' '--max-body' 'Largest response body accepted, after decompression (default 64M; 0: no limit)'
     contains -- '--retries' $argv; or printf '%s\t%s\n' '--retries' 'Retries after a failed attempt (429, 5xx, network)'
     contains -- '--no-retry' $argv; or printf '%s\t%s\n' '--no-retry' 'Do not retry failed requests'
     contains -- '--idempotency-key' $argv; or printf '%s\t%s\n' '--idempotency-key' 'Idempotency-Key for a mutation (default: a new random key per command, kept for its retries)'
@@ -196,6 +198,8 @@ function __agentrail_options
             printf '%s\t%s\n' '--api-key-stdin' 'Read the API key from standard input'
             printf '%s\t%s\n' '--profile' 'Config file profile to use (env AGENTRAIL_PROFILE)'
             printf '%s\t%s\n' '--timeout' 'Timeout of each HTTP request, e.g. 30s, 500ms'
+            printf '%s\t%s\n' '--deadline' 'Total time for each API call, retries and Retry-After waits included, e.g. 1m'
+            printf '%s\t%s\n' '--max-body' 'Largest response body accepted, after decompression (default 64M; 0: no limit)'
             printf '%s\t%s\n' '--retries' 'Retries after a failed attempt (429, 5xx, network)'
             printf '%s\t%s\n' '--no-retry' 'Do not retry failed requests'
             printf '%s\t%s\n' '--idempotency-key' 'Idempotency-Key for a mutation (default: a new random key per command, kept for its retries)'
@@ -378,93 +382,93 @@ end
 function __agentrail_value_options
     switch $argv[1]
         case 'agentrail'
-            echo -o --output --jq --base-url --api-key-file --profile --timeout --retries --idempotency-key --cacert --errors
+            echo -o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors
         case 'agentrail tasks'
-            echo -o --output --jq --base-url --api-key-file --profile --timeout --retries --idempotency-key --cacert --errors
+            echo -o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors
         case 'agentrail tasks list'
-            echo --status --limit --cursor -o --output --jq --base-url --api-key-file --profile --timeout --retries --idempotency-key --cacert --errors
+            echo --status --limit --cursor -o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors
         case 'agentrail tasks show'
-            echo -o --output --jq --base-url --api-key-file --profile --timeout --retries --idempotency-key --cacert --errors
+            echo -o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors
         case 'agentrail tasks start'
-            echo -o --output --jq --base-url --api-key-file --profile --timeout --retries --idempotency-key --cacert --errors
+            echo -o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors
         case 'agentrail tasks block'
-            echo --reason --action-required --resume-instructions --source-run-id --source-agent-id -o --output --jq --base-url --api-key-file --profile --timeout --retries --idempotency-key --cacert --errors
+            echo --reason --action-required --resume-instructions --source-run-id --source-agent-id -o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors
         case 'agentrail tasks resolve'
-            echo --summary -o --output --jq --base-url --api-key-file --profile --timeout --retries --idempotency-key --cacert --errors
+            echo --summary -o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors
         case 'agentrail tasks submit'
-            echo --summary --mode --artifact --check --notes --pr-title --pr-body -o --output --jq --base-url --api-key-file --profile --timeout --retries --idempotency-key --cacert --errors
+            echo --summary --mode --artifact --check --notes --pr-title --pr-body -o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors
         case 'agentrail tasks ci'
-            echo --timeout -o --output --jq --base-url --api-key-file --profile --retries --idempotency-key --cacert --errors
+            echo --timeout -o --output --jq --base-url --api-key-file --profile --deadline --max-body --retries --idempotency-key --cacert --errors
         case 'agentrail tasks review'
-            echo -o --output --jq --base-url --api-key-file --profile --timeout --retries --idempotency-key --cacert --errors
+            echo -o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors
         case 'agentrail tasks ship'
-            echo --mode --env --expected-head-sha -o --output --jq --base-url --api-key-file --profile --timeout --retries --idempotency-key --cacert --errors
+            echo --mode --env --expected-head-sha -o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors
         case 'agentrail tasks rollback'
-            echo -o --output --jq --base-url --api-key-file --profile --timeout --retries --idempotency-key --cacert --errors
+            echo -o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors
         case 'agentrail tasks wait'
-            echo --until --timeout --poll-interval -o --output --jq --base-url --api-key-file --profile --retries --idempotency-key --cacert --errors
+            echo --until --timeout --poll-interval -o --output --jq --base-url --api-key-file --profile --deadline --max-body --retries --idempotency-key --cacert --errors
         case 'agentrail keys'
-            echo -o --output --jq --base-url --api-key-file --profile --timeout --retries --idempotency-key --cacert --errors
+            echo -o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors
         case 'agentrail keys create'
-            echo --agent-id --display-name --role --scope --rate-limit --external --expires-at --save-to -o --output --jq --base-url --api-key-file --profile --timeout --retries --idempotency-key --cacert --errors
+            echo --agent-id --display-name --role --scope --rate-limit --external --expires-at --save-to -o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors
         case 'agentrail keys rotate'
-            echo --expires-at --save-to -o --output --jq --base-url --api-key-file --profile --timeout --retries --idempotency-key --cacert --errors
+            echo --expires-at --save-to -o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors
         case 'agentrail keys usage'
-            echo -o --output --jq --base-url --api-key-file --profile --timeout --retries --idempotency-key --cacert --errors
+            echo -o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors
         case 'agentrail subscriptions'
-            echo -o --output --jq --base-url --api-key-file --profile --timeout --retries --idempotency-key --cacert --errors
+            echo -o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors
         case 'agentrail subscriptions list'
-            echo -o --output --jq --base-url --api-key-file --profile --timeout --retries --idempotency-key --cacert --errors
+            echo -o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors
         case 'agentrail subscriptions create'
-            echo --url --event-type --task --description --secret-file --secret-env --save-secret-to -o --output --jq --base-url --api-key-file --profile --timeout --retries --idempotency-key --cacert --errors
+            echo --url --event-type --task --description --secret-file --secret-env --save-secret-to -o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors
         case 'agentrail subscriptions get'
-            echo -o --output --jq --base-url --api-key-file --profile --timeout --retries --idempotency-key --cacert --errors
+            echo -o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors
         case 'agentrail subscriptions delete'
-            echo -o --output --jq --base-url --api-key-file --profile --timeout --retries --idempotency-key --cacert --errors
+            echo -o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors
         case 'agentrail api'
-            echo -d --data -H --header -o --output --jq --base-url --api-key-file --profile --timeout --retries --idempotency-key --cacert --errors
+            echo -d --data -H --header -o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors
         case 'agentrail health'
-            echo -o --output --jq --base-url --api-key-file --profile --timeout --retries --idempotency-key --cacert --errors
+            echo -o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors
         case 'agentrail config'
-            echo -o --output --jq --base-url --api-key-file --profile --timeout --retries --idempotency-key --cacert --errors
+            echo -o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors
         case 'agentrail config explain'
-            echo -o --output --jq --base-url --api-key-file --profile --timeout --retries --idempotency-key --cacert --errors
+            echo -o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors
         case 'agentrail config set'
-            echo -o --output --jq --base-url --api-key-file --profile --timeout --retries --idempotency-key --cacert --errors
+            echo -o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors
         case 'agentrail config unset'
-            echo -o --output --jq --base-url --api-key-file --profile --timeout --retries --idempotency-key --cacert --errors
+            echo -o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors
         case 'agentrail config get'
-            echo -o --output --jq --base-url --api-key-file --profile --timeout --retries --idempotency-key --cacert --errors
+            echo -o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors
         case 'agentrail config list'
-            echo -o --output --jq --base-url --api-key-file --profile --timeout --retries --idempotency-key --cacert --errors
+            echo -o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors
         case 'agentrail config use-profile'
-            echo -o --output --jq --base-url --api-key-file --profile --timeout --retries --idempotency-key --cacert --errors
+            echo -o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors
         case 'agentrail config path'
-            echo -o --output --jq --base-url --api-key-file --profile --timeout --retries --idempotency-key --cacert --errors
+            echo -o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors
         case 'agentrail version'
-            echo -o --output --jq --base-url --api-key-file --profile --timeout --retries --idempotency-key --cacert --errors
+            echo -o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors
         case 'agentrail help'
-            echo -o --output --jq --base-url --api-key-file --profile --timeout --retries --idempotency-key --cacert --errors
+            echo -o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors
         case 'agentrail help exit-codes'
-            echo -o --output --jq --base-url --api-key-file --profile --timeout --retries --idempotency-key --cacert --errors
+            echo -o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors
         case 'agentrail exit-codes'
-            echo -o --output --jq --base-url --api-key-file --profile --timeout --retries --idempotency-key --cacert --errors
+            echo -o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors
         case 'agentrail events'
-            echo -o --output --jq --base-url --api-key-file --profile --timeout --retries --idempotency-key --cacert --errors
+            echo -o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors
         case 'agentrail events tail'
-            echo --type --task --since --state-file --heartbeat --until --count --timeout -o --output --jq --base-url --api-key-file --profile --retries --idempotency-key --cacert --errors
+            echo --type --task --since --state-file --heartbeat --until --count --timeout -o --output --jq --base-url --api-key-file --profile --deadline --max-body --retries --idempotency-key --cacert --errors
         case 'agentrail webhook'
-            echo -o --output --jq --base-url --api-key-file --profile --timeout --retries --idempotency-key --cacert --errors
+            echo -o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors
         case 'agentrail webhook verify'
-            echo --secret-env --secret-file --signature --headers-file --body-file -o --output --jq --base-url --api-key-file --profile --timeout --retries --idempotency-key --cacert --errors
+            echo --secret-env --secret-file --signature --headers-file --body-file -o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors
         case 'agentrail webhook sign'
-            echo --secret-env --secret-file --body-file --event-id --event-type --subscription-id --delivery-id --attempt -o --output --jq --base-url --api-key-file --profile --timeout --retries --idempotency-key --cacert --errors
+            echo --secret-env --secret-file --body-file --event-id --event-type --subscription-id --delivery-id --attempt -o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors
         case 'agentrail webhook listen'
-            echo --secret-env --secret-file --port --host --forward-to --count --timeout -o --output --jq --base-url --api-key-file --profile --retries --idempotency-key --cacert --errors
+            echo --secret-env --secret-file --port --host --forward-to --count --timeout -o --output --jq --base-url --api-key-file --profile --deadline --max-body --retries --idempotency-key --cacert --errors
         case 'agentrail doctor'
-            echo -o --output --jq --base-url --api-key-file --profile --timeout --retries --idempotency-key --cacert --errors
+            echo -o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors
         case 'agentrail completion'
-            echo -o --output --jq --base-url --api-key-file --profile --timeout --retries --idempotency-key --cacert --errors
+            echo -o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors
     end
 end
 

@@ -14,6 +14,8 @@ packages=(
   libcpp-httplib-dev     # mock server and test servers only
   libjq-dev libonig-dev  # --jq support
   clang-format
+  ccache                 # rebuilds of unchanged sources come from the cache
+  lintian dpkg-dev       # packaging test: lintian checks the .debs, dpkg-shlibdeps computes Depends
   curl openssl jq        # benchmarks compare against these; docs examples
   python3 python3-jsonschema python3-yaml  # contract tests validate against the OpenAPI schemas
   bash zsh fish bsdutils # completion tests; `script` for pseudo-TTY tests

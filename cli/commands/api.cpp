@@ -7,6 +7,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include "agentrail/json.hpp"
+
 #include "context.hpp"
 #include "exit_codes.hpp"
 #include "render/render.hpp"
@@ -68,9 +70,16 @@ void register_api(CLI::App& app, Context& ctx) {
                 text = a->data;
             }
             try {
-                body = Json::parse(text);
-            } catch (const Json::parse_error& e) {
-                throw usage_error(std::string("--data: not valid JSON: ") + e.what());
+                body = agentrail::parse_json(text);
+            } catch (const agentrail::Error& e) {
+                throw usage_error(std::string("--data: ") + e.what());
+            }
+            if (body->is_discarded()) {
+                try {
+                    body = Json::parse(text);  // throws, with the parser's description of the error
+                } catch (const Json::parse_error& e) {
+                    throw usage_error(std::string("--data: not valid JSON: ") + e.what());
+                }
             }
         }
         std::optional<std::string> key;

@@ -29,6 +29,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "agentrail/json.hpp"
 #include "commands/events.hpp"
 #include "context.hpp"
 #include "exit_codes.hpp"
@@ -285,7 +286,7 @@ struct UntilSpec {
         if (event.data.find(task) == std::string::npos) return false;  // cheap reject before parsing
         Json local;
         if (parsed == nullptr) {
-            local = Json::parse(event.data, nullptr, false);
+            local = agentrail::parse_json(event.data);
             parsed = &local;
         }
         return str_at(*parsed, "/data/taskId") == task || str_at(*parsed, "/data/taskIdentifier") == task;
@@ -360,7 +361,7 @@ void tail(Context& ctx, const TailArgs& a) {
             if (view == TailView::raw) {
                 writer->push(event.data, event.id);
             } else {
-                parsed = Json::parse(event.data, nullptr, false);
+                parsed = agentrail::parse_json(event.data);
                 if (parsed->is_discarded())
                     throw Error(ErrorKind::protocol, "event " + event.id + ": data is not valid JSON");
                 if (view == TailView::human) {

@@ -25,6 +25,7 @@
 #include <spdlog/logger.h>
 #include <CLI/CLI.hpp>
 
+#include "agentrail/json.hpp"
 #include "agentrail/transport.hpp"
 #include "agentrail/webhook.hpp"
 #include "commands/events.hpp"
@@ -133,7 +134,7 @@ void print_event(Context& ctx, std::string_view body) {
         if (body.empty() || body.back() != '\n') out.write("\n");
         return;
     }
-    auto event = Json::parse(body, nullptr, false);
+    auto event = agentrail::parse_json(body);
     if (event.is_discarded())
         throw Error(ErrorKind::protocol, "the signature is valid but the body is not JSON");
     if (s.quiet) {
@@ -217,7 +218,12 @@ void sign(Context& ctx, const SignArgs& a) {
     h.event_id = a.event_id;
     h.event_type = a.event_type;
     if (h.event_id.empty() || h.event_type.empty()) {
-        auto event = Json::parse(body, nullptr, false);
+        Json event;
+        try {
+            event = agentrail::parse_json(body);
+        } catch (const agentrail::Error& e) {
+            throw usage_error(std::string("the body: ") + e.what());
+        }
         if (h.event_id.empty() && event.is_object()) h.event_id = event.value("id", std::string{});
         if (h.event_type.empty() && event.is_object()) h.event_type = event.value("type", std::string{});
     }
@@ -310,7 +316,12 @@ void listen(Context& ctx, const ListenArgs& a) {
                 }};
         }
         std::string event_id(request.header("X-AgentRail-Event-Id").value_or(""));
-        Json event = Json::parse(request.body, nullptr, false);
+        Json event;
+        try {
+            event = agentrail::parse_json(request.body);
+        } catch (const agentrail::Error&) {
+            // Too deeply nested: handled as a body that is not JSON (no id to de-duplicate on).
+        }
         if (event_id.empty() && event.is_object()) event_id = event.value("id", std::string{});
         if (!event_id.empty() && !seen.insert(event_id)) {
             ctx.log().info("duplicate delivery of {} (attempt {}) acknowledged", event_id,

@@ -7,7 +7,9 @@
 #include <array>
 #include <random>
 #include <regex>
+#include <unordered_set>
 
+#include "agentrail/json.hpp"
 #include "client_core.hpp"
 
 namespace agentrail {
@@ -78,7 +80,12 @@ void require_id(std::string_view what, std::string_view id) {
 }
 
 json parse_body(const HttpResponse& response, const std::string& key) {
-    auto body = json::parse(response.body, nullptr, false);
+    json body;
+    try {
+        body = parse_json(response.body);
+    } catch (const Error& e) {
+        protocol_error("HTTP " + std::to_string(response.status) + " body: " + e.what(), key);
+    }
     if (body.is_discarded()) {
         std::string excerpt = response.body.substr(0, 80);
         protocol_error("HTTP " + std::to_string(response.status) + " body is not JSON: " + excerpt, key);
@@ -229,12 +236,17 @@ TaskPage Client::list_my_tasks(const ListTasksOptions& options) {
 void Client::for_each_task_page(const ListTasksOptions& options,
                                 const std::function<bool(const TaskPage&)>& on_page) {
     ListTasksOptions current = options;
+    // Every cursor followed so far: a server whose cursors cycle (A, B, A) would otherwise be followed
+    // forever. Cursors are short, so remembering them all costs little next to the pages themselves.
+    std::unordered_set<std::string> followed;
+    if (current.cursor) followed.insert(*current.cursor);
     for (;;) {
         auto page = list_my_tasks(current);
         if (!on_page(page)) return;
         if (!page.page || !page.page->has_more || !page.page->next_cursor) return;
-        if (current.cursor && *current.cursor == *page.page->next_cursor)
-            throw Error(ErrorKind::protocol, "malformed response: the server returned the same cursor again");
+        if (!followed.insert(*page.page->next_cursor).second)
+            throw Error(ErrorKind::protocol, "malformed response: the server's page cursor repeated (" +
+                                                 page.page->next_cursor->substr(0, 80) + ")");
         current.cursor = page.page->next_cursor;
     }
 }

@@ -32,7 +32,12 @@ std::string make_path(std::initializer_list<std::string_view> segments) {
     std::string out;
     for (auto s : segments) {
         out += '/';
-        out += percent_escape(s);
+        // "." and ".." would be dot segments that a server resolves against the path: escape them so an
+        // id always stays one segment.
+        if (s == "." || s == "..")
+            out += s.size() == 1 ? "%2E" : "%2E%2E";
+        else
+            out += percent_escape(s);
     }
     return out;
 }
@@ -163,6 +168,23 @@ std::optional<std::chrono::seconds> parse_retry_after(std::string_view value,
     return std::max(delta, std::chrono::seconds(0));
 }
 
+void note_redirect(ApiErrorInfo& info, const HttpResponse& response) {
+    if (response.status < 300 || response.status >= 400) return;
+    constexpr std::size_t max_len = 200;
+    std::string where;
+    if (auto location = find_header(response.headers, "location"); location && !location->empty()) {
+        for (char c : location->substr(0, max_len)) {
+            const auto u = static_cast<unsigned char>(c);
+            where += (u < 0x20 || u == 0x7f) ? '?' : c;
+        }
+        if (location->size() > max_len) where += "...";
+    } else {
+        where = "(no Location header)";
+    }
+    info.code.clear();
+    info.message = "redirected to " + where + "; not followed";
+}
+
 bool is_loopback_url(std::string_view url) {
     auto scheme_end = url.find("://");
     if (scheme_end == std::string_view::npos) return false;
@@ -289,8 +311,37 @@ HttpResponse ClientCore::execute(Method method, std::string_view path, const std
     request.headers.insert(request.headers.end(), extra_headers.begin(), extra_headers.end());
     if (body) request.body = *body;
 
+    using Clock = std::chrono::steady_clock;
+    const auto call_started = Clock::now();
+    const bool bounded = options.deadline.count() > 0;
+    const auto time_left = [&] {
+        return options.deadline -
+               std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - call_started);
+    };
+    // True when waiting `delay` and trying again still fits in the deadline (some time is left for the
+    // attempt itself).
+    const auto fits = [&](std::chrono::milliseconds delay) {
+        if (!bounded) return true;
+        if (delay < time_left()) return true;
+        log(LogLevel::info, "not retrying: waiting " + std::to_string(delay.count()) +
+                                " ms would pass the call's deadline of " +
+                                std::to_string(options.deadline.count()) + " ms");
+        return false;
+    };
+
     for (int attempt = 1;; ++attempt) {
         const bool may_retry = repeatable && attempt < policy.max_attempts;
+        bool deadline_cut = false;
+        if (bounded) {
+            const auto left = std::max(time_left(), std::chrono::milliseconds(1));
+            const auto normal = options.transport_options.timeout;
+            if (normal.count() <= 0 || left < normal) {
+                request.timeout = left;
+                deadline_cut = true;
+            } else {
+                request.timeout = std::chrono::milliseconds(0);
+            }
+        }
         if (logs(LogLevel::debug)) {
             log(LogLevel::debug,
                 std::string("-> ") + to_string(method) + " " + request.url +
@@ -303,13 +354,22 @@ HttpResponse ClientCore::execute(Method method, std::string_view path, const std
             response = transport->send(request);
         } catch (TransportError& e) {
             log(LogLevel::debug, std::string("<- no response: ") + e.what());
-            if (may_retry && policy.retry_network_errors) {
-                auto delay = policy.backoff(attempt, random01());
-                log(LogLevel::info, "network error, retrying in " + std::to_string(delay.count()) +
+            const auto delay = may_retry && policy.retry_network_errors && !(deadline_cut && e.timed_out())
+                                   ? std::optional(policy.backoff(attempt, random01()))
+                                   : std::nullopt;
+            if (delay && fits(*delay)) {
+                log(LogLevel::info, "network error, retrying in " + std::to_string(delay->count()) +
                                         " ms (attempt " + std::to_string(attempt + 1) + "/" +
                                         std::to_string(policy.max_attempts) + ")");
-                sleep_for(delay);
+                sleep_for(*delay);
                 continue;
+            }
+            if (deadline_cut && e.timed_out()) {
+                TransportError cut(std::string(e.what()) + " (the call's deadline of " +
+                                       std::to_string(options.deadline.count()) + " ms was reached)",
+                                   e.code(), true);
+                cut.set_idempotency_key(idempotency_key);
+                throw cut;
             }
             e.set_idempotency_key(idempotency_key);
             throw;
@@ -328,7 +388,7 @@ HttpResponse ClientCore::execute(Method method, std::string_view path, const std
             auto delay = retry_delay(attempt, &response);
             // A server that asks for a longer wait than the policy allows gets its answer reported,
             // rather than a client that hangs past what its caller configured.
-            if (delay <= std::max(policy.max_delay, std::chrono::milliseconds(0))) {
+            if (delay <= std::max(policy.max_delay, std::chrono::milliseconds(0)) && fits(delay)) {
                 log(LogLevel::info, "HTTP " + std::to_string(response.status) + ", retrying in " +
                                         std::to_string(delay.count()) + " ms (attempt " +
                                         std::to_string(attempt + 1) + "/" +
@@ -338,6 +398,7 @@ HttpResponse ClientCore::execute(Method method, std::string_view path, const std
             }
         }
         auto info = parse_api_error(response.status, response.body);
+        note_redirect(info, response);
         info.method = to_string(method);
         info.path = std::string(path.substr(0, path.find('?')));
         if (auto rid = find_header(response.headers, "x-request-id")) info.request_id = std::string(*rid);

@@ -30,6 +30,10 @@ std::string redact(std::string_view text);
 std::optional<std::chrono::seconds> parse_retry_after(std::string_view value,
                                                       std::chrono::system_clock::time_point now);
 
+/// For a 3xx answer, replaces the message with "redirected to LOCATION; not followed" (redirects are
+/// never followed: the key must not travel to another host).
+void note_redirect(ApiErrorInfo& info, const HttpResponse& response);
+
 /// True for 127.0.0.0/8, ::1 and "localhost" hosts of an http(s) URL.
 bool is_loopback_url(std::string_view url);
 

@@ -4,6 +4,8 @@
 #include <cctype>
 #include <string>
 
+#include "agentrail/json.hpp"
+
 namespace agentrail {
 
 const char* to_string(ErrorKind kind) noexcept {
@@ -104,7 +106,14 @@ bool ConflictError::is_idempotency_mismatch() const {
 ApiErrorInfo parse_api_error(int status, std::string_view body) {
     ApiErrorInfo info;
     info.status = status;
-    auto parsed = nlohmann::json::parse(body, nullptr, false);
+    nlohmann::json parsed;
+    try {
+        parsed = parse_json(body);
+    } catch (const Error& e) {
+        // The status still says what kind of failure this is; the body only adds nothing usable.
+        info.message = std::string("unexpected error body: ") + e.what();
+        return info;
+    }
     const nlohmann::json* err = nullptr;
     if (!parsed.is_discarded() && parsed.is_object()) {
         auto it = parsed.find("error");
@@ -153,8 +162,12 @@ void throw_api_error(ApiErrorInfo info, const std::string& idempotency_key) {
         default:
             break;
     }
-    if (info.status >= 400 && info.status < 500 && info.code == "validation_error")
-        throw_with_key(ValidationError(std::move(info)), key);
+    // A redirect is never followed (the key must not travel to another host): the answer is not the
+    // API's, so it is a protocol failure, not a server one.
+    if (info.status >= 300 && info.status < 400)
+        throw_with_key(ApiError(ErrorKind::protocol, std::move(info)), key);
+    // Other client errors (405, 413, 414, 415, ...): the server refused this request as sent.
+    if (info.status >= 400 && info.status < 500) throw_with_key(ValidationError(std::move(info)), key);
     throw_with_key(ServerError(std::move(info)), key);
 }
 

@@ -14,6 +14,7 @@
 
 #include "agentrail/errors.hpp"
 #include "agentrail/events.hpp"
+#include "agentrail/json.hpp"
 #include "client_core.hpp"
 
 namespace agentrail {
@@ -23,8 +24,8 @@ namespace {
 constexpr std::string_view kStreamPath = "/task-events/stream";
 constexpr std::chrono::seconds kDefaultHeartbeat{20};
 constexpr std::chrono::seconds kStallGrace{5};
-// Upper bound on a server's `retry:` so a bogus value cannot park the client for days.
-constexpr std::chrono::milliseconds kMaxServerRetry = std::chrono::hours(1);
+// Upper bound on a server's `retry:` so a hostile or bogus value cannot park the client for long.
+constexpr std::chrono::milliseconds kMaxServerRetry = std::chrono::seconds(60);
 // Sleep slice while waiting to reconnect with a cancel flag to watch.
 constexpr std::chrono::milliseconds kCancelPoll{100};
 
@@ -53,7 +54,12 @@ std::optional<int> parse_positive_int(std::string_view text) {
 
 // `type` of a JSON event envelope, or empty when the text is not such an envelope.
 std::string envelope_type(std::string_view data) {
-    auto json = nlohmann::json::parse(data, nullptr, false);
+    nlohmann::json json;
+    try {
+        json = parse_json(data);
+    } catch (const Error&) {
+        return {};  // nested too deeply: not an envelope this stream can classify
+    }
     if (!json.is_object()) return {};
     auto it = json.find("type");
     return it != json.end() && it->is_string() ? it->get<std::string>() : std::string();
@@ -63,7 +69,12 @@ std::string envelope_type(std::string_view data) {
 // the id's text, so those are rejected without parsing.
 bool envelope_has_task(std::string_view data, std::string_view task_id) {
     if (data.find(task_id) == std::string_view::npos) return false;
-    auto json = nlohmann::json::parse(data, nullptr, false);
+    nlohmann::json json;
+    try {
+        json = parse_json(data);
+    } catch (const Error&) {
+        return false;
+    }
     if (!json.is_object()) return false;
     auto inner = json.find("data");
     if (inner == json.end() || !inner->is_object()) return false;
@@ -76,10 +87,11 @@ bool envelope_has_task(std::string_view data, std::string_view task_id) {
 TaskEvent StreamEvent::parse() const {
     nlohmann::json json;
     try {
-        json = nlohmann::json::parse(data);
-    } catch (const nlohmann::json::parse_error& e) {
-        throw Error(ErrorKind::protocol, "event " + id + ": data is not valid JSON: " + e.what());
+        json = parse_json(data);
+    } catch (const Error& e) {
+        throw Error(ErrorKind::protocol, "event " + id + ": " + e.what());
     }
+    if (json.is_discarded()) throw Error(ErrorKind::protocol, "event " + id + ": data is not valid JSON");
     if (!json.is_object()) throw Error(ErrorKind::protocol, "event " + id + ": data is not a JSON object");
     try {
         return json.get<TaskEvent>();
@@ -264,7 +276,7 @@ void EventStream::Impl::run(const Handler& handler) {
                 set_state(StreamState::connected, first ? "" : "resumed after " + resume_id());
             }
             parser.feed(chunk, on_event);
-            return !stop && !cancelled();
+            return !stop && !cancelled() && !parser.overflowed();
         };
 
         std::string reason;
@@ -292,7 +304,14 @@ void EventStream::Impl::run(const Handler& handler) {
             if (auto hb = find_header(response.headers, "x-agentrail-stream-heartbeat-seconds")) {
                 if (auto seconds = parse_positive_int(*hb)) server_heartbeat = *seconds;
             }
-            if (response.status >= 200 && response.status < 300) {
+            if (parser.overflowed()) {
+                const std::string what =
+                    "malformed response: an event stream line or event is larger than "
+                    "the limit of " +
+                    format_bytes(parser.max_event_bytes()) + " (max_event_bytes)";
+                reason = what + "; connection dropped";
+                last_error = std::make_exception_ptr(Error(ErrorKind::protocol, what));
+            } else if (response.status >= 200 && response.status < 300) {
                 reason = "server closed the stream";
                 last_error = std::make_exception_ptr(
                     TransportError("the event stream ended without delivering an event", 0));
@@ -302,6 +321,7 @@ void EventStream::Impl::run(const Handler& handler) {
                 }
             } else {
                 auto info = parse_api_error(response.status, response.body);
+                detail::note_redirect(info, response);
                 info.method = "GET";
                 info.path = std::string(kStreamPath);
                 if (auto rid = find_header(response.headers, "x-request-id"))
@@ -345,6 +365,7 @@ EventStream::EventStream(std::shared_ptr<detail::ClientCore> core, StreamOptions
     : m_impl(std::make_unique<Impl>()) {
     m_impl->core = std::move(core);
     m_impl->options = std::move(options);
+    m_impl->parser = SseParser(m_impl->options.max_event_bytes);
     if (m_impl->options.cursor) {
         m_impl->last_id = *m_impl->options.cursor;
         m_impl->resume = *m_impl->options.cursor;

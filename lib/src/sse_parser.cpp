@@ -23,7 +23,17 @@ std::size_t find_byte(std::string_view text, char byte, std::size_t from) {
 
 }  // namespace
 
+void SseParser::overflow() {
+    // The buffers are released, not just cleared: they may hold up to the limit each.
+    std::string().swap(m_line);
+    std::string().swap(m_data);
+    m_event.clear();
+    m_has_data = false;
+    m_overflowed = true;
+}
+
 void SseParser::feed(std::string_view chunk, const EventHandler& on_event) {
+    if (m_overflowed) return;
     std::size_t pos = 0;
     const std::size_t size = chunk.size();
 
@@ -59,9 +69,11 @@ void SseParser::feed(std::string_view chunk, const EventHandler& on_event) {
         if (next_cr < pos) next_cr = find_byte(chunk, '\r', pos);
         const std::size_t end = next_lf < next_cr ? next_lf : next_cr;
         if (end == std::string_view::npos) {
+            if (m_max != 0 && m_line.size() + (size - pos) > m_max) return overflow();
             m_line.append(chunk.data() + pos, size - pos);
             return;
         }
+        if (m_max != 0 && m_line.size() + (end - pos) > m_max) return overflow();
 
         std::string_view line;
         if (m_line.empty()) {
@@ -85,6 +97,7 @@ void SseParser::feed(std::string_view chunk, const EventHandler& on_event) {
             ~ClearLine() { line.clear(); }
         } clear_line{m_line};
         process_line(line, on_event);
+        if (m_overflowed) return;
     }
 }
 
@@ -131,6 +144,7 @@ void SseParser::process_line(std::string_view line, const EventHandler& on_event
     }
 
     if (field == "data") {
+        if (m_max != 0 && m_data.size() + value.size() + 1 > m_max) return overflow();
         if (m_has_data) m_data.push_back('\n');
         m_data.append(value);
         m_has_data = true;
@@ -157,6 +171,7 @@ void SseParser::reset_connection() {
     m_has_data = false;
     m_last_was_cr = false;
     m_seen_first = false;  // each response body is a stream of its own and may start with a BOM
+    m_overflowed = false;
 }
 
 }  // namespace agentrail

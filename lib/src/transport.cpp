@@ -3,6 +3,8 @@
 #include "agentrail/transport.hpp"
 
 #include <cstddef>
+#include <cstdio>
+#include <string>
 
 namespace agentrail {
 
@@ -36,6 +38,24 @@ const char* to_string(Method method) noexcept {
             return "DELETE";
     }
     return "GET";
+}
+
+std::string format_bytes(std::size_t bytes) {
+    static constexpr const char* units[] = {"KiB", "MiB", "GiB", "TiB"};
+    if (bytes < 1024) return std::to_string(bytes) + (bytes == 1 ? " byte" : " bytes");
+    double value = static_cast<double>(bytes);
+    int unit = -1;
+    while (value >= 1024 && unit < 3) {
+        value /= 1024;
+        ++unit;
+    }
+    char text[32];
+    // Whole numbers print without decimals ("64 MiB"), others with one ("1.5 KiB").
+    if (value == static_cast<double>(static_cast<long long>(value)))
+        std::snprintf(text, sizeof text, "%lld %s", static_cast<long long>(value), units[unit]);
+    else
+        std::snprintf(text, sizeof text, "%.1f %s", value, units[unit]);
+    return text;
 }
 
 std::optional<std::string_view> find_header(const Headers& headers, std::string_view name) {

@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "agentrail/errors.hpp"
+#include "agentrail/json.hpp"
 
 namespace agentrail {
 
@@ -145,10 +146,11 @@ TaskEvent parse_webhook_event(std::string_view raw_body, std::string_view secret
         throw Error(ErrorKind::signature, "webhook signature did not verify (X-AgentRail-Signature)");
     nlohmann::json json;
     try {
-        json = nlohmann::json::parse(raw_body);
-    } catch (const nlohmann::json::parse_error& e) {
-        throw Error(ErrorKind::protocol, std::string("webhook body is not valid JSON: ") + e.what());
+        json = parse_json(raw_body);
+    } catch (const Error& e) {
+        throw Error(ErrorKind::protocol, std::string("webhook body: ") + e.what());
     }
+    if (json.is_discarded()) throw Error(ErrorKind::protocol, "webhook body is not valid JSON");
     if (!json.is_object()) throw Error(ErrorKind::protocol, "webhook body is not a JSON object");
     try {
         return json.get<TaskEvent>();

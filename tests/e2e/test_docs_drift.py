@@ -32,6 +32,15 @@ for group in ("tasks", "events", "webhook", "doctor", "completion"):
 s.check("the reference lists the exit codes", "| 15 | `cursor_expired` |" in r.out, r.out[-800:])
 s.check("hidden help topics stay out of --help", not any(l.strip().startswith(("reference", "man ")) for l in top), top)
 
+man = s.run("help", "man").out
+version = s.run("--version").out.split()
+s.check("the man page's .TH carries the release date and the version",
+        re.search(r'^\.TH AGENTRAIL 1 "\d{4}-\d\d-\d\d" "agentrail (\S+)"', man, re.M) is not None
+        and re.search(r'^\.TH AGENTRAIL 1 "[^"]*" "agentrail (\S+)"', man, re.M).group(1) in version,
+        [l for l in man.splitlines() if l.startswith(".TH")] + version)
+for section in ("EXAMPLES", "FILES", "ENVIRONMENT", "EXIT STATUS"):
+    s.check("the man page has %s" % section, "\n.SH %s\n" % section in man, section)
+
 if shutil.which("man"):
     p = subprocess.run(["man", "-l", os.path.join(ROOT, "docs/agentrail.1")], capture_output=True, text=True,
                        env=dict(s.env(), MANWIDTH="100"), timeout=30)

@@ -4,6 +4,8 @@
 #include "agentrail/client.hpp"
 #include "agentrail/errors.hpp"
 #include "agentrail/events.hpp"
+#include "agentrail/export.hpp"
+#include "agentrail/json.hpp"
 #include "agentrail/log.hpp"
 #include "agentrail/response.hpp"
 #include "agentrail/transport.hpp"

@@ -13,6 +13,7 @@
 
 #include "agentrail/errors.hpp"
 #include "agentrail/events.hpp"
+#include "agentrail/export.hpp"
 #include "agentrail/log.hpp"
 #include "agentrail/models/ci.hpp"
 #include "agentrail/models/event.hpp"
@@ -27,6 +28,7 @@
 #include "agentrail/response.hpp"
 #include "agentrail/transport.hpp"
 
+AGENTRAIL_PUBLIC_BEGIN
 namespace agentrail {
 
 /// When and how often a failed call is repeated. Only requests that are safe to repeat are retried:
@@ -47,6 +49,10 @@ struct ClientOptions {
     std::string base_url = "http://127.0.0.1:3000";  // may carry a path prefix, e.g. https://host/v1
     std::string api_key;                             // sent as `Authorization: Bearer`; never logged
     RetryPolicy retry;
+    /// Total time for one call, all attempts and the waits between them (Retry-After included): each
+    /// attempt's timeout is cut to what is left, and a retry that would end past it is not made (the last
+    /// failure is reported). Zero: no limit beyond the retry policy. Does not apply to event streams.
+    std::chrono::milliseconds deadline{0};
     TransportOptions transport_options;    // used when `transport` is null
     std::shared_ptr<Transport> transport;  // null: a curl transport made from transport_options
     /// Sending a key over plain http:// to a host that is not loopback is refused unless this is set.
@@ -177,3 +183,4 @@ private:
 };
 
 }  // namespace agentrail
+AGENTRAIL_PUBLIC_END

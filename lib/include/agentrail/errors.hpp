@@ -11,11 +11,14 @@
 
 #include <nlohmann/json.hpp>
 
+#include "agentrail/export.hpp"
+
+AGENTRAIL_PUBLIC_BEGIN
 namespace agentrail {
 
 enum class ErrorKind {
     invalid_argument,  // bad local input, detected before anything was sent
-    validation,        // 400
+    validation,        // 400, 422 and other 4xx without a kind of their own (405, 413, 414, ...)
     unauthorized,      // 401
     forbidden,         // 403 (forbidden or insufficient_scope)
     not_found,         // 404
@@ -24,7 +27,7 @@ enum class ErrorKind {
     rate_limited,      // 429
     server,            // 5xx, 501 not implemented, 503 fallback mode, other unexpected statuses
     transport,         // no HTTP response: refused, DNS, TLS, timeout, cut connection
-    protocol,          // a response that does not parse or has the wrong shape
+    protocol,          // a response that does not parse or has the wrong shape; a 3xx redirect (not followed)
     signature,         // webhook signature did not verify
 };
 
@@ -134,3 +137,4 @@ private:
 ApiErrorInfo parse_api_error(int status, std::string_view body);
 
 }  // namespace agentrail
+AGENTRAIL_PUBLIC_END

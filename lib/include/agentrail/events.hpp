@@ -13,13 +13,15 @@
 #include <unordered_set>
 #include <vector>
 
+#include "agentrail/export.hpp"
 #include "agentrail/models/event.hpp"
 
-namespace agentrail {
-
-namespace detail {
-struct ClientCore;
+namespace agentrail::detail {
+struct ClientCore;  // private to the library (declared outside the exported region)
 }
+
+AGENTRAIL_PUBLIC_BEGIN
+namespace agentrail {
 
 /// One dispatched SSE event (W3C EventSource semantics).
 struct SseEvent {
@@ -28,11 +30,17 @@ struct SseEvent {
     std::string data;   // data: lines joined with '\n'
 };
 
+/// Default cap on one SSE line and on one event's data (see SseParser::overflowed).
+inline constexpr std::size_t default_max_sse_event_bytes = std::size_t{16} << 20;
+
 /// Incremental SSE parser: feed it bytes in chunks of any size; it knows nothing about sockets.
 /// Handles LF, CRLF and CR line endings, a leading BOM, comments, multi-line data, id, event and retry.
 class SseParser {
 public:
     using EventHandler = std::function<void(const SseEvent&)>;
+    SseParser() = default;
+    /// A line or an event's data longer than `max_event_bytes` (0: no limit) overflows the parser.
+    explicit SseParser(std::size_t max_event_bytes) : m_max(max_event_bytes) {}
     /// Parses `chunk`, calling `on_event` for each completed event.
     void feed(std::string_view chunk, const EventHandler& on_event);
     /// The last `retry:` value seen, if any.
@@ -43,6 +51,10 @@ public:
     std::size_t comments() const { return m_comments; }
     /// Forgets a partial line/event (a new connection starts clean); keeps last id and retry.
     void reset_connection();
+    /// True once a line or an event's data passed the limit: the partial event was dropped and further
+    /// input is ignored until reset_connection(). The connection should be dropped (and resumed).
+    bool overflowed() const { return m_overflowed; }
+    std::size_t max_event_bytes() const { return m_max; }
 
 private:
     void process_line(std::string_view line, const EventHandler& on_event);
@@ -56,6 +68,9 @@ private:
     bool m_last_was_cr = false;
     std::optional<std::chrono::milliseconds> m_retry;
     std::size_t m_comments = 0;
+    std::size_t m_max = default_max_sse_event_bytes;
+    bool m_overflowed = false;
+    void overflow();
 };
 
 /// One task lifecycle event off the stream. `data` is the server's JSON text, untouched.
@@ -77,6 +92,9 @@ struct StreamOptions {
     /// No byte (event or keepalive) for this long means the connection stalled: reconnect.
     /// Zero: 3 heartbeat intervals (from the server's header) plus 5 s.
     std::chrono::milliseconds stall_timeout{0};
+    /// Longest SSE line or event data accepted; a longer one drops the connection with a protocol error
+    /// and the stream resumes from the last event id (or fails with Error{protocol} without reconnect).
+    std::size_t max_event_bytes = default_max_sse_event_bytes;
     std::size_t dedupe_window = 10000;                             // event ids remembered to drop duplicates
     std::vector<std::pair<std::string, std::string>> extra_query;  // additional query parameters
     /// Stop flag checked while waiting for bytes; set it (e.g. from a signal handler) to end run().
@@ -87,13 +105,12 @@ enum class StreamState { connecting, connected, reconnecting, stopped };
 
 /// A resumable subscription to GET /task-events/stream. run() connects, hands each new event to the
 /// handler, and on a disconnect or stall reconnects with Last-Event-ID after the server's `retry:`
-/// delay (or Retry-After), dropping events already delivered. Network errors and the retry policy's
-/// statuses (429, 5xx) reconnect, up to `max_reconnects` consecutive failures (none when `reconnect` is
-/// false); any other error status ends it at once with its ApiError (401, 403, 404, and 410
-/// cursor_expired as a CursorExpiredError), since reconnecting cannot fix those.
+/// delay (capped at 60 s) or Retry-After, dropping events already delivered. Network errors and the
+/// retry policy's statuses (429, 5xx) reconnect, up to `max_reconnects` consecutive failures (none when
+/// `reconnect` is false); any other error status ends it at once with its ApiError (401, 403, 404, and
+/// 410 cursor_expired as a CursorExpiredError), since reconnecting cannot fix those.
 class EventStream {
 public:
-    EventStream(std::shared_ptr<detail::ClientCore> core, StreamOptions options);
     ~EventStream();
     EventStream(EventStream&&) noexcept;
     EventStream& operator=(EventStream&&) noexcept;
@@ -109,8 +126,12 @@ public:
     int connections() const;
 
 private:
+    friend class Client;  // Client::stream_events() makes streams
+    EventStream(std::shared_ptr<detail::ClientCore> core, StreamOptions options);
+
     struct Impl;
     std::unique_ptr<Impl> m_impl;
 };
 
 }  // namespace agentrail
+AGENTRAIL_PUBLIC_END

@@ -5,6 +5,9 @@
 #include <functional>
 #include <string_view>
 
+#include "agentrail/export.hpp"
+
+AGENTRAIL_PUBLIC_BEGIN
 namespace agentrail {
 
 enum class LogLevel { trace, debug, info, warn, error };
@@ -12,3 +15,4 @@ enum class LogLevel { trace, debug, info, warn, error };
 using LogHandler = std::function<void(LogLevel level, std::string_view message)>;
 
 }  // namespace agentrail
+AGENTRAIL_PUBLIC_END

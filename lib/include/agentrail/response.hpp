@@ -8,6 +8,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "agentrail/export.hpp"
+
+AGENTRAIL_PUBLIC_BEGIN
 namespace agentrail {
 
 /// Pagination state of a list answer.
@@ -41,3 +44,4 @@ struct Response {
 };
 
 }  // namespace agentrail
+AGENTRAIL_PUBLIC_END

@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstddef>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -12,6 +13,9 @@
 #include <utility>
 #include <vector>
 
+#include "agentrail/export.hpp"
+
+AGENTRAIL_PUBLIC_BEGIN
 namespace agentrail {
 
 enum class Method { get, post, put, patch, del };
@@ -65,7 +69,14 @@ struct TransportOptions {
     bool verify_tls = true;
     std::string user_agent;  // empty means "agentrail/<version>"
     std::string proxy;       // empty means the standard *_proxy environment variables
+    /// Largest response body kept in memory (after decompression); a larger one ends the transfer with
+    /// an Error{protocol} naming the limit. Bodies streamed to stream()'s on_chunk are not counted.
+    /// 0: no limit.
+    std::size_t max_body_bytes = std::size_t{64} << 20;
 };
+
+/// "64 MiB", "1.5 KiB", "100 bytes": a byte count for messages.
+std::string format_bytes(std::size_t bytes);
 
 /// A libcurl transport. One transport keeps one connection cache, so consecutive calls to the same
 /// host reuse a kept-alive connection. Not thread-safe: use one per thread.
@@ -75,3 +86,4 @@ std::shared_ptr<Transport> make_curl_transport(const TransportOptions& options =
 std::string curl_version();
 
 }  // namespace agentrail
+AGENTRAIL_PUBLIC_END

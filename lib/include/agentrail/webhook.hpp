@@ -7,9 +7,11 @@
 #include <string>
 #include <string_view>
 
+#include "agentrail/export.hpp"
 #include "agentrail/models/event.hpp"
 #include "agentrail/transport.hpp"
 
+AGENTRAIL_PUBLIC_BEGIN
 namespace agentrail {
 
 /// True when `signature_header` is `sha256=<hex HMAC-SHA256(secret, raw_body)>`. Hex is
@@ -57,3 +59,4 @@ struct WebhookDeliveryHeaders {
 };
 
 }  // namespace agentrail
+AGENTRAIL_PUBLIC_END

@@ -103,8 +103,24 @@ struct Transfer {
     long stream_status = 0;    // stream(): status seen by the first body write
     bool deliver = false;      // stream(): body goes to on_chunk (2xx)
     bool stopped = false;      // stream(): on_chunk returned false
+    std::size_t max_body = 0;  // TransportOptions::max_body_bytes (0: no limit)
+    const HttpRequest* request = nullptr;
     std::exception_ptr error;  // an exception caught inside a callback
 };
+
+// Fails the transfer when a body that is kept in memory would grow past the limit (after decompression:
+// the write callback sees decoded bytes, so a gzip bomb is cut as early as an endless body).
+bool within_limit(Transfer& t, std::size_t more) {
+    if (t.max_body == 0 || more <= t.max_body - std::min(t.max_body, t.response->body.size())) return true;
+    std::string message(to_string(t.request->method));
+    message.push_back(' ');
+    message.append(safe_url(t.request->url));
+    message.append(": response body larger than the limit of ");
+    message.append(format_bytes(t.max_body));
+    message.append(" (max_body_bytes)");
+    t.error = std::make_exception_ptr(Error(ErrorKind::protocol, message));
+    return false;
+}
 
 extern "C" size_t on_header(char* data, size_t size, size_t count, void* user) {
     auto& t = *static_cast<Transfer*>(user);
@@ -126,6 +142,8 @@ extern "C" size_t on_header(char* data, size_t size, size_t count, void* user) {
             std::size_t declared = 0;
             const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), declared);
             if (ec == std::errc() && end == value.data() + value.size()) {
+                // A declared length over the limit fails now, before any of the body is read.
+                if (!within_limit(t, declared)) return 0;
                 t.response->body.reserve(std::min(declared, max_body_reserve));
             }
         }
@@ -143,6 +161,7 @@ extern "C" size_t on_body(char* data, size_t size, size_t count, void* user) {
     try {
         if (t.track_activity) t.last_activity = Clock::now();
         if (t.on_chunk == nullptr) {
+            if (!within_limit(t, length)) return write_abort;
             t.response->body.append(data, length);
             return length;
         }
@@ -153,6 +172,7 @@ extern "C" size_t on_body(char* data, size_t size, size_t count, void* user) {
             t.deliver = status >= 200 && status < 300;
         }
         if (!t.deliver) {
+            if (!within_limit(t, length)) return write_abort;
             t.response->body.append(data, length);
             return length;
         }
@@ -220,6 +240,9 @@ private:
         set(CURLOPT_WRITEDATA, &m_transfer);
         set(CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_1_1));
         set(CURLOPT_FOLLOWLOCATION, 0L);
+        // The path goes out as given: curl would otherwise resolve "/tasks/../keys" to "/keys", so a
+        // request would reach another route than the one the caller wrote (and logged).
+        set(CURLOPT_PATH_AS_IS, 1L);
         set(CURLOPT_TCP_KEEPALIVE, 1L);
         set(CURLOPT_TCP_NODELAY, 1L);
         // gzip only, not "" (everything this libcurl decodes, br and zstd included): servers that
@@ -332,6 +355,8 @@ private:
         m_transfer.easy = m_easy;
         m_transfer.response = &response;
         m_transfer.on_chunk = on_chunk;
+        m_transfer.max_body = m_options.max_body_bytes;
+        m_transfer.request = &request;
         m_transfer.track_activity = idle_watch;
         m_transfer.last_activity = Clock::now();
 

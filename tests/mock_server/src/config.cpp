@@ -14,15 +14,22 @@ std::optional<int> parse_args(int argc, char** argv, Config& config) {
     app.set_version_flag("--version", "agentrail-mock 0.1.0");
 
     app.add_option("--host", config.host, "Address to bind")->capture_default_str();
-    app.add_option("--port", config.port, "Port to bind; 0 picks a free port")->capture_default_str();
+    app.add_option("--port", config.port, "Port to bind; 0 picks a free port")
+        ->check(CLI::Range(0, 65535))
+        ->capture_default_str();
     app.add_option("--ready-file", config.ready_file,
                    "Also write the ready JSON line to this file (atomically)");
     app.add_option("--path-prefix", config.path_prefix,
                    "Public path prefix, e.g. /v1 (routes answer with and without it)");
     app.add_option("--seed", config.seed_file, "JSON seed file (default: the built-in seed)");
+    // Every numeric flag has a range: a negative or huge count would otherwise wrap around or be
+    // allocated as given (--tasks 99999999999 took the machine's memory).
     app.add_option("--tasks", config.extra_tasks, "Generate N extra tasks assigned to the demo agent")
+        ->check(CLI::Range(std::size_t{0}, max_extra_tasks))
         ->capture_default_str();
-    app.add_option("--threads", config.threads, "Worker threads (each connection or stream holds one)")
+    app.add_option("--threads", config.threads,
+                   "Worker threads kept ready (each connection or stream holds one; more start, up to "
+                   "1024, while all are busy)")
         ->check(CLI::Range(4, 1024))
         ->capture_default_str();
     app.add_option("--keep-alive-timeout", config.keep_alive_timeout_s, "Idle keep-alive timeout in seconds")
@@ -57,6 +64,7 @@ std::optional<int> parse_args(int argc, char** argv, Config& config) {
                    "Mock-only: default SSE keepalive cadence in milliseconds (overrides --heartbeat-seconds)")
         ->check(CLI::Range(10LL, 600000LL));
     app.add_option("--max-streams", config.max_streams, "Concurrent SSE streams per key (0 = unlimited)")
+        ->check(CLI::Range(std::size_t{0}, std::size_t{100000}))
         ->capture_default_str();
 
     app.add_flag("--allow-remote-webhooks", config.allow_remote_webhooks,
@@ -81,13 +89,18 @@ std::optional<int> parse_args(int argc, char** argv, Config& config) {
     long long sse_cut_every = 0;
     bool sse_stall = false;
     std::string fault_path;
-    app.add_option("--fail-next", fail_next, "Fail the next N requests with --fail-status");
+    app.add_option("--fail-next", fail_next, "Fail the next N requests with --fail-status")
+        ->check(CLI::Range(0LL, 1000000000LL));
     app.add_option("--fail-rate", fail_rate, "Fail this fraction of requests with --fail-status")
         ->check(CLI::Range(0.0, 1.0));
-    app.add_option("--fail-status", fail_status, "Status for --fail-next/--fail-rate")->capture_default_str();
+    app.add_option("--fail-status", fail_status, "Status for --fail-next/--fail-rate")
+        ->check(CLI::Range(100, 599))
+        ->capture_default_str();
     app.add_option("--fail-code", fail_code, "Error code for --fail-next/--fail-rate");
-    app.add_option("--latency-ms", latency_ms, "Add this latency to every request");
-    app.add_option("--sse-cut-every", sse_cut_every, "Cut every SSE stream after N events");
+    app.add_option("--latency-ms", latency_ms, "Add this latency to every request")
+        ->check(CLI::Range(0LL, 600000LL));
+    app.add_option("--sse-cut-every", sse_cut_every, "Cut every SSE stream after N events")
+        ->check(CLI::Range(0LL, 1000000000LL));
     app.add_flag("--sse-stall", sse_stall, "Streams send headers and then nothing at all");
     app.add_option("--fault-path", fault_path,
                    "Only apply the convenience fault flags to paths containing this");
@@ -97,7 +110,8 @@ std::optional<int> parse_args(int argc, char** argv, Config& config) {
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
-        return app.exit(e);
+        // --help / --version exit 0; every usage error exits 2 (CLI11's own codes are 100 and up).
+        return app.exit(e) == 0 ? 0 : 2;
     }
     if (*seed_opt) config.fault_seed = fault_seed;
 

@@ -7,6 +7,9 @@
 
 namespace mock {
 
+/// Upper bound of --tasks (generated tasks are held in memory, about 2 KB each).
+inline constexpr std::size_t max_extra_tasks = 100000;
+
 struct Config {
     std::string host = "127.0.0.1";
     int port = 3000;

@@ -11,8 +11,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include "agentrail/export.hpp"
 #include "agentrail/models/enums.hpp"
 
+AGENTRAIL_PUBLIC_BEGIN
 namespace agentrail {
 
 struct CiCounts {
@@ -96,3 +98,4 @@ void to_json(nlohmann::json& j, const CiStatus& v);
 void from_json(const nlohmann::json& j, CiStatus& v);
 
 }  // namespace agentrail
+AGENTRAIL_PUBLIC_END

@@ -7,6 +7,9 @@
 #include <array>
 #include <string_view>
 
+#include "agentrail/export.hpp"
+
+AGENTRAIL_PUBLIC_BEGIN
 namespace agentrail {
 
 namespace detail {
@@ -224,3 +227,4 @@ constexpr bool is_known_subscription_status(std::string_view v) {
 }
 
 }  // namespace agentrail
+AGENTRAIL_PUBLIC_END

@@ -13,9 +13,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include "agentrail/export.hpp"
 #include "agentrail/models/enums.hpp"
 #include "agentrail/models/task.hpp"
 
+AGENTRAIL_PUBLIC_BEGIN
 namespace agentrail {
 
 struct TaskEventActor {
@@ -119,3 +121,4 @@ void to_json(nlohmann::json& j, const TaskEvent& v);
 void from_json(const nlohmann::json& j, TaskEvent& v);
 
 }  // namespace agentrail
+AGENTRAIL_PUBLIC_END

@@ -7,6 +7,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "agentrail/export.hpp"
+
+AGENTRAIL_PUBLIC_BEGIN
 namespace agentrail {
 
 struct Health {
@@ -24,3 +27,4 @@ void to_json(nlohmann::json& j, const Health& v);
 void from_json(const nlohmann::json& j, Health& v);
 
 }  // namespace agentrail
+AGENTRAIL_PUBLIC_END

@@ -11,8 +11,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include "agentrail/export.hpp"
 #include "agentrail/models/enums.hpp"
 
+AGENTRAIL_PUBLIC_BEGIN
 namespace agentrail {
 
 struct AgentExternalIdentity {
@@ -137,3 +139,4 @@ void to_json(nlohmann::json& j, const ApiKeyUsage& v);
 void from_json(const nlohmann::json& j, ApiKeyUsage& v);
 
 }  // namespace agentrail
+AGENTRAIL_PUBLIC_END

@@ -10,6 +10,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "agentrail/export.hpp"
+
+AGENTRAIL_PUBLIC_BEGIN
 namespace agentrail {
 
 struct CircleCiWebhookReceipt {
@@ -89,3 +92,4 @@ void to_json(nlohmann::json& j, const LinearWorkflowStateRequest& v);
 void from_json(const nlohmann::json& j, LinearWorkflowStateRequest& v);
 
 }  // namespace agentrail
+AGENTRAIL_PUBLIC_END

@@ -10,8 +10,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include "agentrail/export.hpp"
 #include "agentrail/models/enums.hpp"
 
+AGENTRAIL_PUBLIC_BEGIN
 namespace agentrail {
 
 struct Reviewer {
@@ -58,3 +60,4 @@ void to_json(nlohmann::json& j, const ReviewFeedback& v);
 void from_json(const nlohmann::json& j, ReviewFeedback& v);
 
 }  // namespace agentrail
+AGENTRAIL_PUBLIC_END

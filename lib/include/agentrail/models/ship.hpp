@@ -10,8 +10,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include "agentrail/export.hpp"
 #include "agentrail/models/enums.hpp"
 
+AGENTRAIL_PUBLIC_BEGIN
 namespace agentrail {
 
 struct TaskShipRequest {
@@ -36,3 +38,4 @@ void to_json(nlohmann::json& j, const ShipResult& v);
 void from_json(const nlohmann::json& j, ShipResult& v);
 
 }  // namespace agentrail
+AGENTRAIL_PUBLIC_END

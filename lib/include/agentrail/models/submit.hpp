@@ -11,8 +11,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include "agentrail/export.hpp"
 #include "agentrail/models/enums.hpp"
 
+AGENTRAIL_PUBLIC_BEGIN
 namespace agentrail {
 
 struct SubmitArtifact {
@@ -87,3 +89,4 @@ void to_json(nlohmann::json& j, const TaskSubmission& v);
 void from_json(const nlohmann::json& j, TaskSubmission& v);
 
 }  // namespace agentrail
+AGENTRAIL_PUBLIC_END

@@ -10,8 +10,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include "agentrail/export.hpp"
 #include "agentrail/models/enums.hpp"
 
+AGENTRAIL_PUBLIC_BEGIN
 namespace agentrail {
 
 struct SubscriptionFilters {
@@ -60,3 +62,4 @@ void to_json(nlohmann::json& j, const EventSubscription& v);
 void from_json(const nlohmann::json& j, EventSubscription& v);
 
 }  // namespace agentrail
+AGENTRAIL_PUBLIC_END

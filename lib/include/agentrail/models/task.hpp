@@ -11,8 +11,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include "agentrail/export.hpp"
 #include "agentrail/models/enums.hpp"
 
+AGENTRAIL_PUBLIC_BEGIN
 namespace agentrail {
 
 /// Why a task waits for the user (status `blocked`).
@@ -108,3 +110,4 @@ void to_json(nlohmann::json& j, const ResolveBlockerRequest& v);
 void from_json(const nlohmann::json& j, ResolveBlockerRequest& v);
 
 }  // namespace agentrail
+AGENTRAIL_PUBLIC_END
