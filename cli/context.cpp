@@ -202,7 +202,7 @@ void Context::add_global_options(CLI::App& app) {
     app.add_option("--timeout", o.timeout, "Timeout of each HTTP request, e.g. 30s, 500ms")
         ->group(connection);
     app.add_option("--deadline", o.deadline,
-                   "Total time for each API call, retries and Retry-After waits included, e.g. 1m")
+                   "Total time for the command's API calls, retries and Retry-After waits included, e.g. 1m")
         ->group(connection);
     app.add_option("--max-body", o.max_body,
                    "Largest response body accepted, after decompression (default 64M; 0: no limit)")
@@ -211,8 +211,9 @@ void Context::add_global_options(CLI::App& app) {
         ->check(CLI::Range(0, 10))
         ->group(connection);
     app.add_flag("--no-retry", o.no_retry, "Do not retry failed requests")->group(connection);
-    app.add_option("--idempotency-key", o.idempotency_key,
-                   "Idempotency-Key for a mutation (default: derived from the operation, ids and body)")
+    app.add_option(
+           "--idempotency-key", o.idempotency_key,
+           "Idempotency-Key for a mutation (default: a new random key per command, kept for its retries)")
         ->group(connection);
     app.add_option("--cacert", o.cacert, "PEM bundle of CA certificates to trust")->group(connection);
     app.add_flag("--insecure", o.insecure, "Do not verify TLS certificates")->group(connection);
@@ -327,7 +328,10 @@ agentrail::Client& Context::client() {
         options.transport_options.timeout = *t;
         options.transport_options.connect_timeout = std::min(options.transport_options.connect_timeout, *t);
     }
-    if (!o.deadline.empty()) options.deadline = parse_duration(o.deadline, "--deadline");
+    // --deadline is the whole command's budget: every call (each page of --all, each poll of a wait)
+    // must end by the same moment, counted from the start of the process.
+    if (!o.deadline.empty())
+        options.deadline_at = m_started + parse_duration(o.deadline, "--deadline");
     if (!o.max_body.empty()) options.transport_options.max_body_bytes = parse_size(o.max_body, "--max-body");
     options.transport_options.ca_bundle = o.cacert;
     options.transport_options.verify_tls = !o.insecure;

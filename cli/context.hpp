@@ -109,7 +109,7 @@ public:
 
     /// The API client, built on first use from settings() and the global flags.
     agentrail::Client& client();
-    /// Mutation options carrying --idempotency-key when given (else the library derives a key).
+    /// Mutation options carrying --idempotency-key when given (else the library makes a random one).
     agentrail::MutationOptions mutation_options() const;
     /// --timeout, when given.
     std::optional<std::chrono::milliseconds> timeout() const;
@@ -173,6 +173,7 @@ private:
     std::string m_operation;
     std::string m_subject;
     int m_exit_code = 0;
+    std::chrono::steady_clock::time_point m_started = std::chrono::steady_clock::now();  // --deadline
 };
 
 }  // namespace agentrail::cli

@@ -45,7 +45,9 @@ inline constexpr std::array<ExitCodeInfo, 17> exit_code_table{{
     {exit_code::unexpected, "unexpected",
      "Unexpected failure (a bug, or an error the CLI does not classify)."},
     {exit_code::usage, "usage", "Bad command line or bad local input (ids, enums, files); nothing was sent."},
-    {exit_code::unauthorized, "unauthorized", "401: the API key is missing, unknown, rotated or expired."},
+    {exit_code::unauthorized, "unauthorized",
+     "401: the API key is missing, unknown, rotated or expired (keys usage/rotate: the key id was not "
+     "found)."},
     {exit_code::forbidden, "forbidden",
      "403: the key lacks the scope, or the task belongs to another agent."},
     {exit_code::not_found, "not_found", "404: no such task, key, subscription or route."},

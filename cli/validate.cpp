@@ -6,6 +6,9 @@
 #include <cerrno>
 #include <charconv>
 #include <cstring>
+#include <ctime>
+#include <fstream>
+#include <sstream>
 #include <string>
 
 #include <CLI/CLI.hpp>
@@ -105,6 +108,31 @@ void require_rfc3339(std::string_view v, std::string_view what) {
     if (!ok)
         throw usage_error(std::string(what) + ": '" + std::string(v) +
                           "' is not an RFC 3339 date-time (e.g. 2026-06-01T00:00:00Z)");
+}
+
+void require_future_rfc3339(std::string_view v, std::string_view what) {
+    require_rfc3339(v, what);
+    auto num = [&](std::size_t pos, std::size_t n) {
+        int out = 0;
+        for (std::size_t i = pos; i < pos + n; ++i) out = out * 10 + (v[i] - '0');
+        return out;
+    };
+    std::tm tm{};
+    tm.tm_year = num(0, 4) - 1900;
+    tm.tm_mon = num(5, 2) - 1;
+    tm.tm_mday = num(8, 2);
+    tm.tm_hour = num(11, 2);
+    tm.tm_min = num(14, 2);
+    tm.tm_sec = num(17, 2);
+    std::time_t when = timegm(&tm);
+    auto zone = v.find_first_of("Zz+-", 19);
+    if (zone != std::string_view::npos && (v[zone] == '+' || v[zone] == '-')) {
+        std::time_t offset = (num(zone + 1, 2) * 60 + num(zone + 4, 2)) * 60;
+        when = v[zone] == '+' ? when - offset : when + offset;
+    }
+    if (when <= std::time(nullptr))
+        throw usage_error(std::string(what) + ": '" + std::string(v) +
+                          "' is in the past; the key would be expired from the start");
 }
 
 void require_http_url(std::string_view value, std::string_view what) {

@@ -29,6 +29,9 @@ void require_run_id(std::string_view id, std::string_view what);
 void require_sha(std::string_view sha, std::string_view what);
 /// An RFC 3339 date-time such as 2026-06-01T00:00:00Z.
 void require_rfc3339(std::string_view value, std::string_view what);
+/// An RFC 3339 date-time that is still in the future (e.g. a key expiry: a past one would create a key
+/// that is dead on arrival).
+void require_future_rfc3339(std::string_view value, std::string_view what);
 /// An http:// or https:// URL.
 void require_http_url(std::string_view value, std::string_view what);
 /// `value` is one of `allowed`.

@@ -46,7 +46,8 @@ void register_api(CLI::App& app, Context& ctx) {
     cmd->add_option("-d,--data", a->data, "JSON body: inline, @FILE, or - for standard input");
     cmd->add_option("-H,--header", a->headers, "Extra header 'Name: value', repeatable");
     cmd->footer(
-        "Mutations carry --idempotency-key when given, else a key derived from the method, path and body.");
+        "POST, PUT and PATCH carry --idempotency-key when given, else a new random key (kept for retries); "
+        "GET and DELETE carry none.");
     cmd->callback([&ctx, a] {
         auto method = parse_method(a->method);
         if (a->path.empty() || a->path[0] != '/')

@@ -369,6 +369,13 @@ void tail(Context& ctx, const TailArgs& a) {
     // Duplicates can only come from a server re-sending events around a reconnect; 2048 recent ids cover
     // that, and unlike the library's default of 10,000 they keep memory flat over a long tail.
     options.dedupe_window = 2048;
+    // A tail outlives outages: network errors and 5xx reconnect with capped backoff for as long as it
+    // runs, unless --no-retry (no reconnect at all) or --retries N (N consecutive failed reconnects).
+    // 401/403/404/410 end it at once in the library, whatever these say.
+    if (ctx.options().no_retry)
+        options.reconnect = false;
+    else if (ctx.options().retries >= 0)
+        options.max_reconnects = ctx.options().retries;
 
     auto& out = ctx.out();
     const auto& settings = out.settings();
@@ -395,6 +402,7 @@ void tail(Context& ctx, const TailArgs& a) {
     std::optional<LineWriter> writer;
     if (view == TailView::raw) writer.emplace(state.get());
     long long printed = 0;
+    bool reached = false;  // --count or --until was satisfied
     try {
         stream.run([&](const StreamEvent& event) {
             std::optional<Json> parsed;
@@ -413,8 +421,11 @@ void tail(Context& ctx, const TailArgs& a) {
                 if (state) state->save(event.id);
             }
             ++printed;
-            if (a.count > 0 && printed >= a.count) return false;
-            if (until && until->matches(event, parsed ? &*parsed : nullptr)) return false;
+            if ((a.count > 0 && printed >= a.count) ||
+                (until && until->matches(event, parsed ? &*parsed : nullptr))) {
+                reached = true;
+                return false;
+            }
             return true;
         });
     } catch (const CursorExpiredError& e) {
@@ -430,6 +441,12 @@ void tail(Context& ctx, const TailArgs& a) {
     }
     if (writer) writer->close();
     if (watch.timed_out()) out.note("timeout reached after " + std::to_string(printed) + " events");
+    // With --no-retry a stream the server closed ends run() without an error; that is not the end the
+    // user asked for (--count, --until, --timeout or Ctrl-C), so it must not exit 0.
+    if (!reached && !watch.timed_out() && !Context::interrupted())
+        throw Failure(exit_code::network, "stream_ended",
+                      "the server closed the event stream after " + std::to_string(printed) +
+                          " events; not reconnecting (--no-retry)");
 }
 
 }  // namespace
@@ -456,7 +473,9 @@ void register_events(CLI::App& app, Context& ctx) {
         "Output: human lines on a terminal; NDJSON (the server's event JSON, one per line) when piped or "
         "with "
         "-o ndjson. Exit 0 on --until/--count/--timeout, 130 on Ctrl-C (after a clean stop), 15 when the "
-        "resume cursor is outside the replay window.");
+        "resume cursor is outside the replay window. Network errors and 5xx reconnect (each attempt is "
+        "logged) until --retries N consecutive failures; --no-retry: no reconnect (a lost or closed "
+        "stream exits 10). 401, 403 and 404 end it at once (exit 3, 4, 5).");
     cmd->callback([&ctx, a] { tail(ctx, *a); });
 }
 

@@ -2,6 +2,8 @@
 // A new secret is shown exactly once: printed to stdout, or written to --save-to FILE (mode 0600) instead.
 
 #include <unistd.h>
+#include <algorithm>
+#include <cctype>
 #include <memory>
 #include <string>
 #include <vector>
@@ -15,6 +17,29 @@
 
 namespace agentrail::cli {
 namespace {
+
+/// Runs `call` (a request about key `id`). The server answers an unknown key id in the path with 401
+/// ("Agent API key was not found."), the status of a bad caller key: say that it is the key id that was
+/// not found, without the "check the API key" hint (the caller's own key worked). Exit code stays 3.
+template <typename Call>
+auto about_key_id(const std::string& id, Call&& call) {
+    try {
+        return call();
+    } catch (const UnauthorizedError& e) {
+        std::string message = e.api_message();
+        std::transform(message.begin(), message.end(), message.begin(),
+                       [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+        if (message.find("not found") == std::string::npos && message.find("unknown agent api key") != 0)
+            throw;
+        ApiErrorInfo info = e.info();
+        info.message = "API key id " + id + " was not found (server: \"" + e.api_message() + "\")";
+        info.available_actions.clear();
+        if (info.details.is_object()) info.details.erase("availableActions");
+        UnauthorizedError adjusted(std::move(info));
+        adjusted.set_idempotency_key(e.idempotency_key());
+        throw adjusted;
+    }
+}
 
 /// "600/60s" -> {600, 60}; the window takes s, m or h (default seconds).
 RateLimit parse_rate_limit(const std::string& text) {
@@ -146,7 +171,7 @@ void add_create(CLI::App& keys, Context& ctx) {
         }
         request.rate_limit = parse_rate_limit(a->rate_limit);
         if (!a->expires_at.empty()) {
-            require_rfc3339(a->expires_at, "--expires-at");
+            require_future_rfc3339(a->expires_at, "--expires-at");
             request.expires_at = a->expires_at;
         }
         ctx.set_operation("create API key for " + a->agent_id);
@@ -171,13 +196,14 @@ void add_rotate(CLI::App& keys, Context& ctx) {
         require_key_id(*id);
         ApiKeyRotateRequest request;
         if (!expires_at->empty()) {
-            require_rfc3339(*expires_at, "--expires-at");
+            require_future_rfc3339(*expires_at, "--expires-at");
             request.expires_at = *expires_at;
         }
         ctx.set_operation("rotate API key " + *id, *id);
         ctx.out();
         check_save_to(*save_to);
-        auto r = ctx.client().rotate_api_key(*id, request, ctx.mutation_options());
+        auto r = about_key_id(
+            *id, [&] { return ctx.client().rotate_api_key(*id, request, ctx.mutation_options()); });
         render_new_key(ctx, r, *save_to);
     });
 }
@@ -190,7 +216,7 @@ void add_usage(CLI::App& keys, Context& ctx) {
         require_key_id(*id);
         ctx.set_operation("get usage of API key " + *id, *id);
         auto& out = ctx.out();
-        auto r = ctx.client().get_api_key_usage(*id);
+        auto r = about_key_id(*id, [&] { return ctx.client().get_api_key_usage(*id); });
         const auto& data = r.raw_data();
         out.result(data, r.envelope, *id, [&] {
             Json view = data;

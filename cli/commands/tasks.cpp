@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -18,12 +19,14 @@ namespace agentrail::cli {
 namespace {
 
 std::vector<Column> task_columns() {
-    return {{"ID", "/id"},
-            {"KEY", "/identifier"},
-            {"STATUS", "/status", Kind::status},
-            {"PRIORITY", "/priority"},
-            {"UPDATED", "/updatedAt", Kind::time},
-            {"NEXT", "/availableActions", Kind::list, true},
+    // Minimum widths (used by piped --all tables) fit the values the API produces: a task id, keys up to
+    // ABCD-123456, the longest status and priority, a millisecond RFC 3339 time, the longest action list.
+    return {{"ID", "/id", Kind::text, false, 30},
+            {"KEY", "/identifier", Kind::text, false, 11},
+            {"STATUS", "/status", Kind::status, false, 11},
+            {"PRIORITY", "/priority", Kind::text, false, 8},
+            {"UPDATED", "/updatedAt", Kind::time, false, 24},
+            {"NEXT", "/availableActions", Kind::list, true, 42},
             {"TITLE", "/title", Kind::text, true}};
 }
 
@@ -72,11 +75,11 @@ std::vector<Field> generic_fields(const Json& object) {
     return fields;
 }
 
-/// Fetches the task and fails with exit 6 unless `action` is among its available actions.
-Response<TaskDetail> require_action(Context& ctx, const std::string& id, const std::string& action,
-                                    bool force) {
+/// Fetches the task and fails with exit 6 unless `action` is among its available actions. Not called
+/// with --force, which sends the mutation without reading the task first (the read may be refused
+/// where the mutation is allowed, e.g. an auth:admin key on another agent's task).
+Response<TaskDetail> require_action(Context& ctx, const std::string& id, const std::string& action) {
     auto task = ctx.client().get_task(id);
-    if (force) return task;
     auto actions = actions_of(task.envelope);
     if (std::find(actions.begin(), actions.end(), action) != actions.end()) return task;
     std::string offered;
@@ -112,7 +115,7 @@ void add_list(CLI::App& tasks, Context& ctx) {
     cmd->add_option("--limit", a->limit, "Tasks per page, 1 to 100 (server default 25)")
         ->check(CLI::Range(1, 100));
     cmd->add_option("--cursor", a->cursor, "Start at this page cursor (from a previous page)");
-    cmd->add_flag("--all", a->all, "Follow every page, printing rows as pages arrive");
+    cmd->add_flag("--all", a->all, "Follow every page, printing rows as pages arrive (-o json: one array)");
     cmd->callback([&ctx, a] {
         ListTasksOptions options;
         if (!a->status.empty()) options.status = a->status;
@@ -131,6 +134,7 @@ void add_list(CLI::App& tasks, Context& ctx) {
             stream.page(page.raw_data(), page.envelope);
             return !Context::interrupted();
         });
+        stream.finish();
     });
 }
 
@@ -256,7 +260,8 @@ void add_submit(CLI::App& tasks, Context& ctx) {
     cmd->add_option("--pr-title", a->pr_title, "Pull request title (adapter_managed)");
     cmd->add_option("--pr-body", a->pr_body, "Pull request body (adapter_managed)");
     cmd->add_flag("--draft", a->draft, "Open the pull request as a draft");
-    cmd->add_flag("--force", a->force, "Submit even when the task does not offer 'submit' now");
+    cmd->add_flag("--force", a->force,
+                  "Send the submit without reading the task first (even when it does not offer 'submit')");
     cmd->callback([&ctx, a] {
         require_task_id(a->id);
         require_length(a->summary, 1, 2000, "--summary");
@@ -298,7 +303,7 @@ void add_submit(CLI::App& tasks, Context& ctx) {
 
         ctx.set_operation("submit task " + a->id, a->id);
         ctx.out();
-        require_action(ctx, a->id, "submit", a->force);
+        if (!a->force) require_action(ctx, a->id, "submit");
         auto r = ctx.client().submit_task(a->id, request, ctx.mutation_options());
         ctx.out().object(r.raw_data(), r.envelope,
                          {{"Submission", "/submissionId"},
@@ -422,19 +427,23 @@ void add_ship(CLI::App& tasks, Context& ctx) {
         ->capture_default_str();
     cmd->add_option("--expected-head-sha", a->sha,
                     "Ship only if the head is this SHA (default: the task's headSha)");
-    cmd->add_flag("--force", a->force, "Ship even when the task does not offer 'ship' now");
+    cmd->add_flag("--force", a->force,
+                  "Send the ship without reading the task first (needs --expected-head-sha)");
     cmd->callback([&ctx, a] {
         require_task_id(a->id);
         if (!a->sha.empty()) require_sha(a->sha, "--expected-head-sha");
         ctx.set_operation("ship task " + a->id, a->id);
         ctx.out();
-        auto task = require_action(ctx, a->id, "ship", a->force);
+        if (a->force && a->sha.empty())
+            throw usage_error("--force does not read the task, so it needs --expected-head-sha SHA");
+        std::optional<Response<TaskDetail>> task;
+        if (!a->force) task = require_action(ctx, a->id, "ship");
         TaskShipRequest request;
         request.mode = a->mode;
         request.target_environment = a->env;
         request.expected_head_sha = a->sha;
         if (request.expected_head_sha.empty()) {
-            const auto& head = at_pointer(task.raw_data(), "/headSha");
+            const auto& head = at_pointer(task->raw_data(), "/headSha");
             if (!head.is_string())
                 throw usage_error("the task has no headSha yet; pass --expected-head-sha SHA");
             request.expected_head_sha = head.get<std::string>();

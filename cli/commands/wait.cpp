@@ -103,6 +103,14 @@ std::string str_at(const Json& value, std::string_view pointer) {
     return v.is_string() ? v.get<std::string>() : std::string{};
 }
 
+/// False only when the task says it has no submission (`submissionId` null); a task detail without the
+/// member is asked about its CI and review like any other.
+bool has_submission(const Json& task) {
+    if (!task.is_object()) return true;
+    auto it = task.find("submissionId");
+    return it == task.end() || !it->is_null();
+}
+
 Snapshot look(Client& client, const std::string& id, const Condition& c) {
     Snapshot s;
     auto task = client.get_task(id);
@@ -127,11 +135,11 @@ Snapshot look(Client& client, const std::string& id, const Condition& c) {
             break;
         }
         case Condition::Kind::ci: {
-            try {
-                s.ci = client.get_task_ci_status(id).raw_data();
-            } catch (const NotFoundError&) {
-                break;  // no submission yet, so no CI yet
-            }
+            // No submission yet, so no CI yet: keep waiting. Once there is one, every error (a 404 "CI
+            // source not found" included) ends the wait with its exit code instead of looking like
+            // "CI waiting" until the timeout.
+            if (!has_submission(s.task)) break;
+            s.ci = client.get_task_ci_status(id).raw_data();
             auto overall = str_at(s.ci, "/overallStatus");
             bool finished = overall == "passed" || overall == "failed" || overall == "cancelled";
             if (!finished) break;
@@ -144,11 +152,8 @@ Snapshot look(Client& client, const std::string& id, const Condition& c) {
             return s;
         }
         case Condition::Kind::review: {
-            try {
-                s.review = client.get_task_review_feedback(id).raw_data();
-            } catch (const NotFoundError&) {
-                break;
-            }
+            if (!has_submission(s.task)) break;
+            s.review = client.get_task_review_feedback(id).raw_data();
             auto outcome = str_at(s.review, "/latestDecision/outcome");
             if (outcome == c.value) {
                 s.verdict = Verdict::reached;

@@ -346,25 +346,83 @@ Renderer::ListStream Renderer::stream_list(std::vector<Column> columns, std::str
 void Renderer::ListStream::page(const Json& items, const Json& envelope) {
     auto& r = *m_renderer;
     const auto& s = r.m_settings;
-    bool table_view = r.human();
-    if (table_view) {
-        if (m_widths.empty()) {
-            m_widths = r.column_widths(items, m_columns);
-            r.table_rows(items, m_columns, m_widths, true);
+    static const Json no_items = Json::array();
+    const Json& list = items.is_array() ? items : no_items;
+    m_count += list.size();
+    if (r.human()) {
+        if (!m_widths.empty()) {
+            r.table_rows(list, m_columns, m_widths, false, true);
         } else {
-            r.table_rows(items, m_columns, m_widths, false);
+            for (const auto& item : list) m_pending.push_back(item);
+            if (m_pending.size() >= lookahead_rows) {
+                m_widths = widths();
+                r.table_rows(m_pending, m_columns, m_widths, true);
+                m_pending = Json::array();
+            }
         }
-    } else if (!r.m_jq && !s.raw && s.format == OutputFormat::table && s.quiet) {
-        for (const auto& item : items) {
+    } else if (r.m_jq) {
+        // jq sees the whole list as one array, as without --all.
+        if (s.raw)
+            m_pending.push_back(envelope);
+        else
+            for (const auto& item : list) m_pending.push_back(item);
+        return;
+    } else if (!s.raw && s.format == OutputFormat::table && s.quiet) {
+        for (const auto& item : list) {
             const auto& v = at_pointer(item, m_quiet_pointer);
             if (!v.is_null()) r.line(r.format(v, Kind::text));
         }
-    } else if (!r.m_jq && !s.raw && s.format == OutputFormat::ndjson) {
-        for (const auto& item : items) r.emit_json(item, true);
+    } else if (s.format == OutputFormat::ndjson) {
+        if (s.raw)
+            r.emit_json(envelope, true);
+        else
+            for (const auto& item : list) r.emit_json(item, true);
     } else {
-        r.machine(s.raw ? envelope : items);
+        // One array, written as it grows: the same text as dump(whole array, 2) would give.
+        auto add = [&](const Json& value) {
+            std::string text = dump(value, 2);
+            for (auto pos = text.find('\n'); pos != std::string::npos; pos = text.find('\n', pos + 3))
+                text.insert(pos + 1, "  ");
+            r.write(m_printed == 0 ? "[\n  " : ",\n  ");
+            r.write(text);
+            ++m_printed;
+        };
+        if (s.raw)
+            add(envelope);
+        else
+            for (const auto& item : list) add(item);
     }
-    m_count += items.is_array() ? items.size() : 0;
+    r.flush();
+}
+
+std::vector<std::size_t> Renderer::ListStream::widths() const {
+    auto widths = m_renderer->column_widths(m_pending, m_columns);
+    if (m_renderer->m_settings.width == 0)
+        for (std::size_t i = 0; i < widths.size(); ++i)
+            widths[i] = std::max(widths[i], m_columns[i].min_width);
+    return widths;
+}
+
+void Renderer::ListStream::finish() {
+    if (m_finished) return;
+    m_finished = true;
+    auto& r = *m_renderer;
+    const auto& s = r.m_settings;
+    if (r.human()) {
+        if (m_widths.empty()) {
+            if (m_pending.empty())
+                r.line(r.paint("(none)", Style::dim));
+            else
+                r.table_rows(m_pending, m_columns, widths(), true);
+        }
+    } else if (r.m_jq) {
+        r.machine(m_pending);
+    } else if ((!s.raw && s.format == OutputFormat::table && s.quiet) || s.format == OutputFormat::ndjson) {
+        // one value per line: nothing to close
+    } else {
+        r.line(m_printed == 0 ? "[]" : "\n]");
+    }
+    m_pending = Json::array();
     r.flush();
 }
 
@@ -444,13 +502,16 @@ std::vector<std::size_t> Renderer::column_widths(const Json& items,
 }
 
 void Renderer::table_rows(const Json& items, const std::vector<Column>& columns,
-                          const std::vector<std::size_t>& widths, bool header) {
+                          const std::vector<std::size_t>& widths, bool header, bool clip_cells) {
     auto emit_row = [&](const std::vector<std::string>& cells, const std::vector<bool>& status, bool bold) {
         std::string row;
         for (std::size_t i = 0; i < cells.size(); ++i) {
             std::string text = cells[i];
-            if (m_settings.width > 0 && columns[i].shrink) text = truncate_to(text, widths[i]);
-            bool last = i + 1 == cells.size();
+            const bool last = i + 1 == cells.size();
+            // On a terminal, shrink columns give up width, and rows printed after the widths were fixed
+            // keep to them; piped, nothing is cut (a wider cell only pushes its own row out of line).
+            if (m_settings.width > 0 && (columns[i].shrink || (clip_cells && !last)))
+                text = truncate_to(text, widths[i]);
             std::size_t pad = last                              ? 0
                               : widths[i] > display_width(text) ? widths[i] - display_width(text)
                                                                 : 0;

@@ -70,6 +70,9 @@ struct Column {
     std::string pointer;
     Kind kind = Kind::text;
     bool shrink = false;
+    /// Streamed tables (ListStream) printed to a pipe make the column at least this wide, so rows past the
+    /// look-ahead still line up when their values grow (e.g. a key from DEMO-999 to DEMO-1000).
+    std::size_t min_width = 0;
 };
 
 enum class Style { bold, dim, red, green, yellow, cyan };
@@ -99,23 +102,39 @@ public:
     void list(const Json& items, const Json& envelope, const std::vector<Column>& columns,
               std::string_view quiet_pointer);
 
-    /// A list printed page by page as pages arrive (e.g. `tasks list --all`): the table header is printed
-    /// once with widths fixed by the first page; each page is flushed. json prints one array per page
-    /// (one envelope with --raw); ndjson one item per line.
+    /// A list printed page by page as pages arrive (e.g. `tasks list --all`), as ONE document:
+    ///   json    one array of every item, streamed: "[" first, items as they arrive, "]" in finish();
+    ///           the text equals that of the whole array printed at once. --raw: an array of the envelopes.
+    ///   --jq    the program runs once over that whole array (the items are collected for it).
+    ///   ndjson  one item per line; --quiet one value per line.
+    ///   table   column widths are measured over a bounded look-ahead (the first `lookahead_rows` rows,
+    ///           or every row when there are fewer), so rows of later pages line up with the first.
+    ///           Piped, a column is also at least its `min_width`, and nothing is cut: only a later cell
+    ///           wider than both pushes its own row out of line. On a terminal later cells are clipped.
+    /// Pages are flushed as they are printed, so memory stays flat (bounded by the look-ahead).
     class ListStream {
     public:
         void page(const Json& items, const Json& envelope);
-        /// Number of items printed so far.
+        /// Ends the document (closes the JSON array, prints buffered rows, runs --jq). Not called when a
+        /// page failed, so a cut-off list is never made to look complete.
+        void finish();
+        /// Number of items received so far.
         std::size_t count() const { return m_count; }
+
+        static constexpr std::size_t lookahead_rows = 1000;
 
     private:
         friend class Renderer;
         ListStream(Renderer& renderer, std::vector<Column> columns, std::string quiet_pointer);
+        std::vector<std::size_t> widths() const;  // of the look-ahead rows in m_pending
         Renderer* m_renderer;
         std::vector<Column> m_columns;
         std::string m_quiet_pointer;
-        std::vector<std::size_t> m_widths;
+        std::vector<std::size_t> m_widths;  // empty until the look-ahead is measured
+        Json m_pending = Json::array();     // table rows held for the look-ahead; --jq: every item
         std::size_t m_count = 0;
+        std::size_t m_printed = 0;  // items written into the JSON array
+        bool m_finished = false;
     };
     ListStream stream_list(std::vector<Column> columns, std::string quiet_pointer);
 
@@ -163,7 +182,7 @@ private:
     void machine(const Json& value);
     void emit_json(const Json& value, bool compact);
     void table_rows(const Json& items, const std::vector<Column>& columns,
-                    const std::vector<std::size_t>& widths, bool header);
+                    const std::vector<std::size_t>& widths, bool header, bool clip_cells = false);
     std::vector<std::size_t> column_widths(const Json& items, const std::vector<Column>& columns) const;
     std::string cell(const Json& item, const Column& column) const;
     std::string text_of(const Json& value, Kind kind, bool keep_newlines) const;

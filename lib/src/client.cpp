@@ -1,9 +1,11 @@
 #include "agentrail/client.hpp"
 
 #include <openssl/evp.h>
+#include <openssl/rand.h>
 
 #include <algorithm>
 #include <array>
+#include <random>
 #include <regex>
 #include <unordered_set>
 
@@ -42,6 +44,26 @@ std::string derive_idempotency_key(std::string_view operation, const std::vector
         key += hex[digest[i] & 0x0f];
     }
     if (key.size() > 128) key.erase(0, key.size() - 128);
+    return key;
+}
+
+std::string new_idempotency_key() {
+    std::array<unsigned char, 16> bytes{};
+    if (RAND_bytes(bytes.data(), static_cast<int>(bytes.size())) != 1) {
+        // OpenSSL's generator is seeded from the OS; should it fail, the OS source is asked directly.
+        std::random_device device;
+        for (auto& b : bytes) b = static_cast<unsigned char>(device());
+    }
+    bytes[6] = static_cast<unsigned char>((bytes[6] & 0x0f) | 0x40);  // version 4
+    bytes[8] = static_cast<unsigned char>((bytes[8] & 0x3f) | 0x80);  // RFC 4122 variant
+    static constexpr char hex[] = "0123456789abcdef";
+    std::string key;
+    key.reserve(36);
+    for (std::size_t i = 0; i < bytes.size(); ++i) {
+        if (i == 4 || i == 6 || i == 8 || i == 10) key += '-';
+        key += hex[bytes[i] >> 4];
+        key += hex[bytes[i] & 0x0f];
+    }
     return key;
 }
 
@@ -145,13 +167,12 @@ struct Client::Impl {
         return make_response<T>(http, {}, bare);
     }
 
-    /// A mutation with a JSON body; the key is the caller's or derived from operation, ids and body.
+    /// A mutation with a JSON body. The key is the caller's, or a fresh random one made here, once per
+    /// call, so this call's retries resend it and no later call can be mistaken for a replay of this one.
     template <typename T>
-    Response<T> mutate(Method method, const std::string& path, std::string_view operation,
-                       std::vector<std::string_view> ids, const std::optional<json>& body,
+    Response<T> mutate(Method method, const std::string& path, const std::optional<json>& body,
                        const MutationOptions& options) {
-        std::string key = options.idempotency_key.value_or(
-            derive_idempotency_key(operation, ids, body ? *body : json::object()));
+        std::string key = options.idempotency_key ? *options.idempotency_key : new_idempotency_key();
         if (key.size() < 8 || key.size() > 128)
             throw Error(ErrorKind::invalid_argument, "Idempotency-Key must be 8 to 128 characters long");
         std::string text;
@@ -181,14 +202,14 @@ Response<Health> Client::health() {
 }
 
 Response<ApiKey> Client::create_api_key(const ApiKeyCreateRequest& request, const MutationOptions& options) {
-    return m_impl->mutate<ApiKey>(Method::post, "/agent-api-keys", "create-key", {}, json(request), options);
+    return m_impl->mutate<ApiKey>(Method::post, "/agent-api-keys", json(request), options);
 }
 
 Response<ApiKey> Client::rotate_api_key(std::string_view key_id, const ApiKeyRotateRequest& request,
                                         const MutationOptions& options) {
     require_id("key id", key_id);
-    return m_impl->mutate<ApiKey>(Method::post, make_path({"agent-api-keys", key_id, "rotate"}), "rotate-key",
-                                  {key_id}, json(request), options);
+    return m_impl->mutate<ApiKey>(Method::post, make_path({"agent-api-keys", key_id, "rotate"}),
+                                  json(request), options);
 }
 
 Response<ApiKeyUsage> Client::get_api_key_usage(std::string_view key_id) {
@@ -246,29 +267,29 @@ Response<TaskDetail> Client::get_task(std::string_view task_id) {
 
 Response<TaskDetail> Client::start_task(std::string_view task_id, const MutationOptions& options) {
     require_id("task id", task_id);
-    return m_impl->mutate<TaskDetail>(Method::post, make_path({"tasks", task_id, "start"}), "start",
-                                      {task_id}, json::object(), options);
+    return m_impl->mutate<TaskDetail>(Method::post, make_path({"tasks", task_id, "start"}), json::object(),
+                                      options);
 }
 
 Response<TaskDetail> Client::block_task(std::string_view task_id, const TaskBlockerRequest& request,
                                         const MutationOptions& options) {
     require_id("task id", task_id);
-    return m_impl->mutate<TaskDetail>(Method::post, make_path({"tasks", task_id, "blocker"}), "block",
-                                      {task_id}, json(request), options);
+    return m_impl->mutate<TaskDetail>(Method::post, make_path({"tasks", task_id, "blocker"}), json(request),
+                                      options);
 }
 
 Response<TaskDetail> Client::resolve_blocker(std::string_view task_id, const ResolveBlockerRequest& request,
                                              const MutationOptions& options) {
     require_id("task id", task_id);
     return m_impl->mutate<TaskDetail>(Method::post, make_path({"tasks", task_id, "resolve-blocker"}),
-                                      "resolve-blocker", {task_id}, json(request), options);
+                                      json(request), options);
 }
 
 Response<TaskSubmission> Client::submit_task(std::string_view task_id, const TaskSubmitRequest& request,
                                              const MutationOptions& options) {
     require_id("task id", task_id);
-    return m_impl->mutate<TaskSubmission>(Method::post, make_path({"tasks", task_id, "submit"}), "submit",
-                                          {task_id}, json(request), options);
+    return m_impl->mutate<TaskSubmission>(Method::post, make_path({"tasks", task_id, "submit"}),
+                                          json(request), options);
 }
 
 Response<CiStatus> Client::get_task_ci_status(std::string_view task_id) {
@@ -284,14 +305,14 @@ Response<ReviewFeedback> Client::get_task_review_feedback(std::string_view task_
 Response<ShipResult> Client::ship_task(std::string_view task_id, const TaskShipRequest& request,
                                        const MutationOptions& options) {
     require_id("task id", task_id);
-    return m_impl->mutate<ShipResult>(Method::post, make_path({"tasks", task_id, "ship"}), "ship", {task_id},
-                                      json(request), options);
+    return m_impl->mutate<ShipResult>(Method::post, make_path({"tasks", task_id, "ship"}), json(request),
+                                      options);
 }
 
 Response<json> Client::rollback_task(std::string_view task_id, const MutationOptions& options) {
     require_id("task id", task_id);
-    return m_impl->mutate<json>(Method::post, make_path({"tasks", task_id, "rollback"}), "rollback",
-                                {task_id}, json::object(), options);
+    return m_impl->mutate<json>(Method::post, make_path({"tasks", task_id, "rollback"}), json::object(),
+                                options);
 }
 
 Response<std::vector<EventSubscription>> Client::list_event_subscriptions() {
@@ -300,8 +321,7 @@ Response<std::vector<EventSubscription>> Client::list_event_subscriptions() {
 
 Response<EventSubscription> Client::create_event_subscription(const EventSubscriptionCreateRequest& request,
                                                               const MutationOptions& options) {
-    return m_impl->mutate<EventSubscription>(Method::post, "/event-subscriptions", "create-subscription", {},
-                                             json(request), options);
+    return m_impl->mutate<EventSubscription>(Method::post, "/event-subscriptions", json(request), options);
 }
 
 Response<EventSubscription> Client::get_event_subscription(std::string_view subscription_id) {
@@ -328,10 +348,8 @@ Response<CircleCiWebhookReceipt> Client::ingest_circleci_webhook(std::string raw
 
 Response<LinearIssueIntake> Client::ingest_linear_issue(const LinearIssueIntakeRequest& request,
                                                         const MutationOptions& options) {
-    json body(request);
-    std::string_view issue_id = request.id;
-    return m_impl->mutate<LinearIssueIntake>(Method::post, "/providers/linear/intake", "linear-intake",
-                                             {issue_id}, body, options);
+    return m_impl->mutate<LinearIssueIntake>(Method::post, "/providers/linear/intake", json(request),
+                                             options);
 }
 
 Response<LinearWebhookReceipt> Client::ingest_linear_webhook(std::string raw_body,
@@ -350,7 +368,7 @@ Response<json> Client::post_linear_comment(std::string_view task_id, const Linea
     require_id("task id", task_id);
     return m_impl->mutate<json>(Method::post,
                                 make_path({"providers", "linear", "tasks", task_id, "comments"}),
-                                "linear-comment", {task_id}, json(request), options);
+                                json(request), options);
 }
 
 Response<json> Client::set_linear_workflow_state(std::string_view task_id,
@@ -359,7 +377,7 @@ Response<json> Client::set_linear_workflow_state(std::string_view task_id,
     require_id("task id", task_id);
     return m_impl->mutate<json>(Method::post,
                                 make_path({"providers", "linear", "tasks", task_id, "workflow-state"}),
-                                "linear-workflow-state", {task_id}, json(request), options);
+                                json(request), options);
 }
 
 EventStream Client::stream_events(StreamOptions options) {
@@ -370,11 +388,10 @@ Response<json> Client::request(Method method, std::string_view path, const std::
                                const Headers& extra_headers, std::optional<std::string> idempotency_key) {
     std::string p(path);
     if (p.empty() || p.front() != '/') p.insert(p.begin(), '/');
+    // Only POST, PUT and PATCH carry a key: GET and DELETE are idempotent by themselves.
     std::string key;
-    if (method != Method::get) {
-        key = idempotency_key.value_or(derive_idempotency_key(std::string("api-") + to_string(method) + p, {},
-                                                              body ? *body : json::object()));
-    }
+    if (method == Method::post || method == Method::put || method == Method::patch)
+        key = idempotency_key ? *idempotency_key : new_idempotency_key();
     std::string text;
     if (body) text = canonical_json(*body);
     auto http = m_impl->core->execute(method, p, body ? &text : nullptr, extra_headers, key);

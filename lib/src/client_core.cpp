@@ -214,10 +214,15 @@ HttpResponse ClientCore::execute(Method method, std::string_view path, const std
 
     using Clock = std::chrono::steady_clock;
     const auto call_started = Clock::now();
-    const bool bounded = options.deadline.count() > 0;
+    // The call's end: its own budget from now, or the client's absolute end, whichever comes first.
+    std::optional<Clock::time_point> end;
+    if (options.deadline.count() > 0) end = call_started + options.deadline;
+    if (options.deadline_at && (!end || *options.deadline_at < *end)) end = options.deadline_at;
+    const bool bounded = end.has_value();
+    const auto budget = bounded ? std::chrono::duration_cast<std::chrono::milliseconds>(*end - call_started)
+                                : std::chrono::milliseconds(0);
     const auto time_left = [&] {
-        return options.deadline -
-               std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - call_started);
+        return std::chrono::duration_cast<std::chrono::milliseconds>(*end - Clock::now());
     };
     // True when waiting `delay` and trying again still fits in the deadline (some time is left for the
     // attempt itself).
@@ -225,8 +230,8 @@ HttpResponse ClientCore::execute(Method method, std::string_view path, const std
         if (!bounded) return true;
         if (delay < time_left()) return true;
         log(LogLevel::info, "not retrying: waiting " + std::to_string(delay.count()) +
-                                " ms would pass the call's deadline of " +
-                                std::to_string(options.deadline.count()) + " ms");
+                                " ms would pass the deadline (" + std::to_string(budget.count()) +
+                                " ms from the call's start)");
         return false;
     };
 
@@ -266,8 +271,8 @@ HttpResponse ClientCore::execute(Method method, std::string_view path, const std
                 continue;
             }
             if (deadline_cut && e.timed_out()) {
-                TransportError cut(std::string(e.what()) + " (the call's deadline of " +
-                                       std::to_string(options.deadline.count()) + " ms was reached)",
+                TransportError cut(std::string(e.what()) + " (the deadline, " + std::to_string(budget.count()) +
+                                       " ms from the call's start, was reached)",
                                    e.code(), true);
                 cut.set_idempotency_key(idempotency_key);
                 throw cut;

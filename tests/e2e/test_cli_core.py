@@ -165,7 +165,8 @@ r = run("task", "submit", T1, "--summary", "done", "--mode", "artifact", "--arti
 s.check("task submit (artifact) table", r.rc == 0 and "Submission" in r.out and "in_review" in r.out, r)
 r = run("task", "submit", T1, "--summary", "done", "--mode", "artifact", "--artifact",
         "pull_request=https://github.com/acme/app/pull/7", "--check", "unit=passed", "--notes", "n", "--force", "--json")
-s.check("same submit again replays (idempotent)", r.rc == 0 and r.json()["status"] == "in_review", r)
+s.check("same submit again is a new request (new key): the task is already in review, exit 6",
+        r.rc == 6 and "already in review" in r.err, r)
 r = run("task", "ci", T1)
 s.check("task ci table", r.rc == 0 and "Overall" in r.out, r)
 r = run("task", "ci", T1, "--json")

@@ -263,6 +263,20 @@ with HostileServer(flaky) as server:
     s.check("503 + Retry-After 1, --deadline 1600ms --retries 5: two attempts then exit 9 in < 2.5 s",
             r.rc == 9 and len(server.requests) == 2 and r.seconds < 2.5, r)
 
+def slow_pages(conn, request):
+    # Every page takes 0.4 s and names a new cursor: only a deadline for the whole command ends --all.
+    time.sleep(0.4)
+    n = len(server.requests)
+    send_quietly(conn, json_response(200, {"data": [], "page": {"nextCursor": "c%d" % n, "hasMore": True}}))
+    return True
+
+
+with HostileServer(slow_pages) as server:
+    r = run_measured("tasks", "list", "--all", "-o", "ndjson", "--deadline", "1500ms", base_url=server.base_url,
+                     timeout=15)
+    s.check("tasks list --all, endless slow pages, --deadline 1500ms: the whole command ends in < 3 s (exit 10)",
+            r.rc == 10 and r.seconds < 3 and "deadline" in r.err and 2 <= len(server.requests) <= 5, r)
+
 r = run_measured("tasks", "list", "--deadline", "soon", base_url="http://127.0.0.1:9")
 s.check("--deadline with a bad duration: exit 2", r.rc == 2 and "--deadline" in r.err, r)
 

@@ -231,7 +231,7 @@ TEST_CASE("task mutations POST to their routes with a body and an Idempotency-Ke
     client.start_task("tsk_X");
     CHECK(fake->last().method == Method::post);
     CHECK(fake->last().url == "http://127.0.0.1:3000/tasks/tsk_X/start");
-    CHECK(header_of(fake->last(), "Idempotency-Key").rfind("ar-start-", 0) == 0);
+    CHECK(header_of(fake->last(), "Idempotency-Key").size() == 36);  // a fresh UUIDv4
 
     fake->reply(202, envelope(task_detail("tsk_X", "blocked", {"resolve_blocker"})));
     TaskBlockerRequest block;
@@ -446,7 +446,7 @@ TEST_CASE("provider intake routes", "[client]") {
     CHECK(json::parse(fake->last().body) == json{{"stateName", "Done"}});
 }
 
-TEST_CASE("raw request passes any JSON through and derives a key for mutations", "[client]") {
+TEST_CASE("raw request passes any JSON through; only POST, PUT and PATCH carry a key", "[client]") {
     auto fake = std::make_shared<FakeTransport>();
     auto client = make_test_client(fake);
     fake->reply(200, R"({"status":"ok"})");
@@ -461,6 +461,18 @@ TEST_CASE("raw request passes any JSON through and derives a key for mutations",
     CHECK(p.available_actions == std::vector<std::string>{"a"});
     CHECK(header_of(fake->last(), "X-Extra") == "1");
     CHECK_FALSE(header_of(fake->last(), "Idempotency-Key").empty());
+
+    for (auto method : {Method::put, Method::patch}) {
+        fake->reply(200, R"({"data":{}})");
+        client.request(method, "/x", json::object());
+        CHECK(header_of(fake->last(), "Idempotency-Key").size() == 36);
+    }
+    fake->reply(202, R"({"data":{}})");
+    client.request(Method::del, "/event-subscriptions/evsub_1", std::nullopt, {}, "given-key-1");
+    CHECK(header_of(fake->last(), "Idempotency-Key").empty());
+    fake->reply(202, R"({"data":{}})");
+    client.request(Method::post, "/x", json::object(), {}, "");
+    CHECK(header_of(fake->last(), "Idempotency-Key").empty());
 }
 
 TEST_CASE("base URLs with a path prefix are joined correctly", "[client]") {

@@ -1,4 +1,7 @@
-// Error mapping, the retry rules and Idempotency-Key derivation.
+// Error mapping, the retry rules and the Idempotency-Key policy.
+
+#include <regex>
+#include <set>
 
 #include <catch2/catch.hpp>
 
@@ -293,7 +296,7 @@ TEST_CASE("custom retry policy: statuses, attempts, disabled", "[client][retry]"
     CHECK(fake->pending() == 0);
 }
 
-TEST_CASE("derived idempotency keys are stable and differ per task, operation and body",
+TEST_CASE("the opt-in derived key helper is stable and differs per task, operation and body",
           "[client][idempotency]") {
     json body = {{"summary", "x"}, {"mode", "artifact"}};
     json same_reordered = json::parse(R"({"mode":"artifact","summary":"x"})");
@@ -309,19 +312,68 @@ TEST_CASE("derived idempotency keys are stable and differ per task, operation an
     CHECK(canonical_json(same_reordered) == R"({"mode":"artifact","summary":"x"})");
 }
 
-TEST_CASE("the same submit twice sends the same key; another task gets another key",
+TEST_CASE("new_idempotency_key gives UUIDv4 strings, a different one each time", "[client][idempotency]") {
+    static const std::regex uuid4("^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$");
+    std::set<std::string> seen;
+    for (int i = 0; i < 1000; ++i) {
+        auto k = new_idempotency_key();
+        CHECK(std::regex_match(k, uuid4));
+        seen.insert(k);
+    }
+    CHECK(seen.size() == 1000);
+}
+
+TEST_CASE("the same submit twice sends two different keys: each call is a new request",
           "[client][idempotency]") {
     auto fake = std::make_shared<FakeTransport>();
     auto client = make_test_client(fake);
     std::string ok = R"({"data":{"submissionId":"s","taskId":"tsk_1","status":"in_review","acceptedAt":"t",
                          "availableActions":[]},"availableActions":[]})";
-    fake->reply(202, ok).reply(202, ok).reply(202, ok);
-    client.submit_task("tsk_1", {.summary = "x"});
-    client.submit_task("tsk_1", {.summary = "x"});
-    client.submit_task("tsk_2", {.summary = "x"});
+    fake->reply(202, ok).reply(202, ok);
+    auto a = client.submit_task("tsk_1", {.summary = "x"});
+    auto b = client.submit_task("tsk_1", {.summary = "x"});
     const auto& r = fake->requests();
-    CHECK(header_of(r[0], "Idempotency-Key") == header_of(r[1], "Idempotency-Key"));
-    CHECK(header_of(r[0], "Idempotency-Key") != header_of(r[2], "Idempotency-Key"));
+    REQUIRE(r.size() == 2);
+    CHECK(header_of(r[0], "Idempotency-Key").size() == 36);
+    CHECK(header_of(r[0], "Idempotency-Key") != header_of(r[1], "Idempotency-Key"));
+    CHECK(a.idempotency_key == header_of(r[0], "Idempotency-Key"));
+    CHECK(b.idempotency_key == header_of(r[1], "Idempotency-Key"));
+}
+
+TEST_CASE("one call keeps its key across retries; the next call gets a new one", "[client][idempotency]") {
+    auto fake = std::make_shared<FakeTransport>();
+    auto client = make_test_client(fake);
+    fake->reply(503, error_body("fallback_mode", "m")).fail_network().reply(202, task_json);
+    fake->reply(500, error_body("internal_error", "x")).reply(500, error_body("internal_error", "x"));
+    fake->reply(500, error_body("internal_error", "x"));
+    client.resolve_blocker("tsk_1", {.resolution_summary = "Token added."});
+    std::string failed_key;
+    try {
+        client.resolve_blocker("tsk_1", {.resolution_summary = "Token added."});
+        FAIL("expected a ServerError");
+    } catch (const ServerError& e) {
+        failed_key = e.idempotency_key();
+    }
+    const auto& r = fake->requests();
+    REQUIRE(r.size() == 6);
+    auto first = header_of(r[0], "Idempotency-Key");
+    CHECK(header_of(r[1], "Idempotency-Key") == first);
+    CHECK(header_of(r[2], "Idempotency-Key") == first);
+    auto second = header_of(r[3], "Idempotency-Key");
+    CHECK(second != first);
+    CHECK(header_of(r[4], "Idempotency-Key") == second);
+    CHECK(header_of(r[5], "Idempotency-Key") == second);
+    CHECK(failed_key == second);  // the key of the failed call is the one reported
+}
+
+TEST_CASE("a caller's key is sent as given on every call and retry", "[client][idempotency]") {
+    auto fake = std::make_shared<FakeTransport>();
+    auto client = make_test_client(fake);
+    fake->reply(502, "bad gateway").reply(202, task_json).reply(202, task_json);
+    client.start_task("tsk_1", {.idempotency_key = "ci-4711-start"});
+    client.start_task("tsk_1", {.idempotency_key = "ci-4711-start"});
+    for (const auto& req : fake->requests()) CHECK(header_of(req, "Idempotency-Key") == "ci-4711-start");
+    CHECK(fake->requests().size() == 3);
 }
 
 TEST_CASE("caller idempotency keys must be 8..128 characters", "[client][idempotency]") {

@@ -460,6 +460,19 @@ TEST_CASE("max_reconnects consecutive failures rethrow the last error", "[stream
         CHECK(got.ids() == std::vector<std::string>{"evt_1"});
         CHECK(stream.connections() == 1);
     }
+    SECTION("reconnect disabled: a 503 fallback_mode is thrown after one connection, without a wait") {
+        auto fake = std::make_shared<FakeTransport>();
+        fake->reply(503, kFallback).reply(503, kFallback);
+        SleepRecorder sleeps;
+        auto client = make_test_client(fake, &sleeps);
+        StreamOptions options;
+        options.reconnect = false;
+        auto stream = client.stream_events(options);
+        CHECK_THROWS_AS(stream.run([](const StreamEvent&) { return true; }), ServerError);
+        CHECK(stream.connections() == 1);
+        CHECK(sleeps.sleeps->empty());
+        CHECK(fake->pending() == 1);
+    }
 }
 
 TEST_CASE("the de-duplication window is bounded", "[stream]") {

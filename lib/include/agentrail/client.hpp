@@ -53,6 +53,9 @@ struct ClientOptions {
     /// attempt's timeout is cut to what is left, and a retry that would end past it is not made (the last
     /// failure is reported). Zero: no limit beyond the retry policy. Does not apply to event streams.
     std::chrono::milliseconds deadline{0};
+    /// An absolute end for every call of this client, e.g. a whole command's budget across several calls
+    /// and pages: a call's deadline is the earlier of this and `deadline` from its start. Unset: none.
+    std::optional<std::chrono::steady_clock::time_point> deadline_at;
     TransportOptions transport_options;    // used when `transport` is null
     std::shared_ptr<Transport> transport;  // null: a curl transport made from transport_options
     /// Sending a key over plain http:// to a host that is not loopback is refused unless this is set.
@@ -69,8 +72,9 @@ struct ClientOptions {
 
 /// Options of a mutating call.
 struct MutationOptions {
-    /// Sent as Idempotency-Key; when empty the client derives a deterministic key from the operation,
-    /// the path ids and the canonical body (see derive_idempotency_key).
+    /// Sent as Idempotency-Key (8 to 128 characters). When empty the client makes a fresh random key for
+    /// this call, reused by its retries only. Pass your own key (e.g. CI run id + step name) when a re-run
+    /// of the same step must replay the first answer instead of acting again.
     std::optional<std::string> idempotency_key;
 };
 
@@ -82,8 +86,15 @@ struct ListTasksOptions {
 
 using TaskPage = Response<std::vector<TaskSummary>>;
 
-/// Deterministic Idempotency-Key for an operation: "ar-<operation>-<hash of ids and canonical body>",
-/// 8..128 characters. The same inputs always give the same key; any difference gives another.
+/// A fresh random Idempotency-Key (a UUIDv4 string, 36 characters): the default key of every mutation.
+std::string new_idempotency_key();
+
+/// Opt-in deterministic Idempotency-Key: "ar-<operation>-<hash of ids and canonical body>", 8..128
+/// characters; never used unless passed as MutationOptions::idempotency_key. Unsafe for requests that may
+/// legitimately repeat (start a task again after a blocker, resolve a second blocker with the same summary,
+/// create a second key with the same fields): servers keep idempotency records without expiry, so the
+/// later request is answered with the first one's stale result and nothing happens. Mix in something
+/// unique to the attempt (a CI run id) when a repeat must act.
 std::string derive_idempotency_key(std::string_view operation, const std::vector<std::string_view>& ids,
                                    const nlohmann::json& body);
 
@@ -157,8 +168,9 @@ public:
     EventStream stream_events(StreamOptions options = {});
 
     /// Raw call for routes without a typed method: auth, retries and error mapping still apply.
-    /// `path` is relative to the base URL and may carry a query string. Mutations get an
-    /// Idempotency-Key (given, or derived) unless `idempotency_key` is the empty string.
+    /// `path` is relative to the base URL and may carry a query string. POST, PUT and PATCH get an
+    /// Idempotency-Key (given, or a fresh random one) unless `idempotency_key` is the empty string;
+    /// GET and DELETE never carry one.
     Response<nlohmann::json> request(Method method, std::string_view path,
                                      const std::optional<nlohmann::json>& body = {},
                                      const Headers& extra_headers = {},

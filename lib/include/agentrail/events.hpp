@@ -87,8 +87,8 @@ struct StreamOptions {
     std::optional<std::string> task_id;
     std::optional<std::string> cursor;     // resume strictly after this event id (or sequence)
     std::optional<int> heartbeat_seconds;  // 10..60, sent as heartbeatSeconds
-    bool reconnect = true;
-    int max_reconnects = -1;  // consecutive failed reconnects before giving up; -1 = forever
+    bool reconnect = true;                 // false: the first failure ends run() (no reconnect at all)
+    int max_reconnects = -1;               // consecutive failed reconnects before giving up; -1 = forever
     /// No byte (event or keepalive) for this long means the connection stalled: reconnect.
     /// Zero: 3 heartbeat intervals (from the server's header) plus 5 s.
     std::chrono::milliseconds stall_timeout{0};
@@ -105,8 +105,10 @@ enum class StreamState { connecting, connected, reconnecting, stopped };
 
 /// A resumable subscription to GET /task-events/stream. run() connects, hands each new event to the
 /// handler, and on a disconnect or stall reconnects with Last-Event-ID after the server's `retry:`
-/// delay (capped at 60 s) or Retry-After, dropping events already delivered. A 410 cursor_expired ends it with a
-/// CursorExpiredError; other errors follow the client's retry policy.
+/// delay (capped at 60 s) or Retry-After, dropping events already delivered. Network errors and the
+/// retry policy's statuses (429, 5xx) reconnect, up to `max_reconnects` consecutive failures (none when
+/// `reconnect` is false); any other error status ends it at once with its ApiError (401, 403, 404, and
+/// 410 cursor_expired as a CursorExpiredError), since reconnecting cannot fix those.
 class EventStream {
 public:
     ~EventStream();

@@ -114,7 +114,7 @@ void rotate_key(Ctx& ctx) {
     ApiKey* target = store.find_key(ctx.ids.at(0));
     if (!target) {
         // The reference server answers 401 for unknown key ids, not 404.
-        send_error(ctx.res, 401, "unauthorized", "Unknown agent API key.", Json::object(),
+        send_error(ctx.res, 401, "unauthorized", "Agent API key was not found.", Json::object(),
                    Json{"reauthenticate"});
         return;
     }
@@ -157,7 +157,7 @@ void rotate_key(Ctx& ctx) {
 void key_usage(Ctx& ctx) {
     ApiKey* target = ctx.app.store.find_key(ctx.ids.at(0));
     if (!target) {
-        send_error(ctx.res, 401, "unauthorized", "Unknown agent API key.", Json::object(),
+        send_error(ctx.res, 401, "unauthorized", "Agent API key was not found.", Json::object(),
                    Json{"reauthenticate"});
         return;
     }

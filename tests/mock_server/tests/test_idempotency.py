@@ -87,7 +87,28 @@ def test_failed_requests_are_not_stored(binary):
         assert m.post(f"/tasks/{BLOCKED_TASK}/start", key=D, idem="retry-key-0001").status == 202
 
 
+def test_records_never_expire_like_the_reference_server(binary):
+    """A key reused after a full start -> block -> resolve cycle is still a replay of the first answer: the
+    task stays in todo and nothing is emitted. This is what the reference server does, and why clients must
+    not derive keys from the request alone."""
+    with Mock(binary) as m:
+        first = m.post(f"/tasks/{TODO_TASK}/start", key=D, idem="cycle-start-01")
+        assert first.status == 202 and first.json()["data"]["status"] == "in_progress"
+        assert m.post(f"/tasks/{TODO_TASK}/blocker", BLOCKER, key=D, idem="cycle-block-01").status == 202
+        assert m.post(f"/tasks/{TODO_TASK}/resolve-blocker", {"resolutionSummary": "ok"}, key=D,
+                      idem="cycle-resolve-01").status == 202
+        published = m.control("GET", "/_mock/stats")["events"]["published"]
+        again = m.post(f"/tasks/{TODO_TASK}/start", key=D, idem="cycle-start-01")
+        assert again.status == 202 and again.body == first.body and again.headers.get("idempotent-replayed")
+        assert m.get(f"/tasks/{TODO_TASK}", key=D).json()["data"]["status"] == "todo"
+        assert m.control("GET", "/_mock/stats")["events"]["published"] == published
+        # A new key acts.
+        fresh = m.post(f"/tasks/{TODO_TASK}/start", key=D, idem="cycle-start-02")
+        assert fresh.status == 202 and fresh.json()["data"]["status"] == "in_progress"
+
+
 if __name__ == "__main__":
     run([test_replay_is_verbatim_and_has_no_side_effect, test_changed_body_conflicts,
          test_keys_are_scoped_per_operation_and_task, test_missing_or_short_key,
-         test_create_key_replay_returns_same_secret, test_failed_requests_are_not_stored])
+         test_create_key_replay_returns_same_secret, test_failed_requests_are_not_stored,
+         test_records_never_expire_like_the_reference_server])
