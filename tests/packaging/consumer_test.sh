@@ -8,25 +8,14 @@ set -euo pipefail
 build=$(cd "$1" && pwd)
 mock_bin=$2
 src=$(cd "$(dirname "$0")/../.." && pwd)
-work=$(mktemp -d)
-mock_pid=
-cleanup() {
-  [ -n "$mock_pid" ] && kill "$mock_pid" 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
+source "$(dirname "$0")/lib.sh"
 launcher=()
 command -v ccache >/dev/null && launcher=(ccache)
 
-fail() { echo "FAIL $*"; exit 1; }
-passed=0
-ok() { echo "ok   $*"; passed=$((passed + 1)); }
-
 prefix=$work/prefix
 cmake --install "$build" --prefix "$prefix" >/dev/null
-libdir=$(cd "$prefix" && ls -d lib*/ | head -n1)
-libdir=$prefix/${libdir%/}
-[ -d "$libdir/pkgconfig" ] || libdir=$(dirname "$(find "$prefix" -name agentrail.pc)")/..
+pcdir=$(dirname "$(find "$prefix" -name agentrail.pc -print -quit)")
+libdir=$(dirname "$pcdir")
 so=$(find "$prefix" -name 'libagentrail.so.*.*' | head -n1)
 [ -n "$so" ] || fail "no versioned shared library installed"
 soname=$(objdump -p "$so" | awk '/SONAME/ {print $2}')
@@ -41,16 +30,14 @@ private=$(grep -E '^(agentrail::detail::|curl_|EVP_|HMAC|nlohmann::)|CurlTranspo
 grep -q 'agentrail::Client::list_my_tasks' <<<"$exported" || fail "Client::list_my_tasks is not exported"
 ok "libagentrail.so exports the public API only ($(wc -l <<<"$exported") symbols)"
 
-# agentrail-mock on a free port.
-"$mock_bin" --port 0 >"$work/mock.out" 2>/dev/null &
-mock_pid=$!
-for _ in $(seq 1 100); do grep -q '"ready"' "$work/mock.out" 2>/dev/null && break; sleep 0.05; done
-base_url=$(python3 -c 'import json,sys; print(json.loads(open(sys.argv[1]).readline())["baseUrl"])' "$work/mock.out")
-export AGENTRAIL_BASE_URL=$base_url AGENTRAIL_API_KEY=ar_local_demo_key
+start_mock "$mock_bin"
 
 run_example() {  # NAME BINARY EXPECT(shared|static)
   local name=$1 bin=$2 expect=$3 out
-  if ldd "$bin" | grep -q 'libagentrail\.so'; then
+  # (ldd's output is kept first: `ldd | grep -q` fails under pipefail when grep exits before ldd is done)
+  local libs
+  libs=$(ldd "$bin")
+  if grep -q 'libagentrail\.so' <<<"$libs"; then
     [ "$expect" = shared ] || fail "$name: linked the shared library, expected the static one"
   else
     [ "$expect" = static ] || fail "$name: did not link the shared library"
@@ -70,7 +57,7 @@ for kind in shared static; do
   run_example "find_package" "$work/cmake-$kind/list_tasks" $kind
 done
 
-export PKG_CONFIG_PATH=$libdir/pkgconfig
+export PKG_CONFIG_PATH=$pcdir
 # Consumers bring their own -std (the library needs C++20); nothing is forced through the .pc files.
 pkg-config --cflags agentrail agentrail-static | grep -q -- '-std=' && fail "a .pc file forces -std="
 "${launcher[@]}" g++ -std=c++20 -c "$src/lib/examples/list_tasks.cpp" -o "$work/list_tasks.o" \

@@ -7,16 +7,7 @@
 set -euo pipefail
 build=$(cd "$1" && pwd)
 src=$(cd "$(dirname "$0")/../.." && pwd)
-work=$(mktemp -d)
-mock_pid=
-cleanup() {
-  [ -n "$mock_pid" ] && kill "$mock_pid" 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-fail() { echo "FAIL $*"; exit 1; }
-passed=0
-ok() { echo "ok   $*"; passed=$((passed + 1)); }
+source "$(dirname "$0")/lib.sh"
 
 (cd "$work" && cpack -G DEB --config "$build/CPackConfig.cmake" -B "$work/out" >"$work/cpack.log" 2>&1) ||
   { cat "$work/cpack.log"; fail "cpack"; }
@@ -32,9 +23,9 @@ for pkg in agentrail libagentrail0 libagentrail-dev agentrail-mock; do
   [ -f "$root/usr/share/doc/$pkg/copyright" ] || fail "$pkg has no copyright file"
   ok "package $pkg"
 done
-dpkg-deb -f "$work/out/libagentrail-dev_${version}_"*.deb Depends | grep -q "libagentrail0 (= $version)" ||
+grep -q "libagentrail0 (= $version)" <<<"$(dpkg-deb -f "$work/out/libagentrail-dev_${version}_"*.deb Depends)" ||
   fail "libagentrail-dev does not depend on libagentrail0 (= $version)"
-dpkg-deb -f "$work/out/libagentrail0_${version}_"*.deb Depends | grep -q "libcurl4" ||
+grep -q "libcurl4" <<<"$(dpkg-deb -f "$work/out/libagentrail0_${version}_"*.deb Depends)" ||
   fail "libagentrail0's Depends (from dpkg-shlibdeps) lack libcurl4"
 ok "Depends computed by dpkg-shlibdeps and between the packages"
 
@@ -49,15 +40,12 @@ for f in 'libagentrail.so.0' 'libagentrail.a' 'agentrail.pc' 'agentrail-static.p
   [ -n "$(find "$root/usr/lib" -name "$f" -print -quit)" ] || fail "missing $f under /usr/lib"
 done
 ok "files in Debian's places (man page, completions, docs, headers, libraries, CMake and pkg-config files)"
-zcat "$root/usr/share/man/man1/agentrail.1.gz" | grep -q '^\.SH EXAMPLES' || fail "man page has no EXAMPLES"
+grep -q '^\.SH EXAMPLES' <<<"$(zcat "$root/usr/share/man/man1/agentrail.1.gz")" || fail "man page has no EXAMPLES"
 ok "man page is compressed and has EXAMPLES"
 
-"$root/usr/bin/agentrail" --version | grep -q "$version" || fail "agentrail --version does not print $version"
-"$root/usr/bin/agentrail-mock" --port 0 >"$work/mock.out" 2>/dev/null &
-mock_pid=$!
-for _ in $(seq 1 100); do grep -q '"ready"' "$work/mock.out" 2>/dev/null && break; sleep 0.05; done
-base_url=$(python3 -c 'import json,sys; print(json.loads(open(sys.argv[1]).readline())["baseUrl"])' "$work/mock.out")
-AGENTRAIL_BASE_URL=$base_url AGENTRAIL_API_KEY=ar_local_demo_key HOME=$work \
+grep -q "$version" <<<"$("$root/usr/bin/agentrail" --version)" || fail "agentrail --version does not print $version"
+start_mock "$root/usr/bin/agentrail-mock"
+HOME=$work \
   "$root/usr/bin/agentrail" tasks list -o json >"$work/tasks.json" || fail "agentrail tasks list from the package"
 python3 -c 'import json,sys; assert len(json.load(open(sys.argv[1]))) > 0' "$work/tasks.json" ||
   fail "no tasks from the packaged CLI"
