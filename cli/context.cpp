@@ -330,8 +330,7 @@ agentrail::Client& Context::client() {
     }
     // --deadline is the whole command's budget: every call (each page of --all, each poll of a wait)
     // must end by the same moment, counted from the start of the process.
-    if (!o.deadline.empty())
-        options.deadline_at = m_started + parse_duration(o.deadline, "--deadline");
+    if (!o.deadline.empty()) options.deadline_at = m_started + parse_duration(o.deadline, "--deadline");
     if (!o.max_body.empty()) options.transport_options.max_body_bytes = parse_size(o.max_body, "--max-body");
     options.transport_options.ca_bundle = o.cacert;
     options.transport_options.verify_tls = !o.insecure;

@@ -271,7 +271,8 @@ HttpResponse ClientCore::execute(Method method, std::string_view path, const std
                 continue;
             }
             if (deadline_cut && e.timed_out()) {
-                TransportError cut(std::string(e.what()) + " (the deadline, " + std::to_string(budget.count()) +
+                TransportError cut(std::string(e.what()) + " (the deadline, " +
+                                       std::to_string(budget.count()) +
                                        " ms from the call's start, was reached)",
                                    e.code(), true);
                 cut.set_idempotency_key(idempotency_key);
