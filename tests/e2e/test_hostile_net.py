@@ -208,6 +208,12 @@ with HostileServer(sse_handler) as server:
             r.rc == 0 and ids == ["evt_1", "evt_2"] and resumed == ["evt_1"] and r.rss_mib < 80, r)
     print("     SSE endless line: rc=%d peak RSS %.1f MiB in %.2f s" % (r.rc, r.rss_mib, r.seconds))
 
+with HostileServer(sse_handler) as server:
+    r = run_measured("events", "tail", "-o", "ndjson", "--count", "2", "--no-retry", base_url=server.base_url,
+                     timeout=20)
+    s.check("SSE line of 200 MiB under --no-retry: the first event printed, then exit 11 (no reconnect)",
+            r.rc == 11 and '"evt_1"' in r.out and len(server.requests) == 1 and r.rss_mib < 80, r)
+
 # ---- 9. cycling page cursors ---------------------------------------------------------------------------
 CYCLE = {"": "A", "A": "B", "B": "A"}
 
