@@ -68,7 +68,7 @@ void register_api(CLI::App& app, Context& ctx) {
             }
             try {
                 body = Json::parse(text);
-            } catch (const Json::parse_error& e) {
+            } catch (const Json::exception& e) {  // parse_error, or out_of_range for a number like 1e999
                 throw usage_error(std::string("--data: not valid JSON: ") + e.what());
             }
         }

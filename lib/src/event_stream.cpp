@@ -77,7 +77,7 @@ TaskEvent StreamEvent::parse() const {
     nlohmann::json json;
     try {
         json = nlohmann::json::parse(data);
-    } catch (const nlohmann::json::parse_error& e) {
+    } catch (const nlohmann::json::exception& e) {  // parse_error, or out_of_range for a number like 1e999
         throw Error(ErrorKind::protocol, "event " + id + ": data is not valid JSON: " + e.what());
     }
     if (!json.is_object()) throw Error(ErrorKind::protocol, "event " + id + ": data is not a JSON object");

@@ -146,7 +146,7 @@ TaskEvent parse_webhook_event(std::string_view raw_body, std::string_view secret
     nlohmann::json json;
     try {
         json = nlohmann::json::parse(raw_body);
-    } catch (const nlohmann::json::parse_error& e) {
+    } catch (const nlohmann::json::exception& e) {  // parse_error, or out_of_range for a number like 1e999
         throw Error(ErrorKind::protocol, std::string("webhook body is not valid JSON: ") + e.what());
     }
     if (!json.is_object()) throw Error(ErrorKind::protocol, "webhook body is not a JSON object");
