@@ -254,7 +254,8 @@ for args, what in [(("task", "show", "not-a-task"), "bad task id"), (("tasks", "
                    (("task", "submit", T1, "--summary", "x", "--check", "unit=green"), "check status"),
                    (("keys", "usage", "key_1"), "key id"), (("tasks", "list", "--jq", ".[[["), "jq syntax"),
                    (("tasks", "list", "--timeout", "soon"), "timeout"), (("api", "FETCH", "/x"), "method"),
-                   (("api", "POST", "/x", "--data", "{nope"), "data json"), (("task", "frobnicate"), "unknown command")]:
+                   (("api", "POST", "/x", "--data", "{nope"), "data json"), (("task", "frobnicate"), "unknown command"),
+                   (("api", "POST", "/x", "--data", '{"n":1e999}'), "data number out of range")]:
     r = run(*args)
     s.check("exit 2: %s" % what, r.rc == 2 and r.err.strip() != "", r)
 limited = s.mock()
