@@ -5,14 +5,17 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <string>
 #include <string_view>
 
@@ -38,9 +41,22 @@ int connect_to(int port) {
     addr.sin_family = AF_INET;
     addr.sin_port = htons(static_cast<std::uint16_t>(port));
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (fd < 0 || ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-        std::perror("connect");
-        fail("connect failed");
+    if (fd < 0) fail("socket failed");
+    if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+        // libFuzzer's SIGALRM watchdog can interrupt a connect that waits for a retransmitted SYN (a
+        // loaded machine); the attempt goes on, so wait for it to finish.
+        int error = errno;
+        if (error == EINTR) {
+            pollfd p{fd, POLLOUT, 0};
+            socklen_t len = sizeof error;
+            while (::poll(&p, 1, 10000) < 0 && errno == EINTR) {
+            }
+            if (::getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &len) != 0) error = errno;
+        }
+        if (error != 0) {
+            std::fprintf(stderr, "connect: %s\n", std::strerror(error));
+            fail("connect failed");
+        }
     }
     // Closed with a reset rather than a FIN: thousands of connections a second must not pile up in
     // TIME_WAIT until no local port is left.
