@@ -128,6 +128,25 @@ std::string quote(std::string_view value) {
     return out + "\"";
 }
 
+/// True when `text` is bare keys joined by single dots ("profile.ci"), which reads back as itself.
+bool bare_dotted(std::string_view text) {
+    if (text.empty() || text.front() == '.' || text.back() == '.' ||
+        text.find("..") != std::string_view::npos)
+        return false;
+    return std::all_of(text.begin(), text.end(), [](char c) { return c == '.' || bare_key_char(c); });
+}
+
+/// A table header as written back, so that it loads as exactly the same header: `profile.ci` stays bare,
+/// `profile."my table"` keeps its quotes, and a header that could not be written bare (`["]"]`,
+/// `["."]`) is quoted rather than rewritten into a line that does not load.
+std::string header_text(const std::string& header) {
+    if (bare_dotted(header)) return header;
+    auto dot = header.find('.');
+    if (dot == std::string::npos || !bare_dotted(std::string_view(header).substr(0, dot)))
+        return quote(header);
+    return header.substr(0, dot) + "." + quote(std::string_view(header).substr(dot + 1));
+}
+
 std::string profile_header(const std::string& name) {
     return "profile." + name;
 }
@@ -328,15 +347,7 @@ void ConfigFile::save() {
     text << "# agentrail CLI configuration (written by `agentrail config`). Keep this file private: mode "
             "0600.\n";
     for (const auto& table : m_tables) {
-        if (!table.header.empty()) {
-            auto dot = table.header.find('.');
-            auto name = dot == std::string::npos ? std::string{} : table.header.substr(dot + 1);
-            bool bare = !name.empty() && valid_profile_name(name);
-            text << "\n["
-                 << (bare || dot == std::string::npos ? table.header
-                                                      : table.header.substr(0, dot) + "." + quote(name))
-                 << "]\n";
-        }
+        if (!table.header.empty()) text << "\n[" << header_text(table.header) << "]\n";
         for (const auto& e : table.entries)
             text << e.key << " = " << (e.quoted ? quote(e.value) : e.value) << "\n";
     }

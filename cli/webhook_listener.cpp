@@ -162,8 +162,8 @@ int read_chunked(Reader& reader, std::string& buffer, std::size_t pos, std::stri
         auto size = parse_size(std::string_view(buffer).substr(pos, eol - pos), 16);
         if (!size) return 400;
         pos = eol + 2;
-        if (*size == 0) return 0;  // trailers, if any, are ignored
-        if (body.size() + *size > max_body) return 413;
+        if (*size == 0) return 0;                        // trailers, if any, are ignored
+        if (*size > max_body - body.size()) return 413;  // not body.size() + *size: that can wrap around
         while (buffer.size() < pos + *size + 2) {
             if (!reader.read_more(buffer)) return reader.timed_out() ? 408 : 400;
         }

@@ -20,6 +20,7 @@ packages=(
   python3 python3-jsonschema python3-yaml  # contract tests validate against the OpenAPI schemas
   bash zsh fish bsdutils # completion tests; `script` for pseudo-TTY tests
   time                   # benchmarks: GNU time measures peak memory
+  clang libclang-rt-14-dev  # fuzz harnesses: libFuzzer is in libclang-rt-14-dev, which clang only recommends
 )
 
 missing=()

@@ -91,8 +91,8 @@ void register_api(CLI::App& app, Context& ctx) {
             }
             if (body->is_discarded()) {
                 try {
-                    body = Json::parse(text);  // throws, with the parser's description of the error
-                } catch (const Json::parse_error& e) {
+                    body = Json::parse(text);         // throws, with the parser's description of the error
+                } catch (const Json::exception& e) {  // parse_error, or out_of_range for a number like 1e999
                     throw usage_error(std::string("--data: not valid JSON: ") + e.what());
                 }
             }

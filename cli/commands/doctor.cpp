@@ -47,8 +47,10 @@ double epoch_seconds(const std::string& text) {
     std::tm tm{};
     double seconds = 0;
     int consumed = 0;
-    if (std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%lf%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
-                    &tm.tm_hour, &tm.tm_min, &seconds, &consumed) != 6)
+    // T or t (RFC 3339 allows either); %lf also reads "nan" and "1e999", which are no seconds of a minute.
+    if (std::sscanf(text.c_str(), "%4d-%2d-%2d%*1[Tt]%2d:%2d:%lf%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
+                    &tm.tm_hour, &tm.tm_min, &seconds, &consumed) != 6 ||
+        !(seconds >= 0 && seconds < 61))
         return -1;
     tm.tm_year -= 1900;
     tm.tm_mon -= 1;

@@ -57,9 +57,11 @@ std::optional<std::chrono::seconds> parse_retry_after(std::string_view value,
     std::tm tm{};
     std::string s(value);
     if (!strptime(s.c_str(), "%a, %d %b %Y %H:%M:%S", &tm)) return std::nullopt;
-    auto when = std::chrono::system_clock::from_time_t(timegm(&tm));
-    auto delta = std::chrono::duration_cast<std::chrono::seconds>(when - now);
-    return std::max(delta, std::chrono::seconds(0));
+    // In seconds, capped like a delta: a date past 2262 does not fit system_clock's nanoseconds.
+    const std::time_t when = timegm(&tm);
+    const std::time_t current = std::chrono::system_clock::to_time_t(now);
+    if (when <= current) return std::chrono::seconds(0);
+    return std::chrono::seconds(std::min<std::time_t>(when - current, 999999999));
 }
 
 void note_redirect(ApiErrorInfo& info, const HttpResponse& response) {

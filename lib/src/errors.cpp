@@ -133,7 +133,9 @@ ApiErrorInfo parse_api_error(int status, std::string_view body) {
             if (s.is_string()) info.available_actions.push_back(s.get<std::string>());
     }
     if (auto r = info.details.find("retryAfterSeconds"); r != info.details.end() && r->is_number()) {
-        info.retry_after = std::chrono::seconds(std::max<long long>(0, r->get<long long>()));
+        // Through double and capped like Retry-After: converting 1e300 to an integer is undefined.
+        const double seconds = std::clamp(r->get<double>(), 0.0, 999999999.0);
+        info.retry_after = std::chrono::seconds(static_cast<long long>(seconds));
     }
     return info;
 }

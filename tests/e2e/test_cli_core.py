@@ -255,7 +255,8 @@ for args, what in [(("task", "show", "not-a-task"), "bad task id"), (("tasks", "
                    (("task", "submit", T1, "--summary", "x", "--check", "unit=green"), "check status"),
                    (("keys", "usage", "key_1"), "key id"), (("tasks", "list", "--jq", ".[[["), "jq syntax"),
                    (("tasks", "list", "--timeout", "soon"), "timeout"), (("api", "FETCH", "/x"), "method"),
-                   (("api", "POST", "/x", "--data", "{nope"), "data json"), (("task", "frobnicate"), "unknown command")]:
+                   (("api", "POST", "/x", "--data", "{nope"), "data json"), (("task", "frobnicate"), "unknown command"),
+                   (("api", "POST", "/x", "--data", '{"n":1e999}'), "data number out of range")]:
     r = run(*args)
     s.check("exit 2: %s" % what, r.rc == 2 and r.err.strip() != "", r)
 limited = s.mock()
@@ -395,6 +396,12 @@ r = run("tasks", "list", "-q", "--limit", "1", mock=None, key=None)
 s.check("loose config mode gets a warning", r.rc == 0 and "chmod 600" in r.err, r)
 r = run("config", "use-profile", "default", mock=None, key=None)
 s.check("rewriting the config restores 0600", r.rc == 0 and stat.S_IMODE(os.stat(cfg).st_mode) == 0o600, r)
+with open(cfg, "a") as f:  # tables this CLI does not use, with names that are not bare keys
+    f.write('\n["team settings"]\nowner = "me"\n\n[tools."]"]\nx = 1\n')
+r = run("config", "set", "--profile", "ro", "base_url", mock.base_url, mock=None, key=None)
+r2 = run("config", "get", "base_url", mock=None, key=None)
+s.check("config set keeps quoted table names loadable", r.rc == 0 and r2.rc == 0 and
+        '["team settings"]' in open(cfg).read(), (r, r2, open(cfg).read()))
 r = run("tasks", "list", "--debug", "--limit", "1", mock=None, key=None)
 s.check("--debug with a key from the config file never shows it", r.rc == 0 and DEMO_KEY not in r.err, r.err[:2000])
 

@@ -6,8 +6,10 @@ scopes discovered from a 403's grantedScopes."""
 import json
 import os
 import socket
+import time
 
 from e2e_support import READONLY_KEY, Suite
+from hostile import HostileServer, json_response
 
 s = Suite()
 mock = s.mock()
@@ -63,6 +65,29 @@ s.check("unreachable server: exit 10, reachability fails with a hint",
 r = s.run("doctor", "--json", env={"AGENTRAIL_BASE_URL": "not a url"})
 c = checks(r)
 s.check("bad settings: config fails, exit 2", r.rc == 2 and c.get("config", {}).get("result") == "fail", r)
+
+
+
+def health_at(time_text):
+    """A server whose /health reports `time_text`; every other route is unauthorized."""
+    def handler(conn, request):
+        if request.path == "/health":
+            conn.sendall(json_response(200, {"status": "ok", "service": "agentrail", "publicBaseUrl": "http://x",
+                                             "time": time_text, "uptimeSeconds": 1}))
+        else:
+            conn.sendall(json_response(401, {"error": {"code": "unauthorized", "message": "no", "details": {}}}))
+    return HostileServer(handler)
+
+
+for bad in ["2026-05-01T02:48:nanZ", "2026-05-01T02:48:infZ", "2026-05-01T02:48:1e999Z"]:
+    with health_at(bad) as server:
+        c = checks(s.run("doctor", "--json", env={"AGENTRAIL_BASE_URL": server.base_url}))
+    skew = c.get("clock_skew", {})
+    s.check("a server time with seconds %r is not usable (no NaN skew)" % bad.split(":")[-1],
+            skew.get("result") == "warn" and "usable time" in skew.get("detail", ""), c)
+with health_at(time.strftime("%Y-%m-%dt%H:%M:%Sz", time.gmtime())) as server:
+    c = checks(s.run("doctor", "--json", env={"AGENTRAIL_BASE_URL": server.base_url}))
+s.check("a lower-case t and z are RFC 3339 too", c.get("clock_skew", {}).get("result") == "ok", c)
 
 os.makedirs(os.path.join(s.home, ".config", "agentrail"), exist_ok=True)
 cfg = os.path.join(s.home, ".config", "agentrail", "config.toml")

@@ -184,6 +184,28 @@ TEST_CASE("Retry-After as an HTTP date is honoured", "[client][retry]") {
           std::optional<std::chrono::seconds>(0s));
 }
 
+TEST_CASE("retryAfterSeconds too large for an integer is capped", "[errors]") {
+    // Converting 1e300 to long long is undefined behaviour (found by the api_error fuzzer).
+    auto info = parse_api_error(429, R"({"error":{"code":"rate_limited","message":"later",)"
+                                     R"("details":{"retryAfterSeconds":1e300}}})");
+    CHECK(info.retry_after == std::optional<std::chrono::seconds>(999999999s));
+    info = parse_api_error(429, R"({"error":{"code":"rate_limited","message":"later",)"
+                                R"("details":{"retryAfterSeconds":-1e300}}})");
+    CHECK(info.retry_after == std::optional<std::chrono::seconds>(0s));
+    info = parse_api_error(429, R"({"error":{"code":"rate_limited","message":"later",)"
+                                R"("details":{"retryAfterSeconds":2.5}}})");
+    CHECK(info.retry_after == std::optional<std::chrono::seconds>(2s));
+}
+
+TEST_CASE("Retry-After dates centuries away are capped, not overflowed", "[client][retry]") {
+    auto now = std::chrono::system_clock::from_time_t(1445412480);  // Wed, 21 Oct 2015 07:28:00 GMT
+    // Past 2262 the date does not fit system_clock's nanoseconds (found by the api_error fuzzer).
+    CHECK(detail::parse_retry_after("Fri, 31 Dec 9999 23:59:59 GMT", now) ==
+          std::optional<std::chrono::seconds>(999999999s));
+    CHECK(detail::parse_retry_after("Mon, 01 Jan 1900 00:00:00 GMT", now) ==
+          std::optional<std::chrono::seconds>(0s));
+}
+
 TEST_CASE("5xx is retried with exponential backoff up to max attempts", "[client][retry]") {
     auto fake = std::make_shared<FakeTransport>();
     SleepRecorder sleeps;

@@ -526,3 +526,14 @@ TEST_CASE("stream logs never carry the API key", "[stream]") {
     CHECK_FALSE(lines.empty());
     for (const auto& line : lines) CHECK(line.find("ar_test_key_123456") == std::string::npos);
 }
+
+TEST_CASE("event data with a number out of range is a protocol error", "[events]") {
+    // nlohmann throws out_of_range, not parse_error, for 1e999 (found by fuzzing).
+    StreamEvent event{"7", "task.updated", R"({"id":"evt_1","sequence":1e999})"};
+    try {
+        event.parse();
+        FAIL("out-of-range data parsed");
+    } catch (const Error& e) {
+        CHECK(e.kind() == ErrorKind::protocol);
+    }
+}
