@@ -170,4 +170,35 @@ s.check("bad key: exit 3", r.rc == 3, r)
 r = run("events", "tail", "--until", "task.updated:")
 s.check("malformed --until: exit 2", r.rc == 2, r)
 
+# ---- --from-start: a task's whole history after the fact, and the reference server's event types ---------
+life = s.mock("--ci", "failing")
+T3 = "tsk_01JZDEMO0000000000000003"
+sub = s.run("task", "submit", T3, "--summary", "first try", "--quiet", mock=life)
+ci = s.run("task", "ci", T3, "--json", mock=life)
+control_url = life.base_url + "/_mock/tasks/%s/ci" % T3
+urllib.request.urlopen(urllib.request.Request(control_url, data=b'{"overallStatus":"passed"}', method="POST",
+                                              headers={"Content-Type": "application/json"}), timeout=10).read()
+ship = s.run("task", "ship", T3, "--mode", "merge_and_deploy", "--env", "production", "--quiet", mock=life)
+s.check("lifecycle on a mock with failing CI: submit and ship succeed", sub.rc == 0 and ship.rc == 0, (sub, ship))
+r = s.run("events", "tail", "--task", T3, "--from-start", "--until", "task.shipped", "-o", "ndjson",
+          "--timeout", "20s", mock=life)
+types = [json.loads(l)["type"] for l in r.lines()]
+s.check("--from-start --until task.shipped after the lifecycle prints the whole history and exits 0",
+        r.rc == 0 and types == ["task.updated", "task.ci_failed", "task.review_approved", "task.ci_recovered",
+                                "task.updated", "task.shipped"], (types, r))
+s.check("the mock emits the reference server's types, never task.reviewed", "task.reviewed" not in types, types)
+r = s.run("events", "tail", "--task", T3, "--from-start", "--until", "task.shipped", "-o", "table",
+          "--timeout", "20s", mock=life)
+human = r.out.splitlines()
+s.check("human view names each event type (CI failed, review approved, CI recovered)",
+        r.rc == 0 and any("task.ci_failed" in l and "CI failed" in l for l in human)
+        and any("task.review_approved" in l and "Approved" in l for l in human)
+        and any("task.ci_recovered" in l and "CI passed again" in l for l in human), r)
+r = s.run("events", "tail", "--from-start", "--since", "1", mock=life)
+s.check("--from-start and --since exclude each other (exit 2)", r.rc == 2, r)
+# A server that answers cursor 0 with 410, as the reference server does.
+ref = s.mock("--fault", '{"kind":"status","status":410,"code":"cursor_expired","pathContains":"/task-events/stream"}')
+r = s.run("events", "tail", "--from-start", "--until", "task.shipped", mock=ref)
+s.check("a server that refuses cursor 0: exit 15, saying it cannot replay from the start",
+        r.rc == 15 and "cannot replay from the start" in r.err and "--since" in r.err, r)
 s.finish()
