@@ -206,13 +206,11 @@ def run_console(runner, text, mock_args=(), timeout=30):
     parts = out.split(SEPARATOR)
     results = []
     for n, (command, want_rc, want) in enumerate(steps):
-        if n + 1 < len(parts):
-            got = parts[n]
-            if n > 0:  # drop the previous step's exit code line
-                got = got.split("\n", 1)[1] if "\n" in got else ""
-            got_rc = int(re.match(r"\d+", parts[n + 1]).group(0))
-        else:
-            got, got_rc = (parts[n] if n < len(parts) else ""), None
+        got = parts[n] if n < len(parts) else ""
+        if n > 0:  # drop the previous step's exit code line
+            got = got.split("\n", 1)[1] if "\n" in got else ""
+        # No separator after this step: the block timed out while it ran.
+        got_rc = int(re.match(r"\d+", parts[n + 1]).group(0)) if n + 1 < len(parts) else None
         results.append((command, want_rc, want, got_rc, got.rstrip("\n").split("\n") if got.strip() else []))
     return results
 
