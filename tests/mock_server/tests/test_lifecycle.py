@@ -240,6 +240,11 @@ def test_failing_ci_emits_ci_failed(binary):
         m.control("POST", f"/_mock/tasks/{IN_PROGRESS_TASK}/ci", {"overallStatus": "passed"})
         assert [e["event"] for e in s.events(1, timeout=3)] == ["task.ci_recovered"]
         s.close()
+        # The seed's DEMO-5 failed CI before the server started: its next pass is a recovery too.
+        s = SSEStream(m, "taskId=tsk_01JZDEMO0000000000000005")
+        m.control("POST", "/_mock/tasks/tsk_01JZDEMO0000000000000005/ci", {"overallStatus": "passed"})
+        assert [e["event"] for e in s.events(1, timeout=3)] == ["task.ci_recovered"]
+        s.close()
 
 
 if __name__ == "__main__":
