@@ -5,6 +5,9 @@ Marker convention (an HTML comment on the line before a ```sh or ```console bloc
 
     <!-- runnable -->                      run it against a fresh agentrail-mock; it must exit 0
     <!-- runnable mock="--ci failing" -->  the same, with extra agentrail-mock flags
+    <!-- runnable env="TASK_ID=tsk_... BASE=$AGENTRAIL_BASE_URL" args="A B" -->
+                                           variables a snippet expects from its caller (exported, bash
+                                           expands them), and the positional arguments of a script
     <!-- syntax-only -->                   needs a real provider, systemd, sudo or a long-lived process:
                                            only `bash -n` checks it
 
@@ -55,7 +58,9 @@ class Block:
 
 def parse_options(text):
     """`mock="--ci failing" timeout=20` -> {"mock": "--ci failing", "timeout": "20"}"""
-    return dict(re.findall(r'(\w+)="([^"]*)"', text)) | {k: v for k, v in re.findall(r'(\w+)=([^"\s]+)', text)}
+    quoted = dict(re.findall(r'(\w+)="([^"]*)"', text))
+    bare = dict(re.findall(r'(\w+)=([^"\s]+)', re.sub(r'\w+="[^"]*"', "", text)))
+    return quoted | bare
 
 
 def blocks(path):
@@ -196,10 +201,10 @@ def console_steps(text):
 SEPARATOR = "::agentrail-docs-step::"
 
 
-def run_console(runner, text, mock_args=(), timeout=30):
+def run_console(runner, text, mock_args=(), timeout=30, prelude=""):
     """Runs a console block's commands in one bash; returns [(command, want rc, want, got rc, got)]."""
     steps = console_steps(text)
-    script = "exec 2>&1\n"
+    script = prelude + "exec 2>&1\n"
     for command, _, _ in steps:
         script += "%s\n__docs_rc=$?; printf '\\n%s%%d\\n' \"$__docs_rc\"\n" % (command, SEPARATOR)
     rc, out = runner.bash(script, mock_args, timeout)
@@ -240,12 +245,17 @@ def check_block(runner, block):
         return [] if p.returncode == 0 else ["bash -n: " + p.stderr.strip()]
     mock_args = shlex.split(block.options.get("mock", ""))
     timeout = float(block.options.get("timeout", 20))
+    prelude = ""
+    if block.options.get("env"):
+        prelude += "export %s\n" % block.options["env"]
+    if block.options.get("args"):
+        prelude += "set -- %s\n" % block.options["args"]
     if block.lang == "sh":
         # Every command of the block must succeed, not just the last one.
-        rc, out = runner.bash("set -eo pipefail\n" + block.text, mock_args, timeout)
+        rc, out = runner.bash(prelude + "set -eo pipefail\n" + block.text, mock_args, timeout)
         return [] if rc == 0 else ["exit %s, want 0; output:\n%s" % (rc, out[-2000:])]
     problems = []
-    for command, want_rc, want, got_rc, got in run_console(runner, block.text, mock_args, timeout):
+    for command, want_rc, want, got_rc, got in run_console(runner, block.text, mock_args, timeout, prelude):
         if got_rc != want_rc:
             problems.append("$ %s\n  exit %s, want %s; output:\n%s" % (command, got_rc, want_rc, "\n".join(got)))
         elif not lines_match(want, got):
