@@ -194,6 +194,47 @@ s.check("human view names each event type (CI failed, review approved, CI recove
         r.rc == 0 and any("task.ci_failed" in l and "CI failed" in l for l in human)
         and any("task.review_approved" in l and "Approved" in l for l in human)
         and any("task.ci_recovered" in l and "CI passed again" in l for l in human), r)
+# Events without a summary (a server may leave it out): the human view still says what happened.
+import http.server  # noqa: E402
+import threading  # noqa: E402
+
+BARE = ["task.ci_failed", "task.ci_recovered", "task.review_approved", "task.review_changes_requested",
+        "task.reviewed", "task.future_kind"]
+
+
+class BareEvents(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        body = "retry: 5000\n\n"
+        for n, kind in enumerate(BARE, 1):
+            ev = {"id": "evt_%d" % n, "type": kind, "occurredAt": "2026-05-01T03:21:04Z", "sequence": n,
+                  "data": {"taskId": T1, "taskIdentifier": "DEMO-1", "status": "in_review",
+                           "reviewOutcome": "approved" if kind == "task.reviewed" else None}}
+            body += "id: evt_%d\nevent: %s\ndata: %s\n\n" % (n, kind, json.dumps(ev))
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.end_headers()
+        self.wfile.write(body.encode())
+        self.wfile.flush()
+        time.sleep(2)
+
+    def log_message(self, *args):
+        pass
+
+
+bare = http.server.ThreadingHTTPServer(("127.0.0.1", 0), BareEvents)
+threading.Thread(target=bare.serve_forever, daemon=True).start()
+r = s.run("events", "tail", "--count", str(len(BARE)), "-o", "table", "--no-retry",
+          env={"AGENTRAIL_BASE_URL": "http://127.0.0.1:%d" % bare.server_address[1]})
+labels = {"task.ci_failed": "CI failed", "task.ci_recovered": "CI passed again after a failure",
+          "task.review_approved": "review approved", "task.review_changes_requested": "review requested changes",
+          "task.reviewed": "reviewed: approved"}
+lines = [l for l in r.out.splitlines() if "DEMO-1" in l]
+s.check("human view of events without a summary: each type in words",
+        r.rc == 0 and len(lines) == len(BARE) and all(
+            kind in line and line.rstrip().endswith(labels[kind]) for kind, line in zip(BARE, lines) if kind in labels)
+        and lines[-1].rstrip().endswith("in_review"), r)
+bare.shutdown()
+
 r = s.run("events", "tail", "--from-start", "--since", "1", mock=life)
 s.check("--from-start and --since exclude each other (exit 2)", r.rc == 2, r)
 # A server that answers cursor 0 with 410, as the reference server does.
