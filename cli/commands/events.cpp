@@ -32,6 +32,7 @@
 #include <CLI/CLI.hpp>
 
 #include "agentrail/json.hpp"
+#include "agentrail/models/enums.hpp"
 #include "commands/events.hpp"
 #include "context.hpp"
 #include "exit_codes.hpp"
@@ -46,6 +47,7 @@ struct TailArgs {
     std::vector<std::string> types;
     std::string task;
     std::string since;
+    bool from_start = false;
     std::string state_file;
     int heartbeat = 0;
     std::string until;
@@ -283,6 +285,21 @@ std::string clock_time(const std::string& rfc3339) {
     return buf;
 }
 
+/// What happened, in words, for an event that carries no summary of its own. Covers the document's four
+/// types and the four the reference server adds; anything else is named by its type alone.
+std::string event_type_label(std::string_view type, const std::string& review_outcome) {
+    if (type == event_type::task_updated) return "task updated";
+    if (type == event_type::task_awaiting_user) return "awaiting user input";
+    if (type == event_type::task_reviewed)
+        return review_outcome.empty() ? "reviewed" : "reviewed: " + review_outcome;
+    if (type == event_type::task_shipped) return "shipped";
+    if (type == event_type::task_ci_failed) return "CI failed";
+    if (type == event_type::task_ci_recovered) return "CI passed again after a failure";
+    if (type == event_type::task_review_approved) return "review approved";
+    if (type == event_type::task_review_changes_requested) return "review requested changes";
+    return {};
+}
+
 std::string pad(std::string text, std::size_t width) {
     auto w = display_width(text);
     if (w < width) text.append(width - w, ' ');
@@ -298,11 +315,12 @@ std::string event_human_line(const Renderer& out, const Json& event) {
     if (task.empty()) task = str_at(data, "/taskId");
     task = sanitize(task);
     std::string status = sanitize(str_at(data, "/status"));
+    std::string type = str_at(event, "/type");
     std::string summary = str_at(data, "/summary");
-    if (summary.empty()) summary = str_at(data, "/reviewOutcome");
+    if (summary.empty()) summary = event_type_label(type, str_at(data, "/reviewOutcome"));
     summary = sanitize(summary);
     std::string line = out.paint(pad(sanitize(clock_time(str_at(event, "/occurredAt"))), 9), Style::dim);
-    line += pad(sanitize(str_at(event, "/type")), 30);
+    line += pad(sanitize(type), 30);
     line += out.paint(pad(task.empty() ? "-" : task, 10), Style::bold);
     line += ' ';
     line += status.empty() ? pad("-", 12) : out.paint_status(pad(status, 12));
@@ -361,6 +379,8 @@ void tail(Context& ctx, const TailArgs& a) {
         }
     }
     if (!a.since.empty()) options.cursor = a.since;
+    // Sequence 0 comes before every event: the oldest one the server still retains is replayed first.
+    if (a.from_start) options.cursor = "0";
     options.event_types = a.types;
     if (!a.task.empty()) options.task_id = a.task;
     if (a.heartbeat > 0) options.heartbeat_seconds = a.heartbeat;
@@ -432,6 +452,16 @@ void tail(Context& ctx, const TailArgs& a) {
         if (writer) writer->close();
         std::vector<std::string> hints = {"agentrail events tail (without --since: start at the live tail)"};
         if (state) hints.insert(hints.begin(), "rm " + a.state_file);
+        if (a.from_start && printed == 0) {
+            // The reference server answers cursor 0 with 410 and offers no way to learn its oldest id.
+            throw Failure(
+                exit_code::cursor_expired, "cursor_expired",
+                "this server cannot replay from the start of its replay window: it rejected cursor 0 (" +
+                    e.api_message() + ")",
+                {"agentrail events tail --since EVENT_ID (an event id you saved, e.g. with --state-file)",
+                 "agentrail events tail (start at the live tail)"},
+                e.details());
+        }
         throw Failure(exit_code::cursor_expired, "cursor_expired",
                       "the cursor " +
                           (stream.last_event_id().empty() ? options.cursor.value_or("(none)")
@@ -459,8 +489,12 @@ void register_events(CLI::App& app, Context& ctx) {
     auto a = std::make_shared<TailArgs>();
     cmd->add_option("--type", a->types, "Only events of this type (e.g. task.updated)");
     cmd->add_option("--task", a->task, "Only events of this task (tsk_...)");
-    cmd->add_option("--since", a->since,
-                    "Start strictly after this event id or sequence (overrides --state-file)");
+    auto* since_opt = cmd->add_option(
+        "--since", a->since, "Start strictly after this event id or sequence (overrides --state-file)");
+    cmd->add_flag("--from-start", a->from_start,
+                  "Start at the oldest event the server still retains (its replay window); a server that "
+                  "cannot replay from there exits 15")
+        ->excludes(since_opt);
     cmd->add_option("--state-file", a->state_file,
                     "Resume after the id saved in FILE, and save each event's id there once printed");
     cmd->add_option("--heartbeat", a->heartbeat, "Ask the server for keepalives every S seconds (10-60)")

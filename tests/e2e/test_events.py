@@ -170,4 +170,76 @@ s.check("bad key: exit 3", r.rc == 3, r)
 r = run("events", "tail", "--until", "task.updated:")
 s.check("malformed --until: exit 2", r.rc == 2, r)
 
+# ---- --from-start: a task's whole history after the fact, and the reference server's event types ---------
+life = s.mock("--ci", "failing")
+T3 = "tsk_01JZDEMO0000000000000003"
+sub = s.run("task", "submit", T3, "--summary", "first try", "--quiet", mock=life)
+ci = s.run("task", "ci", T3, "--json", mock=life)
+control_url = life.base_url + "/_mock/tasks/%s/ci" % T3
+urllib.request.urlopen(urllib.request.Request(control_url, data=b'{"overallStatus":"passed"}', method="POST",
+                                              headers={"Content-Type": "application/json"}), timeout=10).read()
+ship = s.run("task", "ship", T3, "--mode", "merge_and_deploy", "--env", "production", "--quiet", mock=life)
+s.check("lifecycle on a mock with failing CI: submit and ship succeed", sub.rc == 0 and ship.rc == 0, (sub, ship))
+r = s.run("events", "tail", "--task", T3, "--from-start", "--until", "task.shipped", "-o", "ndjson",
+          "--timeout", "20s", mock=life)
+types = [json.loads(l)["type"] for l in r.lines()]
+s.check("--from-start --until task.shipped after the lifecycle prints the whole history and exits 0",
+        r.rc == 0 and types == ["task.updated", "task.ci_failed", "task.review_approved", "task.ci_recovered",
+                                "task.updated", "task.shipped"], (types, r))
+s.check("the mock emits the reference server's types, never task.reviewed", "task.reviewed" not in types, types)
+r = s.run("events", "tail", "--task", T3, "--from-start", "--until", "task.shipped", "-o", "table",
+          "--timeout", "20s", mock=life)
+human = r.out.splitlines()
+s.check("human view names each event type (CI failed, review approved, CI recovered)",
+        r.rc == 0 and any("task.ci_failed" in l and "CI failed" in l for l in human)
+        and any("task.review_approved" in l and "Approved" in l for l in human)
+        and any("task.ci_recovered" in l and "CI passed again" in l for l in human), r)
+# Events without a summary (a server may leave it out): the human view still says what happened.
+import http.server  # noqa: E402
+import threading  # noqa: E402
+
+BARE = ["task.ci_failed", "task.ci_recovered", "task.review_approved", "task.review_changes_requested",
+        "task.reviewed", "task.future_kind"]
+
+
+class BareEvents(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        body = "retry: 5000\n\n"
+        for n, kind in enumerate(BARE, 1):
+            ev = {"id": "evt_%d" % n, "type": kind, "occurredAt": "2026-05-01T03:21:04Z", "sequence": n,
+                  "data": {"taskId": T1, "taskIdentifier": "DEMO-1", "status": "in_review",
+                           "reviewOutcome": "approved" if kind == "task.reviewed" else None}}
+            body += "id: evt_%d\nevent: %s\ndata: %s\n\n" % (n, kind, json.dumps(ev))
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.end_headers()
+        self.wfile.write(body.encode())
+        self.wfile.flush()
+        time.sleep(2)
+
+    def log_message(self, *args):
+        pass
+
+
+bare = http.server.ThreadingHTTPServer(("127.0.0.1", 0), BareEvents)
+threading.Thread(target=bare.serve_forever, daemon=True).start()
+r = s.run("events", "tail", "--count", str(len(BARE)), "-o", "table", "--no-retry",
+          env={"AGENTRAIL_BASE_URL": "http://127.0.0.1:%d" % bare.server_address[1]})
+labels = {"task.ci_failed": "CI failed", "task.ci_recovered": "CI passed again after a failure",
+          "task.review_approved": "review approved", "task.review_changes_requested": "review requested changes",
+          "task.reviewed": "reviewed: approved"}
+lines = [l for l in r.out.splitlines() if "DEMO-1" in l]
+s.check("human view of events without a summary: each type in words",
+        r.rc == 0 and len(lines) == len(BARE) and all(
+            kind in line and line.rstrip().endswith(labels[kind]) for kind, line in zip(BARE, lines) if kind in labels)
+        and lines[-1].rstrip().endswith("in_review"), r)
+bare.shutdown()
+
+r = s.run("events", "tail", "--from-start", "--since", "1", mock=life)
+s.check("--from-start and --since exclude each other (exit 2)", r.rc == 2, r)
+# A server that answers cursor 0 with 410, as the reference server does.
+ref = s.mock("--fault", '{"kind":"status","status":410,"code":"cursor_expired","pathContains":"/task-events/stream"}')
+r = s.run("events", "tail", "--from-start", "--until", "task.shipped", mock=ref)
+s.check("a server that refuses cursor 0: exit 15, saying it cannot replay from the start",
+        r.rc == 15 and "cannot replay from the start" in r.err and "--since" in r.err, r)
 s.finish()

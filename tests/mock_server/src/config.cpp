@@ -49,6 +49,13 @@ std::optional<int> parse_args(int argc, char** argv, Config& config) {
     app.add_option("--review", config.review_mode, "Review outcome for submitted tasks")
         ->check(CLI::IsMember({"approved", "changes_requested", "pending"}))
         ->capture_default_str();
+    app.add_option(
+           "--event-types", config.event_types,
+           "Event types for CI and review transitions: reference (task.ci_failed, task.ci_recovered, "
+           "task.review_approved, task.review_changes_requested, as the reference server) or contract "
+           "(only the document's four: task.updated, task.reviewed)")
+        ->check(CLI::IsMember({"reference", "contract"}))
+        ->capture_default_str();
     app.add_option("--review-delay-seconds", config.review_delay_seconds,
                    "Review stays pending this long after submit")
         ->check(CLI::Range(0.0, 86400.0))

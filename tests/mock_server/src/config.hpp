@@ -27,6 +27,10 @@ struct Config {
     double ci_pending_seconds = 0;
     std::string review_mode = "approved";  // approved | changes_requested | pending
     double review_delay_seconds = 0;
+    // reference: CI and review transitions emit the reference server's types (task.ci_failed,
+    // task.ci_recovered, task.review_approved, task.review_changes_requested); contract: only the
+    // document's four (task.updated for CI, task.reviewed for review decisions).
+    std::string event_types = "reference";
 
     // Event stream.
     std::size_t replay_buffer = 10000;

@@ -107,6 +107,8 @@ std::optional<std::uint64_t> EventBus::resolve_cursor(const std::string& token) 
     if (!seq || *seq > m_last_sequence) return std::nullopt;
     // Everything after *seq must still be buffered.
     std::uint64_t first = m_buffer.empty() ? m_last_sequence + 1 : m_buffer.front()->sequence;
+    // Sequence 0 precedes every event: "from the oldest retained", whatever has been evicted.
+    if (*seq == 0) return first - 1;
     if (*seq + 1 < first) return std::nullopt;
     return seq;
 }

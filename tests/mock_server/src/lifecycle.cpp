@@ -1,5 +1,7 @@
 #include "lifecycle.hpp"
 
+#include <string_view>
+
 #include "app.hpp"
 #include "render.hpp"
 
@@ -37,7 +39,8 @@ void touch(Task& task) {
 }
 
 void emit_updated(App& app, const Task& task, std::optional<std::string> previous_status,
-                  std::vector<std::string> changed_fields, const Actor& actor, const std::string& summary) {
+                  std::vector<std::string> changed_fields, const Actor& actor, const std::string& summary,
+                  const char* type) {
     Json data{{"taskId", task.id},
               {"taskIdentifier", task.identifier},
               {"status", task.status},
@@ -48,7 +51,8 @@ void emit_updated(App& app, const Task& task, std::optional<std::string> previou
               {"availableActions", task_actions(task)},
               {"blocker", task.blocker ? blocker_json(*task.blocker) : Json(nullptr)},
               {"links", task_links(task, app.base_url)}};
-    publish(app, task, "task.updated", data);
+    if (std::string_view(type) != "task.updated") data["ciStatus"] = task.ci.overall;
+    publish(app, task, type, data);
 }
 
 void emit_awaiting_user(App& app, const Task& task, const std::string& previous_status, const Actor& actor) {
@@ -66,6 +70,12 @@ void emit_awaiting_user(App& app, const Task& task, const std::string& previous_
 }
 
 void emit_reviewed(App& app, const Task& task) {
+    const char* type = "task.reviewed";
+    if (app.config.event_types == "reference") {
+        // The reference server never emits task.reviewed; it names the decision instead.
+        if (task.review.outcome == "approved") type = "task.review_approved";
+        if (task.review.outcome == "changes_requested") type = "task.review_changes_requested";
+    }
     Json data{{"taskId", task.id},
               {"taskIdentifier", task.identifier},
               {"status", task.status},
@@ -74,7 +84,7 @@ void emit_reviewed(App& app, const Task& task) {
               {"summary", clip(task.review.summary)},
               {"availableActions", task_actions(task)},
               {"links", task_links(task, app.base_url)}};
-    publish(app, task, "task.reviewed", data);
+    publish(app, task, type, data);
 }
 
 void emit_shipped(App& app, const Task& task, const std::string& operation_id,
@@ -100,7 +110,19 @@ void set_ci(App& app, Task& task, const std::string& overall, std::vector<Check>
     std::string summary = overall == "passed"   ? "CI passed for the latest submission."
                           : overall == "failed" ? "CI failed for the latest submission."
                                                 : "CI is " + overall + " for the latest submission.";
-    emit_updated(app, task, task.status, {"ciStatus", "availableActions", "updatedAt"}, kCiActor, summary);
+    // The reference server reports a CI failure, and a pass after a failure, with types of their own.
+    const char* type = "task.updated";
+    if (app.config.event_types == "reference") {
+        if (overall == "failed") type = "task.ci_failed";
+        if (overall == "passed" && task.ci_last_failed) {
+            type = "task.ci_recovered";
+            summary = "CI passed again after a failure.";
+        }
+    }
+    if (overall == "failed") task.ci_last_failed = true;
+    if (overall == "passed") task.ci_last_failed = false;
+    emit_updated(app, task, task.status, {"ciStatus", "availableActions", "updatedAt"}, kCiActor, summary,
+                 type);
 }
 
 void set_review(App& app, Task& task, const std::string& outcome, const std::string& summary,

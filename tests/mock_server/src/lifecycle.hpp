@@ -25,7 +25,8 @@ namespace lifecycle {
 void touch(Task& task);
 
 void emit_updated(App& app, const Task& task, std::optional<std::string> previous_status,
-                  std::vector<std::string> changed_fields, const Actor& actor, const std::string& summary);
+                  std::vector<std::string> changed_fields, const Actor& actor, const std::string& summary,
+                  const char* type = "task.updated");
 void emit_awaiting_user(App& app, const Task& task, const std::string& previous_status, const Actor& actor);
 void emit_reviewed(App& app, const Task& task);
 void emit_shipped(App& app, const Task& task, const std::string& operation_id,
@@ -33,9 +34,11 @@ void emit_shipped(App& app, const Task& task, const std::string& operation_id,
 
 // After a submit: starts the configured CI and review simulation.
 void begin_checks(App& app, Task& task);
-// Sets CI (queued/running/passed/failed/cancelled); emits task.updated.
+// Sets CI (queued/running/passed/failed/cancelled); emits task.updated, or with --event-types reference
+// task.ci_failed for a failure and task.ci_recovered for a pass after a failure.
 void set_ci(App& app, Task& task, const std::string& overall, std::vector<Check> checks);
-// Sets the review outcome; emits task.reviewed for decisions.
+// Sets the review outcome; emits task.review_approved / task.review_changes_requested for decisions
+// (task.reviewed with --event-types contract).
 void set_review(App& app, Task& task, const std::string& outcome, const std::string& summary,
                 std::vector<ReviewComment> comments);
 

@@ -121,6 +121,7 @@ struct Task {
     std::optional<Blocker> blocker;
     std::optional<Submission> submission;
     CiState ci;
+    bool ci_last_failed = false;  // the last final CI outcome was a failure (survives a resubmit)
     ReviewState review;
     std::optional<std::string> ship_operation_id;
     std::optional<std::string> linear_issue_id;

@@ -107,6 +107,7 @@ Task parse_seed_task(const Json& j, const std::string& where) {
         if (!kCiStatuses.count(t.ci.overall))
             seed_error(where + ": unknown ci status '" + t.ci.overall + "'");
         t.ci.updated_at = t.updated_at;
+        t.ci_last_failed = t.ci.overall == "failed";  // a seeded failure recovers like a simulated one
         auto review = j.value("review", Json::object());
         if (review.is_string()) review = Json{{"outcome", review}};
         t.review.outcome = review.value("outcome", std::string("approved"));

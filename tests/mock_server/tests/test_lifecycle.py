@@ -57,7 +57,7 @@ def test_full_lifecycle_with_events(binary):
         events = s.events(7, timeout=5)
         kinds = [(e["event"], e["json"]["data"]["status"]) for e in events]
         assert kinds == [("task.updated", "in_progress"), ("task.updated", "in_review"), ("task.updated", "in_review"),
-                         ("task.reviewed", "in_review"), ("task.updated", "done"), ("task.shipped", "done"),
+                         ("task.review_approved", "in_review"), ("task.updated", "done"), ("task.shipped", "done"),
                          ("task.updated", "in_progress")], kinds
         seqs = [e["json"]["sequence"] for e in events]
         versions = [e["json"]["taskVersion"] for e in events]
@@ -180,9 +180,11 @@ def test_ci_and_review_control(binary):
         assert task(m, IN_PROGRESS_TASK)["availableActions"] == ["view_ci_status", "view_review_feedback", "submit"]
         m.control("POST", f"/_mock/tasks/{IN_PROGRESS_TASK}/review", {"outcome": "approved"})
         assert task(m, IN_PROGRESS_TASK)["availableActions"][-1] == "ship"
-        # Events: submit, ci failed, ci passed, reviewed (changes), reviewed (approved).
+        # Events: submit, ci failed, ci passed again, review decisions: the reference server's types.
         evs = s.events(5, timeout=3)
-        assert [e["event"] for e in evs] == ["task.updated"] * 3 + ["task.reviewed"] * 2, evs
+        assert [e["event"] for e in evs] == ["task.updated", "task.ci_failed", "task.ci_recovered",
+                                             "task.review_changes_requested", "task.review_approved"], evs
+        assert [e["json"]["data"].get("ciStatus") for e in evs[1:3]] == ["failed", "passed"]
         assert [e["json"]["data"].get("reviewOutcome") for e in evs[3:]] == ["changes_requested", "approved"]
         r = m.post(f"/tasks/{IN_PROGRESS_TASK}/ship", ship, key=D, idem=idem("ship2"))
         assert r.status == 202, r
@@ -212,6 +214,40 @@ def test_failing_ci_flag(binary):
         assert r.status == 202 and r.json()["data"]["action"] == "existing", r
 
 
+def test_contract_event_types_flag(binary):
+    # --event-types contract: CI and review transitions use only the document's four types.
+    with Mock(binary, "--event-types", "contract", "--ci", "pending", "--review", "pending") as m:
+        s = SSEStream(m, f"taskId={IN_PROGRESS_TASK}")
+        m.post(f"/tasks/{IN_PROGRESS_TASK}/submit", {"summary": "x"}, key=D, idem=idem("sub"))
+        m.control("POST", f"/_mock/tasks/{IN_PROGRESS_TASK}/ci", {"overallStatus": "failed"})
+        m.control("POST", f"/_mock/tasks/{IN_PROGRESS_TASK}/ci", {"overallStatus": "passed"})
+        m.control("POST", f"/_mock/tasks/{IN_PROGRESS_TASK}/review", {"outcome": "changes_requested"})
+        m.control("POST", f"/_mock/tasks/{IN_PROGRESS_TASK}/review", {"outcome": "approved"})
+        evs = s.events(5, timeout=3)
+        assert [e["event"] for e in evs] == ["task.updated"] * 3 + ["task.reviewed"] * 2, evs
+        assert [e["json"]["data"].get("reviewOutcome") for e in evs[3:]] == ["changes_requested", "approved"]
+        s.close()
+
+
+def test_failing_ci_emits_ci_failed(binary):
+    # The reference server's types: a failed run is task.ci_failed, the next pass task.ci_recovered.
+    with Mock(binary, "--ci", "failing") as m:
+        s = SSEStream(m, f"taskId={IN_PROGRESS_TASK}")
+        m.post(f"/tasks/{IN_PROGRESS_TASK}/submit", {"summary": "x"}, key=D, idem=idem("sub"))
+        evs = s.events(3, timeout=3)
+        assert [e["event"] for e in evs] == ["task.updated", "task.ci_failed", "task.review_approved"], evs
+        assert evs[1]["json"]["data"]["ciStatus"] == "failed"
+        m.control("POST", f"/_mock/tasks/{IN_PROGRESS_TASK}/ci", {"overallStatus": "passed"})
+        assert [e["event"] for e in s.events(1, timeout=3)] == ["task.ci_recovered"]
+        s.close()
+        # The seed's DEMO-5 failed CI before the server started: its next pass is a recovery too.
+        s = SSEStream(m, "taskId=tsk_01JZDEMO0000000000000005")
+        m.control("POST", "/_mock/tasks/tsk_01JZDEMO0000000000000005/ci", {"overallStatus": "passed"})
+        assert [e["event"] for e in s.events(1, timeout=3)] == ["task.ci_recovered"]
+        s.close()
+
+
 if __name__ == "__main__":
     run([test_full_lifecycle_with_events, test_block_and_resolve, test_auth_and_scope_errors,
-         test_keys_create_rotate_usage, test_ci_and_review_control, test_ci_pending_then_passes, test_failing_ci_flag])
+         test_keys_create_rotate_usage, test_ci_and_review_control, test_ci_pending_then_passes, test_failing_ci_flag,
+         test_contract_event_types_flag, test_failing_ci_emits_ci_failed])

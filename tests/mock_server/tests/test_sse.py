@@ -57,6 +57,10 @@ def test_unknown_and_expired_cursor(binary):
         ok = SSEStream(m, "cursor=9")
         assert ok.status == 200 and len(ok.events(4)) == 4
         ok.close()
+        # cursor=0 means "from the oldest retained event", even after evictions.
+        zero = SSEStream(m, "cursor=0")
+        assert zero.status == 200 and [e["json"]["sequence"] for e in zero.events(5)] == [9, 10, 11, 12, 13]
+        zero.close()
 
 
 def test_filters_and_visibility(binary):
