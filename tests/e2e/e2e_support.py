@@ -71,6 +71,19 @@ class Suite:
         self.home = os.path.join(self.tmp, "home")
         os.makedirs(self.home)
 
+    @property
+    def sanitized(self):
+        """True when the binary runs under AddressSanitizer/ThreadSanitizer: its memory and timing then say
+        nothing about the program's own (ASan's quarantine alone keeps up to 256 MiB of freed memory)."""
+        if not hasattr(self, "_sanitized"):
+            libs = subprocess.run(["ldd", self.cli], capture_output=True, text=True).stdout
+            self._sanitized = any(name in libs for name in ("libasan", "libtsan", "libubsan"))
+        return self._sanitized
+
+    def rss_within(self, rss_mib, limit_mib):
+        """A peak-memory bound that holds for a normal build (not checked under sanitizers)."""
+        return self.sanitized or rss_mib < limit_mib
+
     def mock(self, *args):
         return Mock(self.mock_bin, *args)
 

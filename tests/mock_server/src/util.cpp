@@ -1,9 +1,11 @@
 #include "util.hpp"
+#include <algorithm>
 
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <openssl/rand.h>
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <cstdio>
@@ -95,8 +97,11 @@ std::optional<Clock::time_point> parse_iso_time(std::string_view text) {
     tm.tm_hour = hour;
     tm.tm_min = min;
     tm.tm_sec = sec;
-    auto t = timegm(&tm);
-    return Clock::from_time_t(t - offset_secs) + std::chrono::milliseconds(millis);
+    // Clock counts nanoseconds, which end in 2262: a later time ("expires in 2999") is kept as the latest
+    // second the mock represents, far enough for every comparison it makes.
+    constexpr long long latest = 9'000'000'000LL;  // 2255-03-14
+    const long long secs = std::clamp(static_cast<long long>(timegm(&tm)) - offset_secs, -latest, latest);
+    return Clock::from_time_t(static_cast<std::time_t>(secs)) + std::chrono::milliseconds(millis);
 }
 
 std::string random_alnum(std::size_t length) {
