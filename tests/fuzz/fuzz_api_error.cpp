@@ -46,7 +46,8 @@ ErrorKind expected_kind(int status, const std::string& code) {
         case 429:
             return ErrorKind::rate_limited;
         default:
-            return status < 500 && code == "validation_error" ? ErrorKind::validation : ErrorKind::server;
+            // Any other client error: the server refused the request as sent.
+            return status < 500 ? ErrorKind::validation : ErrorKind::server;
     }
 }
 
