@@ -13,6 +13,7 @@ import atexit
 import json
 import os
 import shlex
+import signal
 import subprocess
 import sys
 import tempfile
@@ -136,3 +137,14 @@ def wait_for(predicate, timeout=10.0, interval=0.1):
             return True
         time.sleep(interval)
     return False
+
+
+def interrupt(proc, timeout=10):
+    """Sends SIGINT (Ctrl-C) and collects the output; a process that does not stop in time is killed (and
+    the caller's checks on its exit status then fail)."""
+    proc.send_signal(signal.SIGINT)
+    try:
+        return proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        return proc.communicate()

@@ -11,7 +11,7 @@ import subprocess
 import time
 import urllib.request
 
-from e2e_support import DEMO_KEY, Suite, wait_for
+from e2e_support import DEMO_KEY, Suite, interrupt, wait_for
 
 s = Suite()
 mock = s.mock("--replay-buffer", "200000")
@@ -142,12 +142,7 @@ p = tail_proc("--since", str(start), "--state-file", state2)
 control("POST", "/_mock/events/burst", {"count": 300, "taskId": T1, "ratePerSecond": 300})
 wait_for(lambda: os.path.exists(state2), timeout=10)
 time.sleep(0.3)
-p.send_signal(signal.SIGINT)
-try:
-    out1, err1 = p.communicate(timeout=10)
-except subprocess.TimeoutExpired:
-    p.kill()
-    out1, err1 = p.communicate()
+out1, err1 = interrupt(p)
 n1 = len(sequences(out1))
 s.check("SIGINT stops the tail cleanly with exit 130", p.returncode == 130 and 0 < n1 < 300,
         "rc=%s n=%d err=%s" % (p.returncode, n1, err1))

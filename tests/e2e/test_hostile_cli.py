@@ -25,7 +25,7 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from e2e_support import Suite, wait_for  # noqa: E402
+from e2e_support import Suite, interrupt, wait_for  # noqa: E402
 from hostile import HostileServer, http_response, json_response  # noqa: E402
 
 s = Suite()
@@ -213,12 +213,7 @@ if port:
     answer = c.recv(4096)
     c.close()
     time.sleep(0.3)
-listen.send_signal(signal.SIGINT)
-try:
-    _, listen_err = listen.communicate(timeout=10)
-except subprocess.TimeoutExpired:
-    listen.kill()
-    _, listen_err = listen.communicate()
+_, listen_err = interrupt(listen)
 warning = [l for l in listen_err.split(b"\n") if b"rejected" in l]
 s.check("injection: webhook listen warning shows the event id escaped",
         port and warning and not unsafe_bytes(warning[0]) and b"\\x1b]0;pwned" in warning[0],
