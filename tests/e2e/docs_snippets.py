@@ -32,13 +32,15 @@ As a command:
 """
 
 import argparse
-import json
 import os
 import re
 import shlex
 import subprocess
 import sys
 import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from e2e_support import Mock  # noqa: E402  (the mock, started on a free port, as every e2e test starts it)
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 DEMO_KEY = "ar_local_demo_key"
@@ -125,22 +127,6 @@ def normalise(text):
 
 # ---- running -------------------------------------------------------------------------------------------
 
-class Mock:
-    def __init__(self, binary, args=()):
-        self.proc = subprocess.Popen([binary, "--port", "0", *args], stdout=subprocess.PIPE,
-                                     stderr=subprocess.DEVNULL, text=True)
-        ready = json.loads(self.proc.stdout.readline())
-        assert ready.get("event") == "ready", ready
-        self.base_url = ready["baseUrl"]
-
-    def stop(self):
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-
-
 class Runner:
     def __init__(self, agentrail, mock):
         self.agentrail, self.mock = os.path.abspath(agentrail), os.path.abspath(mock)
@@ -158,7 +144,7 @@ class Runner:
 
     def bash(self, script, mock_args=(), timeout=20, cwd=None):
         """Runs a script in bash against a fresh mock; returns (exit code, stdout+stderr)."""
-        mock = Mock(self.mock, mock_args)
+        mock = Mock(self.mock, *mock_args)
         try:
             with tempfile.TemporaryDirectory(prefix="agentrail-docs-home-") as home:
                 try:
