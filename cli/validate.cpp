@@ -81,42 +81,36 @@ void require_sha(std::string_view sha, std::string_view what) {
                           "' is not a 40-digit lower-case hex SHA");
 }
 
-void require_rfc3339(std::string_view v, std::string_view what) {
-    // YYYY-MM-DDTHH:MM:SS[.frac](Z|+HH:MM|-HH:MM)
+std::optional<std::time_t> parse_rfc3339(std::string_view v) {
+    // YYYY-MM-DDTHH:MM:SS[.frac](Z|+HH:MM|-HH:MM); the fraction is checked, not kept.
     auto digits = [&](std::size_t pos, std::size_t n) {
         if (pos + n > v.size()) return false;
         for (std::size_t i = pos; i < pos + n; ++i)
             if (!is_digit(v[i])) return false;
         return true;
     };
-    bool ok = digits(0, 4) && v.size() >= 20 && v[4] == '-' && digits(5, 2) && v[7] == '-' && digits(8, 2) &&
-              (v[10] == 'T' || v[10] == 't') && digits(11, 2) && v[13] == ':' && digits(14, 2) &&
-              v[16] == ':' && digits(17, 2);
-    std::size_t pos = 19;
-    if (ok && pos < v.size() && v[pos] == '.') {
-        ++pos;
-        std::size_t start = pos;
-        while (pos < v.size() && is_digit(v[pos])) ++pos;
-        ok = pos > start;
-    }
-    if (ok) {
-        auto rest = v.substr(std::min(pos, v.size()));
-        ok = rest == "Z" || rest == "z" ||
-             (rest.size() == 6 && (rest[0] == '+' || rest[0] == '-') && is_digit(rest[1]) &&
-              is_digit(rest[2]) && rest[3] == ':' && is_digit(rest[4]) && is_digit(rest[5]));
-    }
-    if (!ok)
-        throw usage_error(std::string(what) + ": '" + std::string(v) +
-                          "' is not an RFC 3339 date-time (e.g. 2026-06-01T00:00:00Z)");
-}
-
-void require_future_rfc3339(std::string_view v, std::string_view what) {
-    require_rfc3339(v, what);
     auto num = [&](std::size_t pos, std::size_t n) {
         int out = 0;
         for (std::size_t i = pos; i < pos + n; ++i) out = out * 10 + (v[i] - '0');
         return out;
     };
+    if (!(v.size() >= 20 && digits(0, 4) && v[4] == '-' && digits(5, 2) && v[7] == '-' && digits(8, 2) &&
+          (v[10] == 'T' || v[10] == 't') && digits(11, 2) && v[13] == ':' && digits(14, 2) && v[16] == ':' &&
+          digits(17, 2)))
+        return std::nullopt;
+    std::size_t pos = 19;
+    if (v[pos] == '.') {
+        const std::size_t start = ++pos;
+        while (pos < v.size() && is_digit(v[pos])) ++pos;
+        if (pos == start) return std::nullopt;
+    }
+    const auto zone = v.substr(std::min(pos, v.size()));
+    std::time_t offset = 0;
+    if (zone.size() == 6 && (zone[0] == '+' || zone[0] == '-') && digits(pos + 1, 2) && zone[3] == ':' &&
+        digits(pos + 4, 2))
+        offset = (zone[0] == '+' ? 1 : -1) * (num(pos + 1, 2) * 3600 + num(pos + 4, 2) * 60);
+    else if (zone != "Z" && zone != "z")
+        return std::nullopt;
     std::tm tm{};
     tm.tm_year = num(0, 4) - 1900;
     tm.tm_mon = num(5, 2) - 1;
@@ -124,13 +118,18 @@ void require_future_rfc3339(std::string_view v, std::string_view what) {
     tm.tm_hour = num(11, 2);
     tm.tm_min = num(14, 2);
     tm.tm_sec = num(17, 2);
-    std::time_t when = timegm(&tm);
-    auto zone = v.find_first_of("Zz+-", 19);
-    if (zone != std::string_view::npos && (v[zone] == '+' || v[zone] == '-')) {
-        std::time_t offset = (num(zone + 1, 2) * 60 + num(zone + 4, 2)) * 60;
-        when = v[zone] == '+' ? when - offset : when + offset;
-    }
-    if (when <= std::time(nullptr))
+    return timegm(&tm) - offset;
+}
+
+void require_rfc3339(std::string_view v, std::string_view what) {
+    if (!parse_rfc3339(v))
+        throw usage_error(std::string(what) + ": '" + std::string(v) +
+                          "' is not an RFC 3339 date-time (e.g. 2026-06-01T00:00:00Z)");
+}
+
+void require_future_rfc3339(std::string_view v, std::string_view what) {
+    require_rfc3339(v, what);
+    if (*parse_rfc3339(v) <= std::time(nullptr))
         throw usage_error(std::string(what) + ": '" + std::string(v) +
                           "' is in the past; the key would be expired from the start");
 }

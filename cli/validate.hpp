@@ -2,7 +2,9 @@
 // Local input checks shared by the commands. Each throws a usage Failure (exit 2) with a message that
 // names the flag or argument, so nothing malformed is ever sent.
 
+#include <ctime>
 #include <initializer_list>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -27,6 +29,9 @@ void require_agent_id(std::string_view id, std::string_view what);
 void require_run_id(std::string_view id, std::string_view what);
 /// 40 lower-case hex digits.
 void require_sha(std::string_view sha, std::string_view what);
+/// Seconds since the epoch of an RFC 3339 date-time (any offset, optional fraction, which is dropped), or
+/// nullopt when `value` is not one. The CLI's one parser of server and user times.
+std::optional<std::time_t> parse_rfc3339(std::string_view value);
 /// An RFC 3339 date-time such as 2026-06-01T00:00:00Z.
 void require_rfc3339(std::string_view value, std::string_view what);
 /// An RFC 3339 date-time that is still in the future (e.g. a key expiry: a past one would create a key

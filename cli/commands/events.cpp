@@ -268,18 +268,12 @@ std::string str_at(const Json& value, std::string_view pointer) {
     return v.is_string() ? v.get<std::string>() : std::string{};
 }
 
-/// "15:04:05" in local time for an RFC 3339 UTC time; the text as sent when it does not parse.
+/// "15:04:05" in local time for an RFC 3339 time (any offset); the text as sent when it does not parse.
 std::string clock_time(const std::string& rfc3339) {
-    std::tm tm{};
-    if (rfc3339.size() < 19 || std::sscanf(rfc3339.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d", &tm.tm_year,
-                                           &tm.tm_mon, &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec) != 6)
-        return rfc3339;
-    if (rfc3339.back() != 'Z' && rfc3339.back() != 'z') return rfc3339.substr(11, 8);
-    tm.tm_year -= 1900;
-    tm.tm_mon -= 1;
-    std::time_t t = timegm(&tm);
+    const auto t = parse_rfc3339(rfc3339);
+    if (!t) return rfc3339;
     std::tm local{};
-    localtime_r(&t, &local);
+    localtime_r(&*t, &local);
     char buf[16];
     std::strftime(buf, sizeof buf, "%H:%M:%S", &local);
     return buf;

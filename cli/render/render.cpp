@@ -15,6 +15,7 @@
 #include "exit_codes.hpp"
 #include "render/jq.hpp"
 #include "render/sanitize.hpp"
+#include "validate.hpp"
 
 namespace agentrail::cli {
 namespace {
@@ -82,41 +83,6 @@ std::string clip_line(const std::string& text, std::size_t width) {
         out += text[i++];
     }
     return out + (coloured ? "\x1b[0m..." : "...");
-}
-
-/// Seconds since the epoch of an RFC 3339 time, or nullopt.
-std::optional<std::time_t> parse_time(std::string_view s) {
-    if (s.size() < 20) return std::nullopt;
-    std::tm tm{};
-    auto num = [&](std::size_t pos, std::size_t n, int& out) {
-        out = 0;
-        for (std::size_t i = pos; i < pos + n; ++i) {
-            if (s[i] < '0' || s[i] > '9') return false;
-            out = out * 10 + (s[i] - '0');
-        }
-        return true;
-    };
-    int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
-    if (!num(0, 4, year) || !num(5, 2, month) || !num(8, 2, day) || !num(11, 2, hour) ||
-        !num(14, 2, minute) || !num(17, 2, second))
-        return std::nullopt;
-    tm.tm_year = year - 1900;
-    tm.tm_mon = month - 1;
-    tm.tm_mday = day;
-    tm.tm_hour = hour;
-    tm.tm_min = minute;
-    tm.tm_sec = second;
-    std::time_t t = timegm(&tm);
-    std::size_t pos = 19;
-    if (pos < s.size() && s[pos] == '.')
-        while (++pos < s.size() && s[pos] >= '0' && s[pos] <= '9') {
-        }
-    if (pos >= s.size()) return std::nullopt;
-    if (s[pos] == 'Z' || s[pos] == 'z') return t;
-    int oh = 0, om = 0;
-    if (pos + 6 > s.size() || !num(pos + 1, 2, oh) || !num(pos + 4, 2, om)) return std::nullopt;
-    int offset = (oh * 60 + om) * 60;
-    return s[pos] == '+' ? t - offset : t + offset;
 }
 
 }  // namespace
@@ -590,7 +556,7 @@ std::string Renderer::unsafe_text_of(const Json& value, Kind kind) const {
 
 std::string Renderer::time(std::string_view rfc3339) const {
     if (!m_settings.stdout_tty) return std::string(rfc3339);
-    auto t = parse_time(rfc3339);
+    auto t = parse_rfc3339(rfc3339);
     if (!t) return std::string(rfc3339);
     auto now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
     long long diff = static_cast<long long>(now) - static_cast<long long>(*t);
