@@ -6,7 +6,6 @@
 #include <algorithm>
 #include <array>
 #include <random>
-#include <regex>
 #include <unordered_set>
 
 #include "agentrail/json.hpp"
