@@ -7,6 +7,7 @@
 #include "agentrail/export.hpp"
 #include "agentrail/json.hpp"
 #include "agentrail/log.hpp"
+#include "agentrail/operator.hpp"
 #include "agentrail/redact.hpp"
 #include "agentrail/response.hpp"
 #include "agentrail/transport.hpp"
