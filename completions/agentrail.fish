@@ -19,6 +19,10 @@ function __agentrail_subcommands
             printf '%s\t%s\n' 'webhook' 'Verify, sign and receive webhook deliveries'
             printf '%s\t%s\n' 'doctor' 'Check settings, reachability, clock, key, scopes and visible tasks, with fixes (--json for agents)'
             printf '%s\t%s\n' 'completion' 'Print a shell completion script: bash, zsh or fish'
+            printf '%s\t%s\n' 'routing' 'Operator: routing rule sets, agent profiles, evaluations, audit'
+            printf '%s\t%s\n' 'intake' 'Operator: ingest provider issues (routed into tasks)'
+            printf '%s\t%s\n' 'setup' 'Operator: setup helpers (verification smoke task)'
+            printf '%s\t%s\n' 'runs' 'Operator: managed-runner runs (reference server routes, not in the published contracts)'
         case 'agentrail tasks'
             printf '%s\t%s\n' 'list' 'List the tasks assigned to you'
             printf '%s\t%s\n' 'show' 'Show one task in full'
@@ -31,6 +35,9 @@ function __agentrail_subcommands
             printf '%s\t%s\n' 'ship' 'Merge (and deploy) the task\'s approved work'
             printf '%s\t%s\n' 'rollback' 'Roll back a shipped task'
             printf '%s\t%s\n' 'wait' 'Block until the task reaches a state (exit 0), or cannot (13), or time runs out (14)'
+            printf '%s\t%s\n' 'source' 'Operator: change a task\'s source (needs routing:admin)'
+        case 'agentrail tasks source'
+            printf '%s\t%s\n' 'set' 'Change fields of a task\'s source from a JSON file {sourceRef, changeReason, source}'
         case 'agentrail keys'
             printf '%s\t%s\n' 'create' 'Issue an API key for an agent identity (needs auth:admin)'
             printf '%s\t%s\n' 'rotate' 'Replace a key with a new secret; the old one stops working'
@@ -57,6 +64,26 @@ function __agentrail_subcommands
             printf '%s\t%s\n' 'verify' 'Check a delivery\'s X-AgentRail-Signature against its exact body (exit 0 valid, 12 invalid)'
             printf '%s\t%s\n' 'sign' 'Sign a body like AgentRail does: sha256=..., or the whole X-AgentRail-* header set'
             printf '%s\t%s\n' 'listen' 'Receive deliveries on 127.0.0.1: verify, de-duplicate, print, optionally forward'
+        case 'agentrail routing'
+            printf '%s\t%s\n' 'rules' 'Show or replace the active routing rule set'
+            printf '%s\t%s\n' 'profile' 'Show or replace an agent\'s routing profile'
+            printf '%s\t%s\n' 'evaluate' 'Dry-run routing for a provider issue: the chosen agent, confidence and matched rules; no task is created or assigned, an audit record is written (needs routing:evaluate)'
+            printf '%s\t%s\n' 'audit' 'Show the audit record of a routing decision (needs routing:read)'
+        case 'agentrail routing rules'
+            printf '%s\t%s\n' 'show' 'Show the active rule set (needs routing:read)'
+            printf '%s\t%s\n' 'set' 'Replace the active rule set with a new revision from a JSON file (needs routing:admin)'
+        case 'agentrail routing profile'
+            printf '%s\t%s\n' 'show' 'Show an agent\'s routing profile (needs routing:read)'
+            printf '%s\t%s\n' 'set' 'Create or replace an agent\'s routing profile from a JSON file (needs routing:admin)'
+        case 'agentrail intake'
+            printf '%s\t%s\n' 'issue' 'Ingest a provider issue snapshot: route it and create or triage its task (needs routing:admin)'
+        case 'agentrail setup'
+            printf '%s\t%s\n' 'verify-task' 'Create or refresh the setup smoke task for an agent, assigned to it and in_progress (needs routing:admin)'
+        case 'agentrail runs'
+            printf '%s\t%s\n' 'list' 'List managed runs, newest first (needs usage:read)'
+            printf '%s\t%s\n' 'show' 'Show one managed run (needs usage:read)'
+            printf '%s\t%s\n' 'context' 'Show a run\'s task card, read with the run\'s run-context token (not the API key)'
+            printf '%s\t%s\n' 'report' 'Report a run\'s progress, blocker or completion (needs tasks:write)'
     end
 end
 
@@ -88,6 +115,14 @@ function __agentrail_resolve
             echo 'agentrail doctor'
         case 'agentrail/completion'
             echo 'agentrail completion'
+        case 'agentrail/routing'
+            echo 'agentrail routing'
+        case 'agentrail/intake'
+            echo 'agentrail intake'
+        case 'agentrail/setup'
+            echo 'agentrail setup'
+        case 'agentrail/runs'
+            echo 'agentrail runs'
         case 'agentrail tasks/list'
             echo 'agentrail tasks list'
         case 'agentrail tasks/show'
@@ -110,6 +145,10 @@ function __agentrail_resolve
             echo 'agentrail tasks rollback'
         case 'agentrail tasks/wait'
             echo 'agentrail tasks wait'
+        case 'agentrail tasks/source'
+            echo 'agentrail tasks source'
+        case 'agentrail tasks source/set'
+            echo 'agentrail tasks source set'
         case 'agentrail keys/create'
             echo 'agentrail keys create'
         case 'agentrail keys/rotate'
@@ -148,6 +187,34 @@ function __agentrail_resolve
             echo 'agentrail webhook sign'
         case 'agentrail webhook/listen'
             echo 'agentrail webhook listen'
+        case 'agentrail routing/rules'
+            echo 'agentrail routing rules'
+        case 'agentrail routing/profile'
+            echo 'agentrail routing profile'
+        case 'agentrail routing/evaluate'
+            echo 'agentrail routing evaluate'
+        case 'agentrail routing/audit'
+            echo 'agentrail routing audit'
+        case 'agentrail routing rules/show'
+            echo 'agentrail routing rules show'
+        case 'agentrail routing rules/set'
+            echo 'agentrail routing rules set'
+        case 'agentrail routing profile/show'
+            echo 'agentrail routing profile show'
+        case 'agentrail routing profile/set'
+            echo 'agentrail routing profile set'
+        case 'agentrail intake/issue'
+            echo 'agentrail intake issue'
+        case 'agentrail setup/verify-task'
+            echo 'agentrail setup verify-task'
+        case 'agentrail runs/list'
+            echo 'agentrail runs list'
+        case 'agentrail runs/show'
+            echo 'agentrail runs show'
+        case 'agentrail runs/context'
+            echo 'agentrail runs context'
+        case 'agentrail runs/report'
+            echo 'agentrail runs report'
         case '*'
             return 1
     end
@@ -263,6 +330,12 @@ function __agentrail_options
             printf '%s\t%s\n' '--timeout' 'Give up after this long, e.g. 10m (exit 14); default: no limit'
             printf '%s\t%s\n' '--poll-interval' 'Poll period when the event stream is unavailable'
             __agentrail_global_options '--until' '--timeout' '--poll-interval'
+        case 'agentrail tasks source'
+            __agentrail_global_options
+        case 'agentrail tasks source set'
+            printf '%s\t%s\n' '-f' 'JSON {sourceRef, changeReason, source: {provider, owner, repo, issueNumber, branch, ...}}; a null field is removed; \'-\' = stdin'
+            printf '%s\t%s\n' '--file' 'JSON {sourceRef, changeReason, source: {provider, owner, repo, issueNumber, branch, ...}}; a null field is removed; \'-\' = stdin'
+            __agentrail_global_options '-f' '--file'
         case 'agentrail keys'
             __agentrail_global_options
         case 'agentrail keys create'
@@ -377,6 +450,66 @@ function __agentrail_options
             __agentrail_global_options
         case 'agentrail completion'
             __agentrail_global_options
+        case 'agentrail routing'
+            __agentrail_global_options
+        case 'agentrail routing rules'
+            __agentrail_global_options
+        case 'agentrail routing rules show'
+            __agentrail_global_options
+        case 'agentrail routing rules set'
+            printf '%s\t%s\n' '-f' 'Rule set JSON {sourceRef, changeReason, rules, classifier}; \'-\' = stdin'
+            printf '%s\t%s\n' '--file' 'Rule set JSON {sourceRef, changeReason, rules, classifier}; \'-\' = stdin'
+            printf '%s\t%s\n' '--dry-run' 'Show what would change and send nothing'
+            printf '%s\t%s\n' '-y' 'Replace without asking (required when standard input is not a terminal)'
+            printf '%s\t%s\n' '--yes' 'Replace without asking (required when standard input is not a terminal)'
+            __agentrail_global_options '-f' '--file' '--dry-run' '-y' '--yes'
+        case 'agentrail routing profile'
+            __agentrail_global_options
+        case 'agentrail routing profile show'
+            __agentrail_global_options
+        case 'agentrail routing profile set'
+            printf '%s\t%s\n' '-f' 'Profile JSON {displayName, role, status, capabilityTags, ownershipTags, repoAllowlist, maxConcurrentTasks, sourceRef, changeReason}; \'-\' = stdin'
+            printf '%s\t%s\n' '--file' 'Profile JSON {displayName, role, status, capabilityTags, ownershipTags, repoAllowlist, maxConcurrentTasks, sourceRef, changeReason}; \'-\' = stdin'
+            printf '%s\t%s\n' '--dry-run' 'Show what would change and send nothing'
+            printf '%s\t%s\n' '-y' 'Replace without asking (required when standard input is not a terminal)'
+            printf '%s\t%s\n' '--yes' 'Replace without asking (required when standard input is not a terminal)'
+            __agentrail_global_options '-f' '--file' '--dry-run' '-y' '--yes'
+        case 'agentrail routing evaluate'
+            printf '%s\t%s\n' '-f' 'Issue snapshot JSON (or {ruleSetVersion, snapshot}); \'-\' = stdin'
+            printf '%s\t%s\n' '--file' 'Issue snapshot JSON (or {ruleSetVersion, snapshot}); \'-\' = stdin'
+            printf '%s\t%s\n' '--rule-set-version' 'Evaluate this rule set version (default: active)'
+            __agentrail_global_options '-f' '--file' '--rule-set-version'
+        case 'agentrail routing audit'
+            __agentrail_global_options
+        case 'agentrail intake'
+            __agentrail_global_options
+        case 'agentrail intake issue'
+            printf '%s\t%s\n' '-f' 'Issue snapshot JSON (ProviderIssueSnapshot); \'-\' = stdin'
+            printf '%s\t%s\n' '--file' 'Issue snapshot JSON (ProviderIssueSnapshot); \'-\' = stdin'
+            printf '%s\t%s\n' '--dry-run' 'Only evaluate where it would go (routing:evaluate); no task is created or assigned'
+            __agentrail_global_options '-f' '--file' '--dry-run'
+        case 'agentrail setup'
+            __agentrail_global_options
+        case 'agentrail setup verify-task'
+            printf '%s\t%s\n' '--agent' 'Agent id that receives the task (agt_...)'
+            printf '%s\t%s\n' '--source-ref' 'Trace reference, e.g. agentrail-cli:init'
+            __agentrail_global_options '--agent' '--source-ref'
+        case 'agentrail runs'
+            __agentrail_global_options
+        case 'agentrail runs list'
+            printf '%s\t%s\n' '--agent' 'Only runs of this agent (agt_...)'
+            printf '%s\t%s\n' '--status' 'Only runs in this status'
+            printf '%s\t%s\n' '--limit' 'At most this many runs, 1 to 100'
+            __agentrail_global_options '--agent' '--status' '--limit'
+        case 'agentrail runs show'
+            __agentrail_global_options
+        case 'agentrail runs context'
+            printf '%s\t%s\n' '--run-token-file' 'File holding the run-context token (arrun_...); \'-\' = stdin'
+            __agentrail_global_options '--run-token-file'
+        case 'agentrail runs report'
+            printf '%s\t%s\n' '-f' 'Report JSON {status: progress|blocked|completed, summary, reason, actionRequired, resumeInstructions, handoff}; \'-\' = stdin'
+            printf '%s\t%s\n' '--file' 'Report JSON {status: progress|blocked|completed, summary, reason, actionRequired, resumeInstructions, handoff}; \'-\' = stdin'
+            __agentrail_global_options '-f' '--file'
     end
 end
 
@@ -408,6 +541,10 @@ function __agentrail_value_options
             echo -o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors
         case 'agentrail tasks wait'
             echo --until --timeout --poll-interval -o --output --jq --base-url --api-key-file --profile --deadline --max-body --retries --idempotency-key --cacert --errors
+        case 'agentrail tasks source'
+            echo -o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors
+        case 'agentrail tasks source set'
+            echo -f --file -o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors
         case 'agentrail keys'
             echo -o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors
         case 'agentrail keys create'
@@ -470,6 +607,42 @@ function __agentrail_value_options
             echo -o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors
         case 'agentrail completion'
             echo -o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors
+        case 'agentrail routing'
+            echo -o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors
+        case 'agentrail routing rules'
+            echo -o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors
+        case 'agentrail routing rules show'
+            echo -o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors
+        case 'agentrail routing rules set'
+            echo -f --file -o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors
+        case 'agentrail routing profile'
+            echo -o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors
+        case 'agentrail routing profile show'
+            echo -o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors
+        case 'agentrail routing profile set'
+            echo -f --file -o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors
+        case 'agentrail routing evaluate'
+            echo -f --file --rule-set-version -o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors
+        case 'agentrail routing audit'
+            echo -o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors
+        case 'agentrail intake'
+            echo -o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors
+        case 'agentrail intake issue'
+            echo -f --file -o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors
+        case 'agentrail setup'
+            echo -o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors
+        case 'agentrail setup verify-task'
+            echo --agent --source-ref -o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors
+        case 'agentrail runs'
+            echo -o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors
+        case 'agentrail runs list'
+            echo --agent --status --limit -o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors
+        case 'agentrail runs show'
+            echo -o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors
+        case 'agentrail runs context'
+            echo --run-token-file -o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors
+        case 'agentrail runs report'
+            echo -f --file -o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors
     end
 end
 
@@ -483,6 +656,8 @@ function __agentrail_choices
             printf '%s\n' merge_only merge_and_deploy
         case 'agentrail tasks ship --env'
             printf '%s\n' staging production
+        case 'agentrail runs list --status'
+            printf '%s\n' starting running succeeded failed awaiting_user cancelled
         case '* -o' '* --output'
             printf '%s\n' table json ndjson
         case '* --errors'

@@ -21,6 +21,11 @@ void register_wait(CLI::App& app, Context& ctx);  // extends tasks: after regist
 void register_doctor(CLI::App& app, Context& ctx);
 void register_completion(CLI::App& app, Context& ctx);
 void register_reference(CLI::App& app, Context& ctx);  // extends help: after register_help
+void register_routing(CLI::App& app, Context& ctx);
+void register_intake(CLI::App& app, Context& ctx);
+void register_setup(CLI::App& app, Context& ctx);
+void register_runs(CLI::App& app, Context& ctx);
+void register_task_source(CLI::App& app, Context& ctx);  // extends tasks: after register_tasks
 
 void register_all(CLI::App& app, Context& ctx) {
     register_tasks(app, ctx);
@@ -37,6 +42,11 @@ void register_all(CLI::App& app, Context& ctx) {
     register_doctor(app, ctx);
     register_completion(app, ctx);
     register_reference(app, ctx);
+    register_routing(app, ctx);
+    register_intake(app, ctx);
+    register_setup(app, ctx);
+    register_runs(app, ctx);
+    register_task_source(app, ctx);
 }
 
 }  // namespace agentrail::cli

@@ -1,0 +1,166 @@
+#include "commands/operator_common.hpp"
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <iostream>
+#include <set>
+
+#include "context.hpp"
+#include "render/sanitize.hpp"
+#include "validate.hpp"
+
+namespace agentrail::cli {
+
+agentrail::OperatorClient operator_client(Context& ctx) {
+    return agentrail::OperatorClient(ctx.client());
+}
+
+Json read_json_object(const std::string& path, std::string_view what) {
+    if (path.empty())
+        throw usage_error(std::string(what) + ": a file name is required ('-' for standard input)");
+    std::string text = read_file(path, what);
+    Json j = Json::parse(text, nullptr, false);
+    if (j.is_discarded())
+        throw usage_error(std::string(what) + " " + path + ": not valid JSON (only JSON is accepted)");
+    if (!j.is_object()) throw usage_error(std::string(what) + " " + path + ": expected a JSON object");
+    return j;
+}
+
+namespace {
+
+std::string escape_token(const std::string& key) {
+    std::string out;
+    for (char c : key) {
+        if (c == '~')
+            out += "~0";
+        else if (c == '/')
+            out += "~1";
+        else
+            out += c;
+    }
+    return out;
+}
+
+void diff_into(const Json& before, const Json& after, const std::string& path, Json& out) {
+    if (before.is_object() && after.is_object()) {
+        std::set<std::string> keys;
+        for (const auto& [k, v] : before.items()) keys.insert(k);
+        for (const auto& [k, v] : after.items()) keys.insert(k);
+        for (const auto& k : keys) {
+            std::string p = path + "/" + escape_token(k);
+            auto b = before.find(k);
+            auto a = after.find(k);
+            if (b == before.end())
+                out.push_back({{"op", "add"}, {"path", p}, {"to", *a}});
+            else if (a == after.end())
+                out.push_back({{"op", "remove"}, {"path", p}, {"from", *b}});
+            else
+                diff_into(*b, *a, p, out);
+        }
+        return;
+    }
+    if (before != after) out.push_back({{"op", "change"}, {"path", path}, {"from", before}, {"to", after}});
+}
+
+std::string compact(const Json& value) {
+    std::string s = value.dump(-1, ' ', false, Json::error_handler_t::replace);
+    return sanitize(s);
+}
+
+}  // namespace
+
+Json json_diff(const Json& before, const Json& after) {
+    Json out = Json::array();
+    diff_into(before, after, "", out);
+    return out;
+}
+
+std::vector<std::string> diff_lines(const Json& changes) {
+    std::vector<std::string> lines;
+    for (const auto& c : changes) {
+        const std::string op = c.value("op", "");
+        const std::string path = sanitize(c.value("path", ""));
+        if (op == "add")
+            lines.push_back("+ " + path + " = " + compact(c["to"]));
+        else if (op == "remove")
+            lines.push_back("- " + path + " (was " + compact(c["from"]) + ")");
+        else
+            lines.push_back("~ " + path + ": " + compact(c["from"]) + " -> " + compact(c["to"]));
+    }
+    return lines;
+}
+
+bool preview_and_confirm(Context& ctx, const Json& changes, std::string_view what, bool dry_run, bool yes) {
+    auto& out = ctx.out();
+    auto lines = diff_lines(changes);
+    if (dry_run) {
+        Json envelope = {{"data", changes}};
+        out.result(changes, envelope, "", [&] {
+            out.heading("Changes to " + std::string(what) + " (dry run, nothing sent):");
+            if (lines.empty()) out.line("(no changes)");
+            for (const auto& l : lines) out.line(l);
+        });
+        return false;
+    }
+    out.note("Changes to " + std::string(what) + ":");
+    if (lines.empty()) out.note("  (no changes)");
+    for (const auto& l : lines) out.note("  " + l);
+    if (yes) return true;
+    if (::isatty(STDIN_FILENO) == 0)
+        throw Failure(
+            exit_code::usage, "confirmation_required",
+            "replacing " + std::string(what) +
+                " needs confirmation: pass --yes (standard input is not a terminal); nothing was sent");
+    out.flush();
+    std::fprintf(stderr, "Replace %s? [y/N] ", std::string(what).c_str());
+    std::fflush(stderr);
+    std::string answer;
+    if (!std::getline(std::cin, answer)) answer.clear();
+    answer = trim(answer);
+    if (answer == "y" || answer == "Y" || answer == "yes" || answer == "YES") return true;
+    throw Failure(exit_code::usage, "aborted", "not confirmed; nothing was sent");
+}
+
+void render_decision(Context& ctx, const Json& data, const Json& envelope, bool dry_run) {
+    auto& out = ctx.out();
+    const Json& id = at_pointer(data, "/id");
+    std::string decision_id = id.is_string() ? id.get<std::string>() : std::string();
+    out.result(data, envelope, decision_id, [&] {
+        Json view = data;
+        const Json& type = at_pointer(data, "/target/type");
+        const Json& target = at_pointer(data, "/target/id");
+        if (type == "agent")
+            view["chosen"] = target;
+        else if (target.is_string())
+            view["chosen"] = "triage queue " + target.get<std::string>();
+        Json rules = Json::array();
+        for (const auto& r : at_pointer(data, "/routingReason/matchedRules")) {
+            std::string text = r.value("id", "?");
+            if (r.contains("confidence") && r["confidence"].is_number())
+                text += " (" + r["confidence"].dump() + ")";
+            rules.push_back(text);
+        }
+        view["matched"] = rules;
+        const Json& classifier = at_pointer(data, "/routingReason/classifier");
+        if (classifier.is_object())
+            view["classifierText"] = classifier.value("provider", "?") + " -> " +
+                                     at_pointer(classifier, "/suggestedTarget/id").dump() + " (" +
+                                     at_pointer(classifier, "/confidence").dump() + ")";
+        out.fields(view, {{"Decision", "/id"},
+                          {"Outcome", "/outcome", Kind::status},
+                          {"Chosen", "/chosen"},
+                          {"Confidence", "/confidence"},
+                          {"Matched rules", "/matched", Kind::lines},
+                          {"Classifier", "/classifierText"},
+                          {"Conflicts", "/routingReason/conflictReasons", Kind::list},
+                          {"Summary", "/routingReason/summary"},
+                          {"Source", "/assignment/assignmentSource"},
+                          {"Task", "/taskId"},
+                          {"Task key", "/taskIdentifier"}});
+        if (dry_run) out.line("Dry run: no task was created, assigned or woken (the decision is audited).");
+        out.next_steps(actions_of(envelope), decision_id);
+    });
+}
+
+}  // namespace agentrail::cli

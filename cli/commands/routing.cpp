@@ -1,0 +1,305 @@
+// `agentrail routing`: the operator's routing setup (intake-routing-admin.openapi.yaml): the active rule
+// set, agent profiles, dry-run evaluations and the audit record of a decision.
+// `rules set` and `profile set` replace what is there: they show what changes first (--dry-run: only
+// that), ask on a terminal, and need --yes otherwise.
+
+#include <memory>
+#include <set>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "commands/operator_common.hpp"
+#include "context.hpp"
+#include "exit_codes.hpp"
+#include "render/render.hpp"
+#include "validate.hpp"
+
+namespace agentrail::cli {
+namespace {
+
+/// The part of a rule set that routing uses, with rules keyed by id so the preview names the rule that
+/// changes instead of an array index.
+Json comparable_rule_set(const Json& rule_set) {
+    Json out = Json::object();
+    Json rules = Json::object();
+    std::size_t index = 0;
+    for (const auto& rule : at_pointer(rule_set, "/rules")) {
+        const Json& id = at_pointer(rule, "/id");
+        std::string key = id.is_string() ? id.get<std::string>() : "#" + std::to_string(index);
+        rules[key] = rule;
+        ++index;
+    }
+    out["rules"] = rules;
+    const Json& classifier = at_pointer(rule_set, "/classifier");
+    if (!classifier.is_null()) out["classifier"] = classifier;
+    const Json& ref = at_pointer(rule_set, "/sourceRef");
+    if (!ref.is_null()) out["sourceRef"] = ref;
+    return out;
+}
+
+void check_unit_interval(double value, const std::string& what) {
+    if (!(value >= 0 && value <= 1)) throw usage_error(what + ": must be between 0 and 1");
+}
+
+RoutingRuleSetReplaceRequest read_rule_set(const std::string& file) {
+    Json input = read_json_object(file);
+    auto request = decode_input<RoutingRuleSetReplaceRequest>(input, file);
+    std::set<std::string> ids;
+    for (std::size_t i = 0; i < request.rules.size(); ++i) {
+        const auto& rule = request.rules[i];
+        std::string where = "-f " + file + ": rules[" + std::to_string(i) + "]";
+        if (rule.id.empty()) throw usage_error(where + ".id: must not be empty");
+        if (!ids.insert(rule.id).second)
+            throw usage_error(where + ".id: duplicate rule id '" + rule.id + "'");
+        require_one_of(rule.target.type, {"agent", "triage_queue"}, where + ".target.type");
+        if (rule.target.id.empty()) throw usage_error(where + ".target.id: must not be empty");
+        check_unit_interval(rule.confidence, where + ".confidence");
+    }
+    check_unit_interval(request.classifier.confidence_threshold,
+                        "-f " + file + ": classifier.confidenceThreshold");
+    if (request.rules.size() > 200) throw usage_error("-f " + file + ": at most 200 rules");
+    require_length(request.change_reason, 1, 500, "-f " + file + ": changeReason");
+    return request;
+}
+
+AgentProfileReplaceRequest read_profile(const std::string& file) {
+    Json input = read_json_object(file);
+    auto request = decode_input<AgentProfileReplaceRequest>(input, file);
+    require_one_of(request.status, {"active", "paused", "disabled"}, "-f " + file + ": status");
+    if (request.max_concurrent_tasks < 0 || request.max_concurrent_tasks > 50)
+        throw usage_error("-f " + file + ": maxConcurrentTasks: must be between 0 and 50");
+    require_length(request.change_reason, 1, 500, "-f " + file + ": changeReason");
+    return request;
+}
+
+/// The current value for a preview: null when there is none yet (404) or the key may not read it (403,
+/// e.g. routing:admin without routing:read), in which case the whole new value is shown.
+template <typename Fetch>
+Json current_or_null(Context& ctx, std::string_view what, Fetch&& fetch) {
+    try {
+        return fetch();
+    } catch (const NotFoundError&) {
+        return nullptr;
+    } catch (const ForbiddenError& e) {
+        ctx.out().warn("cannot read the current " + std::string(what) + " (" + e.api_message() +
+                       "): the preview shows the whole new value");
+        return nullptr;
+    }
+}
+
+void render_rule_set(Context& ctx, const Json& data, const Json& envelope) {
+    auto& out = ctx.out();
+    const Json& id = at_pointer(data, "/id");
+    out.result(data, envelope, id.is_string() ? id.get<std::string>() : std::string(), [&] {
+        out.fields(data, {{"ID", "/id"},
+                          {"Version", "/version"},
+                          {"Status", "/status", Kind::status},
+                          {"Source", "/source"},
+                          {"Source ref", "/sourceRef"},
+                          {"Created by", "/createdBy"},
+                          {"Created", "/createdAt", Kind::time},
+                          {"Change reason", "/audit/changeReason"},
+                          {"Supersedes", "/audit/supersedesRuleSetId"},
+                          {"Classifier", "/classifier/provider"},
+                          {"Classifier on", "/classifier/enabled"},
+                          {"Threshold", "/classifier/confidenceThreshold"},
+                          {"Fallback queue", "/classifier/fallbackTriageQueueId"}});
+        out.heading("Rules");
+        out.table(at_pointer(data, "/rules"), {{"ID", "/id"},
+                                               {"PRIORITY", "/priority"},
+                                               {"ENABLED", "/enabled"},
+                                               {"TARGET", "/target/id"},
+                                               {"CONFIDENCE", "/confidence"},
+                                               {"NAME", "/name", Kind::text, true}});
+    });
+}
+
+void render_profile(Context& ctx, const Json& data, const Json& envelope) {
+    auto& out = ctx.out();
+    const Json& id = at_pointer(data, "/agentId");
+    std::string agent = id.is_string() ? id.get<std::string>() : std::string();
+    out.object(data, envelope,
+               {{"Agent", "/agentId"},
+                {"Name", "/displayName"},
+                {"Role", "/role"},
+                {"Status", "/status", Kind::status},
+                {"Capabilities", "/capabilityTags", Kind::list},
+                {"Ownership", "/ownershipTags", Kind::list},
+                {"Repositories", "/repoAllowlist", Kind::list},
+                {"Max tasks", "/maxConcurrentTasks"},
+                {"Source", "/source"},
+                {"Source ref", "/sourceRef"},
+                {"Change reason", "/changeReason"},
+                {"Updated by", "/updatedBy"},
+                {"Updated", "/updatedAt", Kind::time}},
+               "/agentId", agent);
+}
+
+struct ReplaceArgs {
+    std::string agent, file;
+    bool dry_run = false;
+    bool yes = false;
+};
+
+void add_replace_flags(CLI::App* cmd, ReplaceArgs& a, const char* file_help) {
+    cmd->add_option("-f,--file", a.file, file_help)->required();
+    cmd->add_flag("--dry-run", a.dry_run, "Show what would change and send nothing");
+    cmd->add_flag("-y,--yes", a.yes,
+                  "Replace without asking (required when standard input is not a terminal)");
+}
+
+void add_rules(CLI::App& routing, Context& ctx) {
+    auto* rules = routing.add_subcommand("rules", "Show or replace the active routing rule set");
+    rules->require_subcommand(1);
+
+    auto* show = rules->add_subcommand("show", "Show the active rule set (needs routing:read)");
+    show->callback([&ctx] {
+        ctx.set_operation("show the routing rule set");
+        ctx.out();
+        auto r = operator_client(ctx).get_current_routing_rule_set();
+        render_rule_set(ctx, r.raw_data(), r.envelope);
+    });
+
+    auto* set = rules->add_subcommand(
+        "set", "Replace the active rule set with a new revision from a JSON file (needs routing:admin)");
+    auto a = std::make_shared<ReplaceArgs>();
+    add_replace_flags(set, *a, "Rule set JSON {sourceRef, changeReason, rules, classifier}; '-' = stdin");
+    set->callback([&ctx, a] {
+        auto request = read_rule_set(a->file);
+        ctx.set_operation("replace the routing rule set");
+        auto op = operator_client(ctx);
+        Json before =
+            current_or_null(ctx, "rule set", [&] { return op.get_current_routing_rule_set().raw_data(); });
+        Json changes = json_diff(before.is_null() ? Json::object() : comparable_rule_set(before),
+                                 comparable_rule_set(Json(request)));
+        if (!preview_and_confirm(ctx, changes, "the routing rule set", a->dry_run, a->yes)) return;
+        auto r = op.replace_current_routing_rule_set(request, ctx.mutation_options());
+        render_rule_set(ctx, r.raw_data(), r.envelope);
+    });
+}
+
+void add_profile(CLI::App& routing, Context& ctx) {
+    auto* profile = routing.add_subcommand("profile", "Show or replace an agent's routing profile");
+    profile->require_subcommand(1);
+
+    auto* show = profile->add_subcommand("show", "Show an agent's routing profile (needs routing:read)");
+    auto agent = std::make_shared<std::string>();
+    show->add_option("agent", *agent, "Agent id (agt_...)")->required();
+    show->callback([&ctx, agent] {
+        require_agent_id(*agent, "agent");
+        ctx.set_operation("show the routing profile of " + *agent);
+        ctx.out();
+        auto r = operator_client(ctx).get_routing_agent_profile(*agent);
+        render_profile(ctx, r.raw_data(), r.envelope);
+    });
+
+    auto* set = profile->add_subcommand(
+        "set", "Create or replace an agent's routing profile from a JSON file (needs routing:admin)");
+    auto a = std::make_shared<ReplaceArgs>();
+    set->add_option("agent", a->agent, "Agent id (agt_...)")->required();
+    add_replace_flags(
+        set, *a,
+        "Profile JSON {displayName, role, status, capabilityTags, ownershipTags, repoAllowlist, "
+        "maxConcurrentTasks, sourceRef, changeReason}; '-' = stdin");
+    set->callback([&ctx, a] {
+        require_agent_id(a->agent, "agent");
+        auto request = read_profile(a->file);
+        ctx.set_operation("replace the routing profile of " + a->agent);
+        auto op = operator_client(ctx);
+        Json after = request;
+        Json before = current_or_null(ctx, "profile",
+                                      [&] { return op.get_routing_agent_profile(a->agent).raw_data(); });
+        Json comparable = Json::object();
+        if (before.is_object())
+            for (const auto& [key, value] : after.items())
+                if (before.contains(key)) comparable[key] = before[key];
+        Json changes = json_diff(comparable, after);
+        if (!preview_and_confirm(ctx, changes, "the routing profile of " + a->agent, a->dry_run, a->yes))
+            return;
+        auto r = op.replace_routing_agent_profile(a->agent, request, ctx.mutation_options());
+        render_profile(ctx, r.raw_data(), r.envelope);
+    });
+}
+
+struct EvaluateArgs {
+    std::string file;
+    std::int64_t rule_set_version = 0;
+};
+
+void add_evaluate(CLI::App& routing, Context& ctx) {
+    auto* cmd = routing.add_subcommand(
+        "evaluate",
+        "Dry-run routing for a provider issue: the chosen agent, confidence and matched rules; no task is "
+        "created or assigned, an audit record is written (needs routing:evaluate)");
+    auto a = std::make_shared<EvaluateArgs>();
+    cmd->add_option("-f,--file", a->file, "Issue snapshot JSON (or {ruleSetVersion, snapshot}); '-' = stdin")
+        ->required();
+    cmd->add_option("--rule-set-version", a->rule_set_version,
+                    "Evaluate this rule set version (default: active)")
+        ->check(CLI::PositiveNumber);
+    cmd->callback([&ctx, a] {
+        Json input = read_json_object(a->file);
+        RoutingEvaluationRequest request;
+        if (input.contains("snapshot"))
+            request = decode_input<RoutingEvaluationRequest>(input, a->file);
+        else
+            request.snapshot = decode_input<ProviderIssueSnapshot>(input, a->file);
+        if (a->rule_set_version > 0) request.rule_set_version = a->rule_set_version;
+        ctx.set_operation("evaluate routing for " + request.snapshot.provider_issue_id);
+        ctx.out();
+        auto r = operator_client(ctx).evaluate_routing(request, ctx.mutation_options());
+        render_decision(ctx, r.raw_data(), r.envelope, true);
+    });
+}
+
+void add_audit(CLI::App& routing, Context& ctx) {
+    auto* cmd =
+        routing.add_subcommand("audit", "Show the audit record of a routing decision (needs routing:read)");
+    auto id = std::make_shared<std::string>();
+    cmd->add_option("decision", *id, "Decision id (rdec_...)")->required();
+    cmd->callback([&ctx, id] {
+        if (!matches_id(*id, "rdec_"))
+            throw usage_error("decision: expected a decision id like rdec_..., got '" + *id + "'");
+        ctx.set_operation("show routing decision " + *id, *id);
+        auto& out = ctx.out();
+        auto r = operator_client(ctx).get_routing_decision_audit(*id);
+        const Json& data = r.raw_data();
+        out.result(data, r.envelope, *id, [&] {
+            Json view = data;
+            const Json& d = at_pointer(data, "/decision");
+            Json rules = Json::array();
+            for (const auto& m : at_pointer(d, "/routingReason/matchedRules"))
+                rules.push_back(m.value("id", "?"));
+            view["matched"] = rules;
+            const Json& set_id = at_pointer(data, "/ruleSet/id");
+            view["ruleSetText"] = (set_id.is_string() ? set_id.get<std::string>() : std::string("?")) + " v" +
+                                  at_pointer(data, "/ruleSet/version").dump();
+            out.fields(view, {{"Decision", "/decision/id"},
+                              {"Outcome", "/decision/outcome", Kind::status},
+                              {"Target", "/decision/target/id"},
+                              {"Confidence", "/decision/confidence"},
+                              {"Matched rules", "/matched", Kind::list},
+                              {"Summary", "/decision/routingReason/summary"},
+                              {"Task", "/decision/taskId"},
+                              {"Rule set", "/ruleSetText"},
+                              {"Input digest", "/inputDigest"},
+                              {"Created", "/createdAt", Kind::time}});
+            out.next_steps(actions_of(r.envelope), *id);
+        });
+    });
+}
+
+}  // namespace
+
+void register_routing(CLI::App& app, Context& ctx) {
+    auto* routing =
+        app.add_subcommand("routing", "Operator: routing rule sets, agent profiles, evaluations, audit");
+    routing->require_subcommand(1);
+    add_rules(*routing, ctx);
+    add_profile(*routing, ctx);
+    add_evaluate(*routing, ctx);
+    add_audit(*routing, ctx);
+}
+
+}  // namespace agentrail::cli

@@ -1,0 +1,191 @@
+// `agentrail runs`: managed-runner runs of the reference server. These routes are not in either published
+// contract (see agentrail/operator.hpp). `list` and `show` need usage:read; `context` is read with the
+// run's own run-context token (--run-token-file), not the API key; `report` needs tasks:write (the run's
+// agent, or auth:admin).
+
+#include <memory>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "commands/operator_common.hpp"
+#include "context.hpp"
+#include "validate.hpp"
+
+namespace agentrail::cli {
+namespace {
+
+std::vector<Column> run_columns() {
+    return {{"RUN", "/runId"},
+            {"AGENT", "/agentId"},
+            {"TASK", "/taskIdentifier"},
+            {"STATUS", "/status", Kind::status},
+            {"RUNNER", "/runner"},
+            {"UPDATED", "/updatedAt", Kind::time},
+            {"SUMMARY", "/summary", Kind::text, true}};
+}
+
+void render_run(Context& ctx, const Json& data, const Json& envelope) {
+    const Json& id = at_pointer(data, "/runId");
+    ctx.out().object(data, envelope,
+                     {{"Run", "/runId"},
+                      {"Agent", "/agentId"},
+                      {"Task", "/taskId"},
+                      {"Task key", "/taskIdentifier"},
+                      {"Status", "/status", Kind::status},
+                      {"Runner", "/runner"},
+                      {"Branch", "/branchName"},
+                      {"Created", "/createdAt", Kind::time},
+                      {"Started", "/startedAt", Kind::time},
+                      {"Finished", "/finishedAt", Kind::time},
+                      {"Updated", "/updatedAt", Kind::time},
+                      {"Exit code", "/exitCode"},
+                      {"Summary", "/summary"},
+                      {"Reports", "/reportText", Kind::lines}},
+                     "/runId", id.is_string() ? id.get<std::string>() : std::string());
+}
+
+/// Adds "reportText" (one line per report) for the table view only; machine formats print `data` as sent.
+Json run_view(const Json& data) {
+    Json view = data;
+    Json lines = Json::array();
+    for (const auto& r : at_pointer(data, "/reports"))
+        lines.push_back(r.value("status", "?") + ": " + r.value("summary", ""));
+    if (!lines.empty()) view["reportText"] = lines;
+    return view;
+}
+
+struct ListArgs {
+    std::string agent, status;
+    int limit = 0;
+};
+
+void add_list(CLI::App& runs, Context& ctx) {
+    auto* cmd = runs.add_subcommand("list", "List managed runs, newest first (needs usage:read)");
+    auto a = std::make_shared<ListArgs>();
+    cmd->add_option("--agent", a->agent, "Only runs of this agent (agt_...)");
+    cmd->add_option("--status", a->status, "Only runs in this status")
+        ->check(CLI::IsMember({"starting", "running", "succeeded", "failed", "awaiting_user", "cancelled"}));
+    cmd->add_option("--limit", a->limit, "At most this many runs, 1 to 100")->check(CLI::Range(1, 100));
+    cmd->callback([&ctx, a] {
+        ListAgentRunsOptions options;
+        if (!a->agent.empty()) {
+            require_agent_id(a->agent, "--agent");
+            options.agent_id = a->agent;
+        }
+        if (!a->status.empty()) options.status = a->status;
+        if (a->limit > 0) options.limit = a->limit;
+        ctx.set_operation("list runs");
+        ctx.out();
+        auto r = operator_client(ctx).list_agent_runs(options);
+        ctx.out().list(r.raw_data(), r.envelope, run_columns(), "/runId");
+    });
+}
+
+void add_show(CLI::App& runs, Context& ctx) {
+    auto* cmd = runs.add_subcommand("show", "Show one managed run (needs usage:read)");
+    auto id = std::make_shared<std::string>();
+    cmd->add_option("run", *id, "Run id (run_...)")->required();
+    cmd->callback([&ctx, id] {
+        require_run_id(*id, "run");
+        ctx.set_operation("show run " + *id, *id);
+        auto& out = ctx.out();
+        auto r = operator_client(ctx).get_agent_run(*id);
+        if (out.human()) {
+            render_run(ctx, run_view(r.raw_data()), r.envelope);
+            return;
+        }
+        render_run(ctx, r.raw_data(), r.envelope);
+    });
+}
+
+struct ContextArgs {
+    std::string id, token_file;
+};
+
+void add_context(CLI::App& runs, Context& ctx) {
+    auto* cmd = runs.add_subcommand(
+        "context", "Show a run's task card, read with the run's run-context token (not the API key)");
+    auto a = std::make_shared<ContextArgs>();
+    cmd->add_option("run", a->id, "Run id (run_...)")->required();
+    cmd->add_option("--run-token-file", a->token_file,
+                    "File holding the run-context token (arrun_...); '-' = stdin")
+        ->required();
+    cmd->callback([&ctx, a] {
+        require_run_id(a->id, "run");
+        std::string token = trim(read_small_file(a->token_file, "--run-token-file"));
+        if (token.empty()) throw usage_error("--run-token-file " + a->token_file + ": the file is empty");
+        ctx.set_operation("read the context of run " + a->id, a->id);
+        auto& out = ctx.out();
+        auto r = operator_client(ctx).get_run_context(a->id, token);
+        const Json& data = r.raw_data();
+        out.result(data, r.envelope, a->id, [&] {
+            Json view = data;
+            Json next = Json::array();
+            for (const auto& n : at_pointer(data, "/nextActions"))
+                next.push_back(n.value("id", "?") + ": " + n.value("label", ""));
+            view["nextText"] = next;
+            out.fields(view, {{"Run", "/run/runId"},
+                              {"Agent", "/run/agentId"},
+                              {"Run status", "/run/status", Kind::status},
+                              {"Branch", "/run/branchName"},
+                              {"Task", "/task/id"},
+                              {"Task key", "/task/identifier"},
+                              {"Title", "/task/title"},
+                              {"Task status", "/task/status", Kind::status},
+                              {"Priority", "/task/priority"},
+                              {"Acceptance", "/task/acceptanceCriteria", Kind::lines},
+                              {"Description", "/task/description"},
+                              {"Next", "/nextText", Kind::lines}});
+        });
+    });
+}
+
+struct ReportArgs {
+    std::string id, file;
+};
+
+void add_report(CLI::App& runs, Context& ctx) {
+    auto* cmd =
+        runs.add_subcommand("report", "Report a run's progress, blocker or completion (needs tasks:write)");
+    auto a = std::make_shared<ReportArgs>();
+    cmd->add_option("run", a->id, "Run id (run_...)")->required();
+    cmd->add_option("-f,--file", a->file,
+                    "Report JSON {status: progress|blocked|completed, summary, reason, actionRequired, "
+                    "resumeInstructions, handoff}; '-' = stdin")
+        ->required();
+    cmd->callback([&ctx, a] {
+        require_run_id(a->id, "run");
+        Json input = read_json_object(a->file);
+        auto request = decode_input<AgentRunReportRequest>(input, a->file);
+        std::string where = "-f " + a->file + ": ";
+        require_one_of(request.status, {"progress", "blocked", "completed"}, where + "status");
+        if (trim(request.summary).empty()) throw usage_error(where + "summary: must not be empty");
+        if (request.status == "blocked")
+            for (const auto& [name, value] :
+                 {std::pair{"reason", &request.reason}, std::pair{"actionRequired", &request.action_required},
+                  std::pair{"resumeInstructions", &request.resume_instructions}})
+                if (!*value || trim(**value).empty())
+                    throw usage_error(where + name + ": required for a blocked report");
+        if (!request.handoff.is_null() && !request.handoff.is_object())
+            throw usage_error(where + "handoff: expected an object or null");
+        ctx.set_operation("report on run " + a->id, a->id);
+        auto& out = ctx.out();
+        auto r = operator_client(ctx).report_agent_run(a->id, request);
+        render_run(ctx, out.human() ? run_view(r.raw_data()) : r.raw_data(), r.envelope);
+    });
+}
+
+}  // namespace
+
+void register_runs(CLI::App& app, Context& ctx) {
+    auto* runs = app.add_subcommand(
+        "runs", "Operator: managed-runner runs (reference server routes, not in the published contracts)");
+    runs->require_subcommand(1);
+    add_list(*runs, ctx);
+    add_show(*runs, ctx);
+    add_context(*runs, ctx);
+    add_report(*runs, ctx);
+}
+
+}  // namespace agentrail::cli

@@ -1,0 +1,63 @@
+// `agentrail task source set TASK -f SOURCE.json`: change where a task comes from (repository, issue,
+// branch, ...) with PATCH /operator/tasks/{taskId}/source. A route of the reference server, not in either
+// published contract; needs routing:admin. Extends the `tasks` group after register_tasks().
+
+#include <memory>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "commands/operator_common.hpp"
+#include "context.hpp"
+#include "validate.hpp"
+
+namespace agentrail::cli {
+namespace {
+
+struct SourceArgs {
+    std::string id, file;
+};
+
+}  // namespace
+
+void register_task_source(CLI::App& app, Context& ctx) {
+    auto* tasks = app.get_subcommand("tasks");
+    auto* source = tasks->add_subcommand("source", "Operator: change a task's source (needs routing:admin)");
+    source->require_subcommand(1);
+    auto* set = source->add_subcommand(
+        "set", "Change fields of a task's source from a JSON file {sourceRef, changeReason, source}");
+    auto a = std::make_shared<SourceArgs>();
+    set->add_option("id", a->id, "Task id (tsk_...)")->required();
+    set->add_option(
+           "-f,--file", a->file,
+           "JSON {sourceRef, changeReason, source: {provider, owner, repo, issueNumber, branch, ...}}; "
+           "a null field is removed; '-' = stdin")
+        ->required();
+    set->callback([&ctx, a] {
+        require_task_id(a->id);
+        Json input = read_json_object(a->file);
+        auto request = decode_input<TaskSourceRepairRequest>(input, a->file);
+        std::string where = "-f " + a->file + ": ";
+        if (trim(request.source_ref).empty()) throw usage_error(where + "sourceRef: must not be empty");
+        if (trim(request.change_reason).empty()) throw usage_error(where + "changeReason: must not be empty");
+        if (request.source.empty()) throw usage_error(where + "source: give at least one field to change");
+        if (request.source.contains("owner") != request.source.contains("repo"))
+            throw usage_error(where + "source: owner and repo go together");
+        ctx.set_operation("change the source of task " + a->id, a->id);
+        ctx.out();
+        auto r = operator_client(ctx).set_task_source(a->id, request, ctx.mutation_options());
+        ctx.out().object(r.raw_data(), r.envelope,
+                         {{"ID", "/id"},
+                          {"Key", "/identifier"},
+                          {"Status", "/status", Kind::status},
+                          {"Provider", "/source/provider"},
+                          {"Repository", "/source/repo"},
+                          {"Owner", "/source/owner"},
+                          {"Issue", "/source/issueNumber"},
+                          {"Branch", "/source/branch"},
+                          {"Source", "/source"}},
+                         "/id", a->id);
+    });
+}
+
+}  // namespace agentrail::cli
