@@ -122,6 +122,48 @@ bool preview_and_confirm(Context& ctx, const Json& changes, std::string_view wha
     throw Failure(exit_code::usage, "aborted", "not confirmed; nothing was sent");
 }
 
+std::vector<std::string> operator_next_steps(const Json& envelope, const Json& data) {
+    auto text = [&](std::string_view pointer, const char* fallback) {
+        const Json& v = at_pointer(data, pointer);
+        return v.is_string() ? v.get<std::string>() : std::string(fallback);
+    };
+    std::vector<std::string> out;
+    for (const auto& action : actions_of(envelope)) {
+        if (action == "view_audit" && at_pointer(data, "/id").is_string())
+            out.push_back("agentrail routing audit " + text("/id", ""));
+        else if (action == "view_task" && at_pointer(data, "/taskId").is_string())
+            out.push_back("agentrail task show " + text("/taskId", ""));
+        else if (action == "view_task" && at_pointer(data, "/decision/taskId").is_string())
+            out.push_back("agentrail task show " + text("/decision/taskId", ""));
+        else if (action == "evaluate")
+            out.push_back("agentrail routing evaluate -f ISSUE.json");
+        else if (action == "view_rule_set")
+            out.push_back("agentrail routing rules show");
+        else if (action == "update" && at_pointer(data, "/agentId").is_string() &&
+                 !at_pointer(data, "/taskId").is_string())
+            out.push_back("agentrail routing profile set " + text("/agentId", "") + " -f PROFILE.json");
+        else if (action == "update" && at_pointer(data, "/rules").is_array())
+            out.push_back("agentrail routing rules set -f RULES.json");
+        else if (action == "list_agent_runs")
+            out.push_back("agentrail runs list");
+        else if (action == "submit" && at_pointer(data, "/taskId").is_string())
+            out.push_back("agentrail task submit " + text("/taskId", "") + " --summary ...");
+        else
+            out.push_back(action);
+    }
+    return out;
+}
+
+void show_object(Context& ctx, const Json& data, const Json& envelope, const std::vector<Field>& fields,
+                 std::string_view quiet_pointer, const Json& view) {
+    auto& out = ctx.out();
+    const Json& quiet = at_pointer(data, quiet_pointer);
+    out.result(data, envelope, quiet.is_string() ? quiet.get<std::string>() : std::string(), [&] {
+        out.fields(view.is_null() ? data : view, fields);
+        out.next_steps(operator_next_steps(envelope, data), "");
+    });
+}
+
 void render_decision(Context& ctx, const Json& data, const Json& envelope, bool dry_run) {
     auto& out = ctx.out();
     const Json& id = at_pointer(data, "/id");
@@ -159,7 +201,7 @@ void render_decision(Context& ctx, const Json& data, const Json& envelope, bool 
                           {"Task", "/taskId"},
                           {"Task key", "/taskIdentifier"}});
         if (dry_run) out.line("Dry run: no task was created, assigned or woken (the decision is audited).");
-        out.next_steps(actions_of(envelope), decision_id);
+        out.next_steps(operator_next_steps(envelope, data), "");
     });
 }
 

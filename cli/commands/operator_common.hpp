@@ -46,6 +46,15 @@ std::vector<std::string> diff_lines(const Json& changes);
 /// terminal and no --yes, or not confirmed: usage Failure (exit 2), nothing is sent. True: go ahead.
 bool preview_and_confirm(Context& ctx, const Json& changes, std::string_view what, bool dry_run, bool yes);
 
+/// The envelope's availableActions with the operator actions turned into the commands that do them
+/// ("view_audit" -> "agentrail routing audit rdec_..."); `ids` supplies the ids ("decision", "task",
+/// "agent"). Actions this CLI has no command for are kept as they are.
+std::vector<std::string> operator_next_steps(const Json& envelope, const Json& data);
+
+/// One object in the selected format: `fields` in the table view, then operator_next_steps().
+void show_object(Context& ctx, const Json& data, const Json& envelope, const std::vector<Field>& fields,
+                 std::string_view quiet_pointer, const Json& view = nullptr);
+
 /// A routing decision (evaluate / intake answer) in the selected format; the table view shows the chosen
 /// agent or queue, confidence, matched rules and conflicts.
 void render_decision(Context& ctx, const Json& data, const Json& envelope, bool dry_run);

@@ -112,28 +112,26 @@ void render_rule_set(Context& ctx, const Json& data, const Json& envelope) {
                                                {"TARGET", "/target/id"},
                                                {"CONFIDENCE", "/confidence"},
                                                {"NAME", "/name", Kind::text, true}});
+        out.next_steps(operator_next_steps(envelope, data), "");
     });
 }
 
 void render_profile(Context& ctx, const Json& data, const Json& envelope) {
-    auto& out = ctx.out();
-    const Json& id = at_pointer(data, "/agentId");
-    std::string agent = id.is_string() ? id.get<std::string>() : std::string();
-    out.object(data, envelope,
-               {{"Agent", "/agentId"},
-                {"Name", "/displayName"},
-                {"Role", "/role"},
-                {"Status", "/status", Kind::status},
-                {"Capabilities", "/capabilityTags", Kind::list},
-                {"Ownership", "/ownershipTags", Kind::list},
-                {"Repositories", "/repoAllowlist", Kind::list},
-                {"Max tasks", "/maxConcurrentTasks"},
-                {"Source", "/source"},
-                {"Source ref", "/sourceRef"},
-                {"Change reason", "/changeReason"},
-                {"Updated by", "/updatedBy"},
-                {"Updated", "/updatedAt", Kind::time}},
-               "/agentId", agent);
+    show_object(ctx, data, envelope,
+                {{"Agent", "/agentId"},
+                 {"Name", "/displayName"},
+                 {"Role", "/role"},
+                 {"Status", "/status", Kind::status},
+                 {"Capabilities", "/capabilityTags", Kind::list},
+                 {"Ownership", "/ownershipTags", Kind::list},
+                 {"Repositories", "/repoAllowlist", Kind::list},
+                 {"Max tasks", "/maxConcurrentTasks"},
+                 {"Source", "/source"},
+                 {"Source ref", "/sourceRef"},
+                 {"Change reason", "/changeReason"},
+                 {"Updated by", "/updatedBy"},
+                 {"Updated", "/updatedAt", Kind::time}},
+                "/agentId");
 }
 
 struct ReplaceArgs {
@@ -285,7 +283,7 @@ void add_audit(CLI::App& routing, Context& ctx) {
                               {"Rule set", "/ruleSetText"},
                               {"Input digest", "/inputDigest"},
                               {"Created", "/createdAt", Kind::time}});
-            out.next_steps(actions_of(r.envelope), *id);
+            out.next_steps(operator_next_steps(r.envelope, data), "");
         });
     });
 }

@@ -25,26 +25,6 @@ std::vector<Column> run_columns() {
             {"SUMMARY", "/summary", Kind::text, true}};
 }
 
-void render_run(Context& ctx, const Json& data, const Json& envelope) {
-    const Json& id = at_pointer(data, "/runId");
-    ctx.out().object(data, envelope,
-                     {{"Run", "/runId"},
-                      {"Agent", "/agentId"},
-                      {"Task", "/taskId"},
-                      {"Task key", "/taskIdentifier"},
-                      {"Status", "/status", Kind::status},
-                      {"Runner", "/runner"},
-                      {"Branch", "/branchName"},
-                      {"Created", "/createdAt", Kind::time},
-                      {"Started", "/startedAt", Kind::time},
-                      {"Finished", "/finishedAt", Kind::time},
-                      {"Updated", "/updatedAt", Kind::time},
-                      {"Exit code", "/exitCode"},
-                      {"Summary", "/summary"},
-                      {"Reports", "/reportText", Kind::lines}},
-                     "/runId", id.is_string() ? id.get<std::string>() : std::string());
-}
-
 /// Adds "reportText" (one line per report) for the table view only; machine formats print `data` as sent.
 Json run_view(const Json& data) {
     Json view = data;
@@ -53,6 +33,25 @@ Json run_view(const Json& data) {
         lines.push_back(r.value("status", "?") + ": " + r.value("summary", ""));
     if (!lines.empty()) view["reportText"] = lines;
     return view;
+}
+
+void render_run(Context& ctx, const Json& data, const Json& envelope) {
+    show_object(ctx, data, envelope,
+                {{"Run", "/runId"},
+                 {"Agent", "/agentId"},
+                 {"Task", "/taskId"},
+                 {"Task key", "/taskIdentifier"},
+                 {"Status", "/status", Kind::status},
+                 {"Runner", "/runner"},
+                 {"Branch", "/branchName"},
+                 {"Created", "/createdAt", Kind::time},
+                 {"Started", "/startedAt", Kind::time},
+                 {"Finished", "/finishedAt", Kind::time},
+                 {"Updated", "/updatedAt", Kind::time},
+                 {"Exit code", "/exitCode"},
+                 {"Summary", "/summary"},
+                 {"Reports", "/reportText", Kind::lines}},
+                "/runId", run_view(data));
 }
 
 struct ListArgs {
@@ -89,12 +88,8 @@ void add_show(CLI::App& runs, Context& ctx) {
     cmd->callback([&ctx, id] {
         require_run_id(*id, "run");
         ctx.set_operation("show run " + *id, *id);
-        auto& out = ctx.out();
+        ctx.out();
         auto r = operator_client(ctx).get_agent_run(*id);
-        if (out.human()) {
-            render_run(ctx, run_view(r.raw_data()), r.envelope);
-            return;
-        }
         render_run(ctx, r.raw_data(), r.envelope);
     });
 }
@@ -170,9 +165,9 @@ void add_report(CLI::App& runs, Context& ctx) {
         if (!request.handoff.is_null() && !request.handoff.is_object())
             throw usage_error(where + "handoff: expected an object or null");
         ctx.set_operation("report on run " + a->id, a->id);
-        auto& out = ctx.out();
+        ctx.out();
         auto r = operator_client(ctx).report_agent_run(a->id, request);
-        render_run(ctx, out.human() ? run_view(r.raw_data()) : r.raw_data(), r.envelope);
+        render_run(ctx, r.raw_data(), r.envelope);
     });
 }
 

@@ -33,16 +33,15 @@ void add_verify_task(CLI::App& setup, Context& ctx) {
         ctx.out();
         auto r = operator_client(ctx).create_setup_verification_task(request, ctx.mutation_options());
         const Json& data = r.raw_data();
-        const Json& task = at_pointer(data, "/taskId");
-        ctx.out().object(data, r.envelope,
-                         {{"Task", "/taskId"},
-                          {"Key", "/taskIdentifier"},
-                          {"Agent", "/agentId"},
-                          {"Status", "/status", Kind::status},
-                          {"Source ref", "/sourceRef"},
-                          {"Created", "/createdAt", Kind::time},
-                          {"Updated", "/updatedAt", Kind::time}},
-                         "/taskId", task.is_string() ? task.get<std::string>() : std::string());
+        show_object(ctx, data, r.envelope,
+                    {{"Task", "/taskId"},
+                     {"Key", "/taskIdentifier"},
+                     {"Agent", "/agentId"},
+                     {"Status", "/status", Kind::status},
+                     {"Source ref", "/sourceRef"},
+                     {"Created", "/createdAt", Kind::time},
+                     {"Updated", "/updatedAt", Kind::time}},
+                    "/taskId");
     });
 }
 

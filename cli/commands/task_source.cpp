@@ -46,17 +46,17 @@ void register_task_source(CLI::App& app, Context& ctx) {
         ctx.set_operation("change the source of task " + a->id, a->id);
         ctx.out();
         auto r = operator_client(ctx).set_task_source(a->id, request, ctx.mutation_options());
-        ctx.out().object(r.raw_data(), r.envelope,
-                         {{"ID", "/id"},
-                          {"Key", "/identifier"},
-                          {"Status", "/status", Kind::status},
-                          {"Provider", "/source/provider"},
-                          {"Repository", "/source/repo"},
-                          {"Owner", "/source/owner"},
-                          {"Issue", "/source/issueNumber"},
-                          {"Branch", "/source/branch"},
-                          {"Source", "/source"}},
-                         "/id", a->id);
+        show_object(ctx, r.raw_data(), r.envelope,
+                    {{"ID", "/id"},
+                     {"Key", "/identifier"},
+                     {"Status", "/status", Kind::status},
+                     {"Provider", "/source/provider"},
+                     {"Repository", "/source/repo"},
+                     {"Owner", "/source/owner"},
+                     {"Issue", "/source/issueNumber"},
+                     {"Branch", "/source/branch"},
+                     {"Source", "/source"}},
+                    "/id");
     });
 }
 
