@@ -125,6 +125,12 @@ struct Task {
     ReviewState review;
     std::optional<std::string> ship_operation_id;
     std::optional<std::string> linear_issue_id;
+    // Routing (operator API): an empty assignee_agent_id means the task waits in triage_queue_id.
+    std::optional<std::string> triage_queue_id;
+    std::optional<std::string> routing_decision_id;
+    Json routing_reason;  // null or the decision's routingReason
+    std::optional<double> routing_confidence;
+    Json source;  // null: derived from the issue link (see task_source_json)
 };
 
 struct Subscription {

@@ -79,12 +79,12 @@ Json task_detail_json(const Task& t, const std::string& assignee_name) {
            {"branch", s ? Json(s->head) : Json(nullptr)},
            {"baseBranch", s ? Json(s->base) : Json(nullptr)},
            {"headSha", s ? Json(s->head_sha) : Json(nullptr)},
-           {"assigneeAgentId", t.assignee_agent_id},
-           {"triageQueueId", nullptr},
+           {"assigneeAgentId", t.assignee_agent_id.empty() ? Json(nullptr) : Json(t.assignee_agent_id)},
+           {"triageQueueId", opt(t.triage_queue_id)},
            {"assignmentSource", opt(t.assignment_source)},
-           {"routingDecisionId", nullptr},
-           {"routingReason", nullptr},
-           {"routingConfidence", nullptr},
+           {"routingDecisionId", opt(t.routing_decision_id)},
+           {"routingReason", t.routing_reason},
+           {"routingConfidence", t.routing_confidence ? Json(*t.routing_confidence) : Json(nullptr)},
            {"availableActions", task_actions(t)},
            {"blocker", t.blocker ? blocker_json(*t.blocker) : Json(nullptr)}};
     return j;

@@ -26,6 +26,9 @@ bool segment_matches(const std::string& pattern, const std::string& part) {
     if (pattern == "{task}") return is_alnum_id(part, "tsk_");
     if (pattern == "{key}") return is_alnum_id(part, "akey_");
     if (pattern == "{sub}") return is_alnum_id(part, "evsub_");
+    if (pattern == "{agent}") return is_alnum_id(part, "agt_", true);
+    if (pattern == "{decision}") return is_alnum_id(part, "rdec_");
+    if (pattern == "{run}") return is_alnum_id(part, "run_", true);
     if (pattern == "{any}") return !part.empty();
     return pattern == part;
 }

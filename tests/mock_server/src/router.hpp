@@ -36,7 +36,7 @@ using Handler = std::function<void(Ctx&)>;
 
 struct Route {
     std::string method;
-    std::vector<std::string> segments;  // literal or {task} {key} {sub}
+    std::vector<std::string> segments;  // literal or {task} {key} {sub} {agent} {decision} {run}
     std::string operation;              // snake_case, for usage attribution
     std::string scope;                  // required scope, empty: none or checked by the handler
     AuthMode auth = AuthMode::required;
@@ -71,6 +71,7 @@ void register_task_routes(Router& router);
 void register_subscription_routes(Router& router);
 void register_stream_routes(Router& router);
 void register_provider_routes(Router& router);
+void register_operator_routes(Router& router);
 void register_control_routes(Router& router);
 
 }  // namespace mock

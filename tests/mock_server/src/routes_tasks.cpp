@@ -269,7 +269,7 @@ void submit_task(Ctx& ctx) {
     std::transform(lower_id.begin(), lower_id.end(), lower_id.begin(),
                    [](unsigned char c) { return std::tolower(c); });
     sub.head = pr.value("head", "agentrail/" + lower_id);
-    sub.base = pr.value("base", std::string("main"));
+    sub.base = pr.value("base", task_base_branch(task));
     sub.head_sha = random_hex(40);
     sub.idempotency_key = m->key;
     sub.accepted_at = iso_now();

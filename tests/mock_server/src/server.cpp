@@ -301,6 +301,7 @@ int serve(App& app) {
     register_subscription_routes(router);
     register_stream_routes(router);
     register_provider_routes(router);
+    register_operator_routes(router);
     register_control_routes(router);
 
     auto handler = [&router](const httplib::Request& req, httplib::Response& res) {

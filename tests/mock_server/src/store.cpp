@@ -201,6 +201,7 @@ void Store::load_seed(const Json& seed, std::size_t extra_tasks) {
         t.updated_at = now;
         add_task(std::move(t));
     }
+    operator_state.load_seed(seed);
 }
 
 Task* Store::find_task(const std::string& id) {

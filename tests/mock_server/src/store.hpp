@@ -9,6 +9,7 @@
 
 #include "json.hpp"
 #include "model.hpp"
+#include "operator_store.hpp"
 
 namespace mock {
 
@@ -28,6 +29,7 @@ struct Store {
     std::unordered_map<std::string, Json> linear_receipts;  // Linear-Delivery -> receipt data
     std::set<std::string> circleci_event_ids;
     std::set<std::string> sim_pending;  // task ids with a pending CI or review timer
+    OperatorState operator_state;       // routing rule sets, profiles, audit, managed runs
 
     // Replaces the whole state with the seed (throws std::runtime_error on a malformed seed).
     void load_seed(const Json& seed, std::size_t extra_tasks);

@@ -1,0 +1,574 @@
+#include "operator_store.hpp"
+
+#include <openssl/evp.h>
+
+#include <algorithm>
+#include <cctype>
+#include <limits>
+#include <set>
+#include <stdexcept>
+
+#include "store.hpp"
+#include "util.hpp"
+
+namespace mock {
+
+namespace {
+
+const std::set<std::string> kOpenStatuses{"todo", "in_progress", "in_review", "blocked"};
+const std::set<std::string> kProfileStatuses{"active", "paused", "disabled"};
+const std::set<std::string> kFallbackBehaviors{"require_suitable_agent", "assign_closest_match"};
+
+Json default_classifier() {
+    return Json{{"enabled", false},
+                {"provider", "internal-router"},
+                {"confidenceThreshold", 0.8},
+                {"maxCandidates", 3},
+                {"fallbackTriageQueueId", "triage_default"},
+                {"fallbackBehavior", "require_suitable_agent"},
+                {"timeoutMs", 180000}};
+}
+
+std::string lower(std::string s) {
+    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
+    return s;
+}
+
+std::vector<std::string> strings(const Json& obj, const char* name) {
+    std::vector<std::string> out;
+    auto it = obj.find(name);
+    if (it == obj.end() || !it->is_array()) return out;
+    for (const auto& v : *it)
+        if (v.is_string()) out.push_back(v.get<std::string>());
+    return out;
+}
+
+bool contains(const std::vector<std::string>& list, const std::string& value) {
+    return std::find(list.begin(), list.end(), value) != list.end();
+}
+
+bool any_of_in(const std::vector<std::string>& wanted, const std::vector<std::string>& have) {
+    return std::any_of(wanted.begin(), wanted.end(), [&](const auto& w) { return contains(have, w); });
+}
+
+void check_strings(ObjectChecker& c, FieldErrors& errors, const char* name, bool required, std::size_t max) {
+    if (const Json* list = c.array(name, required, 0, max)) {
+        for (const auto& v : *list) {
+            if (!v.is_string()) {
+                errors.add(c.field(name), "items must be strings");
+                return;
+            }
+        }
+    }
+}
+
+void check_number(const Json& obj, FieldErrors& errors, const std::string& field, const char* name,
+                  bool required) {
+    auto it = obj.find(name);
+    if (it == obj.end()) {
+        if (required) errors.add(field, "is required");
+        return;
+    }
+    if (!it->is_number()) return errors.add(field, "must be a number");
+    double v = it->get<double>();
+    if (v < 0 || v > 1) errors.add(field, "must be between 0 and 1");
+}
+
+void check_target(const Json& obj, FieldErrors& errors, const std::string& path) {
+    ObjectChecker c(obj, errors, path);
+    c.only({"type", "id"});
+    auto type = c.enum_string("type", true, {"agent", "triage_queue"});
+    auto id = c.string("id", true, 1);
+    if (type == "agent" && id && !is_alnum_id(*id, "agt_", true))
+        errors.add(c.field("id"), "must be an agent id (^agt_[A-Za-z0-9_]+$) when type is agent");
+}
+
+void check_classifier(const Json& obj, FieldErrors& errors, const std::string& path) {
+    ObjectChecker c(obj, errors, path);
+    c.only({"enabled", "provider", "confidenceThreshold", "maxCandidates", "fallbackTriageQueueId",
+            "fallbackBehavior", "timeoutMs"});
+    c.boolean("enabled", true);
+    c.string("provider", true);
+    check_number(obj, errors, c.field("confidenceThreshold"), "confidenceThreshold", true);
+    c.integer("maxCandidates", true, 1, 20);
+    c.string("fallbackTriageQueueId", true, 1);
+    c.enum_string("fallbackBehavior", false, kFallbackBehaviors);
+    c.integer("timeoutMs", false, 1000, 600000);
+}
+
+void check_rule(const Json& rule, FieldErrors& errors, const std::string& path) {
+    ObjectChecker c(rule, errors, path);
+    c.only({"id", "name", "enabled", "priority", "conditions", "target", "confidence", "explanation"});
+    c.string("id", true, 1);
+    c.string("name", true);
+    c.boolean("enabled", true);
+    c.integer("priority", true, std::numeric_limits<long long>::min(), std::numeric_limits<long long>::max());
+    if (const Json* cond = c.object("conditions", true)) {
+        ObjectChecker cc(*cond, errors, c.field("conditions"));
+        cc.only({"repositories", "labelsAny", "projects", "issueTypes", "priorities", "ownershipTagsAny",
+                 "capabilityTagsAll"});
+        for (const char* name : {"repositories", "labelsAny", "projects", "issueTypes", "priorities",
+                                 "ownershipTagsAny", "capabilityTagsAll"})
+            check_strings(cc, errors, name, false, 1000);
+    }
+    if (const Json* target = c.object("target", true)) check_target(*target, errors, c.field("target"));
+    check_number(rule, errors, c.field("confidence"), "confidence", true);
+    c.string("explanation", true, 0, 300);
+}
+
+Json rule_set_from_request(const Json& body, long long version, const std::string& source,
+                           const std::string& created_by, Json supersedes) {
+    Json classifier = body.at("classifier");
+    if (!classifier.contains("fallbackBehavior")) classifier["fallbackBehavior"] = "require_suitable_agent";
+    if (!classifier.contains("timeoutMs")) classifier["timeoutMs"] = 180000;
+    return Json{{"id", make_id("rset_")},
+                {"version", version},
+                {"status", "active"},
+                {"source", source},
+                {"sourceRef", body.at("sourceRef")},
+                {"createdBy", created_by},
+                {"createdAt", iso_now()},
+                {"rules", body.at("rules")},
+                {"classifier", classifier},
+                {"audit", Json{{"supersedesRuleSetId", std::move(supersedes)},
+                               {"changeReason", body.at("changeReason")}}}};
+}
+
+[[noreturn]] void seed_error(const std::string& what) {
+    throw std::runtime_error("seed: routing." + what);
+}
+
+std::string describe(const FieldErrors& errors) {
+    std::string out;
+    for (const auto& e : errors.json())
+        out +=
+            (out.empty() ? "" : "; ") + e["field"].get<std::string>() + " " + e["reason"].get<std::string>();
+    return out;
+}
+
+}  // namespace
+
+// ---- validation ----
+
+void check_rule_set_request(const Json& body, FieldErrors& errors) {
+    ObjectChecker c(body, errors);
+    c.only({"sourceRef", "changeReason", "rules", "classifier"});
+    c.string("sourceRef", true);
+    c.string("changeReason", true, 0, 500);
+    if (const Json* rules = c.array("rules", true, 0, 200)) {
+        std::set<std::string> ids;
+        for (std::size_t i = 0; i < rules->size(); ++i) {
+            const auto& rule = (*rules)[i];
+            auto path = "rules." + std::to_string(i);
+            if (!rule.is_object()) {
+                errors.add(path, "must be an object");
+                continue;
+            }
+            check_rule(rule, errors, path);
+            auto id = rule.value("id", Json());
+            if (id.is_string() && !ids.insert(id.get<std::string>()).second)
+                errors.add(path + ".id", "duplicate rule id");
+        }
+    }
+    if (const Json* classifier = c.object("classifier", true))
+        check_classifier(*classifier, errors, "classifier");
+}
+
+void check_profile_request(const Json& body, FieldErrors& errors) {
+    ObjectChecker c(body, errors);
+    c.only({"displayName", "role", "status", "capabilityTags", "ownershipTags", "repoAllowlist",
+            "maxConcurrentTasks", "sourceRef", "changeReason"});
+    c.string("displayName", true);
+    c.string("role", true);
+    c.enum_string("status", true, kProfileStatuses);
+    check_strings(c, errors, "capabilityTags", true, 50);
+    check_strings(c, errors, "ownershipTags", true, 50);
+    check_strings(c, errors, "repoAllowlist", true, 200);
+    c.integer("maxConcurrentTasks", true, 0, 50);
+    c.string("sourceRef", true);
+    c.string("changeReason", true, 0, 500);
+}
+
+void check_snapshot(const Json& snapshot, FieldErrors& errors, const std::string& path) {
+    ObjectChecker c(snapshot, errors, path);
+    c.only({"provider", "providerIssueId", "sourceVersion", "repository", "title", "bodyDigest", "labels",
+            "project", "issueType", "priority", "ownershipTags", "capabilityTags", "links"});
+    c.enum_string("provider", true, {"github", "linear", "jira", "gitlab"});
+    c.string("providerIssueId", true, 1);
+    c.string("sourceVersion", true, 1);
+    if (const Json* repo = c.object("repository", true)) {
+        ObjectChecker rc(*repo, errors, c.field("repository"));
+        rc.only({"provider", "owner", "name", "defaultBranch"});
+        rc.enum_string("provider", true, {"github", "gitlab"});
+        rc.string("owner", true, 1);
+        rc.string("name", true, 1);
+        rc.string("defaultBranch", true, 1);
+    }
+    c.string("title", true, 1, 240);
+    c.string("bodyDigest", true);
+    check_strings(c, errors, "labels", true, 50);
+    c.string("project", false, 0, 100000, true);
+    c.enum_string("issueType", true,
+                  {"bug", "feature", "architecture", "design", "documentation", "maintenance", "unknown"});
+    c.enum_string("priority", true, {"low", "medium", "high", "critical"});
+    check_strings(c, errors, "ownershipTags", true, 20);
+    check_strings(c, errors, "capabilityTags", true, 20);
+    if (const Json* links = c.object("links", true)) {
+        ObjectChecker lc(*links, errors, c.field("links"));
+        lc.only({"providerIssue"});
+        if (auto url = lc.uri("providerIssue", true); url && !is_http_uri(*url))
+            errors.add(lc.field("providerIssue"), "must be an http(s) URL");
+    }
+}
+
+// ---- state ----
+
+void OperatorState::load_seed(const Json& seed) {
+    rule_sets.clear();
+    profiles.clear();
+    audits.clear();
+    runs.clear();
+    run_index.clear();
+    run_by_token.clear();
+    intake.clear();
+    setup_tasks.clear();
+
+    auto routing = seed.value("routing", Json::object());
+    if (!routing.is_object()) seed_error("must be an object");
+    Json rule_set = routing.value("ruleSet", Json{{"sourceRef", "database_seed"},
+                                                  {"changeReason", "Initial empty rule set."},
+                                                  {"rules", Json::array()},
+                                                  {"classifier", default_classifier()}});
+    FieldErrors errors;
+    check_rule_set_request(rule_set, errors);
+    if (!errors.empty()) seed_error("ruleSet: " + describe(errors));
+    rule_sets.push_back(rule_set_from_request(rule_set, 1, "database_seed", "agt_admin", nullptr));
+
+    std::size_t i = 0;
+    for (Json profile : routing.value("agentProfiles", Json::array())) {
+        auto where = "agentProfiles[" + std::to_string(i++) + "]";
+        if (!profile.is_object() || !profile.contains("agentId") || !profile["agentId"].is_string() ||
+            !is_alnum_id(profile["agentId"].get<std::string>(), "agt_", true))
+            seed_error(where + ": needs an agentId matching ^agt_[A-Za-z0-9_]+$");
+        auto agent_id = profile["agentId"].get<std::string>();
+        profile.erase("agentId");
+        FieldErrors perrors;
+        check_profile_request(profile, perrors);
+        if (!perrors.empty()) seed_error(where + ": " + describe(perrors));
+        Json stored{{"agentId", agent_id}};
+        stored.update(profile);
+        stored["source"] = "config_file_import";
+        stored["updatedBy"] = "agt_admin";
+        stored["updatedAt"] = iso_now();
+        profiles[agent_id] = stored;
+    }
+}
+
+const Json* OperatorState::rule_set_version(long long version) const {
+    if (version < 1 || version > static_cast<long long>(rule_sets.size())) return nullptr;
+    return &rule_sets[static_cast<std::size_t>(version - 1)];
+}
+
+AgentRun* OperatorState::find_run(const std::string& id) {
+    auto it = run_index.find(id);
+    return it == run_index.end() ? nullptr : &runs[it->second];
+}
+
+AgentRun* OperatorState::find_run_by_token(const std::string& token) {
+    auto it = run_by_token.find(token);
+    return it == run_by_token.end() ? nullptr : find_run(it->second);
+}
+
+AgentRun& OperatorState::start_run(const Task& task, const std::string& trigger,
+                                   std::optional<std::string> decision_id) {
+    for (auto& run : runs)
+        if (run.task_id == task.id && !run.finished()) return run;
+    AgentRun run;
+    run.id = make_id("run_");
+    run.task_id = task.id;
+    run.agent_id = task.assignee_agent_id;
+    run.trigger = trigger;
+    run.routing_decision_id = std::move(decision_id);
+    run.token = "rctx_" + random_secret(32);
+    run.created_at = iso_now();
+    run.updated_at = run.created_at;
+    run_index[run.id] = runs.size();
+    run_by_token[run.token] = run.id;
+    runs.push_back(std::move(run));
+    return runs.back();
+}
+
+const Json& OperatorState::replace_rule_set(const Json& request, const std::string& created_by) {
+    auto& previous = rule_sets.back();
+    previous["status"] = "superseded";
+    Json next = rule_set_from_request(request, static_cast<long long>(rule_sets.size()) + 1, "admin_api",
+                                      created_by, previous["id"]);
+    rule_sets.push_back(std::move(next));
+    return rule_sets.back();
+}
+
+// ---- routing engine ----
+
+namespace {
+
+struct Eligibility {
+    bool ok = false;
+    std::string reason;  // why not, for conflictReasons
+};
+
+std::size_t open_tasks(const Store& store, const std::string& agent_id) {
+    auto it = store.tasks_by_agent.find(agent_id);
+    if (it == store.tasks_by_agent.end()) return 0;
+    return static_cast<std::size_t>(std::count_if(it->second.begin(), it->second.end(), [&](const Task* t) {
+        return t->assignee_agent_id == agent_id && kOpenStatuses.count(t->status);
+    }));
+}
+
+Eligibility eligible(const Store& store, const std::string& agent_id, const std::string& repo) {
+    const auto& profiles = store.operator_state.profiles;
+    auto it = profiles.find(agent_id);
+    if (it == profiles.end()) return {false, "agent_profile_missing:" + agent_id};
+    const Json& p = it->second;
+    if (p.value("status", std::string()) != "active")
+        return {false, "agent_" + p.value("status", std::string("inactive")) + ":" + agent_id};
+    auto allow = strings(p, "repoAllowlist");
+    if (!allow.empty() &&
+        std::none_of(allow.begin(), allow.end(), [&](const auto& r) { return lower(r) == repo; }))
+        return {false, "repository_not_allowed:" + agent_id};
+    auto max = p.value("maxConcurrentTasks", 0LL);
+    if (static_cast<long long>(open_tasks(store, agent_id)) >= max)
+        return {false, "agent_at_capacity:" + agent_id};
+    return {true, ""};
+}
+
+bool rule_matches(const Json& conditions, const Json& s, const std::string& repo) {
+    auto repos = strings(conditions, "repositories");
+    if (!repos.empty() &&
+        std::none_of(repos.begin(), repos.end(), [&](const auto& r) { return lower(r) == repo; }))
+        return false;
+    auto labels = strings(conditions, "labelsAny");
+    if (!labels.empty() && !any_of_in(labels, strings(s, "labels"))) return false;
+    auto projects = strings(conditions, "projects");
+    auto project = s.value("project", Json());
+    if (!projects.empty() && !(project.is_string() && contains(projects, project.get<std::string>())))
+        return false;
+    auto types = strings(conditions, "issueTypes");
+    if (!types.empty() && !contains(types, s.value("issueType", std::string()))) return false;
+    auto priorities = strings(conditions, "priorities");
+    if (!priorities.empty() && !contains(priorities, s.value("priority", std::string()))) return false;
+    auto ownership = strings(conditions, "ownershipTagsAny");
+    if (!ownership.empty() && !any_of_in(ownership, strings(s, "ownershipTags"))) return false;
+    auto capabilities = strings(conditions, "capabilityTagsAll");
+    auto have = strings(s, "capabilityTags");
+    return std::all_of(capabilities.begin(), capabilities.end(),
+                       [&](const auto& c) { return contains(have, c); });
+}
+
+// Share of the snapshot's capability and ownership tags the profile has (0 when it has none).
+double classifier_score(const Json& profile, const Json& s) {
+    auto caps = strings(s, "capabilityTags");
+    auto owns = strings(s, "ownershipTags");
+    auto total = caps.size() + owns.size();
+    if (total == 0) return 0;
+    auto pc = strings(profile, "capabilityTags");
+    auto po = strings(profile, "ownershipTags");
+    auto hits = std::count_if(caps.begin(), caps.end(), [&](const auto& c) { return contains(pc, c); }) +
+                std::count_if(owns.begin(), owns.end(), [&](const auto& o) { return contains(po, o); });
+    // Two decimals, so the confidence is the same number on every platform and in every rendering.
+    return static_cast<double>(
+               static_cast<long long>(static_cast<double>(hits) * 100 / static_cast<double>(total))) /
+           100;
+}
+
+Json target(const std::string& type, const std::string& id) {
+    return Json{{"type", type}, {"id", id}};
+}
+
+}  // namespace
+
+Json evaluate_routing(const Store& store, const Json& rule_set, const Json& snapshot,
+                      const std::string& decision_id) {
+    const auto& repository = snapshot.at("repository");
+    std::string repo =
+        lower(repository.value("owner", std::string()) + "/" + repository.value("name", std::string()));
+    const Json& classifier = rule_set.at("classifier");
+    std::string fallback_queue = classifier.value("fallbackTriageQueueId", std::string("triage_default"));
+
+    // Enabled rules that match, by priority (lower first), then rule id.
+    std::vector<const Json*> matched;
+    for (const auto& rule : rule_set.at("rules"))
+        if (rule.value("enabled", false) &&
+            rule_matches(rule.value("conditions", Json::object()), snapshot, repo))
+            matched.push_back(&rule);
+    std::stable_sort(matched.begin(), matched.end(), [](const Json* a, const Json* b) {
+        auto pa = a->value("priority", 0LL), pb = b->value("priority", 0LL);
+        return pa != pb ? pa < pb : a->value("id", std::string()) < b->value("id", std::string());
+    });
+
+    Json conflict_reasons = Json::array();
+    auto matched_json = [](const std::vector<const Json*>& rules) {
+        Json out = Json::array();
+        for (const Json* r : rules) {
+            if (out.size() == 20) break;
+            out.push_back(
+                Json{{"id", (*r)["id"]}, {"name", (*r)["name"]}, {"confidence", (*r)["confidence"]}});
+        }
+        return out;
+    };
+    auto decision = [&](const std::string& outcome, Json tgt, const std::string& source, double confidence,
+                        Json matched_rules, Json classifier_result, const std::string& summary) {
+        bool to_agent = tgt["type"] == "agent";
+        bool assigned = outcome == "assigned";
+        Json assignment{{"assigneeAgentId", to_agent && assigned ? tgt["id"] : Json(nullptr)},
+                        {"triageQueueId", to_agent && assigned ? Json(nullptr) : tgt["id"]},
+                        {"assignmentSource", source},
+                        {"routingDecisionId", decision_id},
+                        {"assignedAt", assigned ? Json(iso_now()) : Json(nullptr)}};
+        return Json{{"id", decision_id},
+                    {"taskId", nullptr},
+                    {"taskIdentifier", nullptr},
+                    {"outcome", outcome},
+                    {"target", std::move(tgt)},
+                    {"assignment", std::move(assignment)},
+                    {"confidence", confidence},
+                    {"routingReason", Json{{"summary", summary.substr(0, 500)},
+                                           {"matchedRules", std::move(matched_rules)},
+                                           {"classifier", std::move(classifier_result)},
+                                           {"conflictReasons", conflict_reasons}}},
+                    {"availableActions", Json{"view_audit"}}};
+    };
+
+    // Deterministic rules, one priority level at a time: the first level with an eligible target wins.
+    for (std::size_t i = 0; i < matched.size();) {
+        std::size_t j = i;
+        auto level = matched[i]->value("priority", 0LL);
+        std::vector<const Json*> usable;
+        while (j < matched.size() && matched[j]->value("priority", 0LL) == level) {
+            const Json* rule = matched[j++];
+            const Json& t = (*rule)["target"];
+            if (t["type"] == "agent") {
+                auto e = eligible(store, t["id"].get<std::string>(), repo);
+                if (!e.ok) {
+                    if (conflict_reasons.size() < 20) conflict_reasons.push_back(e.reason);
+                    continue;
+                }
+            }
+            usable.push_back(rule);
+        }
+        i = j;
+        if (usable.empty()) continue;
+        std::set<std::pair<std::string, std::string>> targets;
+        for (const Json* r : usable)
+            targets.insert(
+                {(*r)["target"]["type"].get<std::string>(), (*r)["target"]["id"].get<std::string>()});
+        if (targets.size() > 1) {
+            conflict_reasons.push_back("conflicting_rules_at_priority:" + std::to_string(level));
+            return decision("conflict", target("triage_queue", fallback_queue), "manual_triage", 0,
+                            matched_json(usable), nullptr,
+                            "Rules of equal priority route to different targets; the task waits in triage.");
+        }
+        const Json& t = (*usable.front())["target"];
+        double confidence = 0;
+        for (const Json* r : usable) confidence = std::max(confidence, (*r)["confidence"].get<double>());
+        std::string names;
+        for (const Json* r : usable) names += (names.empty() ? "" : ", ") + (*r)["name"].get<std::string>();
+        bool agent = t["type"] == "agent";
+        return decision(agent ? "assigned" : "triage", t, "deterministic_rule", confidence,
+                        matched_json(usable), nullptr,
+                        "Matched " + names + "; routed to " + (agent ? "agent " : "triage queue ") +
+                            t["id"].get<std::string>() + ".");
+    }
+
+    // No rule: the mock's classifier scores the eligible agent profiles by tag overlap.
+    if (classifier.value("enabled", false)) {
+        std::string best;
+        double best_score = -1;
+        for (const auto& [agent_id, profile] : store.operator_state.profiles) {
+            if (!eligible(store, agent_id, repo).ok) continue;
+            double score = classifier_score(profile, snapshot);
+            if (score > best_score) best_score = score, best = agent_id;  // ties: lowest agent id
+        }
+        double threshold = classifier.value("confidenceThreshold", 1.0);
+        std::string provider = classifier.value("provider", std::string("internal-router"));
+        if (!best.empty() && best_score > 0) {
+            Json result{{"provider", provider},
+                        {"confidence", best_score},
+                        {"suggestedTarget", target("agent", best)}};
+            if (best_score >= threshold)
+                return decision("assigned", target("agent", best), "classifier", best_score, Json::array(),
+                                result, "No deterministic rule matched; the classifier chose " + best + ".");
+            if (classifier.value("fallbackBehavior", std::string()) == "assign_closest_match")
+                return decision("assigned", target("agent", best), "classifier_best_effort", best_score,
+                                Json::array(), result,
+                                "No deterministic rule matched; the classifier's closest match " + best +
+                                    " is below the confidence threshold and was assigned as best effort.");
+            conflict_reasons.push_back("no_matching_rule");
+            conflict_reasons.push_back("classifier_below_threshold");
+            return decision("no_route", target("triage_queue", fallback_queue), "manual_triage", 0,
+                            Json::array(), result,
+                            "No deterministic route matched and the classifier's best match is below the "
+                            "confidence threshold; the task is waiting for a suitable agent.");
+        }
+    }
+    conflict_reasons.push_back("no_matching_rule");
+    return decision(
+        "no_route", target("triage_queue", fallback_queue), "manual_triage", 0, Json::array(), nullptr,
+        "No deterministic route matched; AI routing could not find a suitable agent, so the task is "
+        "waiting for a suitable agent.");
+}
+
+std::string snapshot_digest(const Json& snapshot) {
+    // nlohmann::json (not ordered_json) sorts keys: the same snapshot in any field order has one digest.
+    auto canonical = nlohmann::json::parse(snapshot.dump()).dump();
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    EVP_Digest(canonical.data(), canonical.size(), md, &len, EVP_sha256(), nullptr);
+    static const char* hex = "0123456789abcdef";
+    std::string out = "sha256:";
+    for (unsigned int i = 0; i < len; ++i) {
+        out += hex[md[i] >> 4];
+        out += hex[md[i] & 15];
+    }
+    return out;
+}
+
+// ---- task source and runs ----
+
+Json task_source_json(const Task& task) {
+    if (!task.source.is_null()) return task.source;
+    return Json{
+        {"provider", "github"},
+        {"repository", Json{{"owner", "agentrail-mock"}, {"name", "demo"}, {"defaultBranch", "main"}}},
+        {"providerIssueId", nullptr},
+        {"issueUrl", task.issue_url},
+        {"baseBranch", nullptr}};
+}
+
+std::string task_base_branch(const Task& task) {
+    if (task.source.is_null()) return "main";
+    if (auto b = task.source.value("baseBranch", Json()); b.is_string()) return b.get<std::string>();
+    auto repo = task.source.value("repository", Json());
+    if (repo.is_object())
+        if (auto d = repo.value("defaultBranch", Json()); d.is_string()) return d.get<std::string>();
+    return "main";
+}
+
+Json agent_run_json(const AgentRun& run, const Store& store) {
+    auto it = store.tasks.find(run.task_id);
+    auto opt = [](const std::optional<std::string>& v) { return v ? Json(*v) : Json(nullptr); };
+    return Json{{"id", run.id},
+                {"taskId", run.task_id},
+                {"taskIdentifier", it == store.tasks.end() ? Json(nullptr) : Json(it->second->identifier)},
+                {"agentId", run.agent_id},
+                {"status", run.status},
+                {"trigger", run.trigger},
+                {"routingDecisionId", opt(run.routing_decision_id)},
+                {"createdAt", run.created_at},
+                {"startedAt", opt(run.started_at)},
+                {"finishedAt", opt(run.finished_at)},
+                {"updatedAt", run.updated_at},
+                {"report", run.report},
+                {"availableActions", run.finished() ? Json::array() : Json{"view_context", "report"}}};
+}
+
+}  // namespace mock

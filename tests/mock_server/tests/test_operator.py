@@ -1,0 +1,687 @@
+#!/usr/bin/env python3
+"""Operator API (intake-routing-admin.openapi.yaml) and the reference server's managed-runner and
+task-source routes: state (rule sets and profiles drive evaluations, evaluations and intake write audit
+records, intake creates routed tasks, runs and events), auth and scopes, validation, idempotency."""
+
+import hashlib
+import json
+import os
+import sys
+import time
+import uuid
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from mockutil import *  # noqa: E402,F403
+
+A, D = ADMIN_KEY, DEMO_KEY
+
+
+def idem():
+    return "operator-" + uuid.uuid4().hex
+
+
+def make_key(m, agent_id, scopes):
+    body = {"agent": {"id": agent_id, "displayName": agent_id, "role": "operator", "externalIdentities": []},
+            "scopes": scopes, "rateLimit": {"windowSeconds": 60, "maxRequests": 1000}}
+    r = m.post("/agent-api-keys", body, key=A, idem=idem())
+    assert r.status == 201, r
+    return r.json()["data"]["apiKey"]
+
+
+def put(m, path, body, key=A, idem_key=None):
+    return m.request("PUT", path, body=body, key=key, idem=idem_key or idem())
+
+
+def rule(rid, target, priority=10, conditions=None, confidence=0.9, target_type="agent", enabled=True):
+    return {"id": rid, "name": f"Rule {rid}", "enabled": enabled, "priority": priority,
+            "conditions": conditions or {}, "target": {"type": target_type, "id": target},
+            "confidence": confidence, "explanation": f"{rid} explanation"}
+
+
+def rule_set(rules, classifier=None):
+    return {"sourceRef": "test", "changeReason": "test rules", "rules": rules,
+            "classifier": classifier or {"enabled": False, "provider": "test-router", "confidenceThreshold": 0.8,
+                                         "maxCandidates": 3, "fallbackTriageQueueId": "triage_test"}}
+
+
+def profile(status="active", caps=None, owns=None, repos=None, max_tasks=20):
+    return {"displayName": "Profile", "role": "engineer", "status": status, "capabilityTags": caps or [],
+            "ownershipTags": owns or [], "repoAllowlist": repos or [], "maxConcurrentTasks": max_tasks,
+            "sourceRef": "test", "changeReason": "test profile"}
+
+
+def snapshot(number=1, labels=None, issue_type="bug", repo=("acme", "widgets"), caps=None, owns=None,
+             project=None, priority="high", version="v1"):
+    owner, name = repo
+    return {"provider": "github", "providerIssueId": f"github:{owner}/{name}:issues/{number}", "sourceVersion": version,
+            "repository": {"provider": "github", "owner": owner, "name": name, "defaultBranch": "main"},
+            "title": f"Issue {number}", "bodyDigest": "sha256:abc", "labels": labels or [], "project": project,
+            "issueType": issue_type, "priority": priority, "ownershipTags": owns or [], "capabilityTags": caps or [],
+            "links": {"providerIssue": f"https://github.com/{owner}/{name}/issues/{number}"}}
+
+
+def evaluate(m, snap, version=None, key=A):
+    body = {"snapshot": snap}
+    if version is not None:
+        body["ruleSetVersion"] = version
+    r = m.post("/operator/routing/evaluations", body, key=key, idem=idem())
+    assert r.status == 200, r
+    return r.json()["data"]
+
+
+def assert_error(r, status, code):
+    assert r.status == status, r
+    assert r.json()["error"]["code"] == code, r
+
+
+def my_task_ids(m, key):
+    r = m.get("/tasks/mine?limit=100", key=key)
+    assert r.status == 200, r
+    return [t["id"] for t in r.json()["data"]]
+
+
+# ---- rule sets ----
+
+def test_rule_set_get_and_replace(binary):
+    with Mock(binary) as m:
+        r = m.get("/operator/routing/rule-sets/current", key=A)
+        assert r.status == 200, r
+        v1 = r.json()
+        assert v1["data"]["version"] == 1 and v1["data"]["status"] == "active" and v1["data"]["source"] == "database_seed"
+        assert v1["data"]["rules"][0]["id"] == "rule_demo_bugs" and v1["meta"]["requestId"].startswith("req_")
+        assert v1["availableActions"] == ["update", "evaluate"]
+
+        body = rule_set([rule("r1", "agt_demo")])
+        k = idem()
+        r = put(m, "/operator/routing/rule-sets/current", body, idem_key=k)
+        assert r.status == 201, r
+        v2 = r.json()["data"]
+        assert v2["version"] == 2 and v2["status"] == "active" and v2["source"] == "admin_api"
+        assert v2["createdBy"] == "agt_admin" and v2["audit"] == {"supersedesRuleSetId": v1["data"]["id"],
+                                                                  "changeReason": "test rules"}
+        # Defaults of the classifier are filled in.
+        assert v2["classifier"]["fallbackBehavior"] == "require_suitable_agent" and v2["classifier"]["timeoutMs"] == 180000
+        assert m.get("/operator/routing/rule-sets/current", key=A).json()["data"]["id"] == v2["id"]
+
+        replay = put(m, "/operator/routing/rule-sets/current", body, idem_key=k)
+        assert replay.status == 201 and replay.body == r.body and replay.headers.get("idempotent-replayed") == "true"
+        assert m.get("/operator/routing/rule-sets/current", key=A).json()["data"]["version"] == 2
+        assert_error(put(m, "/operator/routing/rule-sets/current", rule_set([]), idem_key=k), 409, "conflict")
+        assert put(m, "/operator/routing/rule-sets/current", rule_set([])).json()["data"]["version"] == 3
+
+
+def test_rule_set_validation(binary):
+    with Mock(binary) as m:
+        r = m.request("PUT", "/operator/routing/rule-sets/current", body=rule_set([]), key=A)
+        assert_error(r, 400, "validation_error")
+        assert r.json()["error"]["details"]["fieldErrors"][0]["field"] == "Idempotency-Key"
+        cases = [
+            ({**rule_set([]), "extra": 1}, "extra"),
+            ({k: v for k, v in rule_set([]).items() if k != "classifier"}, "classifier"),
+            (rule_set([rule("r1", "not-an-agent")]), "rules.0.target.id"),
+            (rule_set([rule("r1", "agt_demo", confidence=1.5)]), "rules.0.confidence"),
+            (rule_set([rule("r1", "agt_demo", conditions={"labelsAll": ["x"]})]), "rules.0.conditions.labelsAll"),
+            (rule_set([rule("r1", "agt_demo"), rule("r1", "agt_other")]), "rules.1.id"),
+            (rule_set([rule("r1", "q", target_type="team")]), "rules.0.target.type"),
+            (rule_set([], {"enabled": True, "provider": "p", "confidenceThreshold": 0.5, "maxCandidates": 0,
+                           "fallbackTriageQueueId": "t"}), "classifier.maxCandidates"),
+            (rule_set([], {"enabled": True, "provider": "p", "confidenceThreshold": 0.5, "maxCandidates": 1,
+                           "fallbackTriageQueueId": "t", "timeoutMs": 10}), "classifier.timeoutMs"),
+        ]
+        for body, field in cases:
+            r = put(m, "/operator/routing/rule-sets/current", body)
+            assert_error(r, 400, "validation_error")
+            fields = [e["field"] for e in r.json()["error"]["details"]["fieldErrors"]]
+            assert field in fields, (field, fields)
+            assert r.json()["error"]["details"]["availableActions"] == ["fix_request"]
+        r = m.request("PUT", "/operator/routing/rule-sets/current", raw="{nope", key=A, idem=idem())
+        assert_error(r, 400, "validation_error")
+        assert m.get("/operator/routing/rule-sets/current", key=A).json()["data"]["version"] == 1
+
+
+def test_operator_auth_and_scopes(binary):
+    with Mock(binary) as m:
+        reader = make_key(m, "agt_reader", ["routing:read"])
+        evaluator = make_key(m, "agt_evaluator", ["routing:evaluate"])
+        cases = [
+            ("GET", "/operator/routing/rule-sets/current", None, "routing:read"),
+            ("PUT", "/operator/routing/rule-sets/current", rule_set([]), "routing:admin"),
+            ("GET", "/operator/routing/agent-profiles/agt_demo", None, "routing:read"),
+            ("PUT", "/operator/routing/agent-profiles/agt_demo", profile(), "routing:admin"),
+            ("POST", "/operator/routing/evaluations", {"snapshot": snapshot()}, "routing:evaluate"),
+            ("GET", "/operator/routing/audit/rdec_unknown", None, "routing:read"),
+            ("POST", "/operator/intake/provider-issues", snapshot(), "routing:admin"),
+            ("POST", "/operator/setup/verification-task", {"agentId": "agt_demo"}, "routing:admin"),
+            ("GET", "/operator/agent-runs", None, "usage:read"),
+            ("GET", "/operator/agent-runs/run_unknown", None, "usage:read"),
+            ("PATCH", f"/operator/tasks/{TODO_TASK}/source", {"baseBranch": "dev"}, "routing:admin"),
+        ]
+        for method, path, body, scope in cases:
+            assert_error(m.request(method, path, body=body, idem=idem()), 401, "unauthorized")
+            assert_error(m.request(method, path, body=body, key="ar_live_unknown", idem=idem()), 401, "unauthorized")
+            r = m.request(method, path, body=body, key=READONLY_KEY, idem=idem())
+            assert_error(r, 403, "insufficient_scope")
+            assert r.json()["error"]["details"]["requiredScope"] == scope, (path, r)
+            assert r.json()["error"]["details"]["grantedScopes"] == ["tasks:read"]
+        # Each routing scope opens exactly its operations.
+        assert m.get("/operator/routing/rule-sets/current", key=reader).status == 200
+        assert m.get("/operator/routing/agent-profiles/agt_demo", key=reader).status == 200
+        assert_error(put(m, "/operator/routing/rule-sets/current", rule_set([]), key=reader), 403, "insufficient_scope")
+        assert_error(m.post("/operator/routing/evaluations", {"snapshot": snapshot()}, key=reader, idem=idem()), 403,
+                     "insufficient_scope")
+        assert m.post("/operator/routing/evaluations", {"snapshot": snapshot()}, key=evaluator, idem=idem()).status == 200
+        assert_error(m.get("/operator/routing/rule-sets/current", key=evaluator), 403, "insufficient_scope")
+        # Ids that do not match their pattern are 404 before any auth check, like the task routes.
+        for path in ("/operator/routing/agent-profiles/demo", "/operator/routing/audit/dec_1",
+                     "/operator/agent-runs/xyz", "/agent-runs/xyz/context", "/operator/tasks/tsk_a-b/source"):
+            method = "PATCH" if path.endswith("/source") else "GET"
+            assert_error(m.request(method, path), 404, "not_found")
+        assert_error(m.request("DELETE", "/operator/routing/rule-sets/current", key=A), 404, "not_found")
+        # Operations are attributed in the key's usage.
+        usage = m.get("/agent-api-keys/akey_localreadonly/usage", key=A).json()["data"]
+        assert usage["totals"]["denied"] >= len(cases)
+
+
+# ---- agent profiles ----
+
+def test_agent_profile_get_and_replace(binary):
+    with Mock(binary) as m:
+        r = m.get("/operator/routing/agent-profiles/agt_demo", key=A)
+        assert r.status == 200, r
+        seeded = r.json()["data"]
+        assert seeded["agentId"] == "agt_demo" and seeded["source"] == "config_file_import"
+        assert_error(m.get("/operator/routing/agent-profiles/agt_nobody", key=A), 404, "not_found")
+
+        body = profile(caps=["rust"], owns=["infra"], repos=["acme/widgets"], max_tasks=2)
+        k = idem()
+        r = put(m, "/operator/routing/agent-profiles/agt_newbie", body, idem_key=k)
+        assert r.status == 200, r
+        created = r.json()
+        assert created["data"] == {"agentId": "agt_newbie", **{f: body[f] for f in (
+            "displayName", "role", "status", "capabilityTags", "ownershipTags", "repoAllowlist", "maxConcurrentTasks")},
+            "source": "operator_admin", "sourceRef": "test", "changeReason": "test profile", "updatedBy": "agt_admin",
+            "updatedAt": created["data"]["updatedAt"]}
+        assert created["availableActions"] == ["evaluate", "view_audit"]
+        assert m.get("/operator/routing/agent-profiles/agt_newbie", key=A).json()["data"] == created["data"]
+        replay = put(m, "/operator/routing/agent-profiles/agt_newbie", body, idem_key=k)
+        assert replay.body == r.body and replay.headers.get("idempotent-replayed") == "true"
+        assert_error(put(m, "/operator/routing/agent-profiles/agt_newbie", profile(), idem_key=k), 409, "conflict")
+        # The same key for another agent's profile is another request (records are scoped by resource).
+        assert put(m, "/operator/routing/agent-profiles/agt_other", body, idem_key=k).json()["data"]["agentId"] == "agt_other"
+
+        for bad, field in ((profile(status="retired"), "status"), ({**profile(), "maxConcurrentTasks": 51},
+                                                                    "maxConcurrentTasks"),
+                           ({**profile(), "capabilityTags": [1]}, "capabilityTags"),
+                           ({k2: v for k2, v in profile().items() if k2 != "sourceRef"}, "sourceRef"),
+                           ({**profile(), "agentId": "agt_x"}, "agentId")):
+            r = put(m, "/operator/routing/agent-profiles/agt_newbie", bad)
+            assert_error(r, 400, "validation_error")
+            assert field in [e["field"] for e in r.json()["error"]["details"]["fieldErrors"]], (field, r)
+
+
+# ---- evaluations and audit ----
+
+def test_evaluation_matching(binary):
+    with Mock(binary) as m:
+        put(m, "/operator/routing/agent-profiles/agt_demo", profile())
+        put(m, "/operator/routing/agent-profiles/agt_other", profile())
+        put(m, "/operator/routing/agent-profiles/agt_paused", profile(status="paused"))
+        put(m, "/operator/routing/agent-profiles/agt_busy", profile(max_tasks=0))
+        put(m, "/operator/routing/agent-profiles/agt_fenced", profile(repos=["acme/other"]))
+        put(m, "/operator/routing/agent-profiles/agt_docs", profile(repos=["ACME/Widgets"]))
+        rules = [
+            rule("a_bug", "agt_demo", 20, {"repositories": ["acme/widgets"], "labelsAny": ["bug", "crash"]}, 0.9),
+            rule("b_urgent", "agt_other", 10, {"priorities": ["critical"], "issueTypes": ["bug"]}, 0.8),
+            rule("c_paused", "agt_paused", 5, {"labelsAny": ["paused"]}),
+            rule("d_busy", "agt_busy", 5, {"labelsAny": ["busy"]}),
+            rule("e_fenced", "agt_fenced", 5, {"labelsAny": ["fenced"]}),
+            rule("f_conflict1", "agt_demo", 1, {"labelsAny": ["dispute"]}),
+            rule("f_conflict2", "agt_other", 1, {"labelsAny": ["dispute"]}),
+            rule("g_triage", "triage_security", 2, {"labelsAny": ["security"]}, 1.0, target_type="triage_queue"),
+            rule("h_caps", "agt_demo", 30, {"capabilityTagsAll": ["cpp", "cli"], "ownershipTagsAny": ["client"]}, 0.7),
+            rule("i_project", "agt_other", 30, {"projects": ["Quality"]}, 0.6),
+            rule("j_disabled", "agt_demo", 0, {}, 1.0, enabled=False),
+            rule("k_docs", "agt_docs", 3, {"issueTypes": ["documentation"]}, 0.5),
+        ]
+        assert put(m, "/operator/routing/rule-sets/current", rule_set(rules)).status == 201
+
+        d = evaluate(m, snapshot(labels=["bug"]))
+        assert d["outcome"] == "assigned" and d["target"] == {"type": "agent", "id": "agt_demo"}, d
+        assert d["assignment"]["assigneeAgentId"] == "agt_demo" and d["assignment"]["assignmentSource"] == "deterministic_rule"
+        assert d["assignment"]["triageQueueId"] is None and d["assignment"]["assignedAt"]
+        assert d["assignment"]["routingDecisionId"] == d["id"] and d["id"].startswith("rdec_")
+        assert d["confidence"] == 0.9 and [r["id"] for r in d["routingReason"]["matchedRules"]] == ["a_bug"]
+        assert d["taskId"] is None and d["taskIdentifier"] is None and d["availableActions"] == ["view_audit"]
+        # Lower priority numbers win.
+        d = evaluate(m, snapshot(labels=["bug"], priority="critical"))
+        assert d["target"]["id"] == "agt_other" and d["confidence"] == 0.8, d
+        # A paused, full or fenced agent is skipped and the reason recorded; routing goes on to the next level.
+        for label, reason in (("paused", "agent_paused:agt_paused"), ("busy", "agent_at_capacity:agt_busy"),
+                              ("fenced", "repository_not_allowed:agt_fenced")):
+            d = evaluate(m, snapshot(labels=[label, "bug"]))
+            assert d["target"]["id"] == "agt_demo" and reason in d["routingReason"]["conflictReasons"], d
+        # Equal priority, different targets: conflict, parked in the fallback triage queue.
+        d = evaluate(m, snapshot(labels=["dispute"]))
+        assert d["outcome"] == "conflict" and d["target"] == {"type": "triage_queue", "id": "triage_test"}, d
+        assert d["assignment"]["assignmentSource"] == "manual_triage" and d["assignment"]["assigneeAgentId"] is None
+        assert {r["id"] for r in d["routingReason"]["matchedRules"]} == {"f_conflict1", "f_conflict2"}
+        assert "conflicting_rules_at_priority:1" in d["routingReason"]["conflictReasons"]
+        # A rule may route to a triage queue.
+        d = evaluate(m, snapshot(labels=["security", "bug"]))
+        assert d["outcome"] == "triage" and d["target"] == {"type": "triage_queue", "id": "triage_security"}, d
+        assert d["assignment"]["triageQueueId"] == "triage_security" and d["assignment"]["assignedAt"] is None
+        # All capability tags and any ownership tag; projects; repositories compare case-insensitively.
+        d = evaluate(m, snapshot(repo=("x", "y"), issue_type="feature", caps=["cpp", "cli", "extra"], owns=["client"]))
+        assert d["target"]["id"] == "agt_demo" and d["routingReason"]["matchedRules"][0]["id"] == "h_caps", d
+        d = evaluate(m, snapshot(repo=("x", "y"), issue_type="feature", caps=["cpp"], owns=["client"]))
+        assert d["outcome"] == "no_route", d
+        d = evaluate(m, snapshot(repo=("x", "y"), issue_type="feature", project="Quality"))
+        assert d["target"]["id"] == "agt_other", d
+        d = evaluate(m, snapshot(issue_type="documentation"))
+        assert d["target"]["id"] == "agt_docs", d
+        # Nothing matches and the classifier is off: no_route to the fallback queue.
+        d = evaluate(m, snapshot(repo=("x", "y"), issue_type="feature"))
+        assert d["outcome"] == "no_route" and d["target"] == {"type": "triage_queue", "id": "triage_test"}
+        assert d["routingReason"]["conflictReasons"] == ["no_matching_rule"] and d["confidence"] == 0
+        assert d["routingReason"]["classifier"] is None
+        # Deterministic: the same snapshot gives the same decision (apart from its id and time).
+        a, b = evaluate(m, snapshot(labels=["bug"])), evaluate(m, snapshot(labels=["bug"]))
+        for x in (a, b):
+            x.pop("id"), x["assignment"].pop("routingDecisionId"), x["assignment"].pop("assignedAt")
+        assert a == b
+
+
+def test_evaluation_classifier(binary):
+    with Mock(binary) as m:
+        put(m, "/operator/routing/agent-profiles/agt_rust", profile(caps=["rust", "async"], owns=["runtime"]))
+        put(m, "/operator/routing/agent-profiles/agt_web", profile(caps=["frontend"], owns=["dashboard"]))
+        classifier = {"enabled": True, "provider": "test-router", "confidenceThreshold": 0.75, "maxCandidates": 3,
+                      "fallbackTriageQueueId": "triage_test", "fallbackBehavior": "require_suitable_agent"}
+        put(m, "/operator/routing/rule-sets/current", rule_set([], classifier))
+        d = evaluate(m, snapshot(repo=("x", "y"), caps=["rust", "async"], owns=["runtime", "other"]))
+        assert d["outcome"] == "assigned" and d["target"]["id"] == "agt_rust", d
+        assert d["assignment"]["assignmentSource"] == "classifier" and d["confidence"] == 0.75
+        assert d["routingReason"]["classifier"] == {"provider": "test-router", "confidence": 0.75,
+                                                    "suggestedTarget": {"type": "agent", "id": "agt_rust"}}
+        # Below the threshold: waits for a suitable agent ...
+        d = evaluate(m, snapshot(repo=("x", "y"), caps=["rust", "gpu", "cuda"], owns=[]))
+        assert d["outcome"] == "no_route" and d["routingReason"]["classifier"]["confidence"] == 0.33, d
+        assert d["routingReason"]["conflictReasons"] == ["no_matching_rule", "classifier_below_threshold"]
+        # ... or, with assign_closest_match, goes to the closest match as best effort.
+        put(m, "/operator/routing/rule-sets/current", rule_set([], {**classifier, "fallbackBehavior": "assign_closest_match"}))
+        d = evaluate(m, snapshot(repo=("x", "y"), caps=["rust", "gpu", "cuda"], owns=[]))
+        assert d["outcome"] == "assigned" and d["target"]["id"] == "agt_rust", d
+        assert d["assignment"]["assignmentSource"] == "classifier_best_effort" and d["confidence"] == 0.33
+        # No overlap at all: no candidate.
+        d = evaluate(m, snapshot(repo=("x", "y"), caps=["cobol"]))
+        assert d["outcome"] == "no_route" and d["routingReason"]["classifier"] is None, d
+
+
+def test_evaluation_writes_audit_and_changes_nothing(binary):
+    with Mock(binary) as m:
+        before = my_task_ids(m, D)
+        runs_before = m.get("/operator/agent-runs", key=A).json()["data"]
+        s = SSEStream(m, "heartbeatMs=100", key=A)
+        snap = snapshot(labels=["bug"], repo=("agentrail-mock", "demo"))
+        d = evaluate(m, snap)
+        assert d["outcome"] == "assigned" and d["target"]["id"] == "agt_demo", d
+        r = m.get(f"/operator/routing/audit/{d['id']}", key=A)
+        assert r.status == 200, r
+        audit = r.json()
+        current = m.get("/operator/routing/rule-sets/current", key=A).json()["data"]
+        assert audit["data"]["ruleSet"] == {"id": current["id"], "version": 1}
+        canonical = json.dumps(snap, sort_keys=True, separators=(",", ":"))
+        assert audit["data"]["inputDigest"] == "sha256:" + hashlib.sha256(canonical.encode()).hexdigest()
+        assert audit["data"]["decision"] == {**d, "availableActions": ["view_rule_set"]}
+        assert audit["availableActions"] == ["view_rule_set"] and audit["data"]["createdAt"]
+        # A dry run creates no task, no run and no event.
+        assert my_task_ids(m, D) == before
+        assert m.get("/operator/agent-runs", key=A).json()["data"] == runs_before
+        assert s.events(1, timeout=0.5) == []
+        s.close()
+        assert_error(m.get("/operator/routing/audit/rdec_01UNKNOWN", key=A), 404, "not_found")
+
+        # An older revision can be evaluated by version; unknown versions are a validation error.
+        put(m, "/operator/routing/rule-sets/current", rule_set([rule("other", "agt_other")]))
+        assert evaluate(m, snap)["target"]["id"] == "agt_other"
+        old = evaluate(m, snap, version=1)
+        assert old["target"]["id"] == "agt_demo"
+        assert m.get(f"/operator/routing/audit/{old['id']}", key=A).json()["data"]["ruleSet"]["version"] == 1
+        for version, status in ((99, 400), (0, 400), ("2", 400), (None, 200)):
+            r = m.post("/operator/routing/evaluations", {"ruleSetVersion": version, "snapshot": snap}, key=A, idem=idem())
+            assert r.status == status, (version, r)
+        r = m.post("/operator/routing/evaluations", {"ruleSetVersion": 99, "snapshot": snap}, key=A, idem=idem())
+        assert r.json()["error"]["details"]["field"] == "ruleSetVersion"
+        # Snapshot validation follows ProviderIssueSnapshot.
+        for bad, field in (({**snap, "provider": "bitbucket"}, "snapshot.provider"),
+                           ({**snap, "issueType": "chore"}, "snapshot.issueType"),
+                           ({**snap, "title": "x" * 241}, "snapshot.title"),
+                           ({**snap, "labels": ["l"] * 51}, "snapshot.labels"),
+                           ({**snap, "links": {"providerIssue": "not a url"}}, "snapshot.links.providerIssue"),
+                           ({**snap, "repository": {"provider": "github", "owner": "o", "name": "n"}},
+                            "snapshot.repository.defaultBranch"),
+                           ({k: v for k, v in snap.items() if k != "bodyDigest"}, "snapshot.bodyDigest")):
+            r = m.post("/operator/routing/evaluations", {"snapshot": bad}, key=A, idem=idem())
+            assert_error(r, 400, "validation_error")
+            assert field in [e["field"] for e in r.json()["error"]["details"]["fieldErrors"]], (field, r)
+        assert_error(m.post("/operator/routing/evaluations", {"snapshot": snap}, key=A), 400, "validation_error")
+        # Same key, same body: replayed; another body: 409.
+        k = idem()
+        first = m.post("/operator/routing/evaluations", {"snapshot": snap}, key=A, idem=k)
+        again = m.post("/operator/routing/evaluations", {"snapshot": snap}, key=A, idem=k)
+        assert again.body == first.body and again.headers.get("idempotent-replayed") == "true"
+        assert_error(m.post("/operator/routing/evaluations", {"snapshot": {**snap, "title": "t"}}, key=A, idem=k), 409,
+                     "conflict")
+
+
+# ---- intake ----
+
+def test_intake_routes_task_to_agent_with_event_and_run(binary):
+    with Mock(binary) as m:
+        s = SSEStream(m, "heartbeatMs=100", key=D)
+        snap = snapshot(number=42, labels=["bug"], repo=("agentrail-mock", "demo"))
+        k = idem()
+        r = m.post("/operator/intake/provider-issues", snap, key=A, idem=k)
+        assert r.status == 202, r
+        d = r.json()["data"]
+        assert d["outcome"] == "assigned" and d["target"]["id"] == "agt_demo" and d["taskIdentifier"] == "DEMO-42", d
+        assert d["availableActions"] == ["view_task", "view_audit"] and r.json()["availableActions"] == d["availableActions"]
+        task_id = d["taskId"]
+        assert task_id in my_task_ids(m, D) and task_id not in my_task_ids(m, OTHER_KEY)
+        t = m.get(f"/tasks/{task_id}", key=D).json()["data"]
+        assert t["status"] == "todo" and t["title"] == "Issue 42" and t["priority"] == "high"
+        assert t["assigneeAgentId"] == "agt_demo" and t["triageQueueId"] is None
+        assert t["assignmentSource"] == "deterministic_rule" and t["routingDecisionId"] == d["id"]
+        assert t["routingConfidence"] == 0.95 and t["routingReason"] == d["routingReason"]
+        assert t["links"]["issue"] == "https://github.com/agentrail-mock/demo/issues/42"
+
+        ev = s.events(1, timeout=5)
+        assert len(ev) == 1 and ev[0]["event"] == "task.updated", ev
+        data = ev[0]["json"]["data"]
+        assert data["taskId"] == task_id and data["previousStatus"] is None and data["status"] == "todo"
+        assert data["actor"] == {"id": "agt_admin", "role": "operator"}
+
+        audit = m.get(f"/operator/routing/audit/{d['id']}", key=A).json()
+        assert audit["data"]["decision"]["taskId"] == task_id and audit["availableActions"] == ["view_task", "view_rule_set"]
+
+        runs = m.get("/operator/agent-runs?agentId=agt_demo", key=A).json()["data"]
+        assert len(runs) == 1 and runs[0]["taskId"] == task_id and runs[0]["trigger"] == "intake", runs
+        assert runs[0]["status"] == "queued" and runs[0]["routingDecisionId"] == d["id"]
+
+        # A retry with the same key replays; nothing new is created.
+        again = m.post("/operator/intake/provider-issues", snap, key=A, idem=k)
+        assert again.status == 202 and again.body == r.body
+        assert my_task_ids(m, D).count(task_id) == 1
+        assert_error(m.post("/operator/intake/provider-issues", {**snap, "title": "x"}, key=A, idem=k), 409, "conflict")
+        # The same snapshot version under a new key is a stale revision.
+        r2 = m.post("/operator/intake/provider-issues", snap, key=A, idem=idem())
+        assert_error(r2, 409, "conflict")
+        assert r2.json()["error"]["details"]["taskId"] == task_id
+        assert s.events(1, timeout=0.3) == []
+        s.close()
+
+
+def test_intake_newer_snapshot_reroutes_todo_task(binary):
+    with Mock(binary) as m:
+        put(m, "/operator/routing/rule-sets/current",
+            rule_set([rule("bugs", "agt_demo", 10, {"labelsAny": ["bug"]}),
+                      rule("tests", "agt_other", 10, {"labelsAny": ["flaky"]})]))
+        put(m, "/operator/routing/agent-profiles/agt_demo", profile())
+        first = m.post("/operator/intake/provider-issues", snapshot(7, labels=["bug"]), key=A, idem=idem()).json()["data"]
+        task_id = first["taskId"]
+        assert first["taskIdentifier"] == "WIDGETS-7" and task_id in my_task_ids(m, D)
+        s = SSEStream(m, f"taskId={task_id}&heartbeatMs=100", key=A)
+        r = m.post("/operator/intake/provider-issues", snapshot(7, labels=["flaky"], version="v2", priority="low"),
+                   key=A, idem=idem())
+        assert r.status == 202, r
+        second = r.json()["data"]
+        assert second["taskId"] == task_id and second["target"]["id"] == "agt_other" and second["id"] != first["id"]
+        assert task_id not in my_task_ids(m, D) and task_id in my_task_ids(m, OTHER_KEY)
+        t = m.get(f"/tasks/{task_id}", key=OTHER_KEY).json()["data"]
+        assert t["priority"] == "low" and t["routingDecisionId"] == second["id"]
+        ev = s.events(1, timeout=5)
+        assert ev and "assignee" in ev[0]["json"]["data"]["changedFields"], ev
+        s.close()
+        # Once work started, a newer snapshot updates the task but keeps its assignee.
+        assert m.post(f"/tasks/{task_id}/start", key=OTHER_KEY, idem=idem()).status == 202
+        r = m.post("/operator/intake/provider-issues", snapshot(7, labels=["bug"], version="v3"), key=A, idem=idem())
+        assert r.status == 202 and r.json()["data"]["target"]["id"] == "agt_demo"
+        assert task_id in my_task_ids(m, OTHER_KEY) and task_id not in my_task_ids(m, D)
+
+
+def test_intake_without_route_waits_in_triage(binary):
+    with Mock(binary) as m:
+        s = SSEStream(m, "heartbeatMs=100", key=A)
+        demo_stream = SSEStream(m, "heartbeatMs=100", key=D)
+        r = m.post("/operator/intake/provider-issues", snapshot(9, repo=("x", "y"), issue_type="feature", caps=["cobol"]),
+                   key=A, idem=idem())
+        assert r.status == 202, r
+        d = r.json()["data"]
+        assert d["outcome"] == "no_route" and d["target"] == {"type": "triage_queue", "id": "triage_engineering"}, d
+        assert d["taskId"] and d["taskId"] not in my_task_ids(m, D) and d["taskId"] not in my_task_ids(m, OTHER_KEY)
+        ev = s.events(1, timeout=5)
+        assert ev and ev[0]["json"]["data"]["taskId"] == d["taskId"], ev
+        assert demo_stream.events(1, timeout=0.3) == []
+        assert m.get("/operator/agent-runs", key=A).json()["data"] == []
+        s.close()
+        demo_stream.close()
+        for bad in ({**snapshot(), "priority": "urgent"}, {"snapshot": snapshot()}, []):
+            assert_error(m.post("/operator/intake/provider-issues", bad, key=A, idem=idem()), 400, "validation_error")
+        assert_error(m.post("/operator/intake/provider-issues", snapshot(), key=A), 400, "validation_error")
+        assert_error(m.post("/operator/intake/provider-issues", snapshot(), key=A, idem="short"), 400,
+                     "validation_error")
+
+
+# ---- setup verification ----
+
+def test_setup_verification_task(binary):
+    with Mock(binary) as m:
+        agent_key = make_key(m, "agt_setup", ["tasks:read"])
+        k = idem()
+        r = m.post("/operator/setup/verification-task", {"agentId": "agt_setup", "sourceRef": "agentrail-cli:init"},
+                   key=A, idem=k)
+        assert r.status == 201, r
+        d = r.json()["data"]
+        assert d["taskIdentifier"] == "LOCAL-SETUP-AGT-SETUP" and d["agentId"] == "agt_setup"
+        assert d["sourceRef"] == "agentrail-cli:init" and d["status"] == "in_progress" and d["createdAt"] == d["updatedAt"]
+        assert r.json()["availableActions"] == ["submit", "block"]
+        listed = m.get("/tasks/mine?status=in_progress&limit=1", key=agent_key).json()["data"]
+        assert [t["id"] for t in listed] == [d["taskId"]]
+        replay = m.post("/operator/setup/verification-task", {"agentId": "agt_setup", "sourceRef": "agentrail-cli:init"},
+                        key=A, idem=k)
+        assert replay.body == r.body
+        # A rerun without the key refreshes the same task instead of creating another.
+        rerun = m.post("/operator/setup/verification-task", {"agentId": "agt_setup"}, key=A, idem=idem())
+        assert rerun.status == 201, rerun
+        again = rerun.json()["data"]
+        assert again["taskId"] == d["taskId"] and again["sourceRef"] == "operator_setup_verification"
+        assert again["createdAt"] == d["createdAt"] and again["updatedAt"] >= d["updatedAt"]
+        assert len(m.get("/tasks/mine", key=agent_key).json()["data"]) == 1
+        runs = m.get("/operator/agent-runs?agentId=agt_setup", key=A).json()["data"]
+        assert len(runs) == 1 and runs[0]["trigger"] == "setup_verification" and runs[0]["taskId"] == d["taskId"]
+
+        assert_error(m.post("/operator/setup/verification-task", {"agentId": "agt_nobody"}, key=A, idem=idem()), 404,
+                     "not_found")
+        for bad in ({}, {"agentId": "agt_setup", "extra": True}, {"agentId": 5}):
+            assert_error(m.post("/operator/setup/verification-task", bad, key=A, idem=idem()), 400, "validation_error")
+        assert_error(m.post("/operator/setup/verification-task", {"agentId": "agt_setup"}, key=A), 400,
+                     "validation_error")
+
+
+# ---- managed runs ----
+
+def make_runs(m, count):
+    """Creates `count` runs through setup verification tasks of new agents; returns their run ids, oldest first."""
+    ids = []
+    for i in range(count):
+        agent = f"agt_runner{i}"
+        make_key(m, agent, ["tasks:read"])
+        assert m.post("/operator/setup/verification-task", {"agentId": agent}, key=A, idem=idem()).status == 201
+        ids.append(m.get(f"/operator/agent-runs?agentId={agent}", key=A).json()["data"][0]["id"])
+    return ids
+
+
+def test_agent_runs_list_and_get(binary):
+    with Mock(binary) as m:
+        ids = make_runs(m, 5)
+        r = m.get("/operator/agent-runs", key=A)
+        assert r.status == 200, r
+        body = r.json()
+        assert [x["id"] for x in body["data"]] == ids[::-1] and body["page"] == {"nextCursor": None, "hasMore": False}
+        seen, cursor = [], None
+        for _ in range(5):
+            page = m.get("/operator/agent-runs?limit=2" + (f"&cursor={cursor}" if cursor else ""), key=A).json()
+            seen += [x["id"] for x in page["data"]]
+            cursor = page["page"]["nextCursor"]
+            assert page["page"]["hasMore"] == (cursor is not None)
+            assert page["availableActions"] == (["fetch_next_page"] if cursor else [])
+            if not cursor:
+                break
+        assert seen == ids[::-1]
+        run = m.get(f"/operator/agent-runs/{ids[0]}", key=A).json()
+        assert run["data"]["agentId"] == "agt_runner0" and run["data"]["status"] == "queued"
+        assert run["data"]["report"] is None and run["availableActions"] == ["view_context", "report"]
+        assert m.get("/operator/agent-runs?status=queued", key=A).json()["data"].__len__() == 5
+        assert m.get("/operator/agent-runs?status=succeeded", key=A).json()["data"] == []
+        assert_error(m.get("/operator/agent-runs/run_missing", key=A), 404, "not_found")
+        for query in ("status=done", "limit=0", "limit=101", "limit=x", "cursor=zzz", "agentId=bob"):
+            r = m.get(f"/operator/agent-runs?{query}", key=A)
+            assert_error(r, 400, "validation_error")
+
+
+def test_run_context_and_report(binary):
+    with Mock(binary) as m:
+        first, second = make_runs(m, 2)
+        token = m.control("GET", f"/_mock/agent-runs/{first}/token")["data"]["token"]
+        other_token = m.control("GET", f"/_mock/agent-runs/{second}/token")["data"]["token"]
+        assert token.startswith("rctx_") and token != other_token
+        # The run-context token, never an API key.
+        assert_error(m.get(f"/agent-runs/{first}/context"), 401, "unauthorized")
+        assert_error(m.get(f"/agent-runs/{first}/context", key=A), 401, "unauthorized")
+        assert_error(m.get(f"/agent-runs/{first}/context", key=other_token), 403, "forbidden")
+        r = m.get(f"/agent-runs/{first}/context", key=token)
+        assert r.status == 200, r
+        ctx = r.json()
+        assert ctx["data"]["runId"] == first and ctx["data"]["status"] == "running"
+        assert ctx["data"]["agent"]["id"] == "agt_runner0" and ctx["data"]["task"]["identifier"] == "LOCAL-SETUP-AGT-RUNNER0"
+        assert ctx["data"]["source"]["issueUrl"] == ctx["data"]["task"]["links"]["issue"]
+        assert ctx["availableActions"] == ["report"]
+        run = m.get(f"/operator/agent-runs/{first}", key=A).json()["data"]
+        assert run["status"] == "running" and run["startedAt"]
+
+        report = {"status": "succeeded", "summary": "Listed the setup task.",
+                  "artifacts": [{"type": "doc", "url": "https://example.com/log"}]}
+        for bad in ({"status": "done", "summary": "x"}, {"status": "failed"}, {"status": "failed", "summary": ""},
+                    {**report, "artifacts": [{"type": "doc", "url": "no"}]}, {**report, "extra": 1}):
+            assert_error(m.post(f"/agent-runs/{first}/report", bad, key=token), 400, "validation_error")
+        assert_error(m.post(f"/agent-runs/{first}/report", report, key=A), 401, "unauthorized")
+        assert_error(m.post(f"/agent-runs/{first}/report", report, key=other_token), 403, "forbidden")
+        k = idem()
+        r = m.post(f"/agent-runs/{first}/report", report, key=token, idem=k)
+        assert r.status == 200, r
+        done = r.json()["data"]
+        assert done["status"] == "succeeded" and done["finishedAt"] and done["availableActions"] == []
+        assert done["report"]["summary"] == "Listed the setup task." and done["report"]["details"] == {}
+        replay = m.post(f"/agent-runs/{first}/report", report, key=token, idem=k)
+        assert replay.status == 200 and replay.body == r.body and replay.headers.get("idempotent-replayed") == "true"
+        r = m.post(f"/agent-runs/{first}/report", {"status": "failed", "summary": "again"}, key=token)
+        assert_error(r, 409, "conflict")
+        assert r.json()["error"]["details"]["currentStatus"] == "succeeded"
+        assert m.get(f"/operator/agent-runs?status=succeeded", key=A).json()["data"][0]["id"] == first
+        # A report without reading the context first still finishes the run.
+        r = m.post(f"/agent-runs/{second}/report", {"status": "blocked", "summary": "No token."}, key=other_token)
+        assert r.status == 200 and r.json()["data"]["startedAt"] and r.json()["data"]["status"] == "blocked", r
+        # Control: a run for any assigned task, with its token.
+        created = m.control("POST", "/_mock/agent-runs", {"taskId": TODO_TASK})["data"]
+        assert created["trigger"] == "manual" and created["agentId"] == "agt_demo" and created["token"].startswith("rctx_")
+        assert m.get(f"/agent-runs/{created['id']}/context", key=created["token"]).status == 200
+        assert m.request("GET", "/_mock/agent-runs/run_missing/token").status == 404
+
+
+# ---- task source ----
+
+def test_task_source_patch(binary):
+    with Mock(binary) as m:
+        s = SSEStream(m, f"taskId={IN_PROGRESS_TASK}&heartbeatMs=100", key=D)
+        body = {"baseBranch": "release/1.x", "issueUrl": "https://github.com/acme/widgets/issues/3",
+                "repository": {"owner": "acme", "name": "widgets"}}
+        k = idem()
+        r = m.request("PATCH", f"/operator/tasks/{IN_PROGRESS_TASK}/source", body=body, key=A, idem=k)
+        assert r.status == 200, r
+        d = r.json()["data"]
+        assert d["taskId"] == IN_PROGRESS_TASK and d["taskIdentifier"] == "DEMO-3"
+        assert d["source"] == {"provider": "github", "repository": {"owner": "acme", "name": "widgets",
+                                                                    "defaultBranch": "main"},
+                               "providerIssueId": None, "issueUrl": "https://github.com/acme/widgets/issues/3",
+                               "baseBranch": "release/1.x"}
+        replay = m.request("PATCH", f"/operator/tasks/{IN_PROGRESS_TASK}/source", body=body, key=A, idem=k)
+        assert replay.body == r.body and replay.headers.get("idempotent-replayed") == "true"
+        t = m.get(f"/tasks/{IN_PROGRESS_TASK}", key=D).json()["data"]
+        assert t["links"]["issue"] == "https://github.com/acme/widgets/issues/3" and t["updatedAt"] == d["updatedAt"]
+        ev = s.events(1, timeout=5)
+        assert ev and ev[0]["json"]["data"]["changedFields"] == ["source", "links", "updatedAt"], ev
+        s.close()
+        # The source's base branch is the default base of new pull requests.
+        sub = m.post(f"/tasks/{IN_PROGRESS_TASK}/submit", {"summary": "done"}, key=D, idem=idem()).json()["data"]
+        assert sub["base"] == "release/1.x", sub
+        # null clears; the repository's default branch is next in line.
+        r = m.request("PATCH", f"/operator/tasks/{TODO_TASK}/source",
+                      body={"baseBranch": None, "repository": {"owner": "acme", "name": "w", "defaultBranch": "trunk"}},
+                      key=A, idem=idem())
+        assert r.status == 200 and r.json()["data"]["source"]["baseBranch"] is None
+        assert m.post(f"/tasks/{TODO_TASK}/start", key=D, idem=idem()).status == 202
+        assert m.post(f"/tasks/{TODO_TASK}/submit", {"summary": "x"}, key=D, idem=idem()).json()["data"]["base"] == "trunk"
+
+        for bad in ({}, {"provider": "svn"}, {"issueUrl": "ftp://x/y"}, {"repository": {"owner": "a"}},
+                    {"baseBranch": ""}, {"owner": "x"}):
+            r = m.request("PATCH", f"/operator/tasks/{TODO_TASK_2}/source", body=bad, key=A)
+            assert_error(r, 400, "validation_error")
+        assert_error(m.request("PATCH", "/operator/tasks/tsk_0000NOPE/source", body={"baseBranch": "x"}, key=A), 404,
+                     "not_found")
+        assert_error(m.request("PATCH", f"/operator/tasks/{TODO_TASK_2}/source", body={"baseBranch": "x"}, key=D), 403,
+                     "insufficient_scope")
+
+
+def test_reset_restores_seeded_routing(binary):
+    with Mock(binary) as m:
+        put(m, "/operator/routing/rule-sets/current", rule_set([]))
+        put(m, "/operator/routing/agent-profiles/agt_new", profile())
+        d = evaluate(m, snapshot())
+        make_runs(m, 1)
+        m.control("POST", "/_mock/reset")
+        assert m.get("/operator/routing/rule-sets/current", key=A).json()["data"]["version"] == 1
+        assert m.get("/operator/routing/agent-profiles/agt_new", key=A).status == 404
+        assert m.get(f"/operator/routing/audit/{d['id']}", key=A).status == 404
+        assert m.get("/operator/agent-runs", key=A).json()["data"] == []
+
+
+def test_seed_routing_section(binary):
+    import tempfile
+    seed = {"agents": [{"id": "agt_admin"}, {"id": "agt_a"}],
+            "keys": [{"id": "akey_admin", "apiKey": "k_admin", "agentId": "agt_admin", "scopes": ["auth:admin"]}],
+            "routing": {"ruleSet": rule_set([rule("only", "agt_a")]),
+                        "agentProfiles": [{"agentId": "agt_a", **profile()}]}}
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
+        json.dump(seed, f)
+    try:
+        with Mock(binary, "--seed", f.name) as m:
+            rs = m.get("/operator/routing/rule-sets/current", key="k_admin").json()["data"]
+            assert [r["id"] for r in rs["rules"]] == ["only"] and rs["source"] == "database_seed"
+            assert evaluate(m, snapshot(), key="k_admin")["target"]["id"] == "agt_a"
+        seed["routing"]["ruleSet"]["rules"][0]["confidence"] = 3
+        with open(f.name, "w") as out:
+            json.dump(seed, out)
+        import subprocess
+        bad = subprocess.run([binary, "--port", "0", "--seed", f.name], capture_output=True, text=True, timeout=10)
+        assert bad.returncode == 2 and "routing.ruleSet" in bad.stderr, (bad.returncode, bad.stderr)
+    finally:
+        os.unlink(f.name)
+
+
+if __name__ == "__main__":
+    run([test_rule_set_get_and_replace, test_rule_set_validation, test_operator_auth_and_scopes,
+         test_agent_profile_get_and_replace, test_evaluation_matching, test_evaluation_classifier,
+         test_evaluation_writes_audit_and_changes_nothing, test_intake_routes_task_to_agent_with_event_and_run,
+         test_intake_newer_snapshot_reroutes_todo_task, test_intake_without_route_waits_in_triage,
+         test_setup_verification_task, test_agent_runs_list_and_get, test_run_context_and_report,
+         test_task_source_patch, test_reset_restores_seeded_routing, test_seed_routing_section])
