@@ -4,6 +4,7 @@
 
 #include <cstdio>
 #include <iostream>
+#include <optional>
 #include <set>
 
 #include "context.hpp"
@@ -122,6 +123,19 @@ bool preview_and_confirm(Context& ctx, const Json& changes, std::string_view wha
     throw Failure(exit_code::usage, "aborted", "not confirmed; nothing was sent");
 }
 
+namespace {
+
+/// A run's id: `runId` (reference server) or, on a run object without it, `id`.
+std::optional<std::string> run_id(const Json& data) {
+    const Json& id = at_pointer(data, "/runId");
+    if (id.is_string()) return id.get<std::string>();
+    const Json& other = at_pointer(data, "/id");
+    if (other.is_string() && other.get<std::string>().rfind("run_", 0) == 0) return other.get<std::string>();
+    return std::nullopt;
+}
+
+}  // namespace
+
 std::vector<std::string> operator_next_steps(const Json& envelope, const Json& data) {
     auto text = [&](std::string_view pointer, const char* fallback) {
         const Json& v = at_pointer(data, pointer);
@@ -144,6 +158,10 @@ std::vector<std::string> operator_next_steps(const Json& envelope, const Json& d
             out.push_back("agentrail routing profile set " + text("/agentId", "") + " -f PROFILE.json");
         else if (action == "update" && at_pointer(data, "/rules").is_array())
             out.push_back("agentrail routing rules set -f RULES.json");
+        else if (action == "view_context" && run_id(data))
+            out.push_back("agentrail runs context " + *run_id(data) + " --run-token-file FILE");
+        else if (action == "report" && run_id(data))
+            out.push_back("agentrail runs report " + *run_id(data) + " -f REPORT.json");
         else if (action == "list_agent_runs")
             out.push_back("agentrail runs list");
         else if (action == "submit" && at_pointer(data, "/taskId").is_string())

@@ -15,8 +15,13 @@
 namespace agentrail::cli {
 namespace {
 
-std::vector<Column> run_columns() {
-    return {{"RUN", "/runId"},
+/// Where a run's id is: `runId` on the reference server, `id` on servers that name it so.
+std::string id_pointer(const Json& run) {
+    return run.is_object() && !run.contains("runId") && run.contains("id") ? "/id" : "/runId";
+}
+
+std::vector<Column> run_columns(const Json& items) {
+    return {{"RUN", id_pointer(items.is_array() && !items.empty() ? items[0] : Json())},
             {"AGENT", "/agentId"},
             {"TASK", "/taskIdentifier"},
             {"STATUS", "/status", Kind::status},
@@ -37,7 +42,7 @@ Json run_view(const Json& data) {
 
 void render_run(Context& ctx, const Json& data, const Json& envelope) {
     show_object(ctx, data, envelope,
-                {{"Run", "/runId"},
+                {{"Run", id_pointer(data)},
                  {"Agent", "/agentId"},
                  {"Task", "/taskId"},
                  {"Task key", "/taskIdentifier"},
@@ -50,8 +55,9 @@ void render_run(Context& ctx, const Json& data, const Json& envelope) {
                  {"Updated", "/updatedAt", Kind::time},
                  {"Exit code", "/exitCode"},
                  {"Summary", "/summary"},
+                 {"Report", "/report/summary"},
                  {"Reports", "/reportText", Kind::lines}},
-                "/runId", run_view(data));
+                id_pointer(data), run_view(data));
 }
 
 struct ListArgs {
@@ -64,7 +70,8 @@ void add_list(CLI::App& runs, Context& ctx) {
     auto a = std::make_shared<ListArgs>();
     cmd->add_option("--agent", a->agent, "Only runs of this agent (agt_...)");
     cmd->add_option("--status", a->status, "Only runs in this status")
-        ->check(CLI::IsMember({"starting", "running", "succeeded", "failed", "awaiting_user", "cancelled"}));
+        ->check(CLI::IsMember({"queued", "starting", "running", "succeeded", "failed", "awaiting_user",
+                               "blocked", "cancelled"}));
     cmd->add_option("--limit", a->limit, "At most this many runs, 1 to 100")->check(CLI::Range(1, 100));
     cmd->callback([&ctx, a] {
         ListAgentRunsOptions options;
@@ -77,7 +84,9 @@ void add_list(CLI::App& runs, Context& ctx) {
         ctx.set_operation("list runs");
         ctx.out();
         auto r = operator_client(ctx).list_agent_runs(options);
-        ctx.out().list(r.raw_data(), r.envelope, run_columns(), "/runId");
+        const Json& items = r.raw_data();
+        ctx.out().list(items, r.envelope, run_columns(items),
+                       id_pointer(items.is_array() && !items.empty() ? items[0] : Json()));
     });
 }
 
@@ -116,9 +125,15 @@ void add_context(CLI::App& runs, Context& ctx) {
         const Json& data = r.raw_data();
         out.result(data, r.envelope, a->id, [&] {
             Json view = data;
+            // Servers that put the run's fields at the top level (runId, status, agent) instead of `run`.
+            if (!view.contains("run") && view.contains("runId"))
+                view["run"] = {{"runId", view["runId"]},
+                               {"status", at_pointer(data, "/status")},
+                               {"agentId", at_pointer(data, "/agent/id")}};
             Json next = Json::array();
             for (const auto& n : at_pointer(data, "/nextActions"))
                 next.push_back(n.value("id", "?") + ": " + n.value("label", ""));
+            if (next.empty() && data.contains("instructions")) next.push_back(data["instructions"]);
             view["nextText"] = next;
             out.fields(view, {{"Run", "/run/runId"},
                               {"Agent", "/run/agentId"},
@@ -137,36 +152,41 @@ void add_context(CLI::App& runs, Context& ctx) {
 }
 
 struct ReportArgs {
-    std::string id, file;
+    std::string id, file, token_file;
 };
 
 void add_report(CLI::App& runs, Context& ctx) {
-    auto* cmd =
-        runs.add_subcommand("report", "Report a run's progress, blocker or completion (needs tasks:write)");
+    auto* cmd = runs.add_subcommand(
+        "report",
+        "Report a run's progress, blocker or outcome (API key with tasks:write, or --run-token-file)");
     auto a = std::make_shared<ReportArgs>();
     cmd->add_option("run", a->id, "Run id (run_...)")->required();
-    cmd->add_option("-f,--file", a->file,
-                    "Report JSON {status: progress|blocked|completed, summary, reason, actionRequired, "
-                    "resumeInstructions, handoff}; '-' = stdin")
+    cmd->add_option(
+           "-f,--file", a->file,
+           "Report JSON {status, summary, ...} (reference server: status progress|blocked|completed; "
+           "blocked also reason, actionRequired, resumeInstructions); '-' = stdin")
         ->required();
+    cmd->add_option("--run-token-file", a->token_file,
+                    "Authenticate with the run's run-context token from this file instead of the API key");
     cmd->callback([&ctx, a] {
         require_run_id(a->id, "run");
         Json input = read_json_object(a->file);
         auto request = decode_input<AgentRunReportRequest>(input, a->file);
         std::string where = "-f " + a->file + ": ";
-        require_one_of(request.status, {"progress", "blocked", "completed"}, where + "status");
+        // Statuses and required members differ between servers: the server checks them (exit 7).
+        if (trim(request.status).empty()) throw usage_error(where + "status: must not be empty");
         if (trim(request.summary).empty()) throw usage_error(where + "summary: must not be empty");
-        if (request.status == "blocked")
-            for (const auto& [name, value] :
-                 {std::pair{"reason", &request.reason}, std::pair{"actionRequired", &request.action_required},
-                  std::pair{"resumeInstructions", &request.resume_instructions}})
-                if (!*value || trim(**value).empty())
-                    throw usage_error(where + name + ": required for a blocked report");
         if (!request.handoff.is_null() && !request.handoff.is_object())
             throw usage_error(where + "handoff: expected an object or null");
+        std::optional<std::string> token;
+        if (!a->token_file.empty()) {
+            token = trim(read_small_file(a->token_file, "--run-token-file"));
+            if (token->empty())
+                throw usage_error("--run-token-file " + a->token_file + ": the file is empty");
+        }
         ctx.set_operation("report on run " + a->id, a->id);
         ctx.out();
-        auto r = operator_client(ctx).report_agent_run(a->id, request);
+        auto r = operator_client(ctx).report_agent_run(a->id, request, token);
         render_run(ctx, r.raw_data(), r.envelope);
     });
 }

@@ -24,39 +24,46 @@ void register_task_source(CLI::App& app, Context& ctx) {
     auto* tasks = app.get_subcommand("tasks");
     auto* source = tasks->add_subcommand("source", "Operator: change a task's source (needs routing:admin)");
     source->require_subcommand(1);
-    auto* set = source->add_subcommand(
-        "set", "Change fields of a task's source from a JSON file {sourceRef, changeReason, source}");
+    auto* set = source->add_subcommand("set",
+                                       "Change fields of a task's source from a JSON file (reference server: "
+                                       "{sourceRef, changeReason, source})");
     auto a = std::make_shared<SourceArgs>();
     set->add_option("id", a->id, "Task id (tsk_...)")->required();
     set->add_option(
            "-f,--file", a->file,
-           "JSON {sourceRef, changeReason, source: {provider, owner, repo, issueNumber, branch, ...}}; "
-           "a null field is removed; '-' = stdin")
+           "JSON {sourceRef, changeReason, source: {provider, owner, repo, issueNumber, branch, ...}}, or "
+           "the bare merge patch a server takes instead, sent as it is; null removes a field; '-' = stdin")
         ->required();
     set->callback([&ctx, a] {
         require_task_id(a->id);
         Json input = read_json_object(a->file);
         auto request = decode_input<TaskSourceRepairRequest>(input, a->file);
         std::string where = "-f " + a->file + ": ";
-        if (trim(request.source_ref).empty()) throw usage_error(where + "sourceRef: must not be empty");
-        if (trim(request.change_reason).empty()) throw usage_error(where + "changeReason: must not be empty");
-        if (request.source.empty()) throw usage_error(where + "source: give at least one field to change");
-        if (request.source.contains("owner") != request.source.contains("repo"))
-            throw usage_error(where + "source: owner and repo go together");
+        if (input.empty()) throw usage_error(where + "nothing to change");
+        if (input.contains("source")) {
+            // The reference server's form: {sourceRef, changeReason, source}.
+            if (!request.source_ref || trim(*request.source_ref).empty())
+                throw usage_error(where + "sourceRef: must not be empty");
+            if (!request.change_reason || trim(*request.change_reason).empty())
+                throw usage_error(where + "changeReason: must not be empty");
+            if (!request.source.is_object() || request.source.empty())
+                throw usage_error(where + "source: give at least one field to change");
+            if (request.source.contains("owner") != request.source.contains("repo"))
+                throw usage_error(where + "source: owner and repo go together");
+        }
         ctx.set_operation("change the source of task " + a->id, a->id);
         ctx.out();
         auto r = operator_client(ctx).set_task_source(a->id, request, ctx.mutation_options());
-        show_object(ctx, r.raw_data(), r.envelope,
-                    {{"ID", "/id"},
-                     {"Key", "/identifier"},
+        const Json& data = r.raw_data();
+        const bool named = data.contains("taskId");  // {taskId, taskIdentifier, source} or a task record
+        show_object(ctx, data, r.envelope,
+                    {{"ID", named ? "/taskId" : "/id"},
+                     {"Key", named ? "/taskIdentifier" : "/identifier"},
                      {"Status", "/status", Kind::status},
                      {"Provider", "/source/provider"},
-                     {"Repository", "/source/repo"},
-                     {"Owner", "/source/owner"},
-                     {"Issue", "/source/issueNumber"},
-                     {"Branch", "/source/branch"},
-                     {"Source", "/source"}},
-                    "/id");
+                     {"Source", "/source"},
+                     {"Updated", "/updatedAt", Kind::time}},
+                    named ? "/taskId" : "/id");
     });
 }
 

@@ -129,11 +129,9 @@ Response<SetupVerificationTask> OperatorClient::create_setup_verification_task(
 }
 
 Response<std::vector<AgentRun>> OperatorClient::list_agent_runs(const ListAgentRunsOptions& options) {
-    const auto& statuses = agent_run_status::all;
-    if (options.status && std::find(statuses.begin(), statuses.end(), *options.status) == statuses.end())
-        throw Error(ErrorKind::invalid_argument,
-                    "unknown agent run status filter '" + *options.status +
-                        "' (starting, running, succeeded, failed, awaiting_user, cancelled)");
+    // Not checked against agent_run_status: servers name run states differently; they reject unknown ones.
+    if (options.status && options.status->empty())
+        throw Error(ErrorKind::invalid_argument, "status filter must not be empty");
     if (options.limit && (*options.limit < 1 || *options.limit > 100))
         throw Error(ErrorKind::invalid_argument, "limit must be between 1 and 100");
     if (options.agent_id && options.agent_id->empty())
@@ -155,20 +153,30 @@ Response<RunContext> OperatorClient::get_run_context(std::string_view run_id,
                                                      std::string_view run_context_token) {
     require_id("run id", run_id);
     require_id("run-context token", run_context_token);
-    // A client of its own for this call: the same settings and transport, the run token as its key, so
-    // the token (not the API key) is sent and it is the token that the log redaction hides.
-    ClientOptions options = m_client->options();
-    options.api_key = std::string(run_context_token);
-    Client scoped(std::move(options));
+    Client scoped = scoped_client(run_context_token);
     return typed<RunContext>(scoped.request(Method::get, make_path({"agent-runs", run_id, "context"})));
 }
 
+Client OperatorClient::scoped_client(std::string_view token) const {
+    // A client of its own for the call: the same settings and transport, the run token as its key, so
+    // the token (not the API key) is sent and it is the token that the log redaction hides.
+    ClientOptions options = m_client->options();
+    options.api_key = std::string(token);
+    return Client(std::move(options));
+}
+
 Response<AgentRun> OperatorClient::report_agent_run(std::string_view run_id,
-                                                    const AgentRunReportRequest& request) {
+                                                    const AgentRunReportRequest& request,
+                                                    std::optional<std::string> run_context_token) {
     require_id("run id", run_id);
+    if (run_context_token) require_id("run-context token", *run_context_token);
     // An empty key: no Idempotency-Key header, and therefore no retry of a report that may have landed.
-    return typed<AgentRun>(m_client->request(Method::post, make_path({"agent-runs", run_id, "report"}),
-                                             json(request), {}, std::string()));
+    auto path = make_path({"agent-runs", run_id, "report"});
+    if (run_context_token) {
+        Client scoped = scoped_client(*run_context_token);
+        return typed<AgentRun>(scoped.request(Method::post, path, json(request), {}, std::string()));
+    }
+    return typed<AgentRun>(m_client->request(Method::post, path, json(request), {}, std::string()));
 }
 
 Response<json> OperatorClient::set_task_source(std::string_view task_id,

@@ -417,7 +417,7 @@ TEST_CASE("list / get agent runs (reference server routes)", "[operator]") {
         op.list_agent_runs();
         CHECK(fake->last().url == base + "/operator/agent-runs");
         ListAgentRunsOptions bad;
-        bad.status = "sleeping";
+        bad.status = "";
         CHECK_THROWS_AS(op.list_agent_runs(bad), Error);
         bad.status.reset();
         bad.limit = 0;
@@ -471,8 +471,8 @@ TEST_CASE("run context is read with the run-context token, not the API key", "[o
     CHECK(fake->last().method == Method::get);
     CHECK(fake->last().url == base + "/agent-runs/run_01ABC/context");
     CHECK(header_of(fake->last(), "Authorization") == "Bearer arrun_abcdefghijklmnopqrstuvwxyz012345");
-    CHECK(r.data.run.run_id == "run_01ABC");
-    CHECK(r.data.task.acceptance_criteria == std::vector<std::string>{"works"});
+    CHECK(r.data.run->run_id == "run_01ABC");
+    CHECK(r.data.task->acceptance_criteria == std::vector<std::string>{"works"});
     REQUIRE(r.data.next_actions.size() == 1);
     CHECK(r.data.next_actions[0].id == "submit");
     CHECK(r.data.extra.at("cardVersion") == 1);
@@ -487,6 +487,33 @@ TEST_CASE("run context is read with the run-context token, not the API key", "[o
     SECTION("an empty token is refused locally") {
         CHECK_THROWS_AS(op.get_run_context("run_01ABC", ""), Error);
     }
+}
+
+TEST_CASE("servers that shape runs differently still decode (id for runId, other card layout)",
+          "[operator]") {
+    auto fake = std::make_shared<FakeTransport>();
+    json run = {{"id", "run_9"},      {"taskId", "tsk_9"},   {"agentId", "agt_demo"},
+                {"status", "queued"}, {"trigger", "intake"}, {"report", nullptr}};
+    fake->reply(200, envelope(run));
+    json card = {
+        {"runId", "run_9"},
+        {"status", "running"},
+        {"task",
+         {{"id", "tsk_9"}, {"identifier", "GEN-1"}, {"title", "T"}, {"availableActions", {"submit"}}}},
+        {"instructions", "Work on GEN-1"}};
+    fake->reply(200, envelope(card, {"report"}));
+    auto client = make_test_client(fake);
+    OperatorClient op(client);
+    auto r = op.get_agent_run("run_9");
+    CHECK(r.data.run_id == "run_9");
+    CHECK(r.data.status == "queued");
+    CHECK(json(r.data) == run);  // written back under `id`, no invented `runId`
+    auto c = op.get_run_context("run_9", "arrun_token_value_0123456789");
+    CHECK_FALSE(c.data.run.has_value());
+    REQUIRE(c.data.task.has_value());
+    CHECK(c.data.task->identifier == "GEN-1");
+    CHECK(c.data.extra.at("instructions") == "Work on GEN-1");
+    CHECK(json(c.data) == card);
 }
 
 TEST_CASE("run report: POST without an Idempotency-Key, not retried", "[operator]") {
@@ -521,6 +548,17 @@ TEST_CASE("run report: POST without an Idempotency-Key, not retried", "[operator
         CHECK_THROWS_AS(op.report_agent_run("run_01ABC", req), ServerError);
         CHECK(fake->pending() == 1);
     }
+    SECTION("with a run-context token it authenticates with the token") {
+        fake->reply(200, envelope(updated));
+        AgentRunReportRequest done;
+        done.status = "succeeded";
+        done.summary = "Done";
+        done.extra = {{"artifacts", json::array()}};
+        op.report_agent_run("run_01ABC", done, std::string("arrun_token_value_0123456789"));
+        CHECK(header_of(fake->last(), "Authorization") == "Bearer arrun_token_value_0123456789");
+        CHECK(json::parse(fake->last().body) ==
+              json{{"status", "succeeded"}, {"summary", "Done"}, {"artifacts", json::array()}});
+    }
     SECTION("403 forbidden for another agent's run") {
         fake->reply(403, error_body("forbidden", "Agent run is not assigned to this agent."));
         CHECK_THROWS_AS(op.report_agent_run("run_01ABC", req), ForbiddenError);
@@ -548,6 +586,15 @@ TEST_CASE("task source: PATCH with sourceRef, changeReason, source and an Idempo
                {"source", {{"owner", "oxnw"}, {"repo", "agentrail"}, {"branch", nullptr}}}});
     CHECK(r.data == task);
 
+    SECTION("a bare merge patch (other servers) is sent as it is") {
+        fake->reply(200, envelope(task));
+        json patch = {
+            {"provider", "github"}, {"repository", {{"owner", "o"}, {"name", "r"}}}, {"baseBranch", nullptr}};
+        auto bare = patch.get<TaskSourceRepairRequest>();
+        CHECK_FALSE(bare.source_ref.has_value());
+        op.set_task_source("tsk_01ABC", bare);
+        CHECK(json::parse(fake->last().body) == patch);
+    }
     SECTION("a 200 without data is a protocol error") {
         fake->reply(200, R"({"ok":true})");
         try {

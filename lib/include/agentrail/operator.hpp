@@ -85,15 +85,20 @@ public:
     /// GET /agent-runs/{runId}/context, authenticated with the run's run-context token (`arrun_...`)
     /// instead of the client's API key. The token is redacted from logs like a key.
     Response<RunContext> get_run_context(std::string_view run_id, std::string_view run_context_token);
-    /// POST /agent-runs/{runId}/report (tasks:write; the run's own agent or auth:admin). 202; the answer is
-    /// the updated run. Not retried: the server does not de-duplicate reports.
-    Response<AgentRun> report_agent_run(std::string_view run_id, const AgentRunReportRequest& request);
+    /// POST /agent-runs/{runId}/report; the answer is the updated run. The reference server authenticates it
+    /// with an API key (tasks:write; the run's own agent or auth:admin) and answers 202; pass
+    /// `run_context_token` to authenticate with the run's token instead (servers that accept only that).
+    /// Not retried: the server does not de-duplicate reports.
+    Response<AgentRun> report_agent_run(std::string_view run_id, const AgentRunReportRequest& request,
+                                        std::optional<std::string> run_context_token = std::nullopt);
     /// PATCH /operator/tasks/{taskId}/source (routing:admin). The answer's data (the repaired task record,
     /// whose shape is not published) is kept as JSON.
     Response<nlohmann::json> set_task_source(std::string_view task_id, const TaskSourceRepairRequest& request,
                                              const MutationOptions& options = {});
 
 private:
+    /// A client like the wrapped one whose key is `token` (same settings and transport).
+    Client scoped_client(std::string_view token) const;
     Client* m_client;
 };
 

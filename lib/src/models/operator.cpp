@@ -477,7 +477,9 @@ void from_json(const json& j, AgentRunReport& v) {
 
 void to_json(json& j, const AgentRun& v) {
     Writer w(j, v.extra);
-    w.put("runId", v.run_id);
+    // Read from `id` (kept in extra): written back there, not invented as `runId`.
+    auto id = v.extra.find("id");
+    if (id == v.extra.end() || *id != v.run_id) w.put("runId", v.run_id);
     w.put("agentId", v.agent_id);
     w.put("taskId", v.task_id);
     w.put("status", v.status);
@@ -495,7 +497,10 @@ void to_json(json& j, const AgentRun& v) {
 
 void from_json(const json& j, AgentRun& v) {
     Reader r(j, "agent_run");
-    r.req("runId", v.run_id);
+    if (j.contains("runId") || !j.contains("id"))
+        r.req("runId", v.run_id);
+    else
+        detail::read_value(j.at("id"), v.run_id, "agent_run.id");  // not consumed: stays in extra
     r.req("agentId", v.agent_id);
     r.req("taskId", v.task_id);
     r.req("status", v.status);
@@ -600,34 +605,32 @@ void from_json(const json& j, RunContextAction& v) {
 
 void to_json(json& j, const RunContext& v) {
     Writer w(j, v.extra);
-    w.put("run", v.run);
-    w.put("task", v.task);
-    w.put("nextActions", v.next_actions);
+    w.opt("run", v.run);
+    w.opt("task", v.task);
+    w.opt("nextActions", v.next_actions);
 }
 
 void from_json(const json& j, RunContext& v) {
     Reader r(j, "run_context");
-    r.req("run", v.run);
-    r.req("task", v.task);
-    r.req("nextActions", v.next_actions);
+    r.opt("run", v.run);
+    r.opt("task", v.task);
+    r.opt("nextActions", v.next_actions);
     r.collect_extra(v.extra);
 }
 
 void to_json(json& j, const TaskSourceRepairRequest& v) {
     Writer w(j, v.extra);
-    w.put("sourceRef", v.source_ref);
-    w.put("changeReason", v.change_reason);
-    w.put("source", v.source.is_object() ? v.source : json::object());
+    w.opt("sourceRef", v.source_ref);
+    w.opt("changeReason", v.change_reason);
+    w.opt("source", v.source);
 }
 
 void from_json(const json& j, TaskSourceRepairRequest& v) {
     Reader r(j, "task_source_repair");
-    r.req("sourceRef", v.source_ref);
-    r.req("changeReason", v.change_reason);
-    if (const json* source = r.take_object("source"))
-        v.source = *source;
-    else
-        detail::protocol_error(r.path("source"), "missing");
+    r.opt("sourceRef", v.source_ref);
+    r.opt("changeReason", v.change_reason);
+    v.source = nullptr;
+    if (const json* source = r.take_object("source")) v.source = *source;
     r.collect_extra(v.extra);
 }
 

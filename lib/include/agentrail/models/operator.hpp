@@ -334,12 +334,13 @@ struct AgentRunReport {
 
 /// A managed-runner run (GET /operator/agent-runs[/{runId}], POST /agent-runs/{runId}/report answers).
 /// Only the ids and the status are required; the reference server sends many more fields (paths, launch
-/// command, token hashes), which are kept in `extra`.
+/// command, token hashes), which are kept in `extra`. The run id is read from `runId` (reference server)
+/// or, when that is absent, from `id` (which then stays in `extra` and is written back as `id`).
 struct AgentRun {
     std::string run_id;  // run_...
     std::string agent_id;
     std::string task_id;
-    std::string status;  // see agent_run_status
+    std::string status;  // see agent_run_status (other servers use other values: kept as sent)
     std::optional<std::string> runner;
     std::optional<std::string> task_identifier;
     std::optional<std::string> branch_name;
@@ -353,8 +354,9 @@ struct AgentRun {
     nlohmann::json extra = nlohmann::json::object();
 };
 
-/// Body of POST /agent-runs/{runId}/report. A `blocked` report needs reason, action_required and
-/// resume_instructions (the server also moves the task to awaiting-user).
+/// Body of POST /agent-runs/{runId}/report. On the reference server a `blocked` report needs reason,
+/// action_required and resume_instructions (the server also moves the task to awaiting-user); members
+/// other servers take (e.g. `details`, `artifacts`) go in `extra` and are sent as they are.
 struct AgentRunReportRequest {
     std::string status;  // see run_report_status
     std::string summary;
@@ -397,20 +399,25 @@ struct RunContextAction {
 };
 
 /// GET /agent-runs/{runId}/context: the compact task card a managed run reads with its run-context token.
+/// The reference server sends {run, task, nextActions}; each part is optional here so a server that
+/// shapes the card differently (e.g. top-level runId/status, task, instructions) still decodes, the rest
+/// kept in `extra`.
 struct RunContext {
-    RunContextRun run;
-    RunContextTask task;
+    std::optional<RunContextRun> run;
+    std::optional<RunContextTask> task;
     std::vector<RunContextAction> next_actions;
     nlohmann::json extra = nlohmann::json::object();
 };
 
-/// Body of PATCH /operator/tasks/{taskId}/source (reference server only). `source` holds the fields to
-/// change (provider, owner + repo together, issueNumber, branch, baseBranch, headSha, prUrl, labels, ...);
-/// a null value removes that field.
+/// Body of PATCH /operator/tasks/{taskId}/source (reference server only). The reference server takes
+/// {sourceRef, changeReason, source}, where `source` holds the fields to change (provider, owner + repo
+/// together, issueNumber, branch, baseBranch, headSha, prUrl, labels, ...) and a null value removes one.
+/// Every member is optional so a server that takes a bare merge patch can be sent one: its members go in
+/// `extra` and are sent as they are.
 struct TaskSourceRepairRequest {
-    std::string source_ref;
-    std::string change_reason;
-    nlohmann::json source = nlohmann::json::object();
+    std::optional<std::string> source_ref;
+    std::optional<std::string> change_reason;
+    nlohmann::json source;  // object, or null to omit
     nlohmann::json extra = nlohmann::json::object();
 };
 
