@@ -155,7 +155,7 @@ _agentrail_options() {
         "agentrail runs list") echo '--agent --status --limit --version -o --output --json --jq --raw -q --quiet --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
         "agentrail runs show") echo '--version -o --output --json --jq --raw -q --quiet --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
         "agentrail runs context") echo '--run-token-file --version -o --output --json --jq --raw -q --quiet --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
-        "agentrail runs report") echo '-f --file --version -o --output --json --jq --raw -q --quiet --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
+        "agentrail runs report") echo '-f --file --run-token-file --version -o --output --json --jq --raw -q --quiet --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
     esac
 }
 
@@ -224,7 +224,7 @@ _agentrail_value_options() {
         "agentrail runs list") echo '--agent --status --limit -o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors' ;;
         "agentrail runs show") echo '-o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors' ;;
         "agentrail runs context") echo '--run-token-file -o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors' ;;
-        "agentrail runs report") echo '-f --file -o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors' ;;
+        "agentrail runs report") echo '-f --file --run-token-file -o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors' ;;
     esac
 }
 
@@ -234,7 +234,7 @@ _agentrail_choices() {
         "agentrail tasks submit --mode") echo 'adapter_managed artifact' ;;
         "agentrail tasks ship --mode") echo 'merge_only merge_and_deploy' ;;
         "agentrail tasks ship --env") echo 'staging production' ;;
-        "agentrail runs list --status") echo 'starting running succeeded failed awaiting_user cancelled' ;;
+        "agentrail runs list --status") echo 'queued starting running succeeded failed awaiting_user blocked cancelled' ;;
         *" -o"|*" --output") echo 'table json ndjson' ;;
         *" --errors") echo 'text json' ;;
     esac

@@ -37,7 +37,7 @@ function __agentrail_subcommands
             printf '%s\t%s\n' 'wait' 'Block until the task reaches a state (exit 0), or cannot (13), or time runs out (14)'
             printf '%s\t%s\n' 'source' 'Operator: change a task\'s source (needs routing:admin)'
         case 'agentrail tasks source'
-            printf '%s\t%s\n' 'set' 'Change fields of a task\'s source from a JSON file {sourceRef, changeReason, source}'
+            printf '%s\t%s\n' 'set' 'Change fields of a task\'s source from a JSON file (reference server: {sourceRef, changeReason, source})'
         case 'agentrail keys'
             printf '%s\t%s\n' 'create' 'Issue an API key for an agent identity (needs auth:admin)'
             printf '%s\t%s\n' 'rotate' 'Replace a key with a new secret; the old one stops working'
@@ -83,7 +83,7 @@ function __agentrail_subcommands
             printf '%s\t%s\n' 'list' 'List managed runs, newest first (needs usage:read)'
             printf '%s\t%s\n' 'show' 'Show one managed run (needs usage:read)'
             printf '%s\t%s\n' 'context' 'Show a run\'s task card, read with the run\'s run-context token (not the API key)'
-            printf '%s\t%s\n' 'report' 'Report a run\'s progress, blocker or completion (needs tasks:write)'
+            printf '%s\t%s\n' 'report' 'Report a run\'s progress, blocker or outcome (API key with tasks:write, or --run-token-file)'
     end
 end
 
@@ -333,8 +333,8 @@ function __agentrail_options
         case 'agentrail tasks source'
             __agentrail_global_options
         case 'agentrail tasks source set'
-            printf '%s\t%s\n' '-f' 'JSON {sourceRef, changeReason, source: {provider, owner, repo, issueNumber, branch, ...}}; a null field is removed; \'-\' = stdin'
-            printf '%s\t%s\n' '--file' 'JSON {sourceRef, changeReason, source: {provider, owner, repo, issueNumber, branch, ...}}; a null field is removed; \'-\' = stdin'
+            printf '%s\t%s\n' '-f' 'JSON {sourceRef, changeReason, source: {provider, owner, repo, issueNumber, branch, ...}}, or the bare merge patch a server takes instead, sent as it is; null removes a field; \'-\' = stdin'
+            printf '%s\t%s\n' '--file' 'JSON {sourceRef, changeReason, source: {provider, owner, repo, issueNumber, branch, ...}}, or the bare merge patch a server takes instead, sent as it is; null removes a field; \'-\' = stdin'
             __agentrail_global_options '-f' '--file'
         case 'agentrail keys'
             __agentrail_global_options
@@ -507,9 +507,10 @@ function __agentrail_options
             printf '%s\t%s\n' '--run-token-file' 'File holding the run-context token (arrun_...); \'-\' = stdin'
             __agentrail_global_options '--run-token-file'
         case 'agentrail runs report'
-            printf '%s\t%s\n' '-f' 'Report JSON {status: progress|blocked|completed, summary, reason, actionRequired, resumeInstructions, handoff}; \'-\' = stdin'
-            printf '%s\t%s\n' '--file' 'Report JSON {status: progress|blocked|completed, summary, reason, actionRequired, resumeInstructions, handoff}; \'-\' = stdin'
-            __agentrail_global_options '-f' '--file'
+            printf '%s\t%s\n' '-f' 'Report JSON {status, summary, ...} (reference server: status progress|blocked|completed; blocked also reason, actionRequired, resumeInstructions); \'-\' = stdin'
+            printf '%s\t%s\n' '--file' 'Report JSON {status, summary, ...} (reference server: status progress|blocked|completed; blocked also reason, actionRequired, resumeInstructions); \'-\' = stdin'
+            printf '%s\t%s\n' '--run-token-file' 'Authenticate with the run\'s run-context token from this file instead of the API key'
+            __agentrail_global_options '-f' '--file' '--run-token-file'
     end
 end
 
@@ -642,7 +643,7 @@ function __agentrail_value_options
         case 'agentrail runs context'
             echo --run-token-file -o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors
         case 'agentrail runs report'
-            echo -f --file -o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors
+            echo -f --file --run-token-file -o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors
     end
 end
 
@@ -657,7 +658,7 @@ function __agentrail_choices
         case 'agentrail tasks ship --env'
             printf '%s\n' staging production
         case 'agentrail runs list --status'
-            printf '%s\n' starting running succeeded failed awaiting_user cancelled
+            printf '%s\n' queued starting running succeeded failed awaiting_user blocked cancelled
         case '* -o' '* --output'
             printf '%s\n' table json ndjson
         case '* --errors'
