@@ -618,3 +618,56 @@ TEST_CASE("operator models reject wrong types with a path", "[operator][models]"
         CHECK(std::string(e.what()) == "decision.routingReason.matchedRules[0].confidence: expected number");
     }
 }
+
+TEST_CASE("operator models: whatever decodes encodes back to the same JSON", "[operator][models]") {
+    // Every fixture, and every variant with one member (at any depth) removed or set to null: decoding
+    // either fails with a protocol error or round-trips exactly (nulls and unknown members kept).
+    json audit = {{"decision", decision_json(false)},
+                  {"inputDigest", "sha256:43c3"},
+                  {"ruleSet", {{"id", "rset_1"}, {"version", 8}}},
+                  {"createdAt", "2026-05-05T12:01:03Z"}};
+    json both_ids = run_json();
+    both_ids["id"] = "run_01ABC";
+    auto variants = [](const json& j) {
+        std::vector<json> out{j};
+        const json leaves = j.flatten();
+        for (const auto& item : leaves.items()) {
+            json flat = leaves;
+            flat.erase(item.key());
+            out.push_back(flat.unflatten());
+            flat = leaves;
+            flat[item.key()] = nullptr;
+            out.push_back(flat.unflatten());
+        }
+        return out;
+    };
+    std::size_t decoded = 0, rejected = 0;
+    auto round_trip = [&](const json& fixture, auto tag) {
+        using T = decltype(tag);
+        for (const auto& v : variants(fixture)) {
+            try {
+                T model = v.get<T>();
+                INFO(v.dump());
+                CHECK(json(model) == v);
+                ++decoded;
+            } catch (const Error& e) {
+                CHECK(e.kind() == ErrorKind::protocol);
+                ++rejected;
+            }
+        }
+    };
+    round_trip(rule_set_json(), RoutingRuleSet{});
+    round_trip(profile_json(), AgentProfile{});
+    round_trip(snapshot_json(), ProviderIssueSnapshot{});
+    round_trip(decision_json(true), RoutingDecision{});
+    round_trip(audit, RoutingAudit{});
+    round_trip(run_json(), AgentRun{});
+    round_trip(both_ids, AgentRun{});
+    round_trip(json{{"sourceRef", "x"},
+                    {"changeReason", "y"},
+                    {"rules", {rule_json()}},
+                    {"classifier", classifier_json()}},
+               RoutingRuleSetReplaceRequest{});
+    CHECK(decoded > 50);
+    CHECK(rejected > 50);
+}

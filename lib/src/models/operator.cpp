@@ -8,16 +8,6 @@ using detail::Reader;
 using detail::Writer;
 using nlohmann::json;
 
-namespace {
-
-/// A member the document requires but allows to be null: written as null when unset.
-template <typename T>
-json nullable(const std::optional<T>& value) {
-    return value ? json(*value) : json(nullptr);
-}
-
-}  // namespace
-
 void to_json(json& j, const ProviderRepository& v) {
     Writer w(j, v.extra);
     w.put("provider", v.provider);
@@ -184,7 +174,7 @@ void from_json(const json& j, RoutingRuleSetReplaceRequest& v) {
 
 void to_json(json& j, const RoutingRuleSetAudit& v) {
     Writer w(j, v.extra);
-    w.put("supersedesRuleSetId", nullable(v.supersedes_rule_set_id));
+    w.opt("supersedesRuleSetId", v.supersedes_rule_set_id);
     w.put("changeReason", v.change_reason);
 }
 
@@ -337,11 +327,11 @@ void from_json(const json& j, RoutingEvaluationRequest& v) {
 
 void to_json(json& j, const TaskAssignment& v) {
     Writer w(j, v.extra);
-    w.put("assigneeAgentId", nullable(v.assignee_agent_id));
-    w.put("triageQueueId", nullable(v.triage_queue_id));
+    w.opt("assigneeAgentId", v.assignee_agent_id);
+    w.opt("triageQueueId", v.triage_queue_id);
     w.put("assignmentSource", v.assignment_source);
     w.put("routingDecisionId", v.routing_decision_id);
-    w.put("assignedAt", nullable(v.assigned_at));
+    w.opt("assignedAt", v.assigned_at);
 }
 
 void from_json(const json& j, TaskAssignment& v) {
@@ -388,7 +378,7 @@ void to_json(json& j, const RoutingReason& v) {
     Writer w(j, v.extra);
     w.put("summary", v.summary);
     w.put("matchedRules", v.matched_rules);
-    w.put("classifier", nullable(v.classifier));
+    w.opt("classifier", v.classifier);
     w.put("conflictReasons", v.conflict_reasons);
 }
 
@@ -404,8 +394,8 @@ void from_json(const json& j, RoutingReason& v) {
 void to_json(json& j, const RoutingDecision& v) {
     Writer w(j, v.extra);
     w.put("id", v.id);
-    w.put("taskId", nullable(v.task_id));
-    w.put("taskIdentifier", nullable(v.task_identifier));
+    w.opt("taskId", v.task_id);
+    w.opt("taskIdentifier", v.task_identifier);
     w.put("outcome", v.outcome);
     w.put("target", v.target);
     w.put("assignment", v.assignment);
@@ -477,9 +467,7 @@ void from_json(const json& j, AgentRunReport& v) {
 
 void to_json(json& j, const AgentRun& v) {
     Writer w(j, v.extra);
-    // Read from `id` (kept in extra): written back there, not invented as `runId`.
-    auto id = v.extra.find("id");
-    if (id == v.extra.end() || *id != v.run_id) w.put("runId", v.run_id);
+    w.put(v.run_id_key == "id" ? "id" : "runId", v.run_id);
     w.put("agentId", v.agent_id);
     w.put("taskId", v.task_id);
     w.put("status", v.status);
@@ -497,10 +485,9 @@ void to_json(json& j, const AgentRun& v) {
 
 void from_json(const json& j, AgentRun& v) {
     Reader r(j, "agent_run");
-    if (j.contains("runId") || !j.contains("id"))
-        r.req("runId", v.run_id);
-    else
-        detail::read_value(j.at("id"), v.run_id, "agent_run.id");  // not consumed: stays in extra
+    const char* id_key = j.contains("runId") || !j.contains("id") ? "runId" : "id";
+    r.req(id_key, v.run_id);
+    v.run_id_key = id_key;
     r.req("agentId", v.agent_id);
     r.req("taskId", v.task_id);
     r.req("status", v.status);

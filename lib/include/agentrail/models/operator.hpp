@@ -179,7 +179,7 @@ struct RoutingRuleSetReplaceRequest {
 };
 
 struct RoutingRuleSetAudit {
-    std::optional<std::string> supersedes_rule_set_id;  // required, nullable: always written
+    std::optional<std::string> supersedes_rule_set_id;  // null when the server sent null (kept in `extra`)
     std::string change_reason;
     nlohmann::json extra = nlohmann::json::object();
 };
@@ -262,11 +262,11 @@ struct RoutingEvaluationRequest {
 };
 
 struct TaskAssignment {
-    std::optional<std::string> assignee_agent_id;  // required, nullable: always written
-    std::optional<std::string> triage_queue_id;    // required, nullable: always written
+    std::optional<std::string> assignee_agent_id;  // null when the server sent null (kept in `extra`)
+    std::optional<std::string> triage_queue_id;    // null when the server sent null (kept in `extra`)
     std::string assignment_source;                 // see assignment_source
     std::string routing_decision_id;
-    std::optional<std::string> assigned_at;  // required, nullable: always written
+    std::optional<std::string> assigned_at;  // null when the server sent null (kept in `extra`)
     nlohmann::json extra = nlohmann::json::object();
 };
 
@@ -287,7 +287,7 @@ struct ClassifierResult {
 struct RoutingReason {
     std::string summary;
     std::vector<MatchedRule> matched_rules;
-    std::optional<ClassifierResult> classifier;  // required, nullable: always written
+    std::optional<ClassifierResult> classifier;  // null when the server sent null (kept in `extra`)
     std::vector<std::string> conflict_reasons;
     nlohmann::json extra = nlohmann::json::object();
 };
@@ -335,9 +335,10 @@ struct AgentRunReport {
 /// A managed-runner run (GET /operator/agent-runs[/{runId}], POST /agent-runs/{runId}/report answers).
 /// Only the ids and the status are required; the reference server sends many more fields (paths, launch
 /// command, token hashes), which are kept in `extra`. The run id is read from `runId` (reference server)
-/// or, when that is absent, from `id` (which then stays in `extra` and is written back as `id`).
+/// or, when that is absent, from `id`; `run_id_key` says which, and to_json writes it back there.
 struct AgentRun {
-    std::string run_id;  // run_...
+    std::string run_id;                // run_...
+    std::string run_id_key = "runId";  // "runId" or "id"
     std::string agent_id;
     std::string task_id;
     std::string status;  // see agent_run_status (other servers use other values: kept as sent)
