@@ -172,6 +172,13 @@ s.check("intake issue (table): routed and the task created", r.rc == 0 and "agt_
         and "agentrail task show tsk_" in r.out, r)
 r = op("intake", "issue", "-f", issue_file)
 s.check("the same issue version again: exit 6", r.rc == 6 and "already" in r.err, r)
+replay_file = write("issue904.json", snapshot(904))
+first = op("intake", "issue", "-f", replay_file, "--idempotency-key", "intake-e2e-904", "-o", "json").json() or {}
+again = op("intake", "issue", "-f", replay_file, "--idempotency-key", "intake-e2e-904", "-o", "json").json() or {}
+s.check("intake issue with the same --idempotency-key replays the first answer (one task)",
+        first.get("taskId") and first == again and my_task_keys().count(first.get("taskIdentifier")) == 1, [first, again])
+r = op("intake", "issue", "-f", write("issue905.json", snapshot(905)), "--idempotency-key", "intake-e2e-904")
+s.check("the same --idempotency-key with another issue: exit 6", r.rc == 6, r)
 r = op("intake", "issue", "-f", issue_file, key=DEMO_KEY)
 s.check("intake issue without routing:admin: exit 4", r.rc == 4, r)
 r = s.run("events", "tail", "--from-start", "--task", ingested.get("taskId", ""), "--count", "1", "-o", "ndjson",

@@ -1,4 +1,5 @@
-// libFuzzer harness for the JSON models: every typed Client operation decodes a fuzzer-made 200 answer
+// libFuzzer harness for the JSON models: every typed Client and OperatorClient operation decodes a
+// fuzzer-made 200 answer
 // through the real pipeline (envelope checks, availableActions, page, from_json), and the event envelope
 // of the SSE stream and webhooks is decoded directly. The only failure allowed is an agentrail::Error of
 // kind protocol; and what decodes must encode back to exactly the JSON it came from (the models keep
@@ -15,6 +16,7 @@
 #include <vector>
 
 #include "agentrail/client.hpp"
+#include "agentrail/operator.hpp"
 #include "fake_transport.hpp"
 
 namespace {
@@ -94,6 +96,25 @@ const std::vector<Operation>& operations() {
         },
         [](Client& c) { check(c.ingest_linear_webhook("{}", {})); },
         [](Client& c) { check(c.request(agentrail::Method::get, "/anything")); },
+        // The operator API (agentrail/operator.hpp), from index 22 on.
+        [](Client& c) { check(agentrail::OperatorClient(c).get_current_routing_rule_set()); },
+        [](Client& c) { check(agentrail::OperatorClient(c).replace_current_routing_rule_set({})); },
+        [](Client& c) { check(agentrail::OperatorClient(c).get_routing_agent_profile("agt_1")); },
+        [](Client& c) { check(agentrail::OperatorClient(c).replace_routing_agent_profile("agt_1", {})); },
+        [](Client& c) { check(agentrail::OperatorClient(c).evaluate_routing({})); },
+        [](Client& c) { check(agentrail::OperatorClient(c).get_routing_decision_audit("rdec_1")); },
+        [](Client& c) { check(agentrail::OperatorClient(c).ingest_provider_issue({})); },
+        [](Client& c) {
+            check(agentrail::OperatorClient(c).create_setup_verification_task({.agent_id = "agt_1"}));
+        },
+        [](Client& c) { check(agentrail::OperatorClient(c).list_agent_runs()); },
+        [](Client& c) { check(agentrail::OperatorClient(c).get_agent_run("run_1")); },
+        [](Client& c) { check(agentrail::OperatorClient(c).get_run_context("run_1", "arrun_token")); },
+        [](Client& c) {
+            check(agentrail::OperatorClient(c).report_agent_run("run_1",
+                                                                {.status = "progress", .summary = "ok"}));
+        },
+        [](Client& c) { check(agentrail::OperatorClient(c).set_task_source("tsk_1", {})); },
     };
     return ops;
 }
