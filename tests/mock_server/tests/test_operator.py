@@ -182,6 +182,22 @@ def test_operator_auth_and_scopes(binary):
         assert usage["totals"]["denied"] >= len(cases)
 
 
+def test_prefix_usage_and_faults_apply(binary):
+    with Mock(binary, "--path-prefix", "/v1") as m:
+        # Both with and without the prefix, like every route.
+        assert m.get("/operator/routing/rule-sets/current", key=A).status == 200
+        assert m.get("/operator/routing/rule-sets/current", key=A, prefix=False).status == 200
+        evaluate(m, snapshot())
+        usage = m.get("/agent-api-keys/akey_localadmin/usage", key=A).json()["data"]
+        ops = {o["operation"]: o["count"] for o in usage["byOperation"]}
+        assert ops.get("get_current_routing_rule_set") == 2 and ops.get("evaluate_routing") == 1, ops
+        scopes = {x["scope"]: x["count"] for x in usage["byScope"]}
+        assert scopes.get("routing:read") == 2 and scopes.get("routing:evaluate") == 1, scopes
+        m.control("POST", "/_mock/faults", {"kind": "status", "status": 503, "pathContains": "/operator/intake"})
+        assert_error(m.post("/operator/intake/provider-issues", snapshot(), key=A, idem=idem()), 503, "unavailable")
+        assert m.post("/operator/intake/provider-issues", snapshot(), key=A, idem=idem()).status == 202
+
+
 # ---- agent profiles ----
 
 def test_agent_profile_get_and_replace(binary):
@@ -680,6 +696,7 @@ def test_seed_routing_section(binary):
 
 if __name__ == "__main__":
     run([test_rule_set_get_and_replace, test_rule_set_validation, test_operator_auth_and_scopes,
+         test_prefix_usage_and_faults_apply,
          test_agent_profile_get_and_replace, test_evaluation_matching, test_evaluation_classifier,
          test_evaluation_writes_audit_and_changes_nothing, test_intake_routes_task_to_agent_with_event_and_run,
          test_intake_newer_snapshot_reroutes_todo_task, test_intake_without_route_waits_in_triage,
