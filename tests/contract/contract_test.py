@@ -90,52 +90,69 @@ def _envelope(data):
 
 # The reference server's managed-runner and task-source routes, which neither contract describes: the shapes
 # agentrail-mock serves (docs/mock-server.md, "Operator API"), merged into the operator document's components.
+_RUN_STATUS = {"enum": ["starting", "running", "succeeded", "failed", "awaiting_user", "cancelled"]}
+_NULLABLE_STRING = {"type": ["string", "null"]}
+
 REFERENCE_SCHEMAS = {
     "ReferenceAgentRun": _obj({
-        "id": {"type": "string", "pattern": "^run_[A-Za-z0-9_]+$"},
-        "taskId": {"type": "string"},
-        "taskIdentifier": {"type": ["string", "null"]},
+        "runId": {"type": "string", "pattern": "^run_[A-Za-z0-9_]+$"},
         "agentId": {"type": "string"},
-        "status": {"enum": ["queued", "running", "succeeded", "failed", "blocked", "cancelled"]},
-        "trigger": {"enum": ["intake", "setup_verification", "manual"]},
-        "routingDecisionId": {"type": ["string", "null"]},
+        "runner": {"type": "string"},
+        "taskId": {"type": "string"},
+        "taskIdentifier": {"type": "string"},
+        "status": _RUN_STATUS,
+        "repoPath": {"type": "string"},
+        "worktreePath": {"type": "string"},
+        "branchName": _NULLABLE_STRING,
+        "promptPath": _NULLABLE_STRING,
+        "logPath": _NULLABLE_STRING,
+        "handoffPath": _NULLABLE_STRING,
         "createdAt": _DATE_TIME,
         "startedAt": _nullable(_DATE_TIME),
         "finishedAt": _nullable(_DATE_TIME),
         "updatedAt": _DATE_TIME,
-        "report": _nullable(_obj({
-            "status": {"enum": ["succeeded", "failed", "blocked", "cancelled"]},
-            "summary": {"type": "string", "minLength": 1, "maxLength": 2000},
-            "details": {"type": "object"},
-            "artifacts": {"type": "array", "maxItems": 20, "items": _obj({
-                "type": {"enum": ["pull_request", "commit", "doc", "ci_run", "other"]},
-                "url": {"type": "string", "format": "uri"}})},
-            "reportedAt": _DATE_TIME})),
-        "availableActions": _ACTIONS}),
+        "exitCode": {"type": ["integer", "null"]},
+        "summary": _NULLABLE_STRING,
+        "runContextTokenHash": {"type": ["string", "null"], "pattern": "^[0-9a-f]{64}$"},
+        "runContextTokenIssuedAt": _nullable(_DATE_TIME),
+        "userAction": _nullable(_obj({
+            "kind": {"const": "awaiting_user"}, "taskId": {"type": "string"}, "reason": {"type": "string"},
+            "actionRequired": {"type": "string"}, "resumeInstructions": {"type": "string"}, "createdAt": _DATE_TIME})),
+        "reports": {"type": "array", "items": _obj({
+            "status": {"enum": ["progress", "blocked", "completed"]},
+            "summary": {"type": "string", "minLength": 1},
+            "createdAt": _DATE_TIME,
+            "handoff": {"type": ["object", "null"]}})},
+        "reportedHandoff": {"type": ["object", "null"]},
+        "launch": _obj({"executable": {"type": "string"}, "args": {"type": "array", "items": {"type": "string"}}})}),
     "ReferenceAgentRunResponse": _envelope({"$ref": "#/components/schemas/ReferenceAgentRun"}),
-    "ReferenceAgentRunListResponse": _obj({
-        "data": {"type": "array", "items": {"$ref": "#/components/schemas/ReferenceAgentRun"}},
-        "page": _obj({"nextCursor": {"type": ["string", "null"]}, "hasMore": {"type": "boolean"}}),
-        "availableActions": _ACTIONS, "meta": _META}),
-    "ReferenceTaskSource": _obj({
-        "provider": {"enum": ["github", "gitlab", "linear", "jira"]},
-        "repository": _nullable(_obj({"owner": {"type": "string"}, "name": {"type": "string"},
-                                      "defaultBranch": {"type": "string"}})),
-        "providerIssueId": {"type": ["string", "null"]},
-        "issueUrl": {"type": ["string", "null"], "format": "uri"},
-        "baseBranch": {"type": ["string", "null"]}}),
+    "ReferenceAgentRunListResponse": _envelope({"type": "array",
+                                               "items": {"$ref": "#/components/schemas/ReferenceAgentRun"}}),
     "ReferenceAgentRunContextResponse": _envelope(_obj({
-        "runId": {"type": "string"},
-        "status": {"enum": ["queued", "running", "succeeded", "failed", "blocked", "cancelled"]},
-        "trigger": {"enum": ["intake", "setup_verification", "manual"]},
-        "routingDecisionId": {"type": ["string", "null"]},
-        "agent": {"type": "object", "required": ["id", "displayName", "role"]},
-        "task": {"type": "object"},  # validated against the task-lifecycle TaskDetail separately
-        "source": {"$ref": "#/components/schemas/ReferenceTaskSource"},
-        "instructions": {"type": "string"}})),
+        "run": _obj({"runId": {"type": "string"}, "agentId": {"type": "string"}, "runner": {"type": "string"},
+                     "taskId": {"type": "string"}, "taskIdentifier": {"type": "string"}, "status": _RUN_STATUS,
+                     "worktreePath": {"type": "string"}, "branchName": _NULLABLE_STRING}),
+        "task": _obj({"id": {"type": "string"}, "identifier": {"type": "string"}, "title": {"type": "string"},
+                      "description": {"type": "string"}, "status": {"type": "string"},
+                      "priority": {"type": "string"},
+                      "acceptanceCriteria": {"type": "array", "items": {"type": "string"}},
+                      "context": {"type": ["object", "null"]}, "availableActions": _ACTIONS},
+                     ["id", "identifier", "title", "status", "acceptanceCriteria", "availableActions"]),
+        "nextActions": {"type": "array", "items": _obj({"id": {"type": "string"}, "label": {"type": "string"}})}})),
     "ReferenceTaskSourceResponse": _envelope(_obj({
-        "taskId": {"type": "string"}, "taskIdentifier": {"type": "string"},
-        "source": {"$ref": "#/components/schemas/ReferenceTaskSource"}, "updatedAt": _DATE_TIME})),
+        "taskId": {"type": "string"},
+        "source": {"type": "object", "required": ["provider"], "properties": {
+            "provider": {"type": "string", "minLength": 1},
+            "owner": {"type": "string"}, "repo": {"type": "string"},
+            "issueNumber": {"type": "integer", "minimum": 1}, "pullNumber": {"type": "integer", "minimum": 1},
+            "labels": {"type": "array", "items": {"type": "string"}},
+            "reviewers": {"type": "array", "items": {"type": "string"}},
+            "assignees": {"type": "array", "items": {"type": "string"}}},
+            "dependentRequired": {"owner": ["repo"], "repo": ["owner"]}},
+        "sourceAudit": _obj({"sourceRef": {"type": "string"}, "changeReason": {"type": "string"},
+                             "updatedBy": {"type": "string"}, "updatedAt": _DATE_TIME}),
+        "updatedAt": _DATE_TIME,
+        "version": {"type": "integer"}})),
 }
 
 
@@ -559,7 +576,7 @@ def operator_scenario(op, c, m):
             ("listAgentRuns", "GET", "/operator/agent-runs", {200: "ReferenceAgentRunListResponse"}),
             ("getAgentRun", "GET", "/operator/agent-runs/{runId}", {200: "ReferenceAgentRunResponse"}),
             ("getAgentRunContext", "GET", "/agent-runs/{runId}/context", {200: "ReferenceAgentRunContextResponse"}),
-            ("reportAgentRun", "POST", "/agent-runs/{runId}/report", {200: "ReferenceAgentRunResponse"}),
+            ("reportAgentRun", "POST", "/agent-runs/{runId}/report", {202: "ReferenceAgentRunResponse"}),
             ("updateTaskSource", "PATCH", "/operator/tasks/{taskId}/source", {200: "ReferenceTaskSourceResponse"})):
         op.reference_ops[op_id] = statuses
         op.ops[op_id] = (method, path, {})
@@ -706,39 +723,50 @@ def operator_scenario(op, c, m):
 
     # ---- managed runs (reference server only) ----
     runs = op.check("listAgentRuns", m.get("/operator/agent-runs", key=A), 200)
-    op.record(runs and {r["trigger"] for r in runs["data"]} == {"intake", "setup_verification"}, "runs of both triggers")
-    op.check("listAgentRuns", m.get("/operator/agent-runs?limit=1&status=queued&agentId=agt_cto", key=A), 200,
+    op.record(runs and len(runs["data"]) == 2, "intake and setup each started a run", str(runs and len(runs["data"])))
+    op.check("listAgentRuns", m.get("/operator/agent-runs?limit=1&status=starting&agentId=agt_cto", key=A), 200,
              "filtered")
     op.check("listAgentRuns", m.get("/operator/agent-runs?status=nope", key=A), 400)
     op.check("listAgentRuns", m.get("/operator/agent-runs"), 401)
     op.check("listAgentRuns", m.get("/operator/agent-runs", key=R), 403)
-    run_id = next(r["id"] for r in runs["data"] if r["taskId"] == task_id)
+    run_id = next(r["runId"] for r in runs["data"] if r["taskId"] == task_id)
     op.check("getAgentRun", m.get(f"/operator/agent-runs/{run_id}", key=A), 200)
     op.check("getAgentRun", m.get("/operator/agent-runs/run_missing", key=A), 404)
+    op.check("getAgentRun", m.get(f"/operator/agent-runs/{run_id}", key=R), 403)
     token = m.control("GET", f"/_mock/agent-runs/{run_id}/token")["data"]["token"]
-    context = op.check("getAgentRunContext", m.get(f"/agent-runs/{run_id}/context", key=token), 200)
-    if context:
-        c.validate_schema("TaskDetail", context["data"]["task"], "run context task")
+    op.check("getAgentRunContext", m.get(f"/agent-runs/{run_id}/context", key=token), 200)
     op.check("getAgentRunContext", m.get(f"/agent-runs/{run_id}/context", key=A), 401, "API key")
-    other = next(r["id"] for r in runs["data"] if r["id"] != run_id)
-    op.check("getAgentRunContext", m.get(f"/agent-runs/{other}/context", key=token), 403, "another run")
-    report = {"status": "succeeded", "summary": "Routed work done.",
-              "artifacts": [{"type": "pull_request", "url": "https://github.com/oxnw/agentrail/pull/1"}]}
-    op.check("reportAgentRun", m.post(f"/agent-runs/{run_id}/report", {"status": "x"}, key=token), 400)
-    op.check("reportAgentRun", m.post(f"/agent-runs/{run_id}/report", report, key=token, idem=idem()), 200)
-    op.check("reportAgentRun", m.post(f"/agent-runs/{run_id}/report", report, key=token), 409)
+    report = {"status": "completed", "summary": "Routed work done.", "handoff": {"branch": "agentrail/agentrail-95"}}
+    op.check("reportAgentRun", m.post(f"/agent-runs/{run_id}/report", {"status": "x"}, key=A), 400)
+    op.check("reportAgentRun", m.post(f"/agent-runs/{run_id}/report", {"status": "progress", "summary": "Working."},
+                                      key=cto_key), 403, "tasks:read only")
+    op.check("reportAgentRun", m.post(f"/agent-runs/{run_id}/report", report, key=D), 403, "another agent")
     op.check("reportAgentRun", m.post(f"/agent-runs/{run_id}/report", report), 401)
-    op.check("getAgentRun", m.get(f"/operator/agent-runs/{run_id}", key=A), 200, "reported")
+    op.check("reportAgentRun", m.post("/agent-runs/run_missing/report", report, key=A), 404)
+    done = op.check("reportAgentRun", m.post(f"/agent-runs/{run_id}/report", report, key=A), 202)
+    op.record(done and done["data"]["status"] == "succeeded", "a completion report ends the run")
+    setup_run = next(r["runId"] for r in runs["data"] if r["runId"] != run_id)
+    blocked = {"status": "blocked", "summary": "Needs access.", "reason": "no_access", "actionRequired": "Grant access.",
+               "resumeInstructions": "Resolve the blocker."}
+    op.check("reportAgentRun", m.post(f"/agent-runs/{setup_run}/report", blocked, key=A), 202, "blocked")
+    op.check("reportAgentRun", m.post(f"/agent-runs/{setup_run}/report", blocked, key=A), 409, "task already blocked")
+    op.check("getAgentRun", m.get(f"/operator/agent-runs/{setup_run}", key=A), 200, "awaiting user")
 
     # ---- task source (reference server only) ----
-    source = {"baseBranch": "release", "issueUrl": "https://github.com/oxnw/agentrail/issues/95"}
-    op.check("updateTaskSource", m.request("PATCH", f"/operator/tasks/{task_id}/source", body=source, key=A), 200)
-    op.check("updateTaskSource", m.request("PATCH", f"/operator/tasks/{mu.TODO_TASK}/source",
-                                           body={"repository": None}, key=A, idem=idem()), 200, "seeded task")
-    op.check("updateTaskSource", m.request("PATCH", f"/operator/tasks/{task_id}/source", body={}, key=A), 400)
-    op.check("updateTaskSource", m.request("PATCH", "/operator/tasks/tsk_missing/source", body=source, key=A), 404)
-    op.check("updateTaskSource", m.request("PATCH", f"/operator/tasks/{task_id}/source", body=source), 401)
-    op.check("updateTaskSource", m.request("PATCH", f"/operator/tasks/{task_id}/source", body=source, key=D), 403)
+    repair = {"sourceRef": "contract", "changeReason": "Point the task at its issue.",
+              "source": {"owner": "oxnw", "repo": "agentrail", "issueNumber": 95, "baseBranch": "main"}}
+    patch = lambda tid, body, key=A, k=None: m.request("PATCH", f"/operator/tasks/{tid}/source", body=body, key=key,  # noqa: E731
+                                                        idem=k or idem())
+    k = idem()
+    op.check("updateTaskSource", patch(task_id, repair, k=k), 200)
+    op.check("updateTaskSource", patch(task_id, repair, k=k), 200, "replay")
+    op.check("updateTaskSource", patch(task_id, {**repair, "changeReason": "other"}, k=k), 409)
+    op.check("updateTaskSource", patch(mu.TODO_TASK, {**repair, "source": {"labels": None, "pullNumber": 7}}), 200,
+             "seeded task")
+    op.check("updateTaskSource", patch(task_id, {**repair, "source": {}}), 400)
+    op.check("updateTaskSource", patch("tsk_missing", repair), 404)
+    op.check("updateTaskSource", patch(task_id, repair, key=None), 401)
+    op.check("updateTaskSource", patch(task_id, repair, key=D), 403)
 
 
 if __name__ == "__main__":
