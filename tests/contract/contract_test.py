@@ -5,7 +5,13 @@ Schema 2020-12), and each status against the statuses the document lists for the
 POST /tasks/{id}/start and /rollback are not in the document; their bodies are checked against
 TaskDetailResponse / ErrorResponse.
 
-usage: contract_test.py PATH_TO_AGENTRAIL_MOCK [PATH_TO_OPENAPI_YAML]
+Then the same for every operation of the operator document (intake-routing-admin.openapi.yaml), on a
+second mock: routing rule sets, agent profiles, evaluations, audit, provider issue intake and setup
+verification tasks, with the tasks and events intake creates checked against the task-lifecycle document.
+The reference server's managed-runner and task-source routes are in neither document; their bodies are
+checked against REFERENCE_SCHEMAS below (the mock's shapes, see docs/mock-server.md).
+
+usage: contract_test.py PATH_TO_AGENTRAIL_MOCK [PATH_TO_OPENAPI_YAML [PATH_TO_OPERATOR_OPENAPI_YAML]]
 """
 
 import hashlib
@@ -51,10 +57,112 @@ def find_document(argv):
     sys.exit("contract_test: task-lifecycle.openapi.yaml not found (pass it as the second argument)")
 
 
+def find_operator_document(argv):
+    candidates = []
+    if len(argv) > 3:
+        candidates.append(argv[3])
+    if os.environ.get("AGENTRAIL_OPERATOR_OPENAPI"):
+        candidates.append(os.environ["AGENTRAIL_OPERATOR_OPENAPI"])
+    candidates.append(os.path.join(HERE, "..", "..", "docs", "api", "intake-routing-admin.openapi.yaml"))
+    for c in candidates:
+        if c and os.path.isfile(c):
+            return c
+    sys.exit("contract_test: intake-routing-admin.openapi.yaml not found (pass it as the third argument)")
+
+
+def _nullable(schema):
+    return {"anyOf": [{"type": "null"}, schema]}
+
+
+_DATE_TIME = {"type": "string", "format": "date-time"}
+_ACTIONS = {"$ref": "#/components/schemas/AvailableActions"}
+_META = {"$ref": "#/components/schemas/ResponseMeta"}
+
+
+def _obj(properties, required=None):
+    return {"type": "object", "additionalProperties": False, "required": required or list(properties),
+            "properties": properties}
+
+
+def _envelope(data):
+    return _obj({"data": data, "availableActions": _ACTIONS, "meta": _META})
+
+
+# The reference server's managed-runner and task-source routes, which neither contract describes: the shapes
+# agentrail-mock serves (docs/mock-server.md, "Operator API"), merged into the operator document's components.
+_RUN_STATUS = {"enum": ["starting", "running", "succeeded", "failed", "awaiting_user", "cancelled"]}
+_NULLABLE_STRING = {"type": ["string", "null"]}
+
+REFERENCE_SCHEMAS = {
+    "ReferenceAgentRun": _obj({
+        "runId": {"type": "string", "pattern": "^run_[A-Za-z0-9_]+$"},
+        "agentId": {"type": "string"},
+        "runner": {"type": "string"},
+        "taskId": {"type": "string"},
+        "taskIdentifier": {"type": "string"},
+        "status": _RUN_STATUS,
+        "repoPath": {"type": "string"},
+        "worktreePath": {"type": "string"},
+        "branchName": _NULLABLE_STRING,
+        "promptPath": _NULLABLE_STRING,
+        "logPath": _NULLABLE_STRING,
+        "handoffPath": _NULLABLE_STRING,
+        "createdAt": _DATE_TIME,
+        "startedAt": _nullable(_DATE_TIME),
+        "finishedAt": _nullable(_DATE_TIME),
+        "updatedAt": _DATE_TIME,
+        "exitCode": {"type": ["integer", "null"]},
+        "summary": _NULLABLE_STRING,
+        "runContextTokenHash": {"type": ["string", "null"], "pattern": "^[0-9a-f]{64}$"},
+        "runContextTokenIssuedAt": _nullable(_DATE_TIME),
+        "userAction": _nullable(_obj({
+            "kind": {"const": "awaiting_user"}, "taskId": {"type": "string"}, "reason": {"type": "string"},
+            "actionRequired": {"type": "string"}, "resumeInstructions": {"type": "string"}, "createdAt": _DATE_TIME})),
+        "reports": {"type": "array", "items": _obj({
+            "status": {"enum": ["progress", "blocked", "completed"]},
+            "summary": {"type": "string", "minLength": 1},
+            "createdAt": _DATE_TIME,
+            "handoff": {"type": ["object", "null"]}})},
+        "reportedHandoff": {"type": ["object", "null"]},
+        "launch": _obj({"executable": {"type": "string"}, "args": {"type": "array", "items": {"type": "string"}}})}),
+    "ReferenceAgentRunResponse": _envelope({"$ref": "#/components/schemas/ReferenceAgentRun"}),
+    "ReferenceAgentRunListResponse": _envelope({"type": "array",
+                                               "items": {"$ref": "#/components/schemas/ReferenceAgentRun"}}),
+    "ReferenceAgentRunContextResponse": _envelope(_obj({
+        "run": _obj({"runId": {"type": "string"}, "agentId": {"type": "string"}, "runner": {"type": "string"},
+                     "taskId": {"type": "string"}, "taskIdentifier": {"type": "string"}, "status": _RUN_STATUS,
+                     "worktreePath": {"type": "string"}, "branchName": _NULLABLE_STRING}),
+        "task": _obj({"id": {"type": "string"}, "identifier": {"type": "string"}, "title": {"type": "string"},
+                      "description": {"type": "string"}, "status": {"type": "string"},
+                      "priority": {"type": "string"},
+                      "acceptanceCriteria": {"type": "array", "items": {"type": "string"}},
+                      "context": {"type": ["object", "null"]}, "availableActions": _ACTIONS},
+                     ["id", "identifier", "title", "status", "acceptanceCriteria", "availableActions"]),
+        "nextActions": {"type": "array", "items": _obj({"id": {"type": "string"}, "label": {"type": "string"}})}})),
+    "ReferenceTaskSourceResponse": _envelope(_obj({
+        "taskId": {"type": "string"},
+        "source": {"type": "object", "required": ["provider"], "properties": {
+            "provider": {"type": "string", "minLength": 1},
+            "owner": {"type": "string"}, "repo": {"type": "string"},
+            "issueNumber": {"type": "integer", "minimum": 1}, "pullNumber": {"type": "integer", "minimum": 1},
+            "labels": {"type": "array", "items": {"type": "string"}},
+            "reviewers": {"type": "array", "items": {"type": "string"}},
+            "assignees": {"type": "array", "items": {"type": "string"}}},
+            "dependentRequired": {"owner": ["repo"], "repo": ["owner"]}},
+        "sourceAudit": _obj({"sourceRef": {"type": "string"}, "changeReason": {"type": "string"},
+                             "updatedBy": {"type": "string"}, "updatedAt": _DATE_TIME}),
+        "updatedAt": _DATE_TIME,
+        "version": {"type": "integer"}})),
+}
+
+
 class Contract:
-    def __init__(self, path):
+    def __init__(self, path, extra_schemas=None):
         with open(path) as f:
             self.doc = yaml.safe_load(f)
+        self.doc.setdefault("components", {}).setdefault("schemas", {}).update(extra_schemas or {})
+        # Operations of neither document: op id -> {success status: schema name}; errors are ErrorResponse.
+        self.reference_ops = {}
         if Registry is not None:
             resource = Resource.from_contents(self.doc, default_specification=DRAFT202012)
             self.registry = Registry().with_resource("urn:agentrail-openapi", resource)
@@ -128,6 +236,15 @@ class Contract:
         self.seen.add((op_id, status))
         if op_id in ("startTask", "rollbackTask"):
             pointer = "/components/schemas/TaskDetailResponse" if status == 202 else "/components/schemas/ErrorResponse"
+        elif op_id in self.reference_ops:
+            success = self.reference_ops[op_id]
+            if status in success:
+                pointer = "/components/schemas/" + success[status]
+            elif status in (400, 401, 403, 404, 409, 429):
+                pointer = "/components/schemas/ErrorResponse"
+            else:
+                self.record(False, what, f"unexpected status for a reference-server route (expects {sorted(success)})")
+                return None
         else:
             pointer, listed = self.response_schema_pointer(op_id, status)
             if pointer is None:
@@ -177,6 +294,7 @@ def main():
         sys.exit(__doc__)
     binary = sys.argv[1]
     c = Contract(find_document(sys.argv))
+    op = Contract(find_operator_document(sys.argv), REFERENCE_SCHEMAS)
     receiver = mu.Receiver()
     # --event-types contract: the document's four event types only, so every event can be validated.
     mock = mu.Mock(binary, "--event-types", "contract", "--max-streams", "2", "--delivery-backoff-scale", "0.001",
@@ -191,10 +309,26 @@ def main():
         code = mock.stop()
         receiver.close()
     c.record(code == 0, "mock exits 0 on SIGTERM", f"exit code {code}")
-    missing = [op for op in c.ops if not any(s[0] == op for s in c.seen) and op != "receiveTaskLifecycleWebhook"]
+    missing = [o for o in c.ops if not any(s[0] == o for s in c.seen) and o != "receiveTaskLifecycleWebhook"]
     c.record(not missing, "every operation exercised", f"missing {missing}")
-    print(f"{c.passed} passed, {c.failed} failed")
-    sys.exit(1 if c.failed else 0)
+
+    # The operator document, on a mock of its own.
+    mock = mu.Mock(binary, "--event-types", "contract", "--heartbeat-ms", "200")
+    try:
+        operator_scenario(op, c, mock)
+    except Exception:  # noqa: BLE001
+        import traceback
+        traceback.print_exc()
+        op.failed += 1
+    finally:
+        code = mock.stop()
+    op.record(code == 0, "operator mock exits 0 on SIGTERM", f"exit code {code}")
+    missing = [o for o in op.ops if not any(s[0] == o for s in op.seen)]
+    op.record(not missing, "every operator operation exercised", f"missing {missing}")
+
+    passed, failed = c.passed + op.passed, c.failed + op.failed
+    print(f"{passed} passed, {failed} failed")
+    sys.exit(1 if failed else 0)
 
 
 def exhaust_then(mock, fn, attempts=3):
@@ -427,6 +561,212 @@ def scenario(c, m, receiver):
         expected = "sha256=" + hmac.new(sub_body["secret"].encode(), req["body"], hashlib.sha256).hexdigest()
         c.record(hdr.get("x-agentrail-signature") == expected, "webhook signature")
     c.seen.add(("receiveTaskLifecycleWebhook", 200))
+
+
+def request_example(op, op_id, name):
+    """The value of a request body example of the operator document."""
+    _, _, operation = op.ops[op_id]
+    return operation["requestBody"]["content"]["application/json"]["examples"][name]["value"]
+
+
+def operator_scenario(op, c, m):
+    """Every operation of the operator document, plus the reference server's run and task-source routes."""
+    A, D, R = mu.ADMIN_KEY, mu.DEMO_KEY, mu.READONLY_KEY
+    for op_id, method, path, statuses in (
+            ("listAgentRuns", "GET", "/operator/agent-runs", {200: "ReferenceAgentRunListResponse"}),
+            ("getAgentRun", "GET", "/operator/agent-runs/{runId}", {200: "ReferenceAgentRunResponse"}),
+            ("getAgentRunContext", "GET", "/agent-runs/{runId}/context", {200: "ReferenceAgentRunContextResponse"}),
+            ("reportAgentRun", "POST", "/agent-runs/{runId}/report", {202: "ReferenceAgentRunResponse"}),
+            ("updateTaskSource", "PATCH", "/operator/tasks/{taskId}/source", {200: "ReferenceTaskSourceResponse"})):
+        op.reference_ops[op_id] = statuses
+        op.ops[op_id] = (method, path, {})
+    put = lambda path, body, key=A, k=None: m.request("PUT", path, body=body, key=key, idem=k or idem())  # noqa: E731
+    stream = mu.SSEStream(m, "heartbeatMs=200", key=A)
+
+    # ---- rule sets ----
+    current = op.check("getCurrentRoutingRuleSet", m.get("/operator/routing/rule-sets/current", key=A), 200)
+    op.check("getCurrentRoutingRuleSet", m.get("/operator/routing/rule-sets/current"), 401)
+    op.check("getCurrentRoutingRuleSet", m.get("/operator/routing/rule-sets/current", key=R), 403)
+    replace = request_example(op, "replaceCurrentRoutingRuleSet", "replace")
+    k = idem()
+    created = op.check("replaceCurrentRoutingRuleSet", put("/operator/routing/rule-sets/current", replace, k=k), 201,
+                       "the document's example")
+    op.record(created and created["data"]["version"] == current["data"]["version"] + 1
+              and created["data"]["audit"]["supersedesRuleSetId"] == current["data"]["id"], "new revision supersedes")
+    replay = op.check("replaceCurrentRoutingRuleSet", put("/operator/routing/rule-sets/current", replace, k=k), 201,
+                      "replay")
+    op.record(replay == created, "rule set replay returns the same body")
+    op.check("replaceCurrentRoutingRuleSet", put("/operator/routing/rule-sets/current", {**replace, "sourceRef": "x"},
+                                                 k=k), 409)
+    op.check("replaceCurrentRoutingRuleSet", put("/operator/routing/rule-sets/current", {**replace, "rules": "x"}), 400)
+    op.check("replaceCurrentRoutingRuleSet", put("/operator/routing/rule-sets/current", replace, key=None), 401)
+    op.check("replaceCurrentRoutingRuleSet", put("/operator/routing/rule-sets/current", replace, key=D), 403)
+
+    # ---- agent profiles ----
+    cto = request_example(op, "replaceRoutingAgentProfile", "cto_profile")
+    k = idem()
+    op.check("replaceRoutingAgentProfile", put("/operator/routing/agent-profiles/agt_cto", cto, k=k), 200,
+             "the document's example")
+    op.check("replaceRoutingAgentProfile", put("/operator/routing/agent-profiles/agt_cto", {**cto, "role": "x"}, k=k),
+             409)
+    op.check("replaceRoutingAgentProfile", put("/operator/routing/agent-profiles/agt_cto", {**cto, "status": "x"}), 400)
+    op.check("replaceRoutingAgentProfile", put("/operator/routing/agent-profiles/agt_cto", cto, key=None), 401)
+    op.check("replaceRoutingAgentProfile", put("/operator/routing/agent-profiles/agt_cto", cto, key=D), 403)
+    op.check("getRoutingAgentProfile", m.get("/operator/routing/agent-profiles/agt_cto", key=A), 200)
+    op.check("getRoutingAgentProfile", m.get("/operator/routing/agent-profiles/agt_demo", key=A), 200, "seeded")
+    op.check("getRoutingAgentProfile", m.get("/operator/routing/agent-profiles/agt_nobody", key=A), 404)
+    op.check("getRoutingAgentProfile", m.get("/operator/routing/agent-profiles/agt_cto"), 401)
+    op.check("getRoutingAgentProfile", m.get("/operator/routing/agent-profiles/agt_cto", key=R), 403)
+
+    # ---- evaluations (every outcome) and audit ----
+    dry = request_example(op, "evaluateRouting", "dry_run")
+    version = created["data"]["version"]
+    evaluation = {**dry, "ruleSetVersion": version}
+    k = idem()
+    body = op.check("evaluateRouting", m.post("/operator/routing/evaluations", evaluation, key=A, idem=k), 200,
+                    "the document's example")
+    op.record(body and body["data"]["outcome"] == "no_route" and body["data"]["taskId"] is None,
+              "the dashboard issue has no route", str(body and body["data"]["outcome"]))
+    op.check("evaluateRouting", m.post("/operator/routing/evaluations", evaluation, key=A, idem=k), 200, "replay")
+    op.check("evaluateRouting", m.post("/operator/routing/evaluations", {**evaluation, "ruleSetVersion": 1}, key=A,
+                                       idem=k), 409)
+    op.check("evaluateRouting", m.post("/operator/routing/evaluations", {**dry, "ruleSetVersion": 999}, key=A,
+                                       idem=idem()), 400, "unknown version")
+    op.check("evaluateRouting", m.post("/operator/routing/evaluations", {"snapshot": {}}, key=A, idem=idem()), 400)
+    op.check("evaluateRouting", m.post("/operator/routing/evaluations", evaluation, idem=idem()), 401)
+    op.check("evaluateRouting", m.post("/operator/routing/evaluations", evaluation, key=D, idem=idem()), 403)
+    issue = request_example(op, "ingestProviderIssue", "github_issue")
+    assigned = op.check("evaluateRouting", m.post("/operator/routing/evaluations", {"snapshot": issue}, key=A,
+                                                  idem=idem()), 200, "assigned")
+    op.record(assigned and assigned["data"]["outcome"] == "assigned"
+              and assigned["data"]["target"] == {"type": "agent", "id": "agt_cto"}, "the example issue goes to agt_cto")
+    rules = [{"id": "q", "name": "Queue", "enabled": True, "priority": 1, "conditions": {"labelsAny": ["queue"]},
+              "target": {"type": "triage_queue", "id": "triage_docs"}, "confidence": 1, "explanation": "q"},
+             {"id": "c1", "name": "C1", "enabled": True, "priority": 2, "conditions": {"labelsAny": ["dispute"]},
+              "target": {"type": "agent", "id": "agt_other"}, "confidence": 0.5, "explanation": "c1"},
+             {"id": "c2", "name": "C2", "enabled": True, "priority": 2, "conditions": {"labelsAny": ["dispute"]},
+              "target": {"type": "agent", "id": "agt_demo"}, "confidence": 0.5, "explanation": "c2"}]
+    classifier = {**replace["classifier"], "confidenceThreshold": 0.5}
+    op.check("replaceCurrentRoutingRuleSet", put("/operator/routing/rule-sets/current",
+                                                 {**replace, "rules": replace["rules"] + rules,
+                                                  "classifier": classifier}), 201, "more rules")
+    demo_issue = {**issue, "repository": {**issue["repository"], "owner": "agentrail-mock", "name": "demo"}}
+    for labels, outcome, extra in ((["queue"], "triage", {}), (["dispute"], "conflict", {}),
+                                   ([], "assigned", {"issueType": "feature", "capabilityTags": ["cpp", "cli"]})):
+        snap = {**demo_issue, "labels": labels, **extra}
+        d = op.check("evaluateRouting", m.post("/operator/routing/evaluations", {"snapshot": snap}, key=A, idem=idem()),
+                     200, outcome)
+        op.record(d and d["data"]["outcome"] == outcome, f"evaluation outcome {outcome}", str(d and d["data"]))
+    audit = op.check("getRoutingDecisionAudit", m.get(f"/operator/routing/audit/{assigned['data']['id']}", key=A), 200)
+    op.record(audit and audit["data"]["ruleSet"]["version"] == version, "audit names the rule set revision")
+    op.check("getRoutingDecisionAudit", m.get("/operator/routing/audit/rdec_missing", key=A), 404)
+    op.check("getRoutingDecisionAudit", m.get(f"/operator/routing/audit/{assigned['data']['id']}"), 401)
+    op.check("getRoutingDecisionAudit", m.get(f"/operator/routing/audit/{assigned['data']['id']}", key=R), 403)
+
+    # ---- intake: the routed task and its event also follow the task-lifecycle document ----
+    k = idem()
+    intake = op.check("ingestProviderIssue", m.post("/operator/intake/provider-issues", issue, key=A, idem=k), 202,
+                      "the document's example")
+    op.record(intake and intake["data"]["taskIdentifier"] == "AGENTRAIL-95" and intake["data"]["confidence"] == 0.99,
+              "intake assigns AGENTRAIL-95 to agt_cto", str(intake and intake["data"]))
+    op.check("ingestProviderIssue", m.post("/operator/intake/provider-issues", issue, key=A, idem=k), 202, "replay")
+    op.check("ingestProviderIssue", m.post("/operator/intake/provider-issues", {**issue, "title": "x"}, key=A, idem=k),
+             409, "idempotency mismatch")
+    op.check("ingestProviderIssue", m.post("/operator/intake/provider-issues", issue, key=A, idem=idem()), 409,
+             "version already ingested")
+    op.check("ingestProviderIssue", m.post("/operator/intake/provider-issues", {**issue, "links": {}}, key=A,
+                                           idem=idem()), 400)
+    op.check("ingestProviderIssue", m.post("/operator/intake/provider-issues", issue, idem=idem()), 401)
+    op.check("ingestProviderIssue", m.post("/operator/intake/provider-issues", issue, key=R, idem=idem()), 403)
+    triaged = {**demo_issue, "providerIssueId": "github:agentrail-mock/demo:issues/96", "labels": ["queue"]}
+    op.check("ingestProviderIssue", m.post("/operator/intake/provider-issues", triaged, key=A, idem=idem()), 202,
+             "triage")
+    task_id = intake["data"]["taskId"]
+    cto_key = m.post("/agent-api-keys", {"agent": {"id": "agt_cto", "displayName": "CTO", "role": "cto",
+                                                   "externalIdentities": []},
+                                         "scopes": ["tasks:read"], "rateLimit": {"windowSeconds": 60, "maxRequests": 100}},
+                     key=A, idem=idem()).json()["data"]["apiKey"]
+    detail = c.check("getTaskById", m.get(f"/tasks/{task_id}", key=cto_key), 200, "routed by intake")
+    c.record(detail and detail["data"]["routingDecisionId"] == intake["data"]["id"]
+             and detail["data"]["assignmentSource"] == "deterministic_rule", "routed task carries its decision")
+    listed = c.check("listMyTasks", m.get("/tasks/mine", key=cto_key), 200, "routed task")
+    c.record(listed and [t["id"] for t in listed["data"]] == [task_id], "routed task in the agent's list")
+    events = stream.events(2, timeout=5)
+    c.record(len(events) == 2, "intake emitted events", f"{len(events)} events")
+    for ev in events:
+        c.validate_schema("TaskLifecycleEventEnvelope", ev["json"], f"intake event {ev['json'].get('type')}")
+    stream.close()
+
+    # ---- setup verification ----
+    setup = request_example(op, "createSetupVerificationTask", "create")
+    m.post("/agent-api-keys", {"agent": {"id": setup["agentId"], "displayName": "Setup", "role": "engineer",
+                                         "externalIdentities": []},
+                               "scopes": ["tasks:read"], "rateLimit": {"windowSeconds": 60, "maxRequests": 100}},
+           key=A, idem=idem())
+    k = idem()
+    verification = op.check("createSetupVerificationTask",
+                            m.post("/operator/setup/verification-task", setup, key=A, idem=k), 201,
+                            "the document's example")
+    op.record(verification and verification["data"]["taskIdentifier"] == "LOCAL-SETUP-AGT-SETUP",
+              "setup task identifier as in the document's example")
+    op.check("createSetupVerificationTask", m.post("/operator/setup/verification-task", setup, key=A, idem=k), 201,
+             "replay")
+    op.check("createSetupVerificationTask", m.post("/operator/setup/verification-task", {"agentId": setup["agentId"]},
+                                                   key=A, idem=k), 409)
+    op.check("createSetupVerificationTask", m.post("/operator/setup/verification-task", {"agentId": setup["agentId"]},
+                                                   key=A, idem=idem()), 201, "refresh")
+    op.check("createSetupVerificationTask", m.post("/operator/setup/verification-task", {}, key=A, idem=idem()), 400)
+    op.check("createSetupVerificationTask", m.post("/operator/setup/verification-task", {"agentId": "agt_nobody"},
+                                                   key=A, idem=idem()), 404)
+    op.check("createSetupVerificationTask", m.post("/operator/setup/verification-task", setup, idem=idem()), 401)
+    op.check("createSetupVerificationTask", m.post("/operator/setup/verification-task", setup, key=R, idem=idem()), 403)
+
+    # ---- managed runs (reference server only) ----
+    runs = op.check("listAgentRuns", m.get("/operator/agent-runs", key=A), 200)
+    op.record(runs and len(runs["data"]) == 2, "intake and setup each started a run", str(runs and len(runs["data"])))
+    op.check("listAgentRuns", m.get("/operator/agent-runs?limit=1&status=starting&agentId=agt_cto", key=A), 200,
+             "filtered")
+    op.check("listAgentRuns", m.get("/operator/agent-runs?status=nope", key=A), 400)
+    op.check("listAgentRuns", m.get("/operator/agent-runs"), 401)
+    op.check("listAgentRuns", m.get("/operator/agent-runs", key=R), 403)
+    run_id = next(r["runId"] for r in runs["data"] if r["taskId"] == task_id)
+    op.check("getAgentRun", m.get(f"/operator/agent-runs/{run_id}", key=A), 200)
+    op.check("getAgentRun", m.get("/operator/agent-runs/run_missing", key=A), 404)
+    op.check("getAgentRun", m.get(f"/operator/agent-runs/{run_id}", key=R), 403)
+    token = m.control("GET", f"/_mock/agent-runs/{run_id}/token")["data"]["token"]
+    op.check("getAgentRunContext", m.get(f"/agent-runs/{run_id}/context", key=token), 200)
+    op.check("getAgentRunContext", m.get(f"/agent-runs/{run_id}/context", key=A), 401, "API key")
+    report = {"status": "completed", "summary": "Routed work done.", "handoff": {"branch": "agentrail/agentrail-95"}}
+    op.check("reportAgentRun", m.post(f"/agent-runs/{run_id}/report", {"status": "x"}, key=A), 400)
+    op.check("reportAgentRun", m.post(f"/agent-runs/{run_id}/report", {"status": "progress", "summary": "Working."},
+                                      key=cto_key), 403, "tasks:read only")
+    op.check("reportAgentRun", m.post(f"/agent-runs/{run_id}/report", report, key=D), 403, "another agent")
+    op.check("reportAgentRun", m.post(f"/agent-runs/{run_id}/report", report), 401)
+    op.check("reportAgentRun", m.post("/agent-runs/run_missing/report", report, key=A), 404)
+    done = op.check("reportAgentRun", m.post(f"/agent-runs/{run_id}/report", report, key=A), 202)
+    op.record(done and done["data"]["status"] == "succeeded", "a completion report ends the run")
+    setup_run = next(r["runId"] for r in runs["data"] if r["runId"] != run_id)
+    blocked = {"status": "blocked", "summary": "Needs access.", "reason": "no_access", "actionRequired": "Grant access.",
+               "resumeInstructions": "Resolve the blocker."}
+    op.check("reportAgentRun", m.post(f"/agent-runs/{setup_run}/report", blocked, key=A), 202, "blocked")
+    op.check("reportAgentRun", m.post(f"/agent-runs/{setup_run}/report", blocked, key=A), 409, "task already blocked")
+    op.check("getAgentRun", m.get(f"/operator/agent-runs/{setup_run}", key=A), 200, "awaiting user")
+
+    # ---- task source (reference server only) ----
+    repair = {"sourceRef": "contract", "changeReason": "Point the task at its issue.",
+              "source": {"owner": "oxnw", "repo": "agentrail", "issueNumber": 95, "baseBranch": "main"}}
+    patch = lambda tid, body, key=A, k=None: m.request("PATCH", f"/operator/tasks/{tid}/source", body=body, key=key,  # noqa: E731
+                                                        idem=k or idem())
+    k = idem()
+    op.check("updateTaskSource", patch(task_id, repair, k=k), 200)
+    op.check("updateTaskSource", patch(task_id, repair, k=k), 200, "replay")
+    op.check("updateTaskSource", patch(task_id, {**repair, "changeReason": "other"}, k=k), 409)
+    op.check("updateTaskSource", patch(mu.TODO_TASK, {**repair, "source": {"labels": None, "pullNumber": 7}}), 200,
+             "seeded task")
+    op.check("updateTaskSource", patch(task_id, {**repair, "source": {}}), 400)
+    op.check("updateTaskSource", patch("tsk_missing", repair), 404)
+    op.check("updateTaskSource", patch(task_id, repair, key=None), 401)
+    op.check("updateTaskSource", patch(task_id, repair, key=D), 403)
 
 
 if __name__ == "__main__":

@@ -279,17 +279,18 @@ AgentRun* OperatorState::find_run_by_token(const std::string& token) {
     return it == run_by_token.end() ? nullptr : find_run(it->second);
 }
 
-AgentRun& OperatorState::start_run(const Task& task, const std::string& trigger,
-                                   std::optional<std::string> decision_id) {
+AgentRun& OperatorState::start_run(const Task& task) {
     for (auto& run : runs)
-        if (run.task_id == task.id && !run.finished()) return run;
+        if (run.task_id == task.id && run.active()) return run;
     AgentRun run;
     run.id = make_id("run_");
-    run.task_id = task.id;
     run.agent_id = task.assignee_agent_id;
-    run.trigger = trigger;
-    run.routing_decision_id = std::move(decision_id);
-    run.token = "rctx_" + random_secret(32);
+    run.task_id = task.id;
+    run.task_identifier = task.identifier;
+    std::string branch;
+    for (unsigned char ch : task.identifier) branch += static_cast<char>(std::tolower(ch));
+    run.branch_name = "agentrail/" + branch;
+    run.token = "arrun_" + random_secret(32);
     run.created_at = iso_now();
     run.updated_at = run.created_at;
     run_index[run.id] = runs.size();
@@ -517,14 +518,14 @@ Json evaluate_routing(const Store& store, const Json& rule_set, const Json& snap
         "waiting for a suitable agent.");
 }
 
-std::string snapshot_digest(const Json& snapshot) {
-    // nlohmann::json (not ordered_json) sorts keys: the same snapshot in any field order has one digest.
-    auto canonical = nlohmann::json::parse(snapshot.dump()).dump();
+namespace {
+
+std::string sha256_hex(std::string_view text) {
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned int len = 0;
-    EVP_Digest(canonical.data(), canonical.size(), md, &len, EVP_sha256(), nullptr);
+    EVP_Digest(text.data(), text.size(), md, &len, EVP_sha256(), nullptr);
     static const char* hex = "0123456789abcdef";
-    std::string out = "sha256:";
+    std::string out;
     for (unsigned int i = 0; i < len; ++i) {
         out += hex[md[i] >> 4];
         out += hex[md[i] & 15];
@@ -532,43 +533,107 @@ std::string snapshot_digest(const Json& snapshot) {
     return out;
 }
 
+}  // namespace
+
+std::string snapshot_digest(const Json& snapshot) {
+    // nlohmann::json (not ordered_json) sorts keys: the same snapshot in any field order has one digest.
+    return "sha256:" + sha256_hex(nlohmann::json::parse(snapshot.dump()).dump());
+}
+
 // ---- task source and runs ----
+
+namespace {
+
+const char* const kSourceStringFields[] = {"provider",   "owner",        "repo",        "branch",
+                                           "baseBranch", "headSha",      "projectSlug", "ciProvider",
+                                           "prUrl",      "submissionId", "deliveryId",  "receivedAt"};
+const char* const kSourceNumberFields[] = {"issueNumber", "pullNumber"};
+const char* const kSourceArrayFields[] = {"reviewers", "labels", "assignees"};
+
+bool non_empty_string(const Json& v) {
+    return v.is_string() && !trim(v.get<std::string>()).empty();
+}
+
+}  // namespace
 
 Json task_source_json(const Task& task) {
     if (!task.source.is_null()) return task.source;
-    return Json{
-        {"provider", "github"},
-        {"repository", Json{{"owner", "agentrail-mock"}, {"name", "demo"}, {"defaultBranch", "main"}}},
-        {"providerIssueId", nullptr},
-        {"issueUrl", task.issue_url},
-        {"baseBranch", nullptr}};
+    Json source{{"provider", "github"}, {"owner", "agentrail-mock"}, {"repo", "demo"}};
+    auto digits = task.issue_url.find_last_not_of("0123456789");
+    if (digits != std::string::npos && digits + 1 < task.issue_url.size())
+        if (auto n = parse_int(task.issue_url.substr(digits + 1)); n && *n > 0) source["issueNumber"] = *n;
+    return source;
 }
 
 std::string task_base_branch(const Task& task) {
-    if (task.source.is_null()) return "main";
-    if (auto b = task.source.value("baseBranch", Json()); b.is_string()) return b.get<std::string>();
-    auto repo = task.source.value("repository", Json());
-    if (repo.is_object())
-        if (auto d = repo.value("defaultBranch", Json()); d.is_string()) return d.get<std::string>();
+    if (task.source.is_object())
+        if (auto b = task.source.value("baseBranch", Json()); b.is_string()) return b.get<std::string>();
     return "main";
 }
 
-Json agent_run_json(const AgentRun& run, const Store& store) {
-    auto it = store.tasks.find(run.task_id);
+// The reference server's rules: known fields only, strings non-empty, numbers positive integers, arrays
+// of non-empty strings; null removes a field; owner and repo change together.
+void check_source_repair(const Json& body, FieldErrors& errors) {
+    ObjectChecker c(body, errors);
+    c.only({"sourceRef", "changeReason", "source"});
+    auto ref = c.string("sourceRef", true);
+    if (ref && trim(*ref).empty()) errors.add("sourceRef", "must not be empty");
+    auto reason = c.string("changeReason", true, 0, 500);
+    if (reason && trim(*reason).empty()) errors.add("changeReason", "must not be empty");
+    const Json* source = c.object("source", true);
+    if (!source) return;
+    if (source->empty()) errors.add("source", "must change at least one field");
+    for (auto it = source->begin(); it != source->end(); ++it) {
+        const auto& key = it.key();
+        const Json& v = *it;
+        auto field = "source." + key;
+        auto is = [&](const auto& list) {
+            return std::any_of(std::begin(list), std::end(list), [&](const char* f) { return key == f; });
+        };
+        if (is(kSourceStringFields)) {
+            if (!v.is_null() && !non_empty_string(v)) errors.add(field, "must be a non-empty string or null");
+        } else if (is(kSourceNumberFields)) {
+            if (!v.is_null() && !(v.is_number_integer() && v.get<long long>() > 0))
+                errors.add(field, "must be a positive integer or null");
+        } else if (is(kSourceArrayFields)) {
+            if (!v.is_null() && !(v.is_array() && std::all_of(v.begin(), v.end(), non_empty_string)))
+                errors.add(field, "must be an array of non-empty strings or null");
+        } else {
+            errors.add(field, "is not a supported task source field");
+        }
+    }
+    if (source->contains("owner") != source->contains("repo"))
+        errors.add("source", "owner and repo must be given together");
+}
+
+Json agent_run_json(const AgentRun& run) {
     auto opt = [](const std::optional<std::string>& v) { return v ? Json(*v) : Json(nullptr); };
-    return Json{{"id", run.id},
-                {"taskId", run.task_id},
-                {"taskIdentifier", it == store.tasks.end() ? Json(nullptr) : Json(it->second->identifier)},
+    // The mock has no runner processes: the paths are where the reference server's runner would keep them.
+    const std::string dir = "/var/lib/agentrail-mock/runs/" + run.id;
+    return Json{{"runId", run.id},
                 {"agentId", run.agent_id},
+                {"runner", "agentrail-mock"},
+                {"taskId", run.task_id},
+                {"taskIdentifier", run.task_identifier},
                 {"status", run.status},
-                {"trigger", run.trigger},
-                {"routingDecisionId", opt(run.routing_decision_id)},
+                {"repoPath", "/var/lib/agentrail-mock/repo"},
+                {"worktreePath", dir + "/worktree"},
+                {"branchName", run.branch_name},
+                {"promptPath", dir + "/prompt.md"},
+                {"logPath", dir + "/run.log"},
+                {"handoffPath", dir + "/handoff.json"},
                 {"createdAt", run.created_at},
                 {"startedAt", opt(run.started_at)},
                 {"finishedAt", opt(run.finished_at)},
                 {"updatedAt", run.updated_at},
-                {"report", run.report},
-                {"availableActions", run.finished() ? Json::array() : Json{"view_context", "report"}}};
+                {"exitCode", run.exit_code ? Json(*run.exit_code) : Json(nullptr)},
+                {"summary", opt(run.summary)},
+                {"runContextTokenHash", sha256_hex(run.token)},
+                {"runContextTokenIssuedAt", run.created_at},
+                {"userAction", run.user_action},
+                {"reports", run.reports},
+                {"reportedHandoff", run.reported_handoff},
+                {"launch", Json{{"executable", "agentrail-mock-runner"}, {"args", Json{"--run", run.id}}}}};
 }
 
 }  // namespace mock

@@ -17,22 +17,27 @@ namespace mock {
 struct Store;
 struct Task;
 
-// One managed-runner run of an agent on a task (not in either contract; see docs/mock-server.md).
+// One managed-runner run, with the reference server's fields (neither contract has them; see
+// docs/mock-server.md).
 struct AgentRun {
     std::string id;
-    std::string task_id;
     std::string agent_id;
-    std::string trigger;  // intake | setup_verification
-    std::optional<std::string> routing_decision_id;
-    std::string status = "queued";  // queued | running | succeeded | failed | blocked | cancelled
-    std::string token;              // run-context token (rctx_...), valid while the run is not finished
+    std::string task_id;
+    std::string task_identifier;
+    std::string status = "starting";  // starting | running | succeeded | failed | awaiting_user | cancelled
+    std::string branch_name;
+    std::string token;  // run-context token (arrun_...)
     std::string created_at;
     std::optional<std::string> started_at;
     std::optional<std::string> finished_at;
     std::string updated_at;
-    Json report;  // null until reported
+    std::optional<int> exit_code;
+    std::optional<std::string> summary;
+    Json user_action;  // null, or the awaiting-user request of a blocked report
+    Json reports = Json::array();
+    Json reported_handoff;  // null until a report carries a handoff
 
-    bool finished() const { return status != "queued" && status != "running"; }
+    bool active() const { return status == "starting" || status == "running"; }
 };
 
 struct OperatorState {
@@ -64,8 +69,8 @@ struct OperatorState {
     const Json& replace_rule_set(const Json& request, const std::string& created_by);
     AgentRun* find_run(const std::string& id);
     AgentRun* find_run_by_token(const std::string& token);
-    // A new queued run unless the task already has one queued or running (which is returned).
-    AgentRun& start_run(const Task& task, const std::string& trigger, std::optional<std::string> decision_id);
+    // A new starting run of the task's assignee, unless the task has an active run (which is returned).
+    AgentRun& start_run(const Task& task);
 };
 
 // Validates a routing rule set replace request / agent profile replace request / provider issue
@@ -83,12 +88,15 @@ Json evaluate_routing(const Store& store, const Json& rule_set, const Json& snap
 // "sha256:<hex>" of the snapshot's canonical JSON.
 std::string snapshot_digest(const Json& snapshot);
 
-// The task's source (provider, repository, issue) as the task-source routes show it.
+// The task's source as the reference server keeps it ({provider, owner, repo, issueNumber, ...});
+// seeded tasks get one derived from their issue link.
 Json task_source_json(const Task& task);
-// Base branch of pull requests for the task: the source's baseBranch, else the repository's
-// default branch, else main.
+// Base branch of the task's pull requests: the source's baseBranch, else main.
 std::string task_base_branch(const Task& task);
+// Validates a PATCH /operator/tasks/{id}/source body ({sourceRef, changeReason, source}).
+void check_source_repair(const Json& body, FieldErrors& errors);
 
-Json agent_run_json(const AgentRun& run, const Store& store);
+// The run as the reference server renders it.
+Json agent_run_json(const AgentRun& run);
 
 }  // namespace mock

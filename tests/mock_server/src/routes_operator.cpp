@@ -12,8 +12,8 @@ namespace mock {
 
 namespace {
 
-const std::set<std::string> kRunStatuses{"queued", "running", "succeeded", "failed", "blocked", "cancelled"};
-const std::set<std::string> kReportStatuses{"succeeded", "failed", "blocked", "cancelled"};
+const std::set<std::string> kRunStatuses{"starting", "running",       "succeeded",
+                                         "failed",   "awaiting_user", "cancelled"};
 
 OperatorState& state(Ctx& ctx) {
     return ctx.app.store.operator_state;
@@ -38,6 +38,11 @@ void send_field_error(Ctx& ctx, const std::string& field, const std::string& rea
     FieldErrors errors;
     errors.add(field, reason);
     send_field_errors(ctx, errors);
+}
+
+bool non_empty(const Json& obj, const char* name) {
+    auto it = obj.find(name);
+    return it != obj.end() && it->is_string() && !trim(it->get<std::string>()).empty();
 }
 
 void not_found(Ctx& ctx, const std::string& message) {
@@ -247,13 +252,15 @@ void ingest(Ctx& ctx) {
     const Json& rule_set = st.active_rule_set();
     Json decision = evaluate_routing(store, rule_set, snapshot, make_id("rdec_"));
     const Json& repo = snapshot["repository"];
-    Json source{
-        {"provider", snapshot["provider"]},
-        {"repository",
-         Json{{"owner", repo["owner"]}, {"name", repo["name"]}, {"defaultBranch", repo["defaultBranch"]}}},
-        {"providerIssueId", issue_id},
-        {"issueUrl", snapshot["links"]["providerIssue"]},
-        {"baseBranch", nullptr}};
+    // The task's source, as the reference server's intake records it.
+    Json source{{"provider", snapshot["provider"]},
+                {"owner", repo["owner"]},
+                {"repo", repo["name"]},
+                {"baseBranch", repo["defaultBranch"]},
+                {"labels", snapshot["labels"]}};
+    auto digits = issue_id.find_last_not_of("0123456789");
+    if (digits != std::string::npos && digits + 1 < issue_id.size())
+        if (auto n = parse_int(issue_id.substr(digits + 1)); n && *n > 0) source["issueNumber"] = *n;
     std::optional<std::string> project;
     if (snapshot.value("project", Json()).is_string()) project = snapshot["project"].get<std::string>();
 
@@ -296,7 +303,7 @@ void ingest(Ctx& ctx) {
     decision["taskIdentifier"] = task->identifier;
     decision["availableActions"] = Json{"view_task", "view_audit"};
     if (decision["outcome"] == "assigned" && task->routing_decision_id == decision["id"].get<std::string>())
-        st.start_run(*task, "intake", decision["id"].get<std::string>());
+        st.start_run(*task);
     st.intake[issue_id] = OperatorState::IntakeRecord{task->id, version, decision["id"].get<std::string>()};
     write_audit(ctx, decision, snapshot, rule_set);
     send_data(ctx, 202, decision, Json{"view_task", "view_audit"});
@@ -354,7 +361,7 @@ void setup_verification(Ctx& ctx) {
         lifecycle::emit_updated(ctx.app, *task, std::nullopt, {"status", "assignee", "availableActions"},
                                 operator_actor(ctx), "Setup verification task created.");
     }
-    st.start_run(*task, "setup_verification", std::nullopt);
+    st.start_run(*task);
     send_data(ctx, 201,
               Json{{"taskId", task->id},
                    {"taskIdentifier", task->identifier},
@@ -373,206 +380,226 @@ void list_runs(Ctx& ctx) {
     const auto& req = ctx.req;
     std::string agent = req.get_param_value("agentId");
     std::string status = req.get_param_value("status");
-    if (req.has_param("agentId") && !is_alnum_id(agent, "agt_", true))
-        return send_field_error(ctx, "agentId", "must match ^agt_[A-Za-z0-9_]+$");
     if (req.has_param("status") && !kRunStatuses.count(status))
-        return send_field_error(ctx, "status",
-                                "must be one of queued, running, succeeded, failed, blocked, cancelled");
-    long long limit = 25;
+        return send_field_error(
+            ctx, "status", "must be one of starting, running, succeeded, failed, awaiting_user, cancelled");
+    std::size_t limit = std::numeric_limits<std::size_t>::max();
     if (req.has_param("limit")) {
-        auto parsed = parse_int(req.get_param_value("limit"));
+        auto text = req.get_param_value("limit");
+        auto parsed = all_digits(text) ? parse_int(text) : std::nullopt;
         if (!parsed || *parsed < 1 || *parsed > 100)
             return send_field_error(ctx, "limit", "must be between 1 and 100");
-        limit = *parsed;
+        limit = static_cast<std::size_t>(*parsed);
     }
-    std::size_t offset = 0;
-    if (req.has_param("cursor")) {
-        auto decoded = base64url_decode(req.get_param_value("cursor"));
-        auto cursor = decoded ? Json::parse(*decoded, nullptr, false) : Json();
-        if (!cursor.is_object() || !cursor.contains("offset") || !cursor["offset"].is_number_unsigned())
-            return send_field_error(ctx, "cursor", "is not a cursor of this list");
-        offset = cursor["offset"].get<std::size_t>();
-    }
-    // Newest first; the cursor is a position in that order.
-    const auto& runs = state(ctx).runs;
-    auto matches = [&](const AgentRun& run) {
-        return (agent.empty() || run.agent_id == agent) && (status.empty() || run.status == status);
-    };
+    // Most recently updated first, like the reference server (no pages: `limit` cuts the list).
+    std::vector<const AgentRun*> runs;
+    for (const auto& run : state(ctx).runs)
+        if ((agent.empty() || run.agent_id == agent) && (status.empty() || run.status == status))
+            runs.push_back(&run);
+    std::stable_sort(runs.begin(), runs.end(),
+                     [](const AgentRun* a, const AgentRun* b) { return a->updated_at > b->updated_at; });
     Json data = Json::array();
-    std::size_t i = offset;
-    for (; i < runs.size() && data.size() < static_cast<std::size_t>(limit); ++i) {
-        const auto& run = runs[runs.size() - 1 - i];
-        if (matches(run)) data.push_back(agent_run_json(run, ctx.app.store));
-    }
-    bool more = false;
-    for (std::size_t j = i; j < runs.size() && !more; ++j) more = matches(runs[runs.size() - 1 - j]);
-    Json next = more ? Json(base64url_encode(nlohmann::json{{"offset", i}}.dump())) : Json(nullptr);
-    send_json(ctx.res, 200,
-              Json{{"data", data},
-                   {"page", Json{{"nextCursor", next}, {"hasMore", more}}},
-                   {"availableActions", more ? Json{"fetch_next_page"} : Json::array()},
-                   {"meta", Json{{"requestId", make_id("req_")}}}});
+    for (std::size_t i = 0; i < runs.size() && i < limit; ++i) data.push_back(agent_run_json(*runs[i]));
+    send_data(ctx, 200, std::move(data), Json::array());
+}
+
+void run_not_found(Ctx& ctx) {
+    send_error(ctx.res, 404, "not_found", "Agent run not found.", Json::object(), Json{"list_agent_runs"});
 }
 
 void get_run(Ctx& ctx) {
     AgentRun* run = state(ctx).find_run(ctx.ids.at(0));
-    if (!run) return not_found(ctx, "Agent run was not found.");
-    auto json = agent_run_json(*run, ctx.app.store);
-    auto actions = json["availableActions"];
-    send_data(ctx, 200, std::move(json), std::move(actions));
+    if (!run) return run_not_found(ctx);
+    send_data(ctx, 200, agent_run_json(*run), Json::array());
 }
 
-// The run addressed by the path, authenticated by its run-context token (never an API key).
-AgentRun* run_for_token(Ctx& ctx) {
-    auto header = ctx.req.get_header_value("Authorization");
-    std::string token;
-    if (header.size() > 7) {
-        std::string scheme = header.substr(0, 7);
-        for (auto& ch : scheme) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-        if (scheme == "bearer ") token = trim(header.substr(7));
-    }
-    AgentRun* run = token.empty() ? nullptr : state(ctx).find_run_by_token(token);
-    if (!run) {
-        send_error(ctx.res, 401, "unauthorized",
-                   "A run-context token is required for this route; API keys are not accepted.",
-                   Json::object(), Json{"reauthenticate"});
-        return nullptr;
-    }
-    if (run->id != ctx.ids.at(0)) {
-        send_error(ctx.res, 403, "forbidden", "The run-context token belongs to another run.", Json::object(),
-                   Json::array());
-        return nullptr;
-    }
-    return run;
+std::string bearer_token(const httplib::Request& req) {
+    auto header = req.get_header_value("Authorization");
+    if (header.size() <= 7) return "";
+    std::string scheme = header.substr(0, 7);
+    for (auto& ch : scheme) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    return scheme == "bearer " ? trim(header.substr(7)) : "";
 }
 
+Json next_action(const std::string& action) {
+    static const std::map<std::string, std::string> labels{
+        {"start", "The run has started the task; carry on with it."},
+        {"submit", "Finish and commit the change, write the handoff, then report completion."},
+        {"block", "If you need the user, report the run as blocked with the action required."},
+        {"resolve_blocker", "Report what blocks the task and what the user must do."},
+    };
+    auto it = labels.find(action);
+    return Json{{"id", action},
+                {"label", it != labels.end() ? it->second : "Follow the AgentRail action " + action + "."}};
+}
+
+// GET /agent-runs/{runId}/context: authenticated by the run's run-context token, never an API key.
 void run_context(Ctx& ctx) {
-    AgentRun* run = run_for_token(ctx);
-    if (!run) return;
-    auto& store = ctx.app.store;
-    Task* task = store.find_task(run->task_id);
+    AgentRun* run = state(ctx).find_run(ctx.ids.at(0));
+    auto token = bearer_token(ctx.req);
+    if (!run || token.empty() || token != run->token) {
+        send_error(ctx.res, 401, "unauthorized", "A valid run-context token for this run is required.",
+                   Json::object(), Json{"reauthenticate"});
+        return;
+    }
+    Task* task = ctx.app.store.find_task(run->task_id);
     if (!task) return not_found(ctx, "The run's task no longer exists.");
-    if (run->status == "queued") {
-        // The runner picked the run up.
+    if (run->status == "starting") {
+        // The mock's stand-in for the runner process: reading the context is the run getting going.
         run->status = "running";
         run->started_at = iso_now();
         run->updated_at = *run->started_at;
     }
-    const auto& agent = store.agent_or_placeholder(run->agent_id);
+    auto actions = task_actions(*task);
+    Json next = Json::array();
+    for (const auto& a : actions) next.push_back(next_action(a));
+    Json run_json{{"runId", run->id},
+                  {"agentId", run->agent_id},
+                  {"runner", "agentrail-mock"},
+                  {"taskId", run->task_id},
+                  {"taskIdentifier", run->task_identifier},
+                  {"status", run->status},
+                  {"worktreePath", "/var/lib/agentrail-mock/runs/" + run->id + "/worktree"},
+                  {"branchName", run->branch_name}};
+    Json task_json{{"id", task->id},
+                   {"identifier", task->identifier},
+                   {"title", task->title},
+                   {"description", task->description},
+                   {"status", task->status},
+                   {"priority", task->priority},
+                   {"acceptanceCriteria", task->acceptance_criteria},
+                   {"context", Json{{"project", task->project ? Json(*task->project) : Json(nullptr)},
+                                    {"goal", task->goal}}},
+                   {"availableActions", actions}};
     send_data(
         ctx, 200,
-        Json{
-            {"runId", run->id},
-            {"status", run->status},
-            {"trigger", run->trigger},
-            {"routingDecisionId", run->routing_decision_id ? Json(*run->routing_decision_id) : Json(nullptr)},
-            {"agent", agent_json(agent)},
-            {"task", task_detail_json(*task, agent.display_name)},
-            {"source", task_source_json(*task)},
-            {"instructions", "Work on " + task->identifier + ": " + task->title +
-                                 ". Report the outcome with POST /agent-runs/" + run->id + "/report."}},
-        run->finished() ? Json::array() : Json{"report"});
+        Json{{"run", std::move(run_json)}, {"task", std::move(task_json)}, {"nextActions", std::move(next)}},
+        actions);
 }
 
 void check_report(const Json& body, FieldErrors& errors) {
     ObjectChecker c(body, errors);
-    c.only({"status", "summary", "details", "artifacts"});
-    c.enum_string("status", true, kReportStatuses);
-    c.string("summary", true, 1, 2000);
-    c.object("details", false);
-    if (const Json* artifacts = c.array("artifacts", false, 0, 20)) {
-        for (std::size_t i = 0; i < artifacts->size(); ++i) {
-            auto path = "artifacts[" + std::to_string(i) + "]";
-            if (!(*artifacts)[i].is_object()) {
-                errors.add(path, "must be an object");
-                continue;
-            }
-            ObjectChecker ac((*artifacts)[i], errors, path);
-            ac.only({"type", "url"});
-            ac.enum_string("type", true, {"pull_request", "commit", "doc", "ci_run", "other"});
-            ac.uri("url", true);
-        }
+    c.only({"status", "summary", "reason", "actionRequired", "resumeInstructions", "handoff"});
+    auto status = c.enum_string("status", true, {"progress", "blocked", "completed"});
+    if (auto summary = c.string("summary", true, 0, 2000); summary && trim(*summary).empty())
+        errors.add("summary", "must not be empty");
+    for (const char* name : {"reason", "actionRequired", "resumeInstructions"}) {
+        auto v = c.string(name, status == "blocked", 0, 2000);
+        if (v && trim(*v).empty()) errors.add(name, "must not be empty");
     }
+    c.object("handoff", false, true);
 }
 
+// POST /agent-runs/{runId}/report: an API key (tasks:write) of the run's agent, or an auth:admin key.
 void run_report(Ctx& ctx) {
-    AgentRun* run = run_for_token(ctx);
-    if (!run) return;
-    auto r = begin(ctx, run->id, false, check_report);
-    if (!r) return;
-    if (run->finished()) {
-        send_error(ctx.res, 409, "conflict", "The run has already reported its outcome.",
-                   Json{{"currentStatus", run->status}}, Json::array());
+    AgentRun* run = state(ctx).find_run(ctx.ids.at(0));
+    if (!run) return run_not_found(ctx);
+    if (!ctx.key->is_admin() && ctx.key->agent.id != run->agent_id) {
+        ctx.deny();
+        send_error(ctx.res, 403, "forbidden", "Agent run is not assigned to this agent.", Json::object(),
+                   Json::array());
         return;
     }
+    auto r = begin(ctx, run->id, false, check_report);
+    if (!r) return;
     const Json& b = r->body;
+    std::string status = b["status"].get<std::string>();
     auto now = iso_now();
-    run->status = b["status"].get<std::string>();
+    if (status == "blocked") {
+        // Like the reference server, a blocked report puts the task into awaiting-user.
+        Task* task = ctx.app.store.find_task(run->task_id);
+        if (!task) return not_found(ctx, "The run's task no longer exists.");
+        if (task->status != "todo" && task->status != "in_progress") {
+            send_error(ctx.res, 409, "conflict", "Only a task in todo or in_progress can be blocked.",
+                       Json{{"currentStatus", task->status}}, task_actions(*task));
+            return;
+        }
+        task->blocker = Blocker{run->id,
+                                run->agent_id,
+                                trim(b["reason"].get<std::string>()),
+                                trim(b["actionRequired"].get<std::string>()),
+                                trim(b["resumeInstructions"].get<std::string>()),
+                                now};
+        auto previous = task->status;
+        task->status = "blocked";
+        lifecycle::touch(*task);
+        lifecycle::emit_awaiting_user(ctx.app, *task, previous,
+                                      actor_for_key_agent(ctx.app.store.agent_or_placeholder(run->agent_id)));
+        run->status = "awaiting_user";
+        run->finished_at = now;
+        run->user_action = Json{{"kind", "awaiting_user"},
+                                {"taskId", task->id},
+                                {"reason", task->blocker->reason},
+                                {"actionRequired", task->blocker->action_required},
+                                {"resumeInstructions", task->blocker->resume_instructions},
+                                {"createdAt", now}};
+    } else if (status == "completed") {
+        // The mock's runner process exits successfully once it reported completion.
+        if (run->active()) {
+            run->status = "succeeded";
+            run->exit_code = 0;
+            run->finished_at = now;
+        }
+    } else if (run->status == "starting") {
+        run->status = "running";
+    }
     if (!run->started_at) run->started_at = now;
-    run->finished_at = now;
+    Json handoff = b.value("handoff", Json());
+    run->summary = trim(b["summary"].get<std::string>());
+    run->reports.push_back(
+        Json{{"status", status}, {"summary", *run->summary}, {"createdAt", now}, {"handoff", handoff}});
+    if (b.contains("handoff")) run->reported_handoff = handoff;
     run->updated_at = now;
-    run->report = Json{{"status", b["status"]},
-                       {"summary", b["summary"]},
-                       {"details", b.value("details", Json::object())},
-                       {"artifacts", b.value("artifacts", Json::array())},
-                       {"reportedAt", now}};
-    send_data(ctx, 200, agent_run_json(*run, ctx.app.store), Json::array());
+    send_data(ctx, 202, agent_run_json(*run), Json::array());
     finish(ctx, *r);
 }
 
 // ---- task source (reference server only) ----
 
-void check_source(const Json& body, FieldErrors& errors) {
-    ObjectChecker c(body, errors);
-    c.only({"provider", "repository", "providerIssueId", "issueUrl", "baseBranch"});
-    if (body.empty()) errors.add("body", "must change at least one field");
-    c.enum_string("provider", false, {"github", "gitlab", "linear", "jira"});
-    if (const Json* repo = c.object("repository", false, true)) {
-        ObjectChecker rc(*repo, errors, "repository");
-        rc.only({"owner", "name", "defaultBranch"});
-        rc.string("owner", true, 1);
-        rc.string("name", true, 1);
-        rc.string("defaultBranch", false, 1, 255);
-    }
-    c.string("providerIssueId", false, 1, 500, true);
-    if (auto url = c.uri("issueUrl", false, true); url && !is_http_uri(*url))
-        errors.add("issueUrl", "must be an http(s) URL");
-    c.string("baseBranch", false, 1, 255, true);
-}
-
 void patch_source(Ctx& ctx) {
+    auto key = require_idempotency_key(ctx);
+    if (!key) return;
+    auto body = body_object(ctx, false);
+    if (!body) return;
+    FieldErrors errors;
+    check_source_repair(*body, errors);
+    if (!errors.empty()) return send_field_errors(ctx, errors);
     Task* task = ctx.app.store.find_task(ctx.ids.at(0));
-    if (!task) return not_found(ctx, "Task was not found.");
-    auto r = begin(ctx, task->id, false, check_source);
-    if (!r) return;
-    // JSON merge patch: given fields replace, null clears.
+    if (!task) return not_found(ctx, "Task not found.");
+    auto scope = idempotency_scope(ctx, task->id, *key);
+    if (idempotency_replay(ctx, scope, *key)) return;
+
+    // Merge: given fields replace, null removes.
     Json source = task_source_json(*task);
-    std::vector<std::string> changed{"source"};
-    for (auto it = r->body.begin(); it != r->body.end(); ++it) {
-        if (it.key() == "repository" && it->is_object() && !it->contains("defaultBranch")) {
-            Json repo = *it;
-            repo["defaultBranch"] = "main";
-            source["repository"] = repo;
-        } else {
+    const Json& patch = (*body)["source"];
+    for (auto it = patch.begin(); it != patch.end(); ++it) {
+        if (it->is_null())
+            source.erase(it.key());
+        else
             source[it.key()] = *it;
-        }
     }
+    if (!non_empty(source, "provider"))
+        return send_field_error(ctx, "source.provider", "the repaired source needs a provider");
+    if (source.contains("owner") != source.contains("repo"))
+        return send_field_error(ctx, "source", "the repaired source needs owner and repo together");
     task->source = source;
-    if (source["issueUrl"].is_string() && source["issueUrl"] != task->issue_url) {
-        task->issue_url = source["issueUrl"].get<std::string>();
-        changed.emplace_back("links");
-    }
-    changed.emplace_back("updatedAt");
+    // A GitHub issue source names the task's issue.
+    if (source["provider"] == "github" && source.contains("owner") && source.contains("issueNumber"))
+        task->issue_url = "https://github.com/" + source["owner"].get<std::string>() + "/" +
+                          source["repo"].get<std::string>() + "/issues/" +
+                          std::to_string(source["issueNumber"].get<long long>());
     lifecycle::touch(*task);
-    lifecycle::emit_updated(ctx.app, *task, task->status, changed, operator_actor(ctx),
-                            "Task source changed.");
     send_data(ctx, 200,
               Json{{"taskId", task->id},
-                   {"taskIdentifier", task->identifier},
                    {"source", task->source},
-                   {"updatedAt", task->updated_at}},
-              Json{"view_task"});
-    finish(ctx, *r);
+                   {"sourceAudit", Json{{"sourceRef", trim((*body)["sourceRef"].get<std::string>())},
+                                        {"changeReason", trim((*body)["changeReason"].get<std::string>())},
+                                        {"updatedBy", caller_agent(ctx)},
+                                        {"updatedAt", task->updated_at}}},
+                   {"updatedAt", task->updated_at},
+                   {"version", task->version}},
+              Json{"get_task"});
+    idempotency_record(ctx, scope);
 }
 
 // ---- control ----
@@ -580,7 +607,7 @@ void patch_source(Ctx& ctx) {
 void control_run_token(Ctx& ctx) {
     std::lock_guard lock(ctx.app.store.mutex);
     AgentRun* run = state(ctx).find_run(ctx.ids.at(0));
-    if (!run) return not_found(ctx, "Agent run was not found.");
+    if (!run) return run_not_found(ctx);
     send_json(ctx.res, 200,
               Json{{"data", Json{{"runId", run->id},
                                  {"agentId", run->agent_id},
@@ -600,8 +627,8 @@ void control_create_run(Ctx& ctx) {
     Task* task = ctx.app.store.find_task(*task_id);
     if (!task || task->assignee_agent_id.empty())
         return send_validation_error(ctx.res, "taskId", "no assigned task has this id");
-    AgentRun& run = state(ctx).start_run(*task, "manual", task->routing_decision_id);
-    Json data = agent_run_json(run, ctx.app.store);
+    AgentRun& run = state(ctx).start_run(*task);
+    Json data = agent_run_json(run);
     data["token"] = run.token;
     send_json(ctx.res, 201, Json{{"data", data}});
 }
@@ -664,11 +691,11 @@ void register_operator_routes(Router& router) {
         Route{"GET", {"operator", "agent-runs", "{run}"}, "get_agent_run", "usage:read", required, get_run});
     router.add(Route{
         "GET", {"agent-runs", "{run}", "context"}, "get_agent_run_context", "", AuthMode::none, run_context});
-    router.add(
-        Route{"POST", {"agent-runs", "{run}", "report"}, "report_agent_run", "", AuthMode::none, run_report});
+    router.add(Route{
+        "POST", {"agent-runs", "{run}", "report"}, "report_agent_run", "tasks:write", required, run_report});
     router.add(Route{"PATCH",
                      {"operator", "tasks", "{task}", "source"},
-                     "update_task_source",
+                     "repair_task_source",
                      "routing:admin",
                      required,
                      patch_source});

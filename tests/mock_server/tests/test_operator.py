@@ -69,6 +69,10 @@ def evaluate(m, snap, version=None, key=A):
     return r.json()["data"]
 
 
+def source_repair(source):
+    return {"sourceRef": "test", "changeReason": "test repair", "source": source}
+
+
 def assert_error(r, status, code):
     assert r.status == status, r
     assert r.json()["error"]["code"] == code, r
@@ -154,7 +158,8 @@ def test_operator_auth_and_scopes(binary):
             ("POST", "/operator/setup/verification-task", {"agentId": "agt_demo"}, "routing:admin"),
             ("GET", "/operator/agent-runs", None, "usage:read"),
             ("GET", "/operator/agent-runs/run_unknown", None, "usage:read"),
-            ("PATCH", f"/operator/tasks/{TODO_TASK}/source", {"baseBranch": "dev"}, "routing:admin"),
+            ("PATCH", f"/operator/tasks/{TODO_TASK}/source", source_repair({"baseBranch": "dev"}), "routing:admin"),
+            ("POST", "/agent-runs/run_unknown/report", {"status": "progress", "summary": "x"}, "tasks:write"),
         ]
         for method, path, body, scope in cases:
             assert_error(m.request(method, path, body=body, idem=idem()), 401, "unauthorized")
@@ -180,6 +185,22 @@ def test_operator_auth_and_scopes(binary):
         # Operations are attributed in the key's usage.
         usage = m.get("/agent-api-keys/akey_localreadonly/usage", key=A).json()["data"]
         assert usage["totals"]["denied"] >= len(cases)
+
+
+def test_prefix_usage_and_faults_apply(binary):
+    with Mock(binary, "--path-prefix", "/v1") as m:
+        # Both with and without the prefix, like every route.
+        assert m.get("/operator/routing/rule-sets/current", key=A).status == 200
+        assert m.get("/operator/routing/rule-sets/current", key=A, prefix=False).status == 200
+        evaluate(m, snapshot())
+        usage = m.get("/agent-api-keys/akey_localadmin/usage", key=A).json()["data"]
+        ops = {o["operation"]: o["count"] for o in usage["byOperation"]}
+        assert ops.get("get_current_routing_rule_set") == 2 and ops.get("evaluate_routing") == 1, ops
+        scopes = {x["scope"]: x["count"] for x in usage["byScope"]}
+        assert scopes.get("routing:read") == 2 and scopes.get("routing:evaluate") == 1, scopes
+        m.control("POST", "/_mock/faults", {"kind": "status", "status": 503, "pathContains": "/operator/intake"})
+        assert_error(m.post("/operator/intake/provider-issues", snapshot(), key=A, idem=idem()), 503, "unavailable")
+        assert m.post("/operator/intake/provider-issues", snapshot(), key=A, idem=idem()).status == 202
 
 
 # ---- agent profiles ----
@@ -405,8 +426,8 @@ def test_intake_routes_task_to_agent_with_event_and_run(binary):
         assert audit["data"]["decision"]["taskId"] == task_id and audit["availableActions"] == ["view_task", "view_rule_set"]
 
         runs = m.get("/operator/agent-runs?agentId=agt_demo", key=A).json()["data"]
-        assert len(runs) == 1 and runs[0]["taskId"] == task_id and runs[0]["trigger"] == "intake", runs
-        assert runs[0]["status"] == "queued" and runs[0]["routingDecisionId"] == d["id"]
+        assert len(runs) == 1 and runs[0]["taskId"] == task_id and runs[0]["taskIdentifier"] == "DEMO-42", runs
+        assert runs[0]["status"] == "starting" and runs[0]["branchName"] == "agentrail/demo-42"
 
         # A retry with the same key replays; nothing new is created.
         again = m.post("/operator/intake/provider-issues", snap, key=A, idem=k)
@@ -498,7 +519,7 @@ def test_setup_verification_task(binary):
         assert again["createdAt"] == d["createdAt"] and again["updatedAt"] >= d["updatedAt"]
         assert len(m.get("/tasks/mine", key=agent_key).json()["data"]) == 1
         runs = m.get("/operator/agent-runs?agentId=agt_setup", key=A).json()["data"]
-        assert len(runs) == 1 and runs[0]["trigger"] == "setup_verification" and runs[0]["taskId"] == d["taskId"]
+        assert len(runs) == 1 and runs[0]["taskId"] == d["taskId"] and runs[0]["status"] == "starting", runs
 
         assert_error(m.post("/operator/setup/verification-task", {"agentId": "agt_nobody"}, key=A, idem=idem()), 404,
                      "not_found")
@@ -511,135 +532,185 @@ def test_setup_verification_task(binary):
 # ---- managed runs ----
 
 def make_runs(m, count):
-    """Creates `count` runs through setup verification tasks of new agents; returns their run ids, oldest first."""
-    ids = []
+    """Creates `count` runs through setup verification tasks of new agents; returns (run id, agent key) pairs,
+    oldest first."""
+    out = []
     for i in range(count):
         agent = f"agt_runner{i}"
-        make_key(m, agent, ["tasks:read"])
+        key = make_key(m, agent, ["tasks:read", "tasks:write"])
         assert m.post("/operator/setup/verification-task", {"agentId": agent}, key=A, idem=idem()).status == 201
-        ids.append(m.get(f"/operator/agent-runs?agentId={agent}", key=A).json()["data"][0]["id"])
-    return ids
+        out.append((m.get(f"/operator/agent-runs?agentId={agent}", key=A).json()["data"][0]["runId"], key))
+        time.sleep(0.002)  # distinct updatedAt (millisecond precision) for the ordering below
+    return out
+
+
+RUN_FIELDS = ["runId", "agentId", "runner", "taskId", "taskIdentifier", "status", "repoPath", "worktreePath",
+              "branchName", "promptPath", "logPath", "handoffPath", "createdAt", "startedAt", "finishedAt",
+              "updatedAt", "exitCode", "summary", "runContextTokenHash", "runContextTokenIssuedAt", "userAction",
+              "reports", "reportedHandoff", "launch"]
 
 
 def test_agent_runs_list_and_get(binary):
     with Mock(binary) as m:
-        ids = make_runs(m, 5)
+        ids = [run_id for run_id, _ in make_runs(m, 5)]
         r = m.get("/operator/agent-runs", key=A)
         assert r.status == 200, r
         body = r.json()
-        assert [x["id"] for x in body["data"]] == ids[::-1] and body["page"] == {"nextCursor": None, "hasMore": False}
-        seen, cursor = [], None
-        for _ in range(5):
-            page = m.get("/operator/agent-runs?limit=2" + (f"&cursor={cursor}" if cursor else ""), key=A).json()
-            seen += [x["id"] for x in page["data"]]
-            cursor = page["page"]["nextCursor"]
-            assert page["page"]["hasMore"] == (cursor is not None)
-            assert page["availableActions"] == (["fetch_next_page"] if cursor else [])
-            if not cursor:
-                break
-        assert seen == ids[::-1]
+        assert [x["runId"] for x in body["data"]] == ids[::-1] and body["availableActions"] == []
+        assert "page" not in body and body["meta"]["requestId"].startswith("req_")
+        assert [x["runId"] for x in m.get("/operator/agent-runs?limit=2", key=A).json()["data"]] == ids[:2:-1][:2]
         run = m.get(f"/operator/agent-runs/{ids[0]}", key=A).json()
-        assert run["data"]["agentId"] == "agt_runner0" and run["data"]["status"] == "queued"
-        assert run["data"]["report"] is None and run["availableActions"] == ["view_context", "report"]
-        assert m.get("/operator/agent-runs?status=queued", key=A).json()["data"].__len__() == 5
+        assert list(run["data"]) == RUN_FIELDS, list(run["data"])
+        d = run["data"]
+        assert d["agentId"] == "agt_runner0" and d["status"] == "starting" and d["reports"] == []
+        assert d["startedAt"] is None and d["exitCode"] is None and d["userAction"] is None
+        assert d["taskIdentifier"] == "LOCAL-SETUP-AGT-RUNNER0" and d["branchName"] == "agentrail/local-setup-agt-runner0"
+        token = m.control("GET", f"/_mock/agent-runs/{ids[0]}/token")["data"]["token"]
+        assert d["runContextTokenHash"] == hashlib.sha256(token.encode()).hexdigest()
+        assert run["availableActions"] == []
+        assert len(m.get("/operator/agent-runs?status=starting", key=A).json()["data"]) == 5
         assert m.get("/operator/agent-runs?status=succeeded", key=A).json()["data"] == []
-        assert_error(m.get("/operator/agent-runs/run_missing", key=A), 404, "not_found")
-        for query in ("status=done", "limit=0", "limit=101", "limit=x", "cursor=zzz", "agentId=bob"):
-            r = m.get(f"/operator/agent-runs?{query}", key=A)
-            assert_error(r, 400, "validation_error")
+        assert m.get("/operator/agent-runs?agentId=agt_nobody", key=A).json()["data"] == []
+        r = m.get("/operator/agent-runs/run_missing", key=A)
+        assert_error(r, 404, "not_found")
+        assert r.json()["error"]["details"]["availableActions"] == ["list_agent_runs"]
+        for query in ("status=queued", "limit=0", "limit=101", "limit=x", "limit=-1"):
+            assert_error(m.get(f"/operator/agent-runs?{query}", key=A), 400, "validation_error")
 
 
-def test_run_context_and_report(binary):
+def test_run_context(binary):
     with Mock(binary) as m:
-        first, second = make_runs(m, 2)
+        (first, _), (second, _) = make_runs(m, 2)
         token = m.control("GET", f"/_mock/agent-runs/{first}/token")["data"]["token"]
         other_token = m.control("GET", f"/_mock/agent-runs/{second}/token")["data"]["token"]
-        assert token.startswith("rctx_") and token != other_token
-        # The run-context token, never an API key.
+        assert token.startswith("arrun_") and len(token) >= 30 and token != other_token
+        # The run-context token of this run, never an API key.
         assert_error(m.get(f"/agent-runs/{first}/context"), 401, "unauthorized")
         assert_error(m.get(f"/agent-runs/{first}/context", key=A), 401, "unauthorized")
-        assert_error(m.get(f"/agent-runs/{first}/context", key=other_token), 403, "forbidden")
+        assert_error(m.get(f"/agent-runs/{first}/context", key=other_token), 401, "unauthorized")
+        assert_error(m.get("/agent-runs/run_missing/context", key=token), 401, "unauthorized")
         r = m.get(f"/agent-runs/{first}/context", key=token)
         assert r.status == 200, r
         ctx = r.json()
-        assert ctx["data"]["runId"] == first and ctx["data"]["status"] == "running"
-        assert ctx["data"]["agent"]["id"] == "agt_runner0" and ctx["data"]["task"]["identifier"] == "LOCAL-SETUP-AGT-RUNNER0"
-        assert ctx["data"]["source"]["issueUrl"] == ctx["data"]["task"]["links"]["issue"]
-        assert ctx["availableActions"] == ["report"]
-        run = m.get(f"/operator/agent-runs/{first}", key=A).json()["data"]
-        assert run["status"] == "running" and run["startedAt"]
-
-        report = {"status": "succeeded", "summary": "Listed the setup task.",
-                  "artifacts": [{"type": "doc", "url": "https://example.com/log"}]}
-        for bad in ({"status": "done", "summary": "x"}, {"status": "failed"}, {"status": "failed", "summary": ""},
-                    {**report, "artifacts": [{"type": "doc", "url": "no"}]}, {**report, "extra": 1}):
-            assert_error(m.post(f"/agent-runs/{first}/report", bad, key=token), 400, "validation_error")
-        assert_error(m.post(f"/agent-runs/{first}/report", report, key=A), 401, "unauthorized")
-        assert_error(m.post(f"/agent-runs/{first}/report", report, key=other_token), 403, "forbidden")
-        k = idem()
-        r = m.post(f"/agent-runs/{first}/report", report, key=token, idem=k)
-        assert r.status == 200, r
-        done = r.json()["data"]
-        assert done["status"] == "succeeded" and done["finishedAt"] and done["availableActions"] == []
-        assert done["report"]["summary"] == "Listed the setup task." and done["report"]["details"] == {}
-        replay = m.post(f"/agent-runs/{first}/report", report, key=token, idem=k)
-        assert replay.status == 200 and replay.body == r.body and replay.headers.get("idempotent-replayed") == "true"
-        r = m.post(f"/agent-runs/{first}/report", {"status": "failed", "summary": "again"}, key=token)
-        assert_error(r, 409, "conflict")
-        assert r.json()["error"]["details"]["currentStatus"] == "succeeded"
-        assert m.get(f"/operator/agent-runs?status=succeeded", key=A).json()["data"][0]["id"] == first
-        # A report without reading the context first still finishes the run.
-        r = m.post(f"/agent-runs/{second}/report", {"status": "blocked", "summary": "No token."}, key=other_token)
-        assert r.status == 200 and r.json()["data"]["startedAt"] and r.json()["data"]["status"] == "blocked", r
-        # Control: a run for any assigned task, with its token.
+        run, task = ctx["data"]["run"], ctx["data"]["task"]
+        assert list(run) == ["runId", "agentId", "runner", "taskId", "taskIdentifier", "status", "worktreePath",
+                             "branchName"]
+        assert run["runId"] == first and run["agentId"] == "agt_runner0" and run["status"] == "running"
+        assert task["identifier"] == "LOCAL-SETUP-AGT-RUNNER0" and task["status"] == "in_progress"
+        assert task["availableActions"] == ["submit", "block"] == ctx["availableActions"]
+        assert [a["id"] for a in ctx["data"]["nextActions"]] == ["submit", "block"]
+        assert all(a["label"] for a in ctx["data"]["nextActions"])
+        after = m.get(f"/operator/agent-runs/{first}", key=A).json()["data"]
+        assert after["status"] == "running" and after["startedAt"]
+        # Control: a run for any assigned task, with its token; an active run is reused.
         created = m.control("POST", "/_mock/agent-runs", {"taskId": TODO_TASK})["data"]
-        assert created["trigger"] == "manual" and created["agentId"] == "agt_demo" and created["token"].startswith("rctx_")
-        assert m.get(f"/agent-runs/{created['id']}/context", key=created["token"]).status == 200
+        assert created["agentId"] == "agt_demo" and created["token"].startswith("arrun_")
+        again = m.control("POST", "/_mock/agent-runs", {"taskId": TODO_TASK})["data"]
+        assert again["runId"] == created["runId"]
+        ctx = m.get(f"/agent-runs/{created['runId']}/context", key=created["token"]).json()
+        assert [a["id"] for a in ctx["data"]["nextActions"]] == ["start", "block"]
         assert m.request("GET", "/_mock/agent-runs/run_missing/token").status == 404
+        assert m.request("POST", "/_mock/agent-runs", body={"taskId": "tsk_nope"}).status == 400
+
+
+def test_run_report(binary):
+    with Mock(binary) as m:
+        (first, first_key), (second, second_key) = make_runs(m, 2)
+        report = {"status": "progress", "summary": "  Reading the task.  "}
+        assert_error(m.post(f"/agent-runs/{first}/report", report), 401, "unauthorized")
+        token = m.control("GET", f"/_mock/agent-runs/{first}/token")["data"]["token"]
+        assert_error(m.post(f"/agent-runs/{first}/report", report, key=token), 401, "unauthorized")
+        r = m.post(f"/agent-runs/{first}/report", report, key=second_key)
+        assert_error(r, 403, "forbidden")
+        assert_error(m.post("/agent-runs/run_missing/report", report, key=first_key), 404, "not_found")
+        for bad in ({"status": "done", "summary": "x"}, {"status": "progress"}, {"status": "progress", "summary": " "},
+                    {"status": "blocked", "summary": "x", "reason": "r", "actionRequired": "a"},
+                    {**report, "handoff": []}, {**report, "extra": 1}):
+            assert_error(m.post(f"/agent-runs/{first}/report", bad, key=first_key), 400, "validation_error")
+
+        r = m.post(f"/agent-runs/{first}/report", report, key=first_key)
+        assert r.status == 202, r
+        d = r.json()["data"]
+        assert d["status"] == "running" and d["summary"] == "Reading the task." and d["startedAt"]
+        assert [x["status"] for x in d["reports"]] == ["progress"] and d["reports"][0]["handoff"] is None
+        handoff = {"branch": "agentrail/x", "commits": 2}
+        k = idem()
+        done = m.post(f"/agent-runs/{first}/report", {"status": "completed", "summary": "Done.", "handoff": handoff},
+                      key=first_key, idem=k)
+        assert done.status == 202, done
+        d = done.json()["data"]
+        assert d["status"] == "succeeded" and d["exitCode"] == 0 and d["finishedAt"] and d["reportedHandoff"] == handoff
+        assert [x["status"] for x in d["reports"]] == ["progress", "completed"]
+        replay = m.post(f"/agent-runs/{first}/report", {"status": "completed", "summary": "Done.", "handoff": handoff},
+                        key=first_key, idem=k)
+        assert replay.body == done.body and replay.headers.get("idempotent-replayed") == "true"
+        assert [x["runId"] for x in m.get("/operator/agent-runs?status=succeeded", key=A).json()["data"]] == [first]
+
+        # Blocked: the task goes to awaiting-user, with the run as the blocker's source.
+        s = SSEStream(m, "eventTypes=task.awaiting_user&heartbeatMs=100", key=A)
+        blocked = {"status": "blocked", "summary": "Needs a token.", "reason": "missing_token",
+                   "actionRequired": "Add a deploy token.", "resumeInstructions": "Resolve, then start again."}
+        r = m.post(f"/agent-runs/{second}/report", blocked, key=A)  # an auth:admin key may report too
+        assert r.status == 202, r
+        d = r.json()["data"]
+        assert d["status"] == "awaiting_user" and d["finishedAt"]
+        assert d["userAction"]["kind"] == "awaiting_user" and d["userAction"]["actionRequired"] == "Add a deploy token."
+        task = m.get(f"/tasks/{d['taskId']}", key=second_key).json()["data"]
+        assert task["status"] == "blocked" and task["blocker"]["sourceRunId"] == second
+        assert task["blocker"]["sourceAgentId"] == "agt_runner1"
+        ev = s.events(1, timeout=5)
+        assert ev and ev[0]["json"]["data"]["taskId"] == d["taskId"], ev
+        s.close()
+        r = m.post(f"/agent-runs/{second}/report", blocked, key=second_key)
+        assert_error(r, 409, "conflict")
+        assert r.json()["error"]["details"]["currentStatus"] == "blocked"
 
 
 # ---- task source ----
 
-def test_task_source_patch(binary):
+def test_task_source_repair(binary):
     with Mock(binary) as m:
-        s = SSEStream(m, f"taskId={IN_PROGRESS_TASK}&heartbeatMs=100", key=D)
-        body = {"baseBranch": "release/1.x", "issueUrl": "https://github.com/acme/widgets/issues/3",
-                "repository": {"owner": "acme", "name": "widgets"}}
+        seeded = {"provider": "github", "owner": "agentrail-mock", "repo": "demo", "issueNumber": 103}
+        body = source_repair({"owner": "acme", "repo": "widgets", "issueNumber": 3, "baseBranch": "release/1.x",
+                              "labels": ["bug"]})
         k = idem()
         r = m.request("PATCH", f"/operator/tasks/{IN_PROGRESS_TASK}/source", body=body, key=A, idem=k)
         assert r.status == 200, r
-        d = r.json()["data"]
-        assert d["taskId"] == IN_PROGRESS_TASK and d["taskIdentifier"] == "DEMO-3"
-        assert d["source"] == {"provider": "github", "repository": {"owner": "acme", "name": "widgets",
-                                                                    "defaultBranch": "main"},
-                               "providerIssueId": None, "issueUrl": "https://github.com/acme/widgets/issues/3",
-                               "baseBranch": "release/1.x"}
+        d = r.json()
+        assert d["availableActions"] == ["get_task"] and d["meta"]["requestId"]
+        d = d["data"]
+        assert d["taskId"] == IN_PROGRESS_TASK
+        assert d["source"] == {**seeded, "owner": "acme", "repo": "widgets", "issueNumber": 3,
+                               "baseBranch": "release/1.x", "labels": ["bug"]}, d
+        assert d["sourceAudit"] == {"sourceRef": "test", "changeReason": "test repair", "updatedBy": "agt_admin",
+                                    "updatedAt": d["updatedAt"]}
         replay = m.request("PATCH", f"/operator/tasks/{IN_PROGRESS_TASK}/source", body=body, key=A, idem=k)
         assert replay.body == r.body and replay.headers.get("idempotent-replayed") == "true"
+        assert_error(m.request("PATCH", f"/operator/tasks/{IN_PROGRESS_TASK}/source",
+                               body=source_repair({"branch": "x"}), key=A, idem=k), 409, "conflict")
         t = m.get(f"/tasks/{IN_PROGRESS_TASK}", key=D).json()["data"]
         assert t["links"]["issue"] == "https://github.com/acme/widgets/issues/3" and t["updatedAt"] == d["updatedAt"]
-        ev = s.events(1, timeout=5)
-        assert ev and ev[0]["json"]["data"]["changedFields"] == ["source", "links", "updatedAt"], ev
-        s.close()
         # The source's base branch is the default base of new pull requests.
         sub = m.post(f"/tasks/{IN_PROGRESS_TASK}/submit", {"summary": "done"}, key=D, idem=idem()).json()["data"]
         assert sub["base"] == "release/1.x", sub
-        # null clears; the repository's default branch is next in line.
-        r = m.request("PATCH", f"/operator/tasks/{TODO_TASK}/source",
-                      body={"baseBranch": None, "repository": {"owner": "acme", "name": "w", "defaultBranch": "trunk"}},
-                      key=A, idem=idem())
-        assert r.status == 200 and r.json()["data"]["source"]["baseBranch"] is None
-        assert m.post(f"/tasks/{TODO_TASK}/start", key=D, idem=idem()).status == 202
-        assert m.post(f"/tasks/{TODO_TASK}/submit", {"summary": "x"}, key=D, idem=idem()).json()["data"]["base"] == "trunk"
+        # null removes a field.
+        r = m.request("PATCH", f"/operator/tasks/{IN_PROGRESS_TASK}/source",
+                      body=source_repair({"baseBranch": None, "labels": None}), key=A, idem=idem())
+        assert r.status == 200 and "baseBranch" not in r.json()["data"]["source"], r
+        assert "labels" not in r.json()["data"]["source"] and r.json()["data"]["version"] > d["version"]
 
-        for bad in ({}, {"provider": "svn"}, {"issueUrl": "ftp://x/y"}, {"repository": {"owner": "a"}},
-                    {"baseBranch": ""}, {"owner": "x"}):
-            r = m.request("PATCH", f"/operator/tasks/{TODO_TASK_2}/source", body=bad, key=A)
+        for bad in ({}, {"sourceRef": "x", "changeReason": "y"}, source_repair({}), source_repair({"owner": "a"}),
+                    source_repair({"issueNumber": 0}), source_repair({"labels": [""]}), source_repair({"branch": ""}),
+                    source_repair({"colour": "red"}), source_repair({"provider": None}),
+                    {**source_repair({"branch": "b"}), "sourceRef": " "}):
+            r = m.request("PATCH", f"/operator/tasks/{TODO_TASK_2}/source", body=bad, key=A, idem=idem())
             assert_error(r, 400, "validation_error")
-        assert_error(m.request("PATCH", "/operator/tasks/tsk_0000NOPE/source", body={"baseBranch": "x"}, key=A), 404,
-                     "not_found")
-        assert_error(m.request("PATCH", f"/operator/tasks/{TODO_TASK_2}/source", body={"baseBranch": "x"}, key=D), 403,
-                     "insufficient_scope")
+        assert_error(m.request("PATCH", f"/operator/tasks/{TODO_TASK_2}/source", body=source_repair({"branch": "b"}),
+                               key=A), 400, "validation_error")
+        assert_error(m.request("PATCH", "/operator/tasks/tsk_0000NOPE/source", body=source_repair({"branch": "b"}),
+                               key=A, idem=idem()), 404, "not_found")
+        assert_error(m.request("PATCH", f"/operator/tasks/{TODO_TASK_2}/source", body=source_repair({"branch": "b"}),
+                               key=D, idem=idem()), 403, "insufficient_scope")
 
 
 def test_reset_restores_seeded_routing(binary):
@@ -680,8 +751,9 @@ def test_seed_routing_section(binary):
 
 if __name__ == "__main__":
     run([test_rule_set_get_and_replace, test_rule_set_validation, test_operator_auth_and_scopes,
+         test_prefix_usage_and_faults_apply,
          test_agent_profile_get_and_replace, test_evaluation_matching, test_evaluation_classifier,
          test_evaluation_writes_audit_and_changes_nothing, test_intake_routes_task_to_agent_with_event_and_run,
          test_intake_newer_snapshot_reroutes_todo_task, test_intake_without_route_waits_in_triage,
-         test_setup_verification_task, test_agent_runs_list_and_get, test_run_context_and_report,
-         test_task_source_patch, test_reset_restores_seeded_routing, test_seed_routing_section])
+         test_setup_verification_task, test_agent_runs_list_and_get, test_run_context, test_run_report,
+         test_task_source_repair, test_reset_restores_seeded_routing, test_seed_routing_section])
