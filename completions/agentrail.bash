@@ -234,7 +234,7 @@ _agentrail_choices() {
         "agentrail tasks submit --mode") echo 'adapter_managed artifact' ;;
         "agentrail tasks ship --mode") echo 'merge_only merge_and_deploy' ;;
         "agentrail tasks ship --env") echo 'staging production' ;;
-        "agentrail runs list --status") echo 'queued starting running succeeded failed awaiting_user blocked cancelled' ;;
+        "agentrail runs list --status") echo 'starting running succeeded failed awaiting_user cancelled' ;;
         *" -o"|*" --output") echo 'table json ndjson' ;;
         *" --errors") echo 'text json' ;;
     esac

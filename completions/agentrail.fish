@@ -658,7 +658,7 @@ function __agentrail_choices
         case 'agentrail tasks ship --env'
             printf '%s\n' staging production
         case 'agentrail runs list --status'
-            printf '%s\n' queued starting running succeeded failed awaiting_user blocked cancelled
+            printf '%s\n' starting running succeeded failed awaiting_user cancelled
         case '* -o' '* --output'
             printf '%s\n' table json ndjson
         case '* --errors'

@@ -70,8 +70,7 @@ void add_list(CLI::App& runs, Context& ctx) {
     auto a = std::make_shared<ListArgs>();
     cmd->add_option("--agent", a->agent, "Only runs of this agent (agt_...)");
     cmd->add_option("--status", a->status, "Only runs in this status")
-        ->check(CLI::IsMember({"queued", "starting", "running", "succeeded", "failed", "awaiting_user",
-                               "blocked", "cancelled"}));
+        ->check(CLI::IsMember({"starting", "running", "succeeded", "failed", "awaiting_user", "cancelled"}));
     cmd->add_option("--limit", a->limit, "At most this many runs, 1 to 100")->check(CLI::Range(1, 100));
     cmd->callback([&ctx, a] {
         ListAgentRunsOptions options;

@@ -200,19 +200,20 @@ s.check("setup verify-task without routing:admin: exit 4", r.rc == 4, r)
 r = op("setup", "verify-task", "--agent", "bob")
 s.check("setup verify-task with a malformed agent id: exit 2", r.rc == 2, r)
 
-# ---- runs list / show / context / report ---------------------------------------------------------------
-r = op("runs", "list", "--agent", "agt_demo", "--status", "queued", "--limit", "5")
-s.check("runs list: the run the intake queued", r.rc == 0 and "RUN" in r.out and task_key in r.out, r)
+# ---- runs list / show / context / report (reference-server routes) -------------------------------------
+r = op("runs", "list", "--agent", "agt_demo", "--status", "starting", "--limit", "5")
+s.check("runs list: the run the intake started", r.rc == 0 and "RUN" in r.out and task_key in r.out, r)
 runs = op("runs", "list", "--agent", "agt_demo", "-o", "json").json() or []
 run = next((x for x in runs if x.get("taskId") == ingested.get("taskId")), {})
-run_id = run.get("runId") or run.get("id") or ""
-s.check("runs list -o json", run_id.startswith("run_") and run.get("agentId") == "agt_demo", runs)
+run_id = run.get("runId", "")
+s.check("runs list -o json: runs as the reference server sends them", run_id.startswith("run_")
+        and run.get("agentId") == "agt_demo" and run.get("status") == "starting" and "launch" in run, runs)
 r = op("runs", "list", "--limit", "1", "-o", "json")
 s.check("runs list --limit 1", r.rc == 0 and len(r.json() or []) == 1, r)
 r = op("runs", "list", "--status", "sleeping")
 s.check("runs list --status with an unknown status: exit 2", r.rc == 2, r)
 r = op("runs", "show", run_id)
-s.check("runs show", r.rc == 0 and run_id in r.out and task_key in r.out and "agentrail runs context" in r.out, r)
+s.check("runs show", r.rc == 0 and run_id in r.out and task_key in r.out, r)
 r = op("runs", "show", "run_doesnotexist")
 s.check("runs show of an unknown run: exit 5", r.rc == 5, r)
 r = op("runs", "list", key="ar_local_readonly_key")
@@ -222,39 +223,64 @@ token = json.loads(subprocess.run(["curl", "-s", "%s/_mock/agent-runs/%s/token" 
                                   capture_output=True, text=True, timeout=10).stdout or "{}").get("data", {}).get("token", "")
 token_file = write("run.token", token + "\n")
 r = op("runs", "context", run_id, "--run-token-file", token_file)
-s.check("runs context with the run-context token: the task card", r.rc == 0 and task_key in r.out and "Issue 900" in r.out, r)
+s.check("runs context with the run-context token: the task card and next actions",
+        r.rc == 0 and task_key in r.out and "Issue 900" in r.out and "Next" in r.out, r)
 r = op("runs", "context", run_id, "--run-token-file", token_file, "-o", "json", "--debug")
-s.check("runs context -o json; the token never appears in the log", r.rc == 0 and (r.json() or {}).get("task") and
-        token and token not in r.err and "/context" in r.err, r.err[-2000:])
+card = r.json() or {}
+s.check("runs context -o json: {run, task, nextActions}; the token never appears in the log",
+        r.rc == 0 and card.get("run", {}).get("runId") == run_id and card.get("task", {}).get("identifier") == task_key
+        and isinstance(card.get("nextActions"), list) and token and token not in r.err and "/context" in r.err,
+        r.err[-2000:])
 r = op("runs", "context", run_id, "--run-token-file", write("apikey.token", ADMIN_KEY))
 s.check("runs context with an API key instead of the run token: exit 3", r.rc == 3, r)
 r = op("runs", "context", run_id, "--run-token-file", write("empty.token", ""))
 s.check("runs context with an empty token file: exit 2", r.rc == 2, r)
 
-report_file = write("report.json", {"status": "succeeded", "summary": "Fixed it"})
-r = op("runs", "report", run_id, "-f", report_file, "--run-token-file", token_file, "-o", "json")
-s.check("runs report with the run token: the run is finished", r.rc == 0 and (r.json() or {}).get("status") == "succeeded", r)
-r = op("runs", "show", run_id, "--jq", ".status")
-s.check("runs show after the report", r.out.strip() == "succeeded", r)
-r = op("runs", "report", run_id, "-f", report_file, "--run-token-file", token_file)
-s.check("a second report of a finished run: exit 6", r.rc == 6, r)
+r = op("runs", "report", run_id, "-f", write("progress.json", {"status": "progress", "summary": "Reproduced it"}),
+       "-o", "json", key=DEMO_KEY)
+rep = r.json() or {}
+s.check("runs report (the run's agent key): the report is on the run",
+        r.rc == 0 and [x["summary"] for x in rep.get("reports", [])] == ["Reproduced it"], r)
+r = op("runs", "report", run_id, "-f", write("progress2.json", {"status": "progress", "summary": "x"}),
+       key="ar_local_other_key")
+s.check("runs report with another agent's key: exit 4", r.rc == 4, r)
+r = op("runs", "report", run_id, "-f", write("blocked.json", {"status": "blocked", "summary": "Need a decision"}),
+       key=DEMO_KEY)
+s.check("runs report blocked without reason/actionRequired/resumeInstructions: the server refuses (exit 7)", r.rc == 7, r)
+r = op("runs", "report", run_id, "-f", write("done.json", {"status": "completed", "summary": "Fixed it",
+                                                            "handoff": {"commitSha": "abc"}}), key=DEMO_KEY)
+s.check("runs report completed (table)", r.rc == 0 and "Fixed it" in r.out, r)
+r = op("runs", "show", run_id, "-o", "json")
+shown = r.json() or {}
+s.check("runs show after the reports: both kept, the handoff recorded",
+        [x["status"] for x in shown.get("reports", [])] == ["progress", "completed"]
+        and shown.get("reportedHandoff") == {"commitSha": "abc"}, shown)
 r = op("runs", "report", run_id, "-f", write("badreport.json", {"summary": "no status"}))
 s.check("runs report without a status: exit 2", r.rc == 2 and "status" in r.err, r)
+r = op("runs", "report", run_id, "-f", write("badhandoff.json", {"status": "progress", "summary": "x", "handoff": 3}))
+s.check("runs report with a handoff that is not an object: exit 2", r.rc == 2 and "handoff" in r.err, r)
 
-# ---- task source set --------------------------------------------------------------------------------------
+# ---- task source set (reference-server route) ----------------------------------------------------------
 task_id = ingested.get("taskId", "")
-r = op("task", "source", "set", task_id, "-f", write("source.json", {"baseBranch": "release/1.2"}), "-o", "json")
-s.check("task source set: the new source", r.rc == 0 and (r.json() or {}).get("source", {}).get("baseBranch") == "release/1.2", r)
-r = op("task", "source", "set", task_id, "-f", write("source2.json", {"providerIssueId": "github:agentrail-mock/demo:issues/77"}))
-s.check("task source set (table)", r.rc == 0 and "issues/77" in r.out, r)
-r = op("task", "source", "set", task_id, "-f", write("source3.json", {"baseBranch": "x"}), key=DEMO_KEY)
+source = {"sourceRef": "ops-e2e", "changeReason": "The issue moved to the release branch",
+          "source": {"baseBranch": "release/1.2", "labels": ["bug", "regression"]}}
+r = op("task", "source", "set", task_id, "-f", write("source.json", source), "-o", "json")
+data = r.json() or {}
+s.check("task source set: the changed source", r.rc == 0 and data.get("taskId") == task_id and
+        data.get("source", {}).get("baseBranch") == "release/1.2", r)
+r = op("task", "source", "set", task_id, "-f", write("source2.json", dict(source, source={"baseBranch": None})))
+s.check("task source set (table): a null removes the field", r.rc == 0 and task_id in r.out and "release/1.2" not in r.out, r)
+r = op("task", "source", "set", task_id, "-f", write("source3.json", source), key=DEMO_KEY)
 s.check("task source set without routing:admin: exit 4", r.rc == 4, r)
-r = op("task", "source", "set", task_id, "-f", write("source4.json", {"sourceRef": "x", "changeReason": "y",
-                                                                     "source": {"owner": "o"}}))
+r = op("task", "source", "set", task_id, "-f", write("source4.json", dict(source, source={"owner": "o"})))
 s.check("task source set {source: owner without repo}: exit 2", r.rc == 2 and "owner and repo" in r.err, r)
 r = op("task", "source", "set", task_id, "-f", write("source5.json", {}))
 s.check("task source set with nothing to change: exit 2", r.rc == 2, r)
-r = op("task", "source", "set", "tsk_bad_id", "-f", write("source6.json", {"baseBranch": "x"}))
+r = op("task", "source", "set", task_id, "-f", write("source6.json", dict(source, changeReason="")))
+s.check("task source set without a changeReason: exit 2", r.rc == 2 and "changeReason" in r.err, r)
+r = op("task", "source", "set", "tsk_bad_id", "-f", write("source7.json", source))
 s.check("task source set with a malformed task id: exit 2", r.rc == 2, r)
+r = op("task", "source", "set", "tsk_00000000000000000000000000", "-f", write("source8.json", source))
+s.check("task source set of an unknown task: exit 5", r.rc == 5, r)
 
 s.finish()
