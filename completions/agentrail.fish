@@ -333,8 +333,8 @@ function __agentrail_options
         case 'agentrail tasks source'
             __agentrail_global_options
         case 'agentrail tasks source set'
-            printf '%s\t%s\n' '-f' 'JSON {sourceRef, changeReason, source: {provider, owner, repo, issueNumber, branch, ...}}, or the bare merge patch a server takes instead, sent as it is; null removes a field; \'-\' = stdin'
-            printf '%s\t%s\n' '--file' 'JSON {sourceRef, changeReason, source: {provider, owner, repo, issueNumber, branch, ...}}, or the bare merge patch a server takes instead, sent as it is; null removes a field; \'-\' = stdin'
+            printf '%s\t%s\n' '-f' 'JSON {sourceRef, changeReason, source: {provider, owner, repo, issueNumber, branch, baseBranch, headSha, prUrl, labels, ...}}; a null field is removed; \'-\' = stdin'
+            printf '%s\t%s\n' '--file' 'JSON {sourceRef, changeReason, source: {provider, owner, repo, issueNumber, branch, baseBranch, headSha, prUrl, labels, ...}}; a null field is removed; \'-\' = stdin'
             __agentrail_global_options '-f' '--file'
         case 'agentrail keys'
             __agentrail_global_options

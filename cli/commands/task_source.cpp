@@ -31,26 +31,22 @@ void register_task_source(CLI::App& app, Context& ctx) {
     set->add_option("id", a->id, "Task id (tsk_...)")->required();
     set->add_option(
            "-f,--file", a->file,
-           "JSON {sourceRef, changeReason, source: {provider, owner, repo, issueNumber, branch, ...}}, or "
-           "the bare merge patch a server takes instead, sent as it is; null removes a field; '-' = stdin")
+           "JSON {sourceRef, changeReason, source: {provider, owner, repo, issueNumber, branch, baseBranch, "
+           "headSha, prUrl, labels, ...}}; a null field is removed; '-' = stdin")
         ->required();
     set->callback([&ctx, a] {
         require_task_id(a->id);
         Json input = read_json_object(a->file);
         auto request = decode_input<TaskSourceRepairRequest>(input, a->file);
         std::string where = "-f " + a->file + ": ";
-        if (input.empty()) throw usage_error(where + "nothing to change");
-        if (input.contains("source")) {
-            // The reference server's form: {sourceRef, changeReason, source}.
-            if (!request.source_ref || trim(*request.source_ref).empty())
-                throw usage_error(where + "sourceRef: must not be empty");
-            if (!request.change_reason || trim(*request.change_reason).empty())
-                throw usage_error(where + "changeReason: must not be empty");
-            if (!request.source.is_object() || request.source.empty())
-                throw usage_error(where + "source: give at least one field to change");
-            if (request.source.contains("owner") != request.source.contains("repo"))
-                throw usage_error(where + "source: owner and repo go together");
-        }
+        if (!request.source_ref || trim(*request.source_ref).empty())
+            throw usage_error(where + "sourceRef: must not be empty");
+        if (!request.change_reason || trim(*request.change_reason).empty())
+            throw usage_error(where + "changeReason: must not be empty");
+        if (!request.source.is_object() || request.source.empty())
+            throw usage_error(where + "source: give at least one field to change");
+        if (request.source.contains("owner") != request.source.contains("repo"))
+            throw usage_error(where + "source: owner and repo go together");
         ctx.set_operation("change the source of task " + a->id, a->id);
         ctx.out();
         auto r = operator_client(ctx).set_task_source(a->id, request, ctx.mutation_options());
@@ -62,6 +58,7 @@ void register_task_source(CLI::App& app, Context& ctx) {
                      {"Status", "/status", Kind::status},
                      {"Provider", "/source/provider"},
                      {"Source", "/source"},
+                     {"Version", "/version"},
                      {"Updated", "/updatedAt", Kind::time}},
                     named ? "/taskId" : "/id");
     });
