@@ -704,6 +704,8 @@ def operator_scenario(op, c, m):
                                          "externalIdentities": []},
                                "scopes": ["tasks:read"], "rateLimit": {"windowSeconds": 60, "maxRequests": 100}},
            key=A, idem=idem())
+    op.check("replaceRoutingAgentProfile", put(f"/operator/routing/agent-profiles/{setup['agentId']}",
+                                               {**cto, "displayName": "Setup"}), 200, "setup agent")
     k = idem()
     verification = op.check("createSetupVerificationTask",
                             m.post("/operator/setup/verification-task", setup, key=A, idem=k), 201,

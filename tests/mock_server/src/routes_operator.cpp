@@ -297,47 +297,92 @@ void ingest(Ctx& ctx) {
 void check_setup(const Json& body, FieldErrors& errors) {
     ObjectChecker c(body, errors);
     c.only({"agentId", "sourceRef"});
-    c.string("agentId", true, 1);
-    c.string("sourceRef", false, 1);
+    if (auto id = c.string("agentId", true, 1); id && !starts_with(trim(*id), "agt_"))
+        errors.add("agentId", "must start with agt_");
+    c.string("sourceRef", false);
 }
 
+// As the reference server: the agent needs an active routing profile; the task is created once per
+// agent (identifier LOCAL-SETUP-<AGENT>) and refreshed by later calls.
 void setup_verification(Ctx& ctx) {
     auto r = begin(ctx, "", true, check_setup);
     if (!r) return;
     auto& store = ctx.app.store;
     auto& st = state(ctx);
-    std::string agent_id = r->body["agentId"].get<std::string>();
-    if (!store.agents.count(agent_id)) return not_found(ctx, "Agent was not found.");
-    auto source_ref = r->body.value("sourceRef", std::string("operator_setup_verification"));
+    std::string agent_id = trim(r->body["agentId"].get<std::string>());
+    auto profile_it = st.profiles.find(agent_id);
+    if (profile_it == st.profiles.end()) {
+        send_error(ctx.res, 404, "not_found", "Routing agent profile not found.", Json::object(),
+                   Json{"create_profile"});
+        return;
+    }
+    const Json& profile = profile_it->second;
+    if (profile["status"] != "active") {
+        send_error(ctx.res, 409, "conflict",
+                   "Setup verification task requires an active routing agent profile.",
+                   Json{{"agentId", agent_id}, {"profileStatus", profile["status"]}}, Json{"update_profile"});
+        return;
+    }
+    std::string source_ref = trim(r->body.value("sourceRef", std::string()));
+    if (source_ref.empty()) source_ref = "operator_setup_verification";
+    std::string display_name = profile["displayName"].get<std::string>();
+
+    std::string upper;
+    for (unsigned char ch : agent_id) upper += std::isalnum(ch) ? static_cast<char>(std::toupper(ch)) : '-';
+    std::string identifier = "LOCAL-SETUP-" + upper;
+    auto apply = [&](Task& t) {
+        t.description = "Setup verification smoke task for " + display_name + " (" + agent_id +
+                        ").\n\nUse the generated AgentRail API key and confirm `GET "
+                        "/tasks/mine?status=in_progress&limit=1` returns this task.\nSource ref: " +
+                        source_ref;
+        t.status = "in_progress";
+        t.priority = "medium";
+        t.blocker.reset();
+        t.acceptance_criteria = {
+            "GET /tasks/mine?status=in_progress&limit=1 returns " + identifier + ".",
+            "The task remains assigned to " + agent_id + ".",
+            "The setup runner can read the task without additional operator intervention."};
+        t.issue_url = "agentrail://setup-verification/" + agent_id;
+        auto allow = profile["repoAllowlist"];
+        std::string repo_key = allow.empty() ? "" : allow[0].get<std::string>();
+        t.project = repo_key.empty() ? std::nullopt : std::optional(repo_key);
+        t.goal = "Verify AgentRail setup for " + agent_id;
+        t.assignment_source.reset();
+        Json source{{"provider", "agentrail_setup"}};
+        if (auto slash = repo_key.find('/'); slash != std::string::npos) {
+            source["owner"] = repo_key.substr(0, slash);
+            source["repo"] = repo_key.substr(slash + 1);
+        }
+        source["labels"] = Json{"setup", "verification"};
+        source["deliveryId"] = source_ref;
+        source["receivedAt"] = iso_now();
+        t.source = std::move(source);
+    };
     Task* task = nullptr;
     if (auto it = st.setup_tasks.find(agent_id); it != st.setup_tasks.end())
         task = store.find_task(it->second.task_id);
     if (task) {
-        // A rerun refreshes the agent's one setup task.
         std::optional<std::string> previous;
         if (task->status != "in_progress") previous = task->status;
-        task->status = "in_progress";
-        task->blocker.reset();
+        apply(*task);
         lifecycle::touch(*task);
         lifecycle::emit_updated(ctx.app, *task, previous, {"status", "availableActions", "updatedAt"},
                                 operator_actor(ctx), "Setup verification task refreshed.");
     } else {
         Task t;
         t.id = make_id("tsk_");
-        std::string upper;
-        for (unsigned char ch : agent_id) upper += ch == '_' ? '-' : static_cast<char>(std::toupper(ch));
-        t.identifier = "LOCAL-SETUP-" + upper;
-        t.title = "Verify the AgentRail setup of " + agent_id;
-        t.description =
-            "Setup smoke task: the agent's key reads it from GET /tasks/mine?status=in_progress&limit=1.";
-        t.status = "in_progress";
-        t.priority = "medium";
+        t.identifier = identifier;
+        t.title = "Verify AgentRail setup for " + display_name;
         t.assignee_agent_id = agent_id;
-        t.acceptance_criteria = {"The agent key lists this task with status in_progress"};
-        t.issue_url = ctx.app.base_url + "/operator/setup/verification-task";
-        t.project = "setup";
-        t.goal = "Prove that the agent can read its assigned tasks";
         t.updated_at = iso_now();
+        apply(t);
+        if (!store.agents.count(agent_id)) {
+            Agent agent;
+            agent.id = agent_id;
+            agent.display_name = display_name;
+            agent.role = profile["role"].get<std::string>();
+            store.agents[agent_id] = agent;
+        }
         task = &store.add_task(std::move(t));
         st.setup_tasks[agent_id] = OperatorState::SetupRecord{task->id, task->updated_at};
         lifecycle::emit_updated(ctx.app, *task, std::nullopt, {"status", "assignee", "availableActions"},

@@ -513,6 +513,17 @@ def test_intake_without_route_waits_in_triage(binary):
 def test_setup_verification_task(binary):
     with Mock(binary) as m:
         agent_key = make_key(m, "agt_setup", ["tasks:read"])
+        # The agent needs an active routing profile.
+        r = m.post("/operator/setup/verification-task", {"agentId": "agt_setup"}, key=A, idem=idem())
+        assert_error(r, 404, "not_found")
+        assert r.json()["error"]["details"]["availableActions"] == ["create_profile"]
+        put(m, "/operator/routing/agent-profiles/agt_setup", {**profile(status="paused"), "displayName": "Setup Bot"})
+        r = m.post("/operator/setup/verification-task", {"agentId": "agt_setup"}, key=A, idem=idem())
+        assert_error(r, 409, "conflict")
+        assert r.json()["error"]["details"]["profileStatus"] == "paused"
+        put(m, "/operator/routing/agent-profiles/agt_setup",
+            {**profile(repos=["acme/widgets"]), "displayName": "Setup Bot"})
+
         k = idem()
         r = m.post("/operator/setup/verification-task", {"agentId": "agt_setup", "sourceRef": "agentrail-cli:init"},
                    key=A, idem=k)
@@ -523,22 +534,31 @@ def test_setup_verification_task(binary):
         assert r.json()["availableActions"] == ["submit", "block"]
         listed = m.get("/tasks/mine?status=in_progress&limit=1", key=agent_key).json()["data"]
         assert [t["id"] for t in listed] == [d["taskId"]]
+        t = m.get(f"/tasks/{d['taskId']}", key=agent_key).json()["data"]
+        assert t["title"] == "Verify AgentRail setup for Setup Bot" and t["context"]["project"] == "acme/widgets"
+        assert t["links"]["issue"] == "agentrail://setup-verification/agt_setup"
+        assert t["acceptanceCriteria"][0] == "GET /tasks/mine?status=in_progress&limit=1 returns LOCAL-SETUP-AGT-SETUP."
         replay = m.post("/operator/setup/verification-task", {"agentId": "agt_setup", "sourceRef": "agentrail-cli:init"},
                         key=A, idem=k)
         assert replay.body == r.body
-        # A rerun without the key refreshes the same task instead of creating another.
+        # A rerun without the key refreshes the same task instead of creating another: back in progress.
+        blocker = {"sourceRunId": "run_1", "sourceAgentId": "agt_setup", "reason": "r", "actionRequired": "a",
+                   "resumeInstructions": "i"}
+        writer = make_key(m, "agt_setup", ["tasks:write"])
+        assert m.post(f"/tasks/{d['taskId']}/blocker", blocker, key=writer, idem=idem()).status == 202
         rerun = m.post("/operator/setup/verification-task", {"agentId": "agt_setup"}, key=A, idem=idem())
         assert rerun.status == 201, rerun
         again = rerun.json()["data"]
         assert again["taskId"] == d["taskId"] and again["sourceRef"] == "operator_setup_verification"
         assert again["createdAt"] == d["createdAt"] and again["updatedAt"] >= d["updatedAt"]
+        assert again["status"] == "in_progress"
         assert len(m.get("/tasks/mine", key=agent_key).json()["data"]) == 1
         runs = m.get("/operator/agent-runs?agentId=agt_setup", key=A).json()["data"]
         assert len(runs) == 1 and runs[0]["taskId"] == d["taskId"] and runs[0]["status"] == "starting", runs
 
         assert_error(m.post("/operator/setup/verification-task", {"agentId": "agt_nobody"}, key=A, idem=idem()), 404,
                      "not_found")
-        for bad in ({}, {"agentId": "agt_setup", "extra": True}, {"agentId": 5}):
+        for bad in ({}, {"agentId": "agt_setup", "extra": True}, {"agentId": 5}, {"agentId": "setup"}):
             assert_error(m.post("/operator/setup/verification-task", bad, key=A, idem=idem()), 400, "validation_error")
         assert_error(m.post("/operator/setup/verification-task", {"agentId": "agt_setup"}, key=A), 400,
                      "validation_error")
@@ -553,6 +573,7 @@ def make_runs(m, count):
     for i in range(count):
         agent = f"agt_runner{i}"
         key = make_key(m, agent, ["tasks:read", "tasks:write"])
+        put(m, f"/operator/routing/agent-profiles/{agent}", profile())
         assert m.post("/operator/setup/verification-task", {"agentId": agent}, key=A, idem=idem()).status == 201
         out.append((m.get(f"/operator/agent-runs?agentId={agent}", key=A).json()["data"][0]["runId"], key))
         time.sleep(0.002)  # distinct updatedAt (millisecond precision) for the ordering below
