@@ -630,8 +630,8 @@ def operator_scenario(op, c, m):
     op.check("evaluateRouting", m.post("/operator/routing/evaluations", evaluation, key=A, idem=k), 200, "replay")
     op.check("evaluateRouting", m.post("/operator/routing/evaluations", {**evaluation, "ruleSetVersion": 1}, key=A,
                                        idem=k), 409)
-    op.check("evaluateRouting", m.post("/operator/routing/evaluations", {**dry, "ruleSetVersion": 999}, key=A,
-                                       idem=idem()), 400, "unknown version")
+    op.check("evaluateRouting", m.post("/operator/routing/evaluations", {**dry, "ruleSetVersion": 1}, key=A,
+                                       idem=idem()), 409, "stale rule set version")
     op.check("evaluateRouting", m.post("/operator/routing/evaluations", {"snapshot": {}}, key=A, idem=idem()), 400)
     op.check("evaluateRouting", m.post("/operator/routing/evaluations", evaluation, idem=idem()), 401)
     op.check("evaluateRouting", m.post("/operator/routing/evaluations", evaluation, key=D, idem=idem()), 403)
@@ -667,13 +667,13 @@ def operator_scenario(op, c, m):
     k = idem()
     intake = op.check("ingestProviderIssue", m.post("/operator/intake/provider-issues", issue, key=A, idem=k), 202,
                       "the document's example")
-    op.record(intake and intake["data"]["taskIdentifier"] == "AGENTRAIL-95" and intake["data"]["confidence"] == 0.99,
-              "intake assigns AGENTRAIL-95 to agt_cto", str(intake and intake["data"]))
+    op.record(intake and intake["data"]["taskIdentifier"] == issue["providerIssueId"]
+              and intake["data"]["confidence"] == 0.99, "intake assigns the issue to agt_cto", str(intake and intake["data"]))
     op.check("ingestProviderIssue", m.post("/operator/intake/provider-issues", issue, key=A, idem=k), 202, "replay")
     op.check("ingestProviderIssue", m.post("/operator/intake/provider-issues", {**issue, "title": "x"}, key=A, idem=k),
              409, "idempotency mismatch")
-    op.check("ingestProviderIssue", m.post("/operator/intake/provider-issues", issue, key=A, idem=idem()), 409,
-             "version already ingested")
+    op.check("ingestProviderIssue", m.post("/operator/intake/provider-issues", issue, key=A, idem=idem()), 202,
+             "routed again")
     op.check("ingestProviderIssue", m.post("/operator/intake/provider-issues", {**issue, "links": {}}, key=A,
                                            idem=idem()), 400)
     op.check("ingestProviderIssue", m.post("/operator/intake/provider-issues", issue, idem=idem()), 401)
@@ -687,12 +687,13 @@ def operator_scenario(op, c, m):
                                          "scopes": ["tasks:read"], "rateLimit": {"windowSeconds": 60, "maxRequests": 100}},
                      key=A, idem=idem()).json()["data"]["apiKey"]
     detail = c.check("getTaskById", m.get(f"/tasks/{task_id}", key=cto_key), 200, "routed by intake")
-    c.record(detail and detail["data"]["routingDecisionId"] == intake["data"]["id"]
-             and detail["data"]["assignmentSource"] == "deterministic_rule", "routed task carries its decision")
+    latest = detail and m.get(f"/operator/routing/audit/{detail['data']['routingDecisionId']}", key=A).json()
+    c.record(detail and detail["data"]["assignmentSource"] == "deterministic_rule"
+             and latest["data"]["decision"]["taskId"] == task_id, "routed task carries its latest decision")
     listed = c.check("listMyTasks", m.get("/tasks/mine", key=cto_key), 200, "routed task")
     c.record(listed and [t["id"] for t in listed["data"]] == [task_id], "routed task in the agent's list")
-    events = stream.events(2, timeout=5)
-    c.record(len(events) == 2, "intake emitted events", f"{len(events)} events")
+    events = stream.events(3, timeout=5)
+    c.record(len(events) == 3, "intake emitted events", f"{len(events)} events")
     for ev in events:
         c.validate_schema("TaskLifecycleEventEnvelope", ev["json"], f"intake event {ev['json'].get('type')}")
     stream.close()
@@ -703,6 +704,8 @@ def operator_scenario(op, c, m):
                                          "externalIdentities": []},
                                "scopes": ["tasks:read"], "rateLimit": {"windowSeconds": 60, "maxRequests": 100}},
            key=A, idem=idem())
+    op.check("replaceRoutingAgentProfile", put(f"/operator/routing/agent-profiles/{setup['agentId']}",
+                                               {**cto, "displayName": "Setup"}), 200, "setup agent")
     k = idem()
     verification = op.check("createSetupVerificationTask",
                             m.post("/operator/setup/verification-task", setup, key=A, idem=k), 201,

@@ -43,14 +43,6 @@ std::vector<std::string> strings(const Json& obj, const char* name) {
     return out;
 }
 
-bool contains(const std::vector<std::string>& list, const std::string& value) {
-    return std::find(list.begin(), list.end(), value) != list.end();
-}
-
-bool any_of_in(const std::vector<std::string>& wanted, const std::vector<std::string>& have) {
-    return std::any_of(wanted.begin(), wanted.end(), [&](const auto& w) { return contains(have, w); });
-}
-
 void check_strings(ObjectChecker& c, FieldErrors& errors, const char* name, bool required, std::size_t max) {
     if (const Json* list = c.array(name, required, 0, max)) {
         for (const auto& v : *list) {
@@ -264,11 +256,6 @@ void OperatorState::load_seed(const Json& seed) {
     }
 }
 
-const Json* OperatorState::rule_set_version(long long version) const {
-    if (version < 1 || version > static_cast<long long>(rule_sets.size())) return nullptr;
-    return &rule_sets[static_cast<std::size_t>(version - 1)];
-}
-
 AgentRun* OperatorState::find_run(const std::string& id) {
     auto it = run_index.find(id);
     return it == run_index.end() ? nullptr : &runs[it->second];
@@ -287,8 +274,9 @@ AgentRun& OperatorState::start_run(const Task& task) {
     run.agent_id = task.assignee_agent_id;
     run.task_id = task.id;
     run.task_identifier = task.identifier;
-    std::string branch;
-    for (unsigned char ch : task.identifier) branch += static_cast<char>(std::tolower(ch));
+    std::string branch;  // the identifier in lower case, as a valid ref name
+    for (unsigned char ch : task.identifier)
+        branch += std::isalnum(ch) || ch == '-' || ch == '.' ? static_cast<char>(std::tolower(ch)) : '-';
     run.branch_name = "agentrail/" + branch;
     run.token = "arrun_" + random_secret(32);
     run.created_at = iso_now();
@@ -312,60 +300,66 @@ const Json& OperatorState::replace_rule_set(const Json& request, const std::stri
 
 namespace {
 
-struct Eligibility {
-    bool ok = false;
-    std::string reason;  // why not, for conflictReasons
-};
-
-std::size_t open_tasks(const Store& store, const std::string& agent_id) {
+// How many of the agent's tasks are open, leaving out the task being routed again.
+std::size_t open_tasks(const Store& store, const std::string& agent_id, const std::string& except_task) {
     auto it = store.tasks_by_agent.find(agent_id);
     if (it == store.tasks_by_agent.end()) return 0;
     return static_cast<std::size_t>(std::count_if(it->second.begin(), it->second.end(), [&](const Task* t) {
-        return t->assignee_agent_id == agent_id && kOpenStatuses.count(t->status);
+        return t->id != except_task && t->assignee_agent_id == agent_id && kOpenStatuses.count(t->status);
     }));
 }
 
-Eligibility eligible(const Store& store, const std::string& agent_id, const std::string& repo) {
-    const auto& profiles = store.operator_state.profiles;
-    auto it = profiles.find(agent_id);
-    if (it == profiles.end()) return {false, "agent_profile_missing:" + agent_id};
-    const Json& p = it->second;
-    if (p.value("status", std::string()) != "active")
-        return {false, "agent_" + p.value("status", std::string("inactive")) + ":" + agent_id};
-    auto allow = strings(p, "repoAllowlist");
+// As the reference server: an active profile, the repository allowed (an empty allowlist allows every
+// repository), and capacity left (maxConcurrentTasks 0 means none).
+bool eligible(const Store& store, const Json& profile, const std::string& repo,
+              const std::string& except_task) {
+    if (profile.value("status", std::string()) != "active") return false;
+    auto allow = strings(profile, "repoAllowlist");
     if (!allow.empty() &&
         std::none_of(allow.begin(), allow.end(), [&](const auto& r) { return lower(r) == repo; }))
-        return {false, "repository_not_allowed:" + agent_id};
-    auto max = p.value("maxConcurrentTasks", 0LL);
-    if (static_cast<long long>(open_tasks(store, agent_id)) >= max)
-        return {false, "agent_at_capacity:" + agent_id};
-    return {true, ""};
+        return false;
+    auto max = profile.value("maxConcurrentTasks", 0LL);
+    auto agent = profile.value("agentId", std::string());
+    return max > 0 && static_cast<long long>(open_tasks(store, agent, except_task)) < max;
+}
+
+bool eligible(const Store& store, const std::string& agent_id, const std::string& repo,
+              const std::string& except_task) {
+    const auto& profiles = store.operator_state.profiles;
+    auto it = profiles.find(agent_id);
+    return it != profiles.end() && eligible(store, it->second, repo, except_task);
+}
+
+// Conditions compare case-insensitively, like the reference server.
+bool any_equal(const std::vector<std::string>& wanted, const std::string& value) {
+    auto v = lower(value);
+    return std::any_of(wanted.begin(), wanted.end(), [&](const auto& w) { return lower(w) == v; });
 }
 
 bool rule_matches(const Json& conditions, const Json& s, const std::string& repo) {
-    auto repos = strings(conditions, "repositories");
-    if (!repos.empty() &&
-        std::none_of(repos.begin(), repos.end(), [&](const auto& r) { return lower(r) == repo; }))
-        return false;
-    auto labels = strings(conditions, "labelsAny");
-    if (!labels.empty() && !any_of_in(labels, strings(s, "labels"))) return false;
-    auto projects = strings(conditions, "projects");
+    auto listed = [&](const char* name, const std::string& value) {
+        auto list = strings(conditions, name);
+        return list.empty() || any_equal(list, value);
+    };
+    auto any_tag = [&](const char* name, const char* field) {
+        auto list = strings(conditions, name);
+        auto have = strings(s, field);
+        return list.empty() ||
+               std::any_of(have.begin(), have.end(), [&](const auto& h) { return any_equal(list, h); });
+    };
     auto project = s.value("project", Json());
-    if (!projects.empty() && !(project.is_string() && contains(projects, project.get<std::string>())))
-        return false;
-    auto types = strings(conditions, "issueTypes");
-    if (!types.empty() && !contains(types, s.value("issueType", std::string()))) return false;
-    auto priorities = strings(conditions, "priorities");
-    if (!priorities.empty() && !contains(priorities, s.value("priority", std::string()))) return false;
-    auto ownership = strings(conditions, "ownershipTagsAny");
-    if (!ownership.empty() && !any_of_in(ownership, strings(s, "ownershipTags"))) return false;
-    auto capabilities = strings(conditions, "capabilityTagsAll");
-    auto have = strings(s, "capabilityTags");
-    return std::all_of(capabilities.begin(), capabilities.end(),
-                       [&](const auto& c) { return contains(have, c); });
+    auto caps = strings(s, "capabilityTags");
+    auto required = strings(conditions, "capabilityTagsAll");
+    return listed("repositories", repo) && any_tag("labelsAny", "labels") &&
+           listed("projects", project.is_string() ? project.get<std::string>() : "") &&
+           listed("issueTypes", s.value("issueType", std::string())) &&
+           listed("priorities", s.value("priority", std::string())) &&
+           any_tag("ownershipTagsAny", "ownershipTags") &&
+           std::all_of(required.begin(), required.end(), [&](const auto& c) { return any_equal(caps, c); });
 }
 
-// Share of the snapshot's capability and ownership tags the profile has (0 when it has none).
+// The mock's stand-in classifier: the share of the snapshot's capability and ownership tags the profile
+// has, rounded down to two decimals (0 when the snapshot has none).
 double classifier_score(const Json& profile, const Json& s) {
     auto caps = strings(s, "capabilityTags");
     auto owns = strings(s, "ownershipTags");
@@ -373,9 +367,8 @@ double classifier_score(const Json& profile, const Json& s) {
     if (total == 0) return 0;
     auto pc = strings(profile, "capabilityTags");
     auto po = strings(profile, "ownershipTags");
-    auto hits = std::count_if(caps.begin(), caps.end(), [&](const auto& c) { return contains(pc, c); }) +
-                std::count_if(owns.begin(), owns.end(), [&](const auto& o) { return contains(po, o); });
-    // Two decimals, so the confidence is the same number on every platform and in every rendering.
+    auto hits = std::count_if(caps.begin(), caps.end(), [&](const auto& c) { return any_equal(pc, c); }) +
+                std::count_if(owns.begin(), owns.end(), [&](const auto& o) { return any_equal(po, o); });
     return static_cast<double>(
                static_cast<long long>(static_cast<double>(hits) * 100 / static_cast<double>(total))) /
            100;
@@ -388,43 +381,22 @@ Json target(const std::string& type, const std::string& id) {
 }  // namespace
 
 Json evaluate_routing(const Store& store, const Json& rule_set, const Json& snapshot,
-                      const std::string& decision_id) {
+                      const std::string& decision_id, const std::string& except_task) {
     const auto& repository = snapshot.at("repository");
     std::string repo =
         lower(repository.value("owner", std::string()) + "/" + repository.value("name", std::string()));
     const Json& classifier = rule_set.at("classifier");
     std::string fallback_queue = classifier.value("fallbackTriageQueueId", std::string("triage_default"));
 
-    // Enabled rules that match, by priority (lower first), then rule id.
-    std::vector<const Json*> matched;
-    for (const auto& rule : rule_set.at("rules"))
-        if (rule.value("enabled", false) &&
-            rule_matches(rule.value("conditions", Json::object()), snapshot, repo))
-            matched.push_back(&rule);
-    std::stable_sort(matched.begin(), matched.end(), [](const Json* a, const Json* b) {
-        auto pa = a->value("priority", 0LL), pb = b->value("priority", 0LL);
-        return pa != pb ? pa < pb : a->value("id", std::string()) < b->value("id", std::string());
-    });
-
-    Json conflict_reasons = Json::array();
-    auto matched_json = [](const std::vector<const Json*>& rules) {
-        Json out = Json::array();
-        for (const Json* r : rules) {
-            if (out.size() == 20) break;
-            out.push_back(
-                Json{{"id", (*r)["id"]}, {"name", (*r)["name"]}, {"confidence", (*r)["confidence"]}});
-        }
-        return out;
-    };
     auto decision = [&](const std::string& outcome, Json tgt, const std::string& source, double confidence,
-                        Json matched_rules, Json classifier_result, const std::string& summary) {
+                        Json matched_rules, Json classifier_result, const std::string& summary,
+                        Json reasons) {
         bool to_agent = tgt["type"] == "agent";
-        bool assigned = outcome == "assigned";
-        Json assignment{{"assigneeAgentId", to_agent && assigned ? tgt["id"] : Json(nullptr)},
-                        {"triageQueueId", to_agent && assigned ? Json(nullptr) : tgt["id"]},
+        Json assignment{{"assigneeAgentId", to_agent ? tgt["id"] : Json(nullptr)},
+                        {"triageQueueId", to_agent ? Json(nullptr) : tgt["id"]},
                         {"assignmentSource", source},
                         {"routingDecisionId", decision_id},
-                        {"assignedAt", assigned ? Json(iso_now()) : Json(nullptr)}};
+                        {"assignedAt", iso_now()}};
         return Json{{"id", decision_id},
                     {"taskId", nullptr},
                     {"taskIdentifier", nullptr},
@@ -435,57 +407,63 @@ Json evaluate_routing(const Store& store, const Json& rule_set, const Json& snap
                     {"routingReason", Json{{"summary", summary.substr(0, 500)},
                                            {"matchedRules", std::move(matched_rules)},
                                            {"classifier", std::move(classifier_result)},
-                                           {"conflictReasons", conflict_reasons}}},
-                    {"availableActions", Json{"view_audit"}}};
+                                           {"conflictReasons", std::move(reasons)}}},
+                    {"availableActions", Json{"view_task", "view_audit"}}};
     };
 
-    // Deterministic rules, one priority level at a time: the first level with an eligible target wins.
-    for (std::size_t i = 0; i < matched.size();) {
-        std::size_t j = i;
-        auto level = matched[i]->value("priority", 0LL);
-        std::vector<const Json*> usable;
-        while (j < matched.size() && matched[j]->value("priority", 0LL) == level) {
-            const Json* rule = matched[j++];
-            const Json& t = (*rule)["target"];
-            if (t["type"] == "agent") {
-                auto e = eligible(store, t["id"].get<std::string>(), repo);
-                if (!e.ok) {
-                    if (conflict_reasons.size() < 20) conflict_reasons.push_back(e.reason);
-                    continue;
-                }
-            }
-            usable.push_back(rule);
-        }
-        i = j;
-        if (usable.empty()) continue;
+    // Enabled rules that match and whose agent (if any) is eligible: highest priority first, then highest
+    // confidence, then rule id.
+    std::vector<const Json*> matched;
+    for (const auto& rule : rule_set.at("rules")) {
+        if (!rule.value("enabled", false) ||
+            !rule_matches(rule.value("conditions", Json::object()), snapshot, repo))
+            continue;
+        const Json& t = rule["target"];
+        if (t["type"] == "agent" && !eligible(store, t["id"].get<std::string>(), repo, except_task)) continue;
+        matched.push_back(&rule);
+    }
+    std::stable_sort(matched.begin(), matched.end(), [](const Json* a, const Json* b) {
+        auto pa = a->value("priority", 0LL), pb = b->value("priority", 0LL);
+        if (pa != pb) return pa > pb;
+        auto ca = a->value("confidence", 0.0), cb = b->value("confidence", 0.0);
+        if (ca != cb) return ca > cb;
+        return a->value("id", std::string()) < b->value("id", std::string());
+    });
+    if (!matched.empty()) {
+        auto top = matched.front()->value("priority", 0LL);
+        Json rules = Json::array();
         std::set<std::pair<std::string, std::string>> targets;
-        for (const Json* r : usable)
+        double max_confidence = 0;
+        for (const Json* r : matched) {
+            if (r->value("priority", 0LL) != top) break;
+            if (rules.size() < 20)
+                rules.push_back(
+                    Json{{"id", (*r)["id"]}, {"name", (*r)["name"]}, {"confidence", (*r)["confidence"]}});
             targets.insert(
                 {(*r)["target"]["type"].get<std::string>(), (*r)["target"]["id"].get<std::string>()});
-        if (targets.size() > 1) {
-            conflict_reasons.push_back("conflicting_rules_at_priority:" + std::to_string(level));
-            return decision("conflict", target("triage_queue", fallback_queue), "manual_triage", 0,
-                            matched_json(usable), nullptr,
-                            "Rules of equal priority route to different targets; the task waits in triage.");
+            max_confidence = std::max(max_confidence, (*r)["confidence"].get<double>());
         }
-        const Json& t = (*usable.front())["target"];
-        double confidence = 0;
-        for (const Json* r : usable) confidence = std::max(confidence, (*r)["confidence"].get<double>());
-        std::string names;
-        for (const Json* r : usable) names += (names.empty() ? "" : ", ") + (*r)["name"].get<std::string>();
-        bool agent = t["type"] == "agent";
-        return decision(agent ? "assigned" : "triage", t, "deterministic_rule", confidence,
-                        matched_json(usable), nullptr,
-                        "Matched " + names + "; routed to " + (agent ? "agent " : "triage queue ") +
-                            t["id"].get<std::string>() + ".");
+        if (targets.size() > 1) {
+            auto level = std::to_string(top);
+            return decision("conflict", target("triage_queue", fallback_queue), "manual_triage",
+                            max_confidence, rules, nullptr,
+                            "Multiple deterministic routing rules matched at priority " + level + ".",
+                            Json{"multiple_targets_at_priority_" + level});
+        }
+        const Json& winner = *matched.front();
+        const Json& t = winner["target"];
+        return decision(t["type"] == "agent" ? "assigned" : "triage", t, "deterministic_rule",
+                        winner["confidence"].get<double>(), rules, nullptr,
+                        winner["explanation"].get<std::string>(), Json::array());
     }
 
-    // No rule: the mock's classifier scores the eligible agent profiles by tag overlap.
+    // No rule: the mock's stand-in classifier scores the eligible profiles (the reference server sends
+    // such issues to triage).
     if (classifier.value("enabled", false)) {
         std::string best;
         double best_score = -1;
         for (const auto& [agent_id, profile] : store.operator_state.profiles) {
-            if (!eligible(store, agent_id, repo).ok) continue;
+            if (!eligible(store, profile, repo, except_task)) continue;
             double score = classifier_score(profile, snapshot);
             if (score > best_score) best_score = score, best = agent_id;  // ties: lowest agent id
         }
@@ -497,25 +475,26 @@ Json evaluate_routing(const Store& store, const Json& rule_set, const Json& snap
                         {"suggestedTarget", target("agent", best)}};
             if (best_score >= threshold)
                 return decision("assigned", target("agent", best), "classifier", best_score, Json::array(),
-                                result, "No deterministic rule matched; the classifier chose " + best + ".");
+                                result, "No deterministic rule matched; the classifier chose " + best + ".",
+                                Json::array());
             if (classifier.value("fallbackBehavior", std::string()) == "assign_closest_match")
                 return decision("assigned", target("agent", best), "classifier_best_effort", best_score,
                                 Json::array(), result,
                                 "No deterministic rule matched; the classifier's closest match " + best +
-                                    " is below the confidence threshold and was assigned as best effort.");
-            conflict_reasons.push_back("no_matching_rule");
-            conflict_reasons.push_back("classifier_below_threshold");
-            return decision("no_route", target("triage_queue", fallback_queue), "manual_triage", 0,
-                            Json::array(), result,
-                            "No deterministic route matched and the classifier's best match is below the "
-                            "confidence threshold; the task is waiting for a suitable agent.");
+                                    " is below the confidence threshold and was assigned as best effort.",
+                                Json::array());
+            return decision(
+                "no_route", target("triage_queue", fallback_queue), "manual_triage", 0, Json::array(), result,
+                "No deterministic route matched and the classifier's best match is below the confidence "
+                "threshold; the task was sent to triage " +
+                    fallback_queue + ".",
+                Json{"no_matching_rule", "classifier_below_threshold"});
         }
     }
-    conflict_reasons.push_back("no_matching_rule");
-    return decision(
-        "no_route", target("triage_queue", fallback_queue), "manual_triage", 0, Json::array(), nullptr,
-        "No deterministic route matched; AI routing could not find a suitable agent, so the task is "
-        "waiting for a suitable agent.");
+    return decision("no_route", target("triage_queue", fallback_queue), "manual_triage", 0, Json::array(),
+                    nullptr,
+                    "No deterministic route matched; the task was sent to triage " + fallback_queue + ".",
+                    Json{"no_matching_rule"});
 }
 
 namespace {

@@ -48,12 +48,7 @@ struct OperatorState {
     std::vector<AgentRun> runs;                    // in creation order
     std::unordered_map<std::string, std::size_t> run_index;     // run id -> position in runs
     std::unordered_map<std::string, std::string> run_by_token;  // token -> run id
-    struct IntakeRecord {
-        std::string task_id;
-        std::string source_version;
-        std::string decision_id;
-    };
-    std::unordered_map<std::string, IntakeRecord> intake;  // by providerIssueId
+    std::unordered_map<std::string, std::string> intake;        // providerIssueId -> task id
     struct SetupRecord {
         std::string task_id;
         std::string created_at;
@@ -64,7 +59,6 @@ struct OperatorState {
     void load_seed(const Json& seed);
 
     const Json& active_rule_set() const { return rule_sets.back(); }
-    const Json* rule_set_version(long long version) const;
     // Activates a new revision built from a validated replace request; the previous one is superseded.
     const Json& replace_rule_set(const Json& request, const std::string& created_by);
     AgentRun* find_run(const std::string& id);
@@ -79,11 +73,12 @@ void check_rule_set_request(const Json& body, FieldErrors& errors);
 void check_profile_request(const Json& body, FieldErrors& errors);
 void check_snapshot(const Json& snapshot, FieldErrors& errors, const std::string& path);
 
-// The routing engine: evaluates `snapshot` with `rule_set` against the agent profiles and the
-// agents' open tasks. Deterministic (see docs/mock-server.md, "Routing"). Returns the decision
-// object of the document (RoutingDecision) with taskId/taskIdentifier null.
+// The routing engine, following the reference server's: evaluates `snapshot` with `rule_set` against
+// the agent profiles and the agents' open tasks. Deterministic (see docs/mock-server.md, "Routing").
+// Returns the decision object of the document (RoutingDecision) with taskId/taskIdentifier null.
+// `except_task`: the task being routed again, which does not count against its agent's capacity.
 Json evaluate_routing(const Store& store, const Json& rule_set, const Json& snapshot,
-                      const std::string& decision_id);
+                      const std::string& decision_id, const std::string& except_task = "");
 
 // "sha256:<hex>" of the snapshot's canonical JSON.
 std::string snapshot_digest(const Json& snapshot);

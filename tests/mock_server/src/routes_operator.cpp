@@ -3,6 +3,7 @@
 // routes (agent runs, run context, run report) and task-source route, which neither contract has.
 #include <algorithm>
 #include <cctype>
+#include <regex>
 
 #include "lifecycle.hpp"
 #include "render.hpp"
@@ -166,15 +167,20 @@ void check_evaluation(const Json& body, FieldErrors& errors) {
 void evaluate(Ctx& ctx) {
     auto r = begin(ctx, "", true, check_evaluation);
     if (!r) return;
-    const Json* rule_set = &state(ctx).active_rule_set();
-    if (auto v = r->body.value("ruleSetVersion", Json()); v.is_number_integer()) {
-        rule_set = state(ctx).rule_set_version(v.get<long long>());
-        if (!rule_set)
-            return send_field_error(ctx, "ruleSetVersion", "no rule set revision has this version");
+    const Json& rule_set = state(ctx).active_rule_set();
+    // As on the reference server, ruleSetVersion guards against a stale view: it must be the active one.
+    if (auto v = r->body.value("ruleSetVersion", Json()); v.is_number_integer() && v != rule_set["version"]) {
+        send_error(ctx.res, 409, "conflict", "Requested routing rule set version is stale.",
+                   Json{{"ruleSetVersion", v}, {"currentRuleSetVersion", rule_set["version"]}},
+                   Json{"retry"});
+        return;
     }
     const Json& snapshot = r->body["snapshot"];
-    Json decision = evaluate_routing(ctx.app.store, *rule_set, snapshot, make_id("rdec_"));
-    write_audit(ctx, decision, snapshot, *rule_set);
+    Json decision = evaluate_routing(ctx.app.store, rule_set, snapshot, make_id("rdec_"));
+    // A dry run assigns nothing.
+    decision["assignment"]["assignedAt"] = nullptr;
+    decision["availableActions"] = Json{"view_audit"};
+    write_audit(ctx, decision, snapshot, rule_set);
     send_data(ctx, 200, decision, Json{"view_audit"});
     finish(ctx, *r);
 }
@@ -191,16 +197,6 @@ void check_intake(const Json& body, FieldErrors& errors) {
 }
 
 // AGENTRAIL-95 for github:oxnw/agentrail:issues/95: the repository name and the issue number.
-std::string intake_identifier(const Json& snapshot, std::size_t ordinal) {
-    std::string name = snapshot["repository"]["name"].get<std::string>();
-    std::string out;
-    for (unsigned char ch : name) out += std::isalnum(ch) ? static_cast<char>(std::toupper(ch)) : '-';
-    std::string id = snapshot["providerIssueId"].get<std::string>();
-    auto digits = id.find_last_not_of("0123456789");
-    std::string number = digits == std::string::npos ? id : id.substr(digits + 1);
-    return out + "-" + (number.empty() ? std::to_string(ordinal) : number);
-}
-
 void assign(Store& store, Task& task, const std::string& agent_id) {
     if (task.assignee_agent_id == agent_id) return;
     auto& old = store.tasks_by_agent[task.assignee_agent_id];
@@ -227,6 +223,30 @@ std::string routed_to(const Task& task) {
                                           : "is assigned to " + task.assignee_agent_id;
 }
 
+// The task fields a snapshot sets, as the reference server's intake sets them.
+void apply_snapshot(Task& task, const Json& snapshot) {
+    const Json& repo = snapshot["repository"];
+    std::string issue_id = snapshot["providerIssueId"].get<std::string>();
+    std::string repo_key = repo["owner"].get<std::string>() + "/" + repo["name"].get<std::string>();
+    task.title = snapshot["title"].get<std::string>();
+    task.description =
+        "Provider snapshot " + issue_id + "\nBody digest: " + snapshot["bodyDigest"].get<std::string>();
+    task.priority = snapshot["priority"].get<std::string>();
+    task.issue_url = snapshot["links"]["providerIssue"].get<std::string>();
+    auto project = snapshot.value("project", Json());
+    task.project = project.is_string() ? project.get<std::string>() : repo_key;
+    task.goal = "Provider issue intake: " + issue_id;
+    Json source{{"provider", repo["provider"]}, {"owner", repo["owner"]},
+                {"repo", repo["name"]},         {"baseBranch", repo["defaultBranch"]},
+                {"labels", snapshot["labels"]}, {"deliveryId", snapshot["sourceVersion"]},
+                {"receivedAt", iso_now()}};
+    static const std::regex issue_number(R"((?:issues/|issue:)(\d+)$)", std::regex::icase);
+    std::smatch m;
+    if (std::regex_search(issue_id, m, issue_number))
+        if (auto n = parse_int(m[1].str()); n && *n > 0) source["issueNumber"] = *n;
+    task.source = std::move(source);
+}
+
 void ingest(Ctx& ctx) {
     auto r = begin(ctx, "", true, check_intake);
     if (!r) return;
@@ -234,77 +254,39 @@ void ingest(Ctx& ctx) {
     auto& st = state(ctx);
     const Json& snapshot = r->body;
     std::string issue_id = snapshot["providerIssueId"].get<std::string>();
-    std::string version = snapshot["sourceVersion"].get<std::string>();
     Task* task = nullptr;
-    if (auto it = st.intake.find(issue_id); it != st.intake.end()) {
-        if (it->second.source_version == version) {
-            send_error(ctx.res, 409, "conflict", "This provider issue version was already ingested.",
-                       Json{{"providerIssueId", issue_id},
-                            {"sourceVersion", version},
-                            {"taskId", it->second.task_id},
-                            {"routingDecisionId", it->second.decision_id}},
-                       Json{"inspect_existing"});
-            return;
-        }
-        task = store.find_task(it->second.task_id);
-    }
+    if (auto it = st.intake.find(issue_id); it != st.intake.end()) task = store.find_task(it->second);
 
     const Json& rule_set = st.active_rule_set();
-    Json decision = evaluate_routing(store, rule_set, snapshot, make_id("rdec_"));
-    const Json& repo = snapshot["repository"];
-    // The task's source, as the reference server's intake records it.
-    Json source{{"provider", snapshot["provider"]},
-                {"owner", repo["owner"]},
-                {"repo", repo["name"]},
-                {"baseBranch", repo["defaultBranch"]},
-                {"labels", snapshot["labels"]}};
-    auto digits = issue_id.find_last_not_of("0123456789");
-    if (digits != std::string::npos && digits + 1 < issue_id.size())
-        if (auto n = parse_int(issue_id.substr(digits + 1)); n && *n > 0) source["issueNumber"] = *n;
-    std::optional<std::string> project;
-    if (snapshot.value("project", Json()).is_string()) project = snapshot["project"].get<std::string>();
-
+    Json decision = evaluate_routing(store, rule_set, snapshot, make_id("rdec_"), task ? task->id : "");
     if (!task) {
+        // The task's identifier is the provider issue id, as on the reference server.
         Task t;
         t.id = make_id("tsk_");
-        t.identifier = intake_identifier(snapshot, st.intake.size() + 1);
-        t.title = snapshot["title"].get<std::string>();
-        t.description = "Ingested from " + issue_id + " (" + snapshot["issueType"].get<std::string>() + ").";
+        t.identifier = issue_id;
         t.status = "todo";
-        t.priority = snapshot["priority"].get<std::string>();
-        t.issue_url = snapshot["links"]["providerIssue"].get<std::string>();
-        t.project = project;
-        t.goal = t.title;
         t.updated_at = iso_now();
-        t.source = source;
-        t.assignee_agent_id = "";
+        apply_snapshot(t, snapshot);
         task = &store.add_task(std::move(t));
+        st.intake[issue_id] = task->id;
         apply_decision(store, *task, decision);
         lifecycle::emit_updated(ctx.app, *task, std::nullopt, {"status", "assignee", "availableActions"},
                                 operator_actor(ctx),
                                 "Task created from " + issue_id + "; it " + routed_to(*task) + ".");
     } else {
-        // A newer snapshot: the task follows it, and is routed again while no work has started on it.
-        std::vector<std::string> changed{"title", "priority", "links", "updatedAt"};
-        task->title = snapshot["title"].get<std::string>();
-        task->priority = snapshot["priority"].get<std::string>();
-        task->issue_url = snapshot["links"]["providerIssue"].get<std::string>();
-        task->project = project;
-        task->source = source;
-        if (task->status == "todo") {
-            apply_decision(store, *task, decision);
-            changed.insert(changed.end(), {"assignee", "routingDecisionId"});
-        }
+        // A snapshot of a known issue updates its task and routes it again.
+        auto previous_assignee = task->assignee_agent_id;
+        apply_snapshot(*task, snapshot);
+        apply_decision(store, *task, decision);
         lifecycle::touch(*task);
+        std::vector<std::string> changed{"title", "priority", "links", "routingDecisionId", "updatedAt"};
+        if (task->assignee_agent_id != previous_assignee) changed.emplace_back("assignee");
         lifecycle::emit_updated(ctx.app, *task, task->status, changed, operator_actor(ctx),
                                 "Task updated from " + issue_id + "; it " + routed_to(*task) + ".");
     }
     decision["taskId"] = task->id;
     decision["taskIdentifier"] = task->identifier;
-    decision["availableActions"] = Json{"view_task", "view_audit"};
-    if (decision["outcome"] == "assigned" && task->routing_decision_id == decision["id"].get<std::string>())
-        st.start_run(*task);
-    st.intake[issue_id] = OperatorState::IntakeRecord{task->id, version, decision["id"].get<std::string>()};
+    if (decision["outcome"] == "assigned") st.start_run(*task);
     write_audit(ctx, decision, snapshot, rule_set);
     send_data(ctx, 202, decision, Json{"view_task", "view_audit"});
     finish(ctx, *r);
@@ -315,47 +297,92 @@ void ingest(Ctx& ctx) {
 void check_setup(const Json& body, FieldErrors& errors) {
     ObjectChecker c(body, errors);
     c.only({"agentId", "sourceRef"});
-    c.string("agentId", true, 1);
-    c.string("sourceRef", false, 1);
+    if (auto id = c.string("agentId", true, 1); id && !starts_with(trim(*id), "agt_"))
+        errors.add("agentId", "must start with agt_");
+    c.string("sourceRef", false);
 }
 
+// As the reference server: the agent needs an active routing profile; the task is created once per
+// agent (identifier LOCAL-SETUP-<AGENT>) and refreshed by later calls.
 void setup_verification(Ctx& ctx) {
     auto r = begin(ctx, "", true, check_setup);
     if (!r) return;
     auto& store = ctx.app.store;
     auto& st = state(ctx);
-    std::string agent_id = r->body["agentId"].get<std::string>();
-    if (!store.agents.count(agent_id)) return not_found(ctx, "Agent was not found.");
-    auto source_ref = r->body.value("sourceRef", std::string("operator_setup_verification"));
+    std::string agent_id = trim(r->body["agentId"].get<std::string>());
+    auto profile_it = st.profiles.find(agent_id);
+    if (profile_it == st.profiles.end()) {
+        send_error(ctx.res, 404, "not_found", "Routing agent profile not found.", Json::object(),
+                   Json{"create_profile"});
+        return;
+    }
+    const Json& profile = profile_it->second;
+    if (profile["status"] != "active") {
+        send_error(ctx.res, 409, "conflict",
+                   "Setup verification task requires an active routing agent profile.",
+                   Json{{"agentId", agent_id}, {"profileStatus", profile["status"]}}, Json{"update_profile"});
+        return;
+    }
+    std::string source_ref = trim(r->body.value("sourceRef", std::string()));
+    if (source_ref.empty()) source_ref = "operator_setup_verification";
+    std::string display_name = profile["displayName"].get<std::string>();
+
+    std::string upper;
+    for (unsigned char ch : agent_id) upper += std::isalnum(ch) ? static_cast<char>(std::toupper(ch)) : '-';
+    std::string identifier = "LOCAL-SETUP-" + upper;
+    auto apply = [&](Task& t) {
+        t.description = "Setup verification smoke task for " + display_name + " (" + agent_id +
+                        ").\n\nUse the generated AgentRail API key and confirm `GET "
+                        "/tasks/mine?status=in_progress&limit=1` returns this task.\nSource ref: " +
+                        source_ref;
+        t.status = "in_progress";
+        t.priority = "medium";
+        t.blocker.reset();
+        t.acceptance_criteria = {
+            "GET /tasks/mine?status=in_progress&limit=1 returns " + identifier + ".",
+            "The task remains assigned to " + agent_id + ".",
+            "The setup runner can read the task without additional operator intervention."};
+        t.issue_url = "agentrail://setup-verification/" + agent_id;
+        auto allow = profile["repoAllowlist"];
+        std::string repo_key = allow.empty() ? "" : allow[0].get<std::string>();
+        t.project = repo_key.empty() ? std::nullopt : std::optional(repo_key);
+        t.goal = "Verify AgentRail setup for " + agent_id;
+        t.assignment_source.reset();
+        Json source{{"provider", "agentrail_setup"}};
+        if (auto slash = repo_key.find('/'); slash != std::string::npos) {
+            source["owner"] = repo_key.substr(0, slash);
+            source["repo"] = repo_key.substr(slash + 1);
+        }
+        source["labels"] = Json{"setup", "verification"};
+        source["deliveryId"] = source_ref;
+        source["receivedAt"] = iso_now();
+        t.source = std::move(source);
+    };
     Task* task = nullptr;
     if (auto it = st.setup_tasks.find(agent_id); it != st.setup_tasks.end())
         task = store.find_task(it->second.task_id);
     if (task) {
-        // A rerun refreshes the agent's one setup task.
         std::optional<std::string> previous;
         if (task->status != "in_progress") previous = task->status;
-        task->status = "in_progress";
-        task->blocker.reset();
+        apply(*task);
         lifecycle::touch(*task);
         lifecycle::emit_updated(ctx.app, *task, previous, {"status", "availableActions", "updatedAt"},
                                 operator_actor(ctx), "Setup verification task refreshed.");
     } else {
         Task t;
         t.id = make_id("tsk_");
-        std::string upper;
-        for (unsigned char ch : agent_id) upper += ch == '_' ? '-' : static_cast<char>(std::toupper(ch));
-        t.identifier = "LOCAL-SETUP-" + upper;
-        t.title = "Verify the AgentRail setup of " + agent_id;
-        t.description =
-            "Setup smoke task: the agent's key reads it from GET /tasks/mine?status=in_progress&limit=1.";
-        t.status = "in_progress";
-        t.priority = "medium";
+        t.identifier = identifier;
+        t.title = "Verify AgentRail setup for " + display_name;
         t.assignee_agent_id = agent_id;
-        t.acceptance_criteria = {"The agent key lists this task with status in_progress"};
-        t.issue_url = ctx.app.base_url + "/operator/setup/verification-task";
-        t.project = "setup";
-        t.goal = "Prove that the agent can read its assigned tasks";
         t.updated_at = iso_now();
+        apply(t);
+        if (!store.agents.count(agent_id)) {
+            Agent agent;
+            agent.id = agent_id;
+            agent.display_name = display_name;
+            agent.role = profile["role"].get<std::string>();
+            store.agents[agent_id] = agent;
+        }
         task = &store.add_task(std::move(t));
         st.setup_tasks[agent_id] = OperatorState::SetupRecord{task->id, task->updated_at};
         lifecycle::emit_updated(ctx.app, *task, std::nullopt, {"status", "assignee", "availableActions"},

@@ -251,52 +251,60 @@ def test_evaluation_matching(binary):
         put(m, "/operator/routing/agent-profiles/agt_fenced", profile(repos=["acme/other"]))
         put(m, "/operator/routing/agent-profiles/agt_docs", profile(repos=["ACME/Widgets"]))
         rules = [
-            rule("a_bug", "agt_demo", 20, {"repositories": ["acme/widgets"], "labelsAny": ["bug", "crash"]}, 0.9),
-            rule("b_urgent", "agt_other", 10, {"priorities": ["critical"], "issueTypes": ["bug"]}, 0.8),
-            rule("c_paused", "agt_paused", 5, {"labelsAny": ["paused"]}),
-            rule("d_busy", "agt_busy", 5, {"labelsAny": ["busy"]}),
-            rule("e_fenced", "agt_fenced", 5, {"labelsAny": ["fenced"]}),
-            rule("f_conflict1", "agt_demo", 1, {"labelsAny": ["dispute"]}),
-            rule("f_conflict2", "agt_other", 1, {"labelsAny": ["dispute"]}),
-            rule("g_triage", "triage_security", 2, {"labelsAny": ["security"]}, 1.0, target_type="triage_queue"),
-            rule("h_caps", "agt_demo", 30, {"capabilityTagsAll": ["cpp", "cli"], "ownershipTagsAny": ["client"]}, 0.7),
-            rule("i_project", "agt_other", 30, {"projects": ["Quality"]}, 0.6),
-            rule("j_disabled", "agt_demo", 0, {}, 1.0, enabled=False),
-            rule("k_docs", "agt_docs", 3, {"issueTypes": ["documentation"]}, 0.5),
+            rule("a_bug", "agt_demo", 10, {"repositories": ["acme/widgets"], "labelsAny": ["bug", "crash"]}, 0.9),
+            rule("b_urgent", "agt_other", 20, {"priorities": ["critical"], "issueTypes": ["bug"]}, 0.8),
+            rule("c_paused", "agt_paused", 50, {"labelsAny": ["paused"]}),
+            rule("d_busy", "agt_busy", 50, {"labelsAny": ["busy"]}),
+            rule("e_fenced", "agt_fenced", 50, {"labelsAny": ["fenced"]}),
+            rule("f_unknown", "agt_nobody", 50, {"labelsAny": ["nobody"]}),
+            rule("g_conflict1", "agt_demo", 90, {"labelsAny": ["dispute"]}, 0.6),
+            rule("g_conflict2", "agt_other", 90, {"labelsAny": ["dispute"]}, 0.7),
+            rule("h_triage", "triage_security", 80, {"labelsAny": ["security"]}, 1.0, target_type="triage_queue"),
+            rule("i_caps", "agt_demo", 5, {"capabilityTagsAll": ["cpp", "cli"], "ownershipTagsAny": ["client"]}, 0.7),
+            rule("j_project", "agt_other", 5, {"projects": ["Quality"]}, 0.6),
+            rule("k_disabled", "agt_demo", 100, {}, 1.0, enabled=False),
+            rule("l_docs", "agt_docs", 30, {"issueTypes": ["documentation"]}, 0.5),
+            rule("m_same1", "agt_other", 60, {"labelsAny": ["same"]}, 0.5),
+            rule("m_same2", "agt_other", 60, {"labelsAny": ["same"]}, 0.75),
         ]
         assert put(m, "/operator/routing/rule-sets/current", rule_set(rules)).status == 201
 
         d = evaluate(m, snapshot(labels=["bug"]))
         assert d["outcome"] == "assigned" and d["target"] == {"type": "agent", "id": "agt_demo"}, d
         assert d["assignment"]["assigneeAgentId"] == "agt_demo" and d["assignment"]["assignmentSource"] == "deterministic_rule"
-        assert d["assignment"]["triageQueueId"] is None and d["assignment"]["assignedAt"]
+        assert d["assignment"]["triageQueueId"] is None and d["assignment"]["assignedAt"] is None  # a dry run
         assert d["assignment"]["routingDecisionId"] == d["id"] and d["id"].startswith("rdec_")
         assert d["confidence"] == 0.9 and [r["id"] for r in d["routingReason"]["matchedRules"]] == ["a_bug"]
+        assert d["routingReason"]["summary"] == "a_bug explanation" and d["routingReason"]["conflictReasons"] == []
         assert d["taskId"] is None and d["taskIdentifier"] is None and d["availableActions"] == ["view_audit"]
-        # Lower priority numbers win.
-        d = evaluate(m, snapshot(labels=["bug"], priority="critical"))
+        # Higher priority numbers win; labels and other values compare case-insensitively.
+        d = evaluate(m, snapshot(labels=["BUG"], priority="critical"))
         assert d["target"]["id"] == "agt_other" and d["confidence"] == 0.8, d
-        # A paused, full or fenced agent is skipped and the reason recorded; routing goes on to the next level.
-        for label, reason in (("paused", "agent_paused:agt_paused"), ("busy", "agent_at_capacity:agt_busy"),
-                              ("fenced", "repository_not_allowed:agt_fenced")):
+        # A paused, full, fenced or profile-less agent's rule is left out; routing goes on with the others.
+        for label in ("paused", "busy", "fenced", "nobody"):
             d = evaluate(m, snapshot(labels=[label, "bug"]))
-            assert d["target"]["id"] == "agt_demo" and reason in d["routingReason"]["conflictReasons"], d
+            assert d["target"]["id"] == "agt_demo" and d["routingReason"]["matchedRules"][0]["id"] == "a_bug", (label, d)
         # Equal priority, different targets: conflict, parked in the fallback triage queue.
         d = evaluate(m, snapshot(labels=["dispute"]))
         assert d["outcome"] == "conflict" and d["target"] == {"type": "triage_queue", "id": "triage_test"}, d
         assert d["assignment"]["assignmentSource"] == "manual_triage" and d["assignment"]["assigneeAgentId"] is None
-        assert {r["id"] for r in d["routingReason"]["matchedRules"]} == {"f_conflict1", "f_conflict2"}
-        assert "conflicting_rules_at_priority:1" in d["routingReason"]["conflictReasons"]
+        assert [r["id"] for r in d["routingReason"]["matchedRules"]] == ["g_conflict2", "g_conflict1"]
+        assert d["routingReason"]["conflictReasons"] == ["multiple_targets_at_priority_90"] and d["confidence"] == 0.7
+        # Equal priority, one target: the most confident rule speaks for all.
+        d = evaluate(m, snapshot(labels=["same"]))
+        assert d["outcome"] == "assigned" and d["confidence"] == 0.75, d
+        assert [r["id"] for r in d["routingReason"]["matchedRules"]] == ["m_same2", "m_same1"]
+        assert d["routingReason"]["summary"] == "m_same2 explanation"
         # A rule may route to a triage queue.
         d = evaluate(m, snapshot(labels=["security", "bug"]))
         assert d["outcome"] == "triage" and d["target"] == {"type": "triage_queue", "id": "triage_security"}, d
-        assert d["assignment"]["triageQueueId"] == "triage_security" and d["assignment"]["assignedAt"] is None
+        assert d["assignment"]["triageQueueId"] == "triage_security"
         # All capability tags and any ownership tag; projects; repositories compare case-insensitively.
-        d = evaluate(m, snapshot(repo=("x", "y"), issue_type="feature", caps=["cpp", "cli", "extra"], owns=["client"]))
-        assert d["target"]["id"] == "agt_demo" and d["routingReason"]["matchedRules"][0]["id"] == "h_caps", d
+        d = evaluate(m, snapshot(repo=("x", "y"), issue_type="feature", caps=["CPP", "cli", "extra"], owns=["client"]))
+        assert d["target"]["id"] == "agt_demo" and d["routingReason"]["matchedRules"][0]["id"] == "i_caps", d
         d = evaluate(m, snapshot(repo=("x", "y"), issue_type="feature", caps=["cpp"], owns=["client"]))
         assert d["outcome"] == "no_route", d
-        d = evaluate(m, snapshot(repo=("x", "y"), issue_type="feature", project="Quality"))
+        d = evaluate(m, snapshot(repo=("x", "y"), issue_type="feature", project="quality"))
         assert d["target"]["id"] == "agt_other", d
         d = evaluate(m, snapshot(issue_type="documentation"))
         assert d["target"]["id"] == "agt_docs", d
@@ -305,10 +313,10 @@ def test_evaluation_matching(binary):
         assert d["outcome"] == "no_route" and d["target"] == {"type": "triage_queue", "id": "triage_test"}
         assert d["routingReason"]["conflictReasons"] == ["no_matching_rule"] and d["confidence"] == 0
         assert d["routingReason"]["classifier"] is None
-        # Deterministic: the same snapshot gives the same decision (apart from its id and time).
+        # Deterministic: the same snapshot gives the same decision (apart from its id).
         a, b = evaluate(m, snapshot(labels=["bug"])), evaluate(m, snapshot(labels=["bug"]))
         for x in (a, b):
-            x.pop("id"), x["assignment"].pop("routingDecisionId"), x["assignment"].pop("assignedAt")
+            x.pop("id"), x["assignment"].pop("routingDecisionId")
         assert a == b
 
 
@@ -362,17 +370,18 @@ def test_evaluation_writes_audit_and_changes_nothing(binary):
         s.close()
         assert_error(m.get("/operator/routing/audit/rdec_01UNKNOWN", key=A), 404, "not_found")
 
-        # An older revision can be evaluated by version; unknown versions are a validation error.
+        # ruleSetVersion guards against a stale view: only the active version is accepted.
         put(m, "/operator/routing/rule-sets/current", rule_set([rule("other", "agt_other")]))
-        assert evaluate(m, snap)["target"]["id"] == "agt_other"
-        old = evaluate(m, snap, version=1)
-        assert old["target"]["id"] == "agt_demo"
-        assert m.get(f"/operator/routing/audit/{old['id']}", key=A).json()["data"]["ruleSet"]["version"] == 1
-        for version, status in ((99, 400), (0, 400), ("2", 400), (None, 200)):
+        current = evaluate(m, snap, version=2)
+        assert current["target"]["id"] == "agt_other"
+        assert m.get(f"/operator/routing/audit/{current['id']}", key=A).json()["data"]["ruleSet"]["version"] == 2
+        r = m.post("/operator/routing/evaluations", {"ruleSetVersion": 1, "snapshot": snap}, key=A, idem=idem())
+        assert_error(r, 409, "conflict")
+        assert r.json()["error"]["details"]["ruleSetVersion"] == 1
+        assert r.json()["error"]["details"]["currentRuleSetVersion"] == 2
+        for version, status in ((99, 409), (0, 400), ("2", 400), (None, 200)):
             r = m.post("/operator/routing/evaluations", {"ruleSetVersion": version, "snapshot": snap}, key=A, idem=idem())
             assert r.status == status, (version, r)
-        r = m.post("/operator/routing/evaluations", {"ruleSetVersion": 99, "snapshot": snap}, key=A, idem=idem())
-        assert r.json()["error"]["details"]["field"] == "ruleSetVersion"
         # Snapshot validation follows ProviderIssueSnapshot.
         for bad, field in (({**snap, "provider": "bitbucket"}, "snapshot.provider"),
                            ({**snap, "issueType": "chore"}, "snapshot.issueType"),
@@ -405,7 +414,8 @@ def test_intake_routes_task_to_agent_with_event_and_run(binary):
         r = m.post("/operator/intake/provider-issues", snap, key=A, idem=k)
         assert r.status == 202, r
         d = r.json()["data"]
-        assert d["outcome"] == "assigned" and d["target"]["id"] == "agt_demo" and d["taskIdentifier"] == "DEMO-42", d
+        assert d["outcome"] == "assigned" and d["target"]["id"] == "agt_demo", d
+        assert d["taskIdentifier"] == "github:agentrail-mock/demo:issues/42" and d["assignment"]["assignedAt"], d
         assert d["availableActions"] == ["view_task", "view_audit"] and r.json()["availableActions"] == d["availableActions"]
         task_id = d["taskId"]
         assert task_id in my_task_ids(m, D) and task_id not in my_task_ids(m, OTHER_KEY)
@@ -415,6 +425,8 @@ def test_intake_routes_task_to_agent_with_event_and_run(binary):
         assert t["assignmentSource"] == "deterministic_rule" and t["routingDecisionId"] == d["id"]
         assert t["routingConfidence"] == 0.95 and t["routingReason"] == d["routingReason"]
         assert t["links"]["issue"] == "https://github.com/agentrail-mock/demo/issues/42"
+        assert t["description"] == "Provider snapshot github:agentrail-mock/demo:issues/42\nBody digest: sha256:abc"
+        assert t["context"] == {"project": "agentrail-mock/demo", "goal": "Provider issue intake: github:agentrail-mock/demo:issues/42"}
 
         ev = s.events(1, timeout=5)
         assert len(ev) == 1 and ev[0]["event"] == "task.updated", ev
@@ -426,19 +438,21 @@ def test_intake_routes_task_to_agent_with_event_and_run(binary):
         assert audit["data"]["decision"]["taskId"] == task_id and audit["availableActions"] == ["view_task", "view_rule_set"]
 
         runs = m.get("/operator/agent-runs?agentId=agt_demo", key=A).json()["data"]
-        assert len(runs) == 1 and runs[0]["taskId"] == task_id and runs[0]["taskIdentifier"] == "DEMO-42", runs
-        assert runs[0]["status"] == "starting" and runs[0]["branchName"] == "agentrail/demo-42"
+        assert len(runs) == 1 and runs[0]["taskId"] == task_id, runs
+        assert runs[0]["status"] == "starting" and runs[0]["branchName"] == "agentrail/github-agentrail-mock-demo-issues-42"
 
         # A retry with the same key replays; nothing new is created.
         again = m.post("/operator/intake/provider-issues", snap, key=A, idem=k)
         assert again.status == 202 and again.body == r.body
         assert my_task_ids(m, D).count(task_id) == 1
         assert_error(m.post("/operator/intake/provider-issues", {**snap, "title": "x"}, key=A, idem=k), 409, "conflict")
-        # The same snapshot version under a new key is a stale revision.
-        r2 = m.post("/operator/intake/provider-issues", snap, key=A, idem=idem())
-        assert_error(r2, 409, "conflict")
-        assert r2.json()["error"]["details"]["taskId"] == task_id
         assert s.events(1, timeout=0.3) == []
+        # The same snapshot under a new key routes the same task again: a new decision, no second task or run.
+        r2 = m.post("/operator/intake/provider-issues", snap, key=A, idem=idem())
+        assert r2.status == 202 and r2.json()["data"]["taskId"] == task_id and r2.json()["data"]["id"] != d["id"]
+        assert my_task_ids(m, D).count(task_id) == 1
+        assert len(m.get("/operator/agent-runs?agentId=agt_demo", key=A).json()["data"]) == 1
+        assert s.events(1, timeout=5)[0]["json"]["data"]["taskId"] == task_id
         s.close()
 
 
@@ -450,7 +464,7 @@ def test_intake_newer_snapshot_reroutes_todo_task(binary):
         put(m, "/operator/routing/agent-profiles/agt_demo", profile())
         first = m.post("/operator/intake/provider-issues", snapshot(7, labels=["bug"]), key=A, idem=idem()).json()["data"]
         task_id = first["taskId"]
-        assert first["taskIdentifier"] == "WIDGETS-7" and task_id in my_task_ids(m, D)
+        assert first["taskIdentifier"] == "github:acme/widgets:issues/7" and task_id in my_task_ids(m, D)
         s = SSEStream(m, f"taskId={task_id}&heartbeatMs=100", key=A)
         r = m.post("/operator/intake/provider-issues", snapshot(7, labels=["flaky"], version="v2", priority="low"),
                    key=A, idem=idem())
@@ -463,11 +477,12 @@ def test_intake_newer_snapshot_reroutes_todo_task(binary):
         ev = s.events(1, timeout=5)
         assert ev and "assignee" in ev[0]["json"]["data"]["changedFields"], ev
         s.close()
-        # Once work started, a newer snapshot updates the task but keeps its assignee.
+        # Like the reference server, a task is routed again whatever its status.
         assert m.post(f"/tasks/{task_id}/start", key=OTHER_KEY, idem=idem()).status == 202
         r = m.post("/operator/intake/provider-issues", snapshot(7, labels=["bug"], version="v3"), key=A, idem=idem())
         assert r.status == 202 and r.json()["data"]["target"]["id"] == "agt_demo"
-        assert task_id in my_task_ids(m, OTHER_KEY) and task_id not in my_task_ids(m, D)
+        assert task_id not in my_task_ids(m, OTHER_KEY) and task_id in my_task_ids(m, D)
+        assert m.get(f"/tasks/{task_id}", key=D).json()["data"]["status"] == "in_progress"
 
 
 def test_intake_without_route_waits_in_triage(binary):
@@ -498,6 +513,17 @@ def test_intake_without_route_waits_in_triage(binary):
 def test_setup_verification_task(binary):
     with Mock(binary) as m:
         agent_key = make_key(m, "agt_setup", ["tasks:read"])
+        # The agent needs an active routing profile.
+        r = m.post("/operator/setup/verification-task", {"agentId": "agt_setup"}, key=A, idem=idem())
+        assert_error(r, 404, "not_found")
+        assert r.json()["error"]["details"]["availableActions"] == ["create_profile"]
+        put(m, "/operator/routing/agent-profiles/agt_setup", {**profile(status="paused"), "displayName": "Setup Bot"})
+        r = m.post("/operator/setup/verification-task", {"agentId": "agt_setup"}, key=A, idem=idem())
+        assert_error(r, 409, "conflict")
+        assert r.json()["error"]["details"]["profileStatus"] == "paused"
+        put(m, "/operator/routing/agent-profiles/agt_setup",
+            {**profile(repos=["acme/widgets"]), "displayName": "Setup Bot"})
+
         k = idem()
         r = m.post("/operator/setup/verification-task", {"agentId": "agt_setup", "sourceRef": "agentrail-cli:init"},
                    key=A, idem=k)
@@ -508,22 +534,31 @@ def test_setup_verification_task(binary):
         assert r.json()["availableActions"] == ["submit", "block"]
         listed = m.get("/tasks/mine?status=in_progress&limit=1", key=agent_key).json()["data"]
         assert [t["id"] for t in listed] == [d["taskId"]]
+        t = m.get(f"/tasks/{d['taskId']}", key=agent_key).json()["data"]
+        assert t["title"] == "Verify AgentRail setup for Setup Bot" and t["context"]["project"] == "acme/widgets"
+        assert t["links"]["issue"] == "agentrail://setup-verification/agt_setup"
+        assert t["acceptanceCriteria"][0] == "GET /tasks/mine?status=in_progress&limit=1 returns LOCAL-SETUP-AGT-SETUP."
         replay = m.post("/operator/setup/verification-task", {"agentId": "agt_setup", "sourceRef": "agentrail-cli:init"},
                         key=A, idem=k)
         assert replay.body == r.body
-        # A rerun without the key refreshes the same task instead of creating another.
+        # A rerun without the key refreshes the same task instead of creating another: back in progress.
+        blocker = {"sourceRunId": "run_1", "sourceAgentId": "agt_setup", "reason": "r", "actionRequired": "a",
+                   "resumeInstructions": "i"}
+        writer = make_key(m, "agt_setup", ["tasks:write"])
+        assert m.post(f"/tasks/{d['taskId']}/blocker", blocker, key=writer, idem=idem()).status == 202
         rerun = m.post("/operator/setup/verification-task", {"agentId": "agt_setup"}, key=A, idem=idem())
         assert rerun.status == 201, rerun
         again = rerun.json()["data"]
         assert again["taskId"] == d["taskId"] and again["sourceRef"] == "operator_setup_verification"
         assert again["createdAt"] == d["createdAt"] and again["updatedAt"] >= d["updatedAt"]
+        assert again["status"] == "in_progress"
         assert len(m.get("/tasks/mine", key=agent_key).json()["data"]) == 1
         runs = m.get("/operator/agent-runs?agentId=agt_setup", key=A).json()["data"]
         assert len(runs) == 1 and runs[0]["taskId"] == d["taskId"] and runs[0]["status"] == "starting", runs
 
         assert_error(m.post("/operator/setup/verification-task", {"agentId": "agt_nobody"}, key=A, idem=idem()), 404,
                      "not_found")
-        for bad in ({}, {"agentId": "agt_setup", "extra": True}, {"agentId": 5}):
+        for bad in ({}, {"agentId": "agt_setup", "extra": True}, {"agentId": 5}, {"agentId": "setup"}):
             assert_error(m.post("/operator/setup/verification-task", bad, key=A, idem=idem()), 400, "validation_error")
         assert_error(m.post("/operator/setup/verification-task", {"agentId": "agt_setup"}, key=A), 400,
                      "validation_error")
@@ -538,6 +573,7 @@ def make_runs(m, count):
     for i in range(count):
         agent = f"agt_runner{i}"
         key = make_key(m, agent, ["tasks:read", "tasks:write"])
+        put(m, f"/operator/routing/agent-profiles/{agent}", profile())
         assert m.post("/operator/setup/verification-task", {"agentId": agent}, key=A, idem=idem()).status == 201
         out.append((m.get(f"/operator/agent-runs?agentId={agent}", key=A).json()["data"][0]["runId"], key))
         time.sleep(0.002)  # distinct updatedAt (millisecond precision) for the ordering below
