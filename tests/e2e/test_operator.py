@@ -140,10 +140,12 @@ arch = op("routing", "evaluate", "-f", write("arch.json", snapshot(901, "archite
 s.check("evaluate follows the replaced rule set (architecture -> agt_other)",
         arch.get("target", {}).get("id") == "agt_other" and
         [m["id"] for m in arch["routingReason"]["matchedRules"]] == ["rule_arch"], arch)
-r = op("routing", "evaluate", "-f", write("wrapped.json", {"ruleSetVersion": 1, "snapshot": snapshot(901, "architecture")}),
+r = op("routing", "evaluate", "-f", write("wrapped.json", {"ruleSetVersion": 3, "snapshot": snapshot(901, "architecture")}),
        "-o", "json")
-s.check("evaluate {ruleSetVersion: 1, snapshot}: the old rule set does not know rule_arch",
-        r.rc == 0 and (r.json() or {}).get("target", {}).get("id") != "agt_other", r)
+s.check("evaluate {ruleSetVersion: 3, snapshot}: the active version", r.rc == 0 and
+        (r.json() or {}).get("target", {}).get("id") == "agt_other", r)
+r = op("routing", "evaluate", "-f", issue_file, "--rule-set-version", "1")
+s.check("evaluate --rule-set-version of a superseded version: stale, exit 6", r.rc == 6 and "stale" in r.err, r)
 r = op("routing", "evaluate", "-f", issue_file, key=DEMO_KEY)
 s.check("evaluate without routing:evaluate: exit 4", r.rc == 4, r)
 r = op("routing", "evaluate", "-f", write("bad_issue.json", dict(snapshot(902), labels="bug")))
@@ -170,8 +172,9 @@ s.check("the ingested task is in the agent's tasks list", task_key in my_task_ke
 r = op("intake", "issue", "-f", write("issue903.json", snapshot(903)))
 s.check("intake issue (table): routed and the task created", r.rc == 0 and "agt_demo" in r.out and "tsk_" in r.out
         and "agentrail task show tsk_" in r.out, r)
-r = op("intake", "issue", "-f", issue_file)
-s.check("the same issue version again: exit 6", r.rc == 6 and "already" in r.err, r)
+r = op("intake", "issue", "-f", issue_file, "-o", "json")
+s.check("the same issue again is routed again onto the same task", r.rc == 0 and
+        (r.json() or {}).get("taskId") == ingested.get("taskId") and my_task_keys().count(task_key) == 1, r)
 replay_file = write("issue904.json", snapshot(904))
 first = op("intake", "issue", "-f", replay_file, "--idempotency-key", "intake-e2e-904", "-o", "json").json() or {}
 again = op("intake", "issue", "-f", replay_file, "--idempotency-key", "intake-e2e-904", "-o", "json").json() or {}
