@@ -196,7 +196,6 @@ void check_intake(const Json& body, FieldErrors& errors) {
     check_snapshot(body, errors, "");
 }
 
-// AGENTRAIL-95 for github:oxnw/agentrail:issues/95: the repository name and the issue number.
 void assign(Store& store, Task& task, const std::string& agent_id) {
     if (task.assignee_agent_id == agent_id) return;
     auto& old = store.tasks_by_agent[task.assignee_agent_id];
