@@ -216,12 +216,10 @@ void check_snapshot(const Json& snapshot, FieldErrors& errors, const std::string
 // ---- state ----
 
 void OperatorState::load_seed(const Json& seed) {
-    rule_sets.clear();
     profiles.clear();
     audits.clear();
     runs.clear();
     run_index.clear();
-    run_by_token.clear();
     intake.clear();
     setup_tasks.clear();
 
@@ -234,7 +232,7 @@ void OperatorState::load_seed(const Json& seed) {
     FieldErrors errors;
     check_rule_set_request(rule_set, errors);
     if (!errors.empty()) seed_error("ruleSet: " + describe(errors));
-    rule_sets.push_back(rule_set_from_request(rule_set, 1, "database_seed", "agt_admin", nullptr));
+    current_rule_set = rule_set_from_request(rule_set, 1, "database_seed", "agt_admin", nullptr);
 
     std::size_t i = 0;
     for (Json profile : routing.value("agentProfiles", Json::array())) {
@@ -261,11 +259,6 @@ AgentRun* OperatorState::find_run(const std::string& id) {
     return it == run_index.end() ? nullptr : &runs[it->second];
 }
 
-AgentRun* OperatorState::find_run_by_token(const std::string& token) {
-    auto it = run_by_token.find(token);
-    return it == run_by_token.end() ? nullptr : find_run(it->second);
-}
-
 AgentRun& OperatorState::start_run(const Task& task) {
     for (auto& run : runs)
         if (run.task_id == task.id && run.active()) return run;
@@ -282,18 +275,15 @@ AgentRun& OperatorState::start_run(const Task& task) {
     run.created_at = iso_now();
     run.updated_at = run.created_at;
     run_index[run.id] = runs.size();
-    run_by_token[run.token] = run.id;
     runs.push_back(std::move(run));
     return runs.back();
 }
 
 const Json& OperatorState::replace_rule_set(const Json& request, const std::string& created_by) {
-    auto& previous = rule_sets.back();
-    previous["status"] = "superseded";
-    Json next = rule_set_from_request(request, static_cast<long long>(rule_sets.size()) + 1, "admin_api",
-                                      created_by, previous["id"]);
-    rule_sets.push_back(std::move(next));
-    return rule_sets.back();
+    // Revisions are immutable: the new one names the one it supersedes (audit records keep their ids).
+    current_rule_set = rule_set_from_request(request, current_rule_set["version"].get<long long>() + 1,
+                                             "admin_api", created_by, current_rule_set["id"]);
+    return current_rule_set;
 }
 
 // ---- routing engine ----

@@ -41,14 +41,12 @@ struct AgentRun {
 };
 
 struct OperatorState {
-    // Every rule set revision in version order; back() is the active one.
-    std::vector<Json> rule_sets;
+    Json current_rule_set;                         // the active revision
     std::map<std::string, Json> profiles;          // by agent id
     std::unordered_map<std::string, Json> audits;  // by routing decision id: the audit record's data
     std::vector<AgentRun> runs;                    // in creation order
-    std::unordered_map<std::string, std::size_t> run_index;     // run id -> position in runs
-    std::unordered_map<std::string, std::string> run_by_token;  // token -> run id
-    std::unordered_map<std::string, std::string> intake;        // providerIssueId -> task id
+    std::unordered_map<std::string, std::size_t> run_index;  // run id -> position in runs
+    std::unordered_map<std::string, std::string> intake;     // providerIssueId -> task id
     struct SetupRecord {
         std::string task_id;
         std::string created_at;
@@ -58,11 +56,10 @@ struct OperatorState {
     // Replaces everything with the seed's "routing" section (throws std::runtime_error).
     void load_seed(const Json& seed);
 
-    const Json& active_rule_set() const { return rule_sets.back(); }
-    // Activates a new revision built from a validated replace request; the previous one is superseded.
+    const Json& active_rule_set() const { return current_rule_set; }
+    // Activates a new revision built from a validated replace request; it supersedes the active one.
     const Json& replace_rule_set(const Json& request, const std::string& created_by);
     AgentRun* find_run(const std::string& id);
-    AgentRun* find_run_by_token(const std::string& token);
     // A new starting run of the task's assignee, unless the task has an active run (which is returned).
     AgentRun& start_run(const Task& task);
 };

@@ -56,8 +56,8 @@ struct Request {
 };
 
 // Key, body, validation and replay, in the order the task mutations use. An Idempotency-Key is
-// required on the document's operations and optional (but honoured) on the reference server's
-// extra routes. Returns nullopt when the request has been answered.
+// required on the document's operations and on source repairs, and optional (but honoured) on run
+// reports. Returns nullopt when the request has been answered.
 template <typename Check>
 std::optional<Request> begin(Ctx& ctx, const std::string& resource, bool key_required, Check check) {
     std::optional<std::string> key;
@@ -196,7 +196,6 @@ void check_intake(const Json& body, FieldErrors& errors) {
     check_snapshot(body, errors, "");
 }
 
-// AGENTRAIL-95 for github:oxnw/agentrail:issues/95: the repository name and the issue number.
 void assign(Store& store, Task& task, const std::string& agent_id) {
     if (task.assignee_agent_id == agent_id) return;
     auto& old = store.tasks_by_agent[task.assignee_agent_id];
@@ -584,21 +583,15 @@ void run_report(Ctx& ctx) {
 // ---- task source (reference server only) ----
 
 void patch_source(Ctx& ctx) {
-    auto key = require_idempotency_key(ctx);
-    if (!key) return;
-    auto body = body_object(ctx, false);
-    if (!body) return;
-    FieldErrors errors;
-    check_source_repair(*body, errors);
-    if (!errors.empty()) return send_field_errors(ctx, errors);
+    auto r = begin(ctx, ctx.ids.at(0), true, check_source_repair);
+    if (!r) return;
     Task* task = ctx.app.store.find_task(ctx.ids.at(0));
     if (!task) return not_found(ctx, "Task not found.");
-    auto scope = idempotency_scope(ctx, task->id, *key);
-    if (idempotency_replay(ctx, scope, *key)) return;
+    const Json& body = r->body;
 
     // Merge: given fields replace, null removes.
     Json source = task_source_json(*task);
-    const Json& patch = (*body)["source"];
+    const Json& patch = body["source"];
     for (auto it = patch.begin(); it != patch.end(); ++it) {
         if (it->is_null())
             source.erase(it.key());
@@ -619,14 +612,14 @@ void patch_source(Ctx& ctx) {
     send_data(ctx, 200,
               Json{{"taskId", task->id},
                    {"source", task->source},
-                   {"sourceAudit", Json{{"sourceRef", trim((*body)["sourceRef"].get<std::string>())},
-                                        {"changeReason", trim((*body)["changeReason"].get<std::string>())},
+                   {"sourceAudit", Json{{"sourceRef", trim(body["sourceRef"].get<std::string>())},
+                                        {"changeReason", trim(body["changeReason"].get<std::string>())},
                                         {"updatedBy", caller_agent(ctx)},
                                         {"updatedAt", task->updated_at}}},
                    {"updatedAt", task->updated_at},
                    {"version", task->version}},
               Json{"get_task"});
-    idempotency_record(ctx, scope);
+    finish(ctx, *r);
 }
 
 // ---- control ----
