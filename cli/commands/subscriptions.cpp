@@ -14,6 +14,7 @@
 #include "context.hpp"
 #include "exit_codes.hpp"
 #include "render/render.hpp"
+#include "task_ref.hpp"
 #include "validate.hpp"
 
 namespace agentrail::cli {
@@ -88,8 +89,8 @@ void add_create(CLI::App& group, Context& ctx) {
         if (a->tasks.size() > 50) throw usage_error("--task: at most 50");
         if (!a->tasks.empty()) {
             SubscriptionFilters filters;
-            for (const auto& t : a->tasks) {
-                require_task_id(t);
+            for (auto t : a->tasks) {
+                t = resolve_task(ctx, t);
                 if (std::find(filters.task_ids.begin(), filters.task_ids.end(), t) == filters.task_ids.end())
                     filters.task_ids.push_back(t);
             }
