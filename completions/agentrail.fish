@@ -291,7 +291,7 @@ function __agentrail_options
         case 'agentrail subscriptions create'
             printf '%s\t%s\n' '--url' 'Endpoint URL (http or https)'
             printf '%s\t%s\n' '--event-type' 'Event type, repeatable: task.updated, task.reviewed, task.shipped, task.awaiting_user'
-            printf '%s\t%s\n' '--task' 'Only events of this task (tsk_...), repeatable'
+            printf '%s\t%s\n' '--task' 'Only events of this task (id tsk_... or key DEMO-1), repeatable'
             printf '%s\t%s\n' '--description' 'Description (up to 200 characters)'
             printf '%s\t%s\n' '--secret-file' 'Read the signing secret from this file'
             printf '%s\t%s\n' '--secret-env' 'Read the signing secret from this variable'

@@ -68,7 +68,7 @@ void add_create(CLI::App& group, Context& ctx) {
     cmd->add_option("--event-type", a->event_types,
                     "Event type, repeatable: task.updated, task.reviewed, task.shipped, task.awaiting_user")
         ->required();
-    cmd->add_option("--task", a->tasks, "Only events of this task (tsk_...), repeatable");
+    cmd->add_option("--task", a->tasks, "Only events of this task (id tsk_... or key DEMO-1), repeatable");
     cmd->add_option("--description", a->description, "Description (up to 200 characters)");
     auto* file = cmd->add_option("--secret-file", a->secret_file, "Read the signing secret from this file");
     auto* env = cmd->add_option("--secret-env", a->secret_env, "Read the signing secret from this variable");

@@ -48,6 +48,16 @@ r = run("task", "start", "DEMO-1", "-q")
 s.check("task start DEMO-1 (a mutation)", r.rc == 0 and r.out.strip() == T1, r)
 r = run("events", "list", "--task", "DEMO-1", "--json") if False else None  # events list has no --task
 
+r = run("events", "tail", "--task", "DEMO-1", "--from-start", "--timeout", "2s", "-o", "ndjson")
+events = [json.loads(l) for l in r.lines()] if r.rc == 0 else []
+s.check("events tail --task DEMO-1: only that task's events",
+        r.rc == 0 and events and all(e.get("data", {}).get("taskId") == T1 for e in events), r)
+r = run("subscriptions", "create", "--url", "https://example.com/hook", "--event-type", "task.updated",
+        "--task", "DEMO-1", "--json")
+sub = (r.json() or {}) if r.rc == 0 else {}
+s.check("subscriptions create --task DEMO-1 stores the task id",
+        r.rc == 0 and T1 in json.dumps(sub.get("filters", {})) and "DEMO-1" not in json.dumps(sub.get("filters", {})), r)
+
 r = run("task", "show", "ENG-7")
 s.check("an ambiguous key: exit 5 naming both candidates",
         r.rc == 5 and "ambiguous_task_key" in r.err and "linear:acme:issues/ENG-7" in r.err
