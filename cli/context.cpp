@@ -180,8 +180,10 @@ void Context::add_global_options(CLI::App& app) {
     const char* output = "Output";
     const char* connection = "Connection";
     const char* diagnostics = "Diagnostics";
-    app.add_option("-o,--output", o.output, "Output format: table (default), json or ndjson")
-        ->check(CLI::IsMember({"table", "json", "ndjson"}))
+    app.add_option("-o,--output", o.output,
+                   "Output format: table (default), wide (a table with every column, nothing cut), json or "
+                   "ndjson")
+        ->check(CLI::IsMember({"table", "wide", "json", "ndjson"}))
         ->group(output);
     app.add_flag("--json", o.json, "Shorthand for --output json")->group(output);
     app.add_option("--jq", o.jq, "Filter the JSON output with a jq expression (no jq binary needed)")
@@ -189,6 +191,10 @@ void Context::add_global_options(CLI::App& app) {
     app.add_flag("--raw", o.raw, "Print the whole response envelope (availableActions, page, meta)")
         ->group(output);
     app.add_flag("-q,--quiet", o.quiet, "Print only the essential value (e.g. an id)")->group(output);
+    app.add_flag(
+           "--no-pager", o.no_pager,
+           "Do not send long output on a terminal through the pager (AGENTRAIL_PAGER, PAGER, less -FRX)")
+        ->group(output);
     app.add_option("--base-url", o.base_url,
                    "API base URL (env AGENTRAIL_BASE_URL; default http://127.0.0.1:3000)")
         ->group(connection);
@@ -382,20 +388,23 @@ Renderer& Context::out() {
     } else if (o.output == "ndjson") {
         settings.format = OutputFormat::ndjson;
         settings.format_explicit = true;
-    } else if (o.output == "table") {
+    } else if (o.output == "table" || o.output == "wide") {
         settings.format_explicit = true;
+        settings.wide = o.output == "wide";
     } else if (m_preferred_format) {
         settings.format = *m_preferred_format;
     }
     settings.raw = o.raw;
     settings.quiet = o.quiet;
     settings.jq = o.jq;
+    settings.columns = m_columns;
+    settings.pager = !o.no_pager;
     m_renderer = std::make_unique<Renderer>(std::move(settings));
     return *m_renderer;
 }
 
 void Context::flush() {
-    if (m_renderer) m_renderer->flush();
+    if (m_renderer) m_renderer->end_page();
 }
 
 ErrorFormat Context::error_format() const {

@@ -15,6 +15,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "agentrail/client.hpp"
 
@@ -36,7 +37,8 @@ enum class ErrorFormat { text, json };
 /// Every global flag as parsed (bound by Context::add_global_options; accepted before or after the
 /// subcommand). Prefer the Context accessors, which validate and resolve these.
 struct GlobalOptions {
-    std::string output;  // "", "table", "json", "ndjson" ("" = not given)
+    std::string output;  // "", "table", "wide", "json", "ndjson" ("" = not given)
+    bool no_pager = false;
     bool json = false;
     std::string jq;
     bool raw = false;
@@ -119,6 +121,8 @@ public:
     /// Format to use when neither -o nor --json was given (e.g. a stream that prints NDJSON when stdout is
     /// not a TTY). Call before the first out().
     void prefer_format(OutputFormat format) { m_preferred_format = format; }
+    /// Table columns named by a --columns option (headers, any case). Call before the first out().
+    void choose_columns(std::vector<std::string> columns) { m_columns = std::move(columns); }
     ErrorFormat error_format() const;
 
     /// spdlog logger on stderr: warn by default, info with -v, debug with -vv, trace with --debug.
@@ -136,7 +140,8 @@ public:
     const std::string& operation() const { return m_operation; }
     const std::string& subject() const { return m_subject; }
 
-    /// Flushes buffered stdout (when a renderer was built).
+    /// Flushes buffered stdout (when a renderer was built) at the end of the command: paged output is
+    /// printed or handed to the pager, which is waited for.
     void flush();
 
     /// Exit code returned when the command finishes without throwing (e.g. a verify that printed
@@ -169,6 +174,7 @@ private:
     std::unique_ptr<agentrail::Client> m_client;
     std::unique_ptr<Renderer> m_renderer;
     std::optional<OutputFormat> m_preferred_format;
+    std::vector<std::string> m_columns;
     std::shared_ptr<spdlog::logger> m_logger;
     std::string m_operation;
     std::string m_subject;

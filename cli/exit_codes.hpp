@@ -50,7 +50,9 @@ inline constexpr std::array<ExitCodeInfo, 17> exit_code_table{{
      "found)."},
     {exit_code::forbidden, "forbidden",
      "403: the key lacks the scope, or the task belongs to another agent."},
-    {exit_code::not_found, "not_found", "404: no such task, key, subscription or route."},
+    {exit_code::not_found, "not_found",
+     "404: no such task, key, subscription or route; or a task key (DEMO-1) that names none or several of "
+     "your tasks."},
     {exit_code::conflict, "conflict",
      "409: state conflict or Idempotency-Key reused with another body; or the action is not available."},
     {exit_code::validation, "validation",

@@ -222,13 +222,14 @@ end
 
 function __agentrail_global_options
     contains -- '--version' $argv; or printf '%s\t%s\n' '--version' 'Display program version information and exit'
-    contains -- '-o' $argv; or printf '%s\t%s\n' '-o' 'Output format: table (default), json or ndjson'
-    contains -- '--output' $argv; or printf '%s\t%s\n' '--output' 'Output format: table (default), json or ndjson'
+    contains -- '-o' $argv; or printf '%s\t%s\n' '-o' 'Output format: table (default), wide (a table with every column, nothing cut), json or ndjson'
+    contains -- '--output' $argv; or printf '%s\t%s\n' '--output' 'Output format: table (default), wide (a table with every column, nothing cut), json or ndjson'
     contains -- '--json' $argv; or printf '%s\t%s\n' '--json' 'Shorthand for --output json'
     contains -- '--jq' $argv; or printf '%s\t%s\n' '--jq' 'Filter the JSON output with a jq expression (no jq binary needed)'
     contains -- '--raw' $argv; or printf '%s\t%s\n' '--raw' 'Print the whole response envelope (availableActions, page, meta)'
     contains -- '-q' $argv; or printf '%s\t%s\n' '-q' 'Print only the essential value (e.g. an id)'
     contains -- '--quiet' $argv; or printf '%s\t%s\n' '--quiet' 'Print only the essential value (e.g. an id)'
+    contains -- '--no-pager' $argv; or printf '%s\t%s\n' '--no-pager' 'Do not send long output on a terminal through the pager (AGENTRAIL_PAGER, PAGER, less -FRX)'
     contains -- '--base-url' $argv; or printf '%s\t%s\n' '--base-url' 'API base URL (env AGENTRAIL_BASE_URL; default http://127.0.0.1:3000)'
     contains -- '--api-key-file' $argv; or printf '%s\t%s\n' '--api-key-file' 'Read the API key from this file (env AGENTRAIL_API_KEY)'
     contains -- '--api-key-stdin' $argv; or printf '%s\t%s\n' '--api-key-stdin' 'Read the API key from standard input'
@@ -253,13 +254,14 @@ function __agentrail_options
     switch $argv[1]
         case 'agentrail'
             printf '%s\t%s\n' '--version' 'Display program version information and exit'
-            printf '%s\t%s\n' '-o' 'Output format: table (default), json or ndjson'
-            printf '%s\t%s\n' '--output' 'Output format: table (default), json or ndjson'
+            printf '%s\t%s\n' '-o' 'Output format: table (default), wide (a table with every column, nothing cut), json or ndjson'
+            printf '%s\t%s\n' '--output' 'Output format: table (default), wide (a table with every column, nothing cut), json or ndjson'
             printf '%s\t%s\n' '--json' 'Shorthand for --output json'
             printf '%s\t%s\n' '--jq' 'Filter the JSON output with a jq expression (no jq binary needed)'
             printf '%s\t%s\n' '--raw' 'Print the whole response envelope (availableActions, page, meta)'
             printf '%s\t%s\n' '-q' 'Print only the essential value (e.g. an id)'
             printf '%s\t%s\n' '--quiet' 'Print only the essential value (e.g. an id)'
+            printf '%s\t%s\n' '--no-pager' 'Do not send long output on a terminal through the pager (AGENTRAIL_PAGER, PAGER, less -FRX)'
             printf '%s\t%s\n' '--base-url' 'API base URL (env AGENTRAIL_BASE_URL; default http://127.0.0.1:3000)'
             printf '%s\t%s\n' '--api-key-file' 'Read the API key from this file (env AGENTRAIL_API_KEY)'
             printf '%s\t%s\n' '--api-key-stdin' 'Read the API key from standard input'
@@ -285,7 +287,8 @@ function __agentrail_options
             printf '%s\t%s\n' '--limit' 'Tasks per page, 1 to 100 (server default 25)'
             printf '%s\t%s\n' '--cursor' 'Start at this page cursor (from a previous page)'
             printf '%s\t%s\n' '--all' 'Follow every page, printing rows as pages arrive (-o json: one array)'
-            __agentrail_global_options '--status' '--limit' '--cursor' '--all'
+            printf '%s\t%s\n' '--columns' 'Table columns to show, in order, e.g. key,status,title (id, key, status, priority, updated, due, next, title)'
+            __agentrail_global_options '--status' '--limit' '--cursor' '--all' '--columns'
         case 'agentrail tasks show'
             __agentrail_global_options
         case 'agentrail tasks start'
@@ -361,7 +364,7 @@ function __agentrail_options
         case 'agentrail subscriptions create'
             printf '%s\t%s\n' '--url' 'Endpoint URL (http or https)'
             printf '%s\t%s\n' '--event-type' 'Event type, repeatable: task.updated, task.reviewed, task.shipped, task.awaiting_user'
-            printf '%s\t%s\n' '--task' 'Only events of this task (tsk_...), repeatable'
+            printf '%s\t%s\n' '--task' 'Only events of this task (id tsk_... or key DEMO-1), repeatable'
             printf '%s\t%s\n' '--description' 'Description (up to 200 characters)'
             printf '%s\t%s\n' '--secret-file' 'Read the signing secret from this file'
             printf '%s\t%s\n' '--secret-env' 'Read the signing secret from this variable'
@@ -407,7 +410,7 @@ function __agentrail_options
             __agentrail_global_options
         case 'agentrail events tail'
             printf '%s\t%s\n' '--type' 'Only events of this type (e.g. task.updated)'
-            printf '%s\t%s\n' '--task' 'Only events of this task (tsk_...)'
+            printf '%s\t%s\n' '--task' 'Only events of this task (id tsk_... or key DEMO-1)'
             printf '%s\t%s\n' '--since' 'Start strictly after this event id or sequence (overrides --state-file)'
             printf '%s\t%s\n' '--from-start' 'Start at the oldest event the server still retains (its replay window); a server that cannot replay from there exits 15'
             printf '%s\t%s\n' '--state-file' 'Resume after the id saved in FILE, and save each event\'s id there once printed'
@@ -521,7 +524,7 @@ function __agentrail_value_options
         case 'agentrail tasks'
             echo -o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors
         case 'agentrail tasks list'
-            echo --status --limit --cursor -o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors
+            echo --status --limit --cursor --columns -o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors
         case 'agentrail tasks show'
             echo -o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors
         case 'agentrail tasks start'
@@ -660,10 +663,24 @@ function __agentrail_choices
         case 'agentrail runs list --status'
             printf '%s\n' starting running succeeded failed awaiting_user cancelled
         case '* -o' '* --output'
-            printf '%s\n' table json ndjson
+            printf '%s\n' table wide json ndjson
         case '* --errors'
             printf '%s\n' text json
     end
+end
+
+function __agentrail_takes_task
+    switch $argv[1]
+        case 'agentrail tasks show' 'agentrail tasks start' 'agentrail tasks block' 'agentrail tasks resolve' 'agentrail tasks submit' 'agentrail tasks ci' 'agentrail tasks review' 'agentrail tasks ship' 'agentrail tasks rollback' 'agentrail tasks wait'
+            return 0
+    end
+    return 1
+end
+
+# Task ids and keys from the server (`agentrail __complete tasks`: a short timeout, silent on failure).
+function __agentrail_tasks
+    set -l tokens (commandline -opc)
+    $tokens[1] __complete tasks $argv[1] 2>/dev/null
 end
 
 function __agentrail_complete
@@ -691,7 +708,9 @@ function __agentrail_complete
     end
     if test $skip -eq 1
         set -l choices (__agentrail_choices $cmd $prev)
-        if test (count $choices) -gt 0
+        if test "$prev" = --task
+            __agentrail_tasks $cur
+        else if test (count $choices) -gt 0
             printf '%s\n' $choices
         else
             __fish_complete_path $cur
@@ -700,6 +719,8 @@ function __agentrail_complete
     end
     if string match -q -- '-*' $cur
         __agentrail_options $cmd
+    else if __agentrail_takes_task $cmd
+        __agentrail_tasks $cur
     else
         __agentrail_subcommands $cmd
     end

@@ -5,6 +5,8 @@
 // to find the command path. The checked-in copies in completions/ are this output (a test compares them).
 
 #include <algorithm>
+#include <cctype>
+#include <cstdio>
 #include <map>
 #include <memory>
 #include <string>
@@ -16,6 +18,7 @@
 #include "context.hpp"
 #include "exit_codes.hpp"
 #include "render/render.hpp"
+#include "render/sanitize.hpp"
 
 namespace agentrail::cli {
 namespace {
@@ -49,6 +52,11 @@ std::string short_description(const std::string& text) {
     return out;
 }
 
+/// True for a positional that names a task (an id or a key).
+bool takes_task(const std::string& name, const std::string& description) {
+    return name == "TASK" || description.rfind("Task id", 0) == 0;
+}
+
 /// What every script needs, computed once from the tree.
 struct Tables {
     std::vector<const CommandInfo*> commands;
@@ -59,11 +67,16 @@ struct Tables {
     std::map<std::string, std::vector<std::string>> value_options;
     // (path, option) -> choices; root options apply to every path.
     std::vector<std::pair<std::string, const OptionInfo*>> choice_options;
+    // Commands whose positional is a task (completed with ids and keys from the server), and the
+    // options that take a task ("--task").
+    std::vector<std::string> task_commands;
 
     explicit Tables(const CommandInfo& tree) {
         root = &tree;
         commands = flatten(tree);
         for (const auto* c : commands) {
+            for (const auto& p : c->positionals)
+                if (takes_task(p.name, p.description)) task_commands.push_back(c->path);
             auto& w = words[c->path];
             for (const auto& sub : c->subcommands) {
                 w.push_back(sub.name);
@@ -144,7 +157,21 @@ std::string bash_script(const CommandInfo& tree) {
     }
     s += "    esac\n}\n\n";
 
-    s += R"SH(_agentrail() {
+    s += "_agentrail_takes_task() {\n    case \"$1\" in\n";
+    if (!t.task_commands.empty()) {
+        std::vector<std::string> patterns;
+        for (const auto& p : t.task_commands) patterns.push_back("\"" + p + "\"");
+        s += "        " + join(patterns, "|") + ") return 0 ;;\n";
+    }
+    s += "    esac\n    return 1\n}\n\n";
+
+    s +=
+        R"SH(# Task ids and keys from the server (`agentrail __complete tasks`: a short timeout, silent on failure).
+_agentrail_tasks() {
+    "${COMP_WORDS[0]:-agentrail}" __complete tasks "$1" 2>/dev/null | cut -f1
+}
+
+_agentrail() {
     local cur="${COMP_WORDS[COMP_CWORD]}" prev="" cmd="agentrail" word next i skip=0
     ((COMP_CWORD > 0)) && prev="${COMP_WORDS[COMP_CWORD - 1]}"
     for ((i = 1; i < COMP_CWORD; i++)); do
@@ -163,7 +190,9 @@ std::string bash_script(const CommandInfo& tree) {
     if ((skip)); then
         local choices
         choices="$(_agentrail_choices "$cmd" "$prev")"
-        if [[ -n $choices ]]; then
+        if [[ $prev == --task ]]; then
+            mapfile -t COMPREPLY < <(_agentrail_tasks "$cur")
+        elif [[ -n $choices ]]; then
             mapfile -t COMPREPLY < <(compgen -W "$choices" -- "$cur")
         else
             mapfile -t COMPREPLY < <(compgen -f -- "$cur")
@@ -172,6 +201,8 @@ std::string bash_script(const CommandInfo& tree) {
     fi
     if [[ $cur == -* ]]; then
         mapfile -t COMPREPLY < <(compgen -W "$(_agentrail_options "$cmd")" -- "$cur")
+    elif _agentrail_takes_task "$cmd"; then
+        mapfile -t COMPREPLY < <(_agentrail_tasks "$cur")
     else
         mapfile -t COMPREPLY < <(compgen -W "$(_agentrail_subcommands "$cmd")" -- "$cur")
     fi
@@ -240,7 +271,23 @@ std::string zsh_script(const CommandInfo& tree) {
     }
     s += "    esac\n}\n\n";
 
-    s += R"SH(_agentrail() {
+    s += "_agentrail_takes_task() {\n    case \"$1\" in\n";
+    if (!t.task_commands.empty()) {
+        std::vector<std::string> patterns;
+        for (const auto& p : t.task_commands) patterns.push_back("\"" + p + "\"");
+        s += "        " + join(patterns, "|") + ") return 0 ;;\n";
+    }
+    s += "    esac\n    return 1\n}\n\n";
+
+    s +=
+        R"SH(# Task ids and keys from the server (`agentrail __complete tasks`: a short timeout, silent on failure).
+_agentrail_tasks() {
+    local -a tasks
+    tasks=("${(@f)$(${words[1]:-agentrail} __complete tasks "$1" 2>/dev/null | sed 's/:/\\:/g; s/\t/:/')}")
+    (( ${#tasks} )) && [[ -n ${tasks[1]} ]] && _describe -t tasks 'task' tasks
+}
+
+_agentrail() {
     local cmd="agentrail" word next prev="${words[CURRENT-1]}" cur="${words[CURRENT]}"
     local -i i skip=0
     for (( i = 2; i < CURRENT; i++ )); do
@@ -257,7 +304,9 @@ std::string zsh_script(const CommandInfo& tree) {
     done
     if (( skip )); then
         local choices="$(_agentrail_choices "$cmd" "$prev")"
-        if [[ -n $choices ]]; then
+        if [[ $prev == --task ]]; then
+            _agentrail_tasks "$cur"
+        elif [[ -n $choices ]]; then
             compadd -- ${=choices}
         else
             _files
@@ -266,6 +315,10 @@ std::string zsh_script(const CommandInfo& tree) {
     fi
     if [[ $cur == -* ]]; then
         compadd -- ${=$(_agentrail_options "$cmd")}
+        return
+    fi
+    if _agentrail_takes_task "$cmd"; then
+        _agentrail_tasks "$cur"
         return
     fi
     local -a subcommands
@@ -365,7 +418,22 @@ std::string fish_script(const CommandInfo& tree) {
     }
     s += "    end\nend\n\n";
 
-    s += R"SH(function __agentrail_complete
+    s += "function __agentrail_takes_task\n    switch $argv[1]\n";
+    if (!t.task_commands.empty()) {
+        std::vector<std::string> patterns;
+        for (const auto& p : t.task_commands) patterns.push_back(fish_quote(p));
+        s += "        case " + join(patterns) + "\n            return 0\n";
+    }
+    s += "    end\n    return 1\nend\n\n";
+
+    s +=
+        R"SH(# Task ids and keys from the server (`agentrail __complete tasks`: a short timeout, silent on failure).
+function __agentrail_tasks
+    set -l tokens (commandline -opc)
+    $tokens[1] __complete tasks $argv[1] 2>/dev/null
+end
+
+function __agentrail_complete
     set -l tokens (commandline -opc)
     set -l cur (commandline -ct)
     set -l cmd agentrail
@@ -390,7 +458,9 @@ std::string fish_script(const CommandInfo& tree) {
     end
     if test $skip -eq 1
         set -l choices (__agentrail_choices $cmd $prev)
-        if test (count $choices) -gt 0
+        if test "$prev" = --task
+            __agentrail_tasks $cur
+        else if test (count $choices) -gt 0
             printf '%s\n' $choices
         else
             __fish_complete_path $cur
@@ -399,6 +469,8 @@ std::string fish_script(const CommandInfo& tree) {
     end
     if string match -q -- '-*' $cur
         __agentrail_options $cmd
+    else if __agentrail_takes_task $cmd
+        __agentrail_tasks $cur
     else
         __agentrail_subcommands $cmd
     end
@@ -411,7 +483,57 @@ complete -c agentrail -f -a '(__agentrail_complete)'
 
 }  // namespace
 
+namespace {
+
+/// `agentrail __complete tasks [PREFIX]` (hidden): "ID<TAB>KEY: TITLE" and "KEY<TAB>TITLE" lines of the
+/// caller's tasks that start with PREFIX, for the shell scripts. One page, a short timeout, no retries;
+/// any failure prints nothing and exits 0, so a completion never hangs or shows an error.
+void add_complete(CLI::App& app, Context& ctx) {
+    auto* cmd = app.add_subcommand("__complete", "Dynamic completion candidates (used by the scripts)");
+    cmd->group("");
+    auto what = std::make_shared<std::string>();
+    auto prefix = std::make_shared<std::string>();
+    cmd->add_option("what", *what, "tasks")->required()->check(CLI::IsMember({"tasks"}));
+    cmd->add_option("prefix", *prefix, "Only candidates starting with this");
+    cmd->callback([&ctx, what, prefix] {
+        if (*what != "tasks") return;
+        auto& o = ctx.options();
+        o.timeout = "1s";
+        o.deadline = "2s";
+        o.no_retry = true;
+        auto lower = [](std::string text) {
+            for (auto& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+            return text;
+        };
+        std::string out;
+        try {
+            ListTasksOptions options;
+            options.limit = 100;
+            auto page = ctx.client().list_my_tasks(options);
+            auto want = lower(*prefix);
+            auto clean = [](const std::string& text) {
+                std::string s = sanitize(text);
+                for (auto& c : s)
+                    if (c == '\t') c = ' ';
+                return s;
+            };
+            for (const auto& t : page.data) {
+                if (!t.identifier.empty() && lower(t.identifier).rfind(want, 0) == 0)
+                    out += clean(t.identifier) + "\t" + clean(t.title) + "\n";
+                if (t.id.rfind(*prefix, 0) == 0)
+                    out += clean(t.id) + "\t" + clean(t.identifier) + ": " + clean(t.title) + "\n";
+            }
+        } catch (const std::exception&) {
+            return;  // no server, no key, a slow answer: no candidates
+        }
+        std::fputs(out.c_str(), stdout);
+    });
+}
+
+}  // namespace
+
 void register_completion(CLI::App& app, Context& ctx) {
+    add_complete(app, ctx);
     auto* cmd = app.add_subcommand("completion", "Print a shell completion script: bash, zsh or fish");
     auto shell = std::make_shared<std::string>();
     cmd->add_option("shell", *shell, "bash, zsh or fish")

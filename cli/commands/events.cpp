@@ -38,6 +38,7 @@
 #include "exit_codes.hpp"
 #include "render/render.hpp"
 #include "render/sanitize.hpp"
+#include "task_ref.hpp"
 #include "validate.hpp"
 
 namespace agentrail::cli {
@@ -356,9 +357,9 @@ struct UntilSpec {
 
 enum class TailView { raw, human, machine };
 
-void tail(Context& ctx, const TailArgs& a) {
+void tail(Context& ctx, TailArgs a) {
     auto until = UntilSpec::parse(a.until);
-    if (!a.task.empty()) require_task_id(a.task);
+    if (!a.task.empty()) a.task = resolve_task(ctx, a.task);
     std::optional<std::chrono::steady_clock::time_point> deadline;
     if (!a.timeout.empty())
         deadline = std::chrono::steady_clock::now() + parse_duration(a.timeout, "--timeout");
@@ -482,7 +483,7 @@ void register_events(CLI::App& app, Context& ctx) {
         "tail", "Print events as they happen; resumes after disconnects (and restarts, with --state-file)");
     auto a = std::make_shared<TailArgs>();
     cmd->add_option("--type", a->types, "Only events of this type (e.g. task.updated)");
-    cmd->add_option("--task", a->task, "Only events of this task (tsk_...)");
+    cmd->add_option("--task", a->task, "Only events of this task (id tsk_... or key DEMO-1)");
     auto* since_opt = cmd->add_option(
         "--since", a->since, "Start strictly after this event id or sequence (overrides --state-file)");
     cmd->add_flag("--from-start", a->from_start,

@@ -14,6 +14,7 @@
 #include "context.hpp"
 #include "exit_codes.hpp"
 #include "render/render.hpp"
+#include "task_ref.hpp"
 #include "validate.hpp"
 
 namespace agentrail::cli {
@@ -67,7 +68,7 @@ void add_create(CLI::App& group, Context& ctx) {
     cmd->add_option("--event-type", a->event_types,
                     "Event type, repeatable: task.updated, task.reviewed, task.shipped, task.awaiting_user")
         ->required();
-    cmd->add_option("--task", a->tasks, "Only events of this task (tsk_...), repeatable");
+    cmd->add_option("--task", a->tasks, "Only events of this task (id tsk_... or key DEMO-1), repeatable");
     cmd->add_option("--description", a->description, "Description (up to 200 characters)");
     auto* file = cmd->add_option("--secret-file", a->secret_file, "Read the signing secret from this file");
     auto* env = cmd->add_option("--secret-env", a->secret_env, "Read the signing secret from this variable");
@@ -88,8 +89,8 @@ void add_create(CLI::App& group, Context& ctx) {
         if (a->tasks.size() > 50) throw usage_error("--task: at most 50");
         if (!a->tasks.empty()) {
             SubscriptionFilters filters;
-            for (const auto& t : a->tasks) {
-                require_task_id(t);
+            for (auto t : a->tasks) {
+                t = resolve_task(ctx, t);
                 if (std::find(filters.task_ids.begin(), filters.task_ids.end(), t) == filters.task_ids.end())
                     filters.task_ids.push_back(t);
             }

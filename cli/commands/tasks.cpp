@@ -13,6 +13,7 @@
 #include "context.hpp"
 #include "exit_codes.hpp"
 #include "render/render.hpp"
+#include "task_ref.hpp"
 #include "validate.hpp"
 
 namespace agentrail::cli {
@@ -21,13 +22,16 @@ namespace {
 std::vector<Column> task_columns() {
     // Minimum widths (used by piped --all tables) fit the values the API produces: a task id, keys up to
     // ABCD-123456, the longest status and priority, a millisecond RFC 3339 time, the longest action list.
-    return {{"ID", "/id", Kind::text, false, 30},
-            {"KEY", "/identifier", Kind::text, false, 11},
-            {"STATUS", "/status", Kind::status, false, 11},
-            {"PRIORITY", "/priority", Kind::text, false, 8},
-            {"UPDATED", "/updatedAt", Kind::time, false, 24},
-            {"NEXT", "/availableActions", Kind::list, true, 42},
-            {"TITLE", "/title", Kind::text, true}};
+    // On a terminal, narrow widths drop UPDATED, then PRIORITY, then ID (cut in the middle first: a key
+    // names the task as well), then NEXT; TITLE is the last to go. DUE is shown with -o wide / --columns.
+    return {{"ID", "/id", Kind::text, false, 30, 60, true, 12, true},
+            {"KEY", "/identifier", Kind::text, false, 11, 90, true},
+            {"STATUS", "/status", Kind::status, false, 11, 80, true},
+            {"PRIORITY", "/priority", Kind::text, false, 8, 50, true},
+            {"UPDATED", "/updatedAt", Kind::time, false, 24, 40, true},
+            {"DUE", "/dueAt", Kind::time, false, 24, 30, true, 0, false, true},
+            {"NEXT", "/availableActions", Kind::actions, true, 42, 70, true, 8},
+            {"TITLE", "/title", Kind::text, true, 0, 100, true, 30}};
 }
 
 }  // namespace
@@ -105,6 +109,7 @@ struct ListArgs {
     int limit = 0;
     std::string cursor;
     bool all = false;
+    std::vector<std::string> columns;
 };
 
 void add_list(CLI::App& tasks, Context& ctx) {
@@ -116,13 +121,19 @@ void add_list(CLI::App& tasks, Context& ctx) {
         ->check(CLI::Range(1, 100));
     cmd->add_option("--cursor", a->cursor, "Start at this page cursor (from a previous page)");
     cmd->add_flag("--all", a->all, "Follow every page, printing rows as pages arrive (-o json: one array)");
+    cmd->add_option("--columns", a->columns,
+                    "Table columns to show, in order, e.g. key,status,title (id, key, status, priority, "
+                    "updated, due, next, title)")
+        ->delimiter(',');
     cmd->callback([&ctx, a] {
+        ctx.choose_columns(a->columns);
         ListTasksOptions options;
         if (!a->status.empty()) options.status = a->status;
         if (a->limit > 0) options.limit = a->limit;
         if (!a->cursor.empty()) options.cursor = a->cursor;
         ctx.set_operation("list tasks");
         auto& out = ctx.out();
+        out.page_output();
         if (!a->all) {
             auto page = ctx.client().list_my_tasks(options);
             out.list(page.raw_data(), page.envelope, task_columns(), "/id");
@@ -141,11 +152,11 @@ void add_list(CLI::App& tasks, Context& ctx) {
 void add_show(CLI::App& tasks, Context& ctx) {
     auto* cmd = tasks.add_subcommand("show", "Show one task in full");
     auto id = std::make_shared<std::string>();
-    cmd->add_option("id", *id, "Task id (tsk_...)")->required();
+    cmd->add_option("id", *id, "Task id (tsk_...) or key (DEMO-1)")->required();
     cmd->callback([&ctx, id] {
-        require_task_id(*id);
+        *id = resolve_task(ctx, *id);
         ctx.set_operation("show task " + *id, *id);
-        ctx.out();
+        ctx.out().page_output();
         auto r = ctx.client().get_task(*id);
         render_task(ctx, r.raw_data(), r.envelope);
     });
@@ -154,9 +165,9 @@ void add_show(CLI::App& tasks, Context& ctx) {
 void add_start(CLI::App& tasks, Context& ctx) {
     auto* cmd = tasks.add_subcommand("start", "Start a task (todo -> in_progress)");
     auto id = std::make_shared<std::string>();
-    cmd->add_option("id", *id, "Task id (tsk_...)")->required();
+    cmd->add_option("id", *id, "Task id (tsk_...) or key (DEMO-1)")->required();
     cmd->callback([&ctx, id] {
-        require_task_id(*id);
+        *id = resolve_task(ctx, *id);
         ctx.set_operation("start task " + *id, *id);
         ctx.out();
         auto r = ctx.client().start_task(*id, ctx.mutation_options());
@@ -171,7 +182,7 @@ struct BlockArgs {
 void add_block(CLI::App& tasks, Context& ctx) {
     auto* cmd = tasks.add_subcommand("block", "Mark a task blocked until the user acts");
     auto a = std::make_shared<BlockArgs>();
-    cmd->add_option("id", a->id, "Task id (tsk_...)")->required();
+    cmd->add_option("id", a->id, "Task id (tsk_...) or key (DEMO-1)")->required();
     cmd->add_option("--reason", a->reason, "Why the task cannot continue (1-500 characters)")->required();
     cmd->add_option("--action-required", a->action_required, "What the user must do (1-2000 characters)")
         ->required();
@@ -183,7 +194,7 @@ void add_block(CLI::App& tasks, Context& ctx) {
     cmd->add_option("--source-agent-id", a->source_agent_id,
                     "Agent that hit it (agt_...; default: the assignee)");
     cmd->callback([&ctx, a] {
-        require_task_id(a->id);
+        a->id = resolve_task(ctx, a->id);
         require_length(a->reason, 1, 500, "--reason");
         require_length(a->action_required, 1, 2000, "--action-required");
         require_length(a->resume_instructions, 1, 2000, "--resume-instructions");
@@ -224,10 +235,10 @@ void add_resolve(CLI::App& tasks, Context& ctx) {
     auto* cmd = tasks.add_subcommand("resolve", "Resolve a task's blocker (blocked -> todo)");
     auto id = std::make_shared<std::string>();
     auto summary = std::make_shared<std::string>();
-    cmd->add_option("id", *id, "Task id (tsk_...)")->required();
+    cmd->add_option("id", *id, "Task id (tsk_...) or key (DEMO-1)")->required();
     cmd->add_option("--summary", *summary, "What the user did (1-2000 characters)")->required();
     cmd->callback([&ctx, id, summary] {
-        require_task_id(*id);
+        *id = resolve_task(ctx, *id);
         require_length(*summary, 1, 2000, "--summary");
         ctx.set_operation("resolve blocker of task " + *id, *id);
         ctx.out();
@@ -248,7 +259,7 @@ struct SubmitArgs {
 void add_submit(CLI::App& tasks, Context& ctx) {
     auto* cmd = tasks.add_subcommand("submit", "Submit the task's work for review");
     auto a = std::make_shared<SubmitArgs>();
-    cmd->add_option("id", a->id, "Task id (tsk_...)")->required();
+    cmd->add_option("id", a->id, "Task id (tsk_...) or key (DEMO-1)")->required();
     cmd->add_option("--summary", a->summary, "What was done (up to 2000 characters)")->required();
     cmd->add_option("--mode", a->mode, "adapter_managed (server default) or artifact")
         ->check(CLI::IsMember({"adapter_managed", "artifact"}));
@@ -263,7 +274,7 @@ void add_submit(CLI::App& tasks, Context& ctx) {
     cmd->add_flag("--force", a->force,
                   "Send the submit without reading the task first (even when it does not offer 'submit')");
     cmd->callback([&ctx, a] {
-        require_task_id(a->id);
+        a->id = resolve_task(ctx, a->id);
         require_length(a->summary, 1, 2000, "--summary");
         if (a->notes.size() > 2000) require_length(a->notes, 0, 2000, "--notes");
         if (a->pr_title.size() > 300) require_length(a->pr_title, 0, 300, "--pr-title");
@@ -333,10 +344,11 @@ std::string ci_counts(const Json& summary) {
 
 }  // namespace
 
-void show_ci_status(Context& ctx, const std::string& task_id) {
-    require_task_id(task_id);
+void show_ci_status(Context& ctx, const std::string& task) {
+    const auto task_id = resolve_task(ctx, task);
     ctx.set_operation("get CI status of task " + task_id, task_id);
     auto& out = ctx.out();
+    out.page_output();
     auto r = ctx.client().get_task_ci_status(task_id);
     const auto& data = r.raw_data();
     const auto& overall = at_pointer(data, "/overallStatus");
@@ -376,18 +388,19 @@ namespace {
 void add_ci(CLI::App& tasks, Context& ctx) {
     auto* cmd = tasks.add_subcommand("ci", "Show the CI status of the task's latest submission");
     auto id = std::make_shared<std::string>();
-    cmd->add_option("id", *id, "Task id (tsk_...)")->required();
+    cmd->add_option("id", *id, "Task id (tsk_...) or key (DEMO-1)")->required();
     add_ci_watch(*cmd, ctx, id);  // --watch (wait.cpp); without it: show_ci_status
 }
 
 void add_review(CLI::App& tasks, Context& ctx) {
     auto* cmd = tasks.add_subcommand("review", "Show the review feedback of the task");
     auto id = std::make_shared<std::string>();
-    cmd->add_option("id", *id, "Task id (tsk_...)")->required();
+    cmd->add_option("id", *id, "Task id (tsk_...) or key (DEMO-1)")->required();
     cmd->callback([&ctx, id] {
-        require_task_id(*id);
+        *id = resolve_task(ctx, *id);
         ctx.set_operation("get review feedback of task " + *id, *id);
         auto& out = ctx.out();
+        out.page_output();
         auto r = ctx.client().get_task_review_feedback(*id);
         const auto& data = r.raw_data();
         const auto& outcome = at_pointer(data, "/latestDecision/outcome");
@@ -418,7 +431,7 @@ struct ShipArgs {
 void add_ship(CLI::App& tasks, Context& ctx) {
     auto* cmd = tasks.add_subcommand("ship", "Merge (and deploy) the task's approved work");
     auto a = std::make_shared<ShipArgs>();
-    cmd->add_option("id", a->id, "Task id (tsk_...)")->required();
+    cmd->add_option("id", a->id, "Task id (tsk_...) or key (DEMO-1)")->required();
     cmd->add_option("--mode", a->mode, "merge_only or merge_and_deploy")
         ->check(CLI::IsMember({"merge_only", "merge_and_deploy"}))
         ->capture_default_str();
@@ -430,7 +443,7 @@ void add_ship(CLI::App& tasks, Context& ctx) {
     cmd->add_flag("--force", a->force,
                   "Send the ship without reading the task first (needs --expected-head-sha)");
     cmd->callback([&ctx, a] {
-        require_task_id(a->id);
+        a->id = resolve_task(ctx, a->id);
         if (!a->sha.empty()) require_sha(a->sha, "--expected-head-sha");
         ctx.set_operation("ship task " + a->id, a->id);
         ctx.out();
@@ -462,9 +475,9 @@ void add_ship(CLI::App& tasks, Context& ctx) {
 void add_rollback(CLI::App& tasks, Context& ctx) {
     auto* cmd = tasks.add_subcommand("rollback", "Roll back a shipped task");
     auto id = std::make_shared<std::string>();
-    cmd->add_option("id", *id, "Task id (tsk_...)")->required();
+    cmd->add_option("id", *id, "Task id (tsk_...) or key (DEMO-1)")->required();
     cmd->callback([&ctx, id] {
-        require_task_id(*id);
+        *id = resolve_task(ctx, *id);
         ctx.set_operation("roll back task " + *id, *id);
         ctx.out();
         auto r = ctx.client().rollback_task(*id, ctx.mutation_options());

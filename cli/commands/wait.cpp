@@ -10,6 +10,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <cstdlib>
 #include <exception>
 #include <memory>
 #include <mutex>
@@ -18,6 +19,9 @@
 #include <thread>
 #include <vector>
 
+#include <sys/ioctl.h>
+#include <unistd.h>
+
 #include <spdlog/logger.h>
 #include <CLI/CLI.hpp>
 
@@ -25,8 +29,10 @@
 #include "commands/wait.hpp"
 #include "context.hpp"
 #include "exit_codes.hpp"
+#include "render/live_status.hpp"
 #include "render/render.hpp"
 #include "render/sanitize.hpp"
+#include "task_ref.hpp"
 #include "validate.hpp"
 
 namespace agentrail::cli {
@@ -72,6 +78,14 @@ struct Condition {
         return c;
     }
 };
+
+/// Columns of the terminal on `fd`, 0 when it is not one.
+std::size_t terminal_width(int fd) {
+    winsize ws{};
+    if (isatty(fd) != 0 && ioctl(fd, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) return ws.ws_col;
+    if (const char* columns = std::getenv("COLUMNS")) return std::strtoul(columns, nullptr, 10);
+    return 0;
+}
 
 enum class Verdict { pending, reached, failed };
 
@@ -305,6 +319,36 @@ WaitEnd follow(Context& ctx, const std::string& id, const Condition& condition, 
     }
 }
 
+/// "CI running 2/3": the overall status and how many checks have finished.
+std::string ci_progress(const Json& ci) {
+    if (ci.is_null()) return "CI not started";
+    std::string text = "CI " + sanitize(str_at(ci, "/overallStatus"));
+    const auto& total = at_pointer(ci, "/summary/total");
+    if (total.is_number_integer() && total.get<long long>() > 0) {
+        long long done = 0;
+        for (const char* k : {"passed", "failed", "cancelled", "skipped"}) {
+            const auto& v = at_pointer(ci, std::string("/summary/") + k);
+            if (v.is_number_integer()) done += v.get<long long>();
+        }
+        text += " " + std::to_string(done) + "/" + std::to_string(total.get<long long>());
+    }
+    return text;
+}
+
+/// The live status of a wait: what the task is doing now, for the condition waited for.
+std::string wait_status(const Condition& c, const Snapshot& s) {
+    std::string text = "task " + sanitize(str_at(s.task, "/status"));
+    if (c.kind == Condition::Kind::ci) {
+        text += s.ci.is_null() && !has_submission(s.task) ? ", no submission yet" : ", " + ci_progress(s.ci);
+    } else if (c.kind == Condition::Kind::review) {
+        auto outcome = sanitize(str_at(s.review, "/latestDecision/outcome"));
+        text += s.review.is_null() && !has_submission(s.task) ? ", no submission yet"
+                : outcome.empty()                             ? ", review pending"
+                                                              : ", review " + outcome;
+    }
+    return text;
+}
+
 Json result_json(const std::string& id, const Condition& c, const Snapshot& s, const char* outcome,
                  std::chrono::milliseconds waited) {
     Json j = {{"taskId", id},
@@ -327,19 +371,32 @@ struct WaitArgs {
     std::string poll_interval = "5s";
 };
 
-void wait_command(Context& ctx, const WaitArgs& a) {
-    require_task_id(a.id);
+void wait_command(Context& ctx, WaitArgs a) {
     auto condition = Condition::parse(a.until);
     WaitOptions options;
     if (!a.timeout.empty()) options.timeout = parse_duration(a.timeout, "--timeout");
     options.poll_interval = parse_duration(a.poll_interval, "--poll-interval");
+    const auto shown = sanitize(a.id);  // as the user named it (a key reads better than an id)
+    a.id = resolve_task(ctx, a.id);
     ctx.set_operation("wait for task " + a.id + " until " + condition.text, a.id);
     auto& out = ctx.out();
     auto started = Clock::now();
     Snapshot last;
+    // Progress on stderr (stdout holds the result): live on a terminal, else one line per change for a
+    // person reading a log; nothing with -q or a machine format that is not on a terminal.
+    const auto& settings = out.settings();
+    std::optional<LiveStatus> status;
+    if (!settings.quiet && (settings.stderr_tty || out.human()))
+        status.emplace(stderr, settings.stderr_tty, terminal_width(STDERR_FILENO), shown + ": ");
+    if (status) status->set("waiting for " + condition.text);
     auto end = follow(ctx, a.id, condition, options, last, [&](const Snapshot& s) {
         ctx.log().info("{}: {} ({})", a.id, to_string(s.verdict), s.detail);
+        if (status)
+            status->set(s.verdict == Verdict::pending
+                            ? "waiting for " + condition.text + ": " + wait_status(condition, s)
+                            : wait_status(condition, s));
     });
+    if (status) status->stop();
     if (end == WaitEnd::interrupted) return;
     auto waited = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started);
     const char* outcome = end == WaitEnd::timed_out ? "timeout" : to_string(last.verdict);
@@ -414,26 +471,31 @@ public:
                 lines.push_back("  " + name + "  " + m_out.paint_status(sanitize(str_at(c, "/status"))));
             }
         }
-        std::string frame;
-        if (m_drawn > 0) frame += "\x1b[" + std::to_string(m_drawn) + "A\x1b[J";  // back to the block's top
-        for (const auto& l : lines) frame += l + "\n";
-        m_out.write(frame);
-        m_out.flush();
-        m_drawn = lines.size();
+        if (!m_live) {
+            m_out.flush();
+            m_live.emplace(stdout, true, m_out.settings().width);
+        }
+        m_live->set_block(std::move(lines));
+        m_live->set(ci_progress(s.ci));
+    }
+
+    /// Ends the live view (the block stays on screen, the spinner line goes).
+    void stop() {
+        if (m_live) m_live->stop();
     }
 
 private:
     Renderer& m_out;
     std::string m_id;
     std::string m_last_line;
-    std::size_t m_drawn = 0;
+    std::optional<LiveStatus> m_live;
 };
 
-void watch_ci(Context& ctx, const std::string& id, const std::string& timeout) {
-    require_task_id(id);
+void watch_ci(Context& ctx, const std::string& task, const std::string& timeout) {
     auto condition = Condition::parse("ci=finished");
     WaitOptions options;
     if (!timeout.empty()) options.timeout = parse_duration(timeout, "--timeout");
+    const auto id = resolve_task(ctx, task);
     ctx.set_operation("watch CI of task " + id, id);
     auto& out = ctx.out();
     bool live = out.human();
@@ -442,6 +504,7 @@ void watch_ci(Context& ctx, const std::string& id, const std::string& timeout) {
     auto end = follow(ctx, id, condition, options, last, [&](const Snapshot& s) {
         if (live) view.update(s);
     });
+    view.stop();
     if (end == WaitEnd::interrupted) return;
     if (!live) {
         const auto& overall = at_pointer(last.ci, "/overallStatus");
@@ -464,7 +527,7 @@ void register_wait(CLI::App& app, Context& ctx) {
     auto* wait = tasks->add_subcommand(
         "wait", "Block until the task reaches a state (exit 0), or cannot (13), or time runs out (14)");
     auto a = std::make_shared<WaitArgs>();
-    wait->add_option("id", a->id, "Task id (tsk_...)")->required();
+    wait->add_option("id", a->id, "Task id (tsk_...) or key (DEMO-1)")->required();
     wait->add_option(
             "--until", a->until,
             "ci=passed|failed|finished, review=approved|changes_requested, status=STATUS or action=ACTION")

@@ -3,6 +3,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <chrono>
 #include <csignal>
@@ -29,44 +30,21 @@ std::string dump(const Json& value, int indent) {
     return value.dump(indent, ' ', false, Json::error_handler_t::replace);
 }
 
-/// Cuts `text` to at most `width` display columns, ending with "..." when cut.
-std::string truncate_to(const std::string& text, std::size_t width) {
-    if (display_width(text) <= width) return text;
-    if (width <= 3) return std::string(width, '.');
-    std::string out;
-    std::size_t columns = 0;
-    for (std::size_t i = 0; i < text.size();) {
-        std::size_t len = 1;
-        auto c = static_cast<unsigned char>(text[i]);
-        if (c >= 0xF0)
-            len = 4;
-        else if (c >= 0xE0)
-            len = 3;
-        else if (c >= 0xC0)
-            len = 2;
-        if (columns + 1 > width - 3) break;
-        out.append(text, i, len);
-        ++columns;
-        i += len;
-    }
-    return out + "...";
-}
-
-/// Cuts a line that may hold ANSI colour codes to `width` visible columns, ending it with "...".
+/// Cuts a line that may hold ANSI colour codes to `width` visible cells, ending it with "…".
 std::string clip_line(const std::string& text, std::size_t width) {
-    std::size_t visible = 0;
+    std::string plain;  // the text without colour codes
     for (std::size_t i = 0; i < text.size();) {
         if (text[i] == '\x1b') {
             auto end = text.find('m', i);
             i = end == std::string::npos ? text.size() : end + 1;
             continue;
         }
-        if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) ++visible;
-        ++i;
+        plain += text[i++];
     }
-    if (visible <= width || width < 4) return text;
+    if (display_width(plain) <= width || width < 2) return text;
+    // Keep the colour codes, count the cells of everything else.
     std::string out;
-    visible = 0;
+    std::size_t used = 0;
     bool coloured = false;
     for (std::size_t i = 0; i < text.size();) {
         if (text[i] == '\x1b') {
@@ -77,12 +55,16 @@ std::string clip_line(const std::string& text, std::size_t width) {
             i = end;
             continue;
         }
-        bool lead = (static_cast<unsigned char>(text[i]) & 0xC0) != 0x80;
-        if (lead && visible == width - 3) break;
-        if (lead) ++visible;
-        out += text[i++];
+        std::size_t length = 1;
+        while (i + length < text.size() && (static_cast<unsigned char>(text[i + length]) & 0xC0) == 0x80)
+            ++length;
+        auto cells = display_width(std::string_view(text).substr(i, length));
+        if (used + cells > width - 1) break;
+        used += cells;
+        out.append(text, i, length);
+        i += length;
     }
-    return out + (coloured ? "\x1b[0m..." : "...");
+    return out + (coloured ? "\x1b[0m\xe2\x80\xa6" : "\xe2\x80\xa6");
 }
 
 }  // namespace
@@ -97,13 +79,6 @@ void throw_output_error(int error) {
     }
     throw Failure(exit_code::unexpected, "output",
                   std::string("cannot write output: ") + std::strerror(error));
-}
-
-std::size_t display_width(std::string_view text) {
-    std::size_t n = 0;
-    for (char c : text)
-        if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++n;
-    return n;
 }
 
 const Json& at_pointer(const Json& value, std::string_view pointer) {
@@ -161,6 +136,47 @@ std::string describe_action(std::string_view action, std::string_view subject) {
     return std::string(action);
 }
 
+std::vector<std::string> rank_actions(std::vector<std::string> actions) {
+    // What moves the task forward comes first; reading more about it last.
+    static constexpr std::string_view order[] = {"ship",    "submit",   "start", "resolve_blocker",
+                                                 "resolve", "rollback", "block"};
+    auto rank = [](const std::string& a) -> std::size_t {
+        for (std::size_t i = 0; i < std::size(order); ++i)
+            if (a == order[i]) return i;
+        bool read = a.rfind("view_", 0) == 0 || a.rfind("get_", 0) == 0 || a.rfind("list_", 0) == 0;
+        return read ? std::size(order) + 1 : std::size(order);
+    };
+    std::stable_sort(actions.begin(), actions.end(),
+                     [&](const std::string& a, const std::string& b) { return rank(a) < rank(b); });
+    return actions;
+}
+
+std::vector<Column> select_columns(const std::vector<Column>& columns, const OutputSettings& settings) {
+    std::vector<Column> out;
+    if (settings.columns.empty()) {
+        for (const auto& c : columns)
+            if (settings.wide || !c.wide_only) out.push_back(c);
+        return out;
+    }
+    auto lower = [](std::string text) {
+        for (auto& ch : text) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+        return text;
+    };
+    for (const auto& name : settings.columns) {
+        auto it = std::find_if(columns.begin(), columns.end(),
+                               [&](const Column& c) { return lower(c.header) == lower(name); });
+        if (it == columns.end()) {
+            std::string choices;
+            for (const auto& c : columns) choices += (choices.empty() ? "" : ", ") + lower(c.header);
+            throw usage_error("--columns: unknown column '" + name + "' (choose from " + choices + ")");
+        }
+        Column c = *it;
+        c.droppable = false;  // asked for by name: cut if need be, never left out
+        out.push_back(c);
+    }
+    return out;
+}
+
 std::vector<std::string> actions_of(const Json& envelope) {
     std::vector<std::string> actions;
     auto add = [&](const Json& list) {
@@ -194,6 +210,8 @@ OutputSettings OutputSettings::detect() {
             s.width = static_cast<std::size_t>(std::max(0L, std::strtol(columns, nullptr, 10)));
         }
         if (s.width == 0) s.width = 80;
+        // Only a terminal that reports its size gets the pager (0: unknown, never paged).
+        if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0) s.height = ws.ws_row;
     }
     return s;
 }
@@ -204,7 +222,7 @@ Renderer::Renderer(OutputSettings settings) : m_settings(std::move(settings)) {
 
 Renderer::~Renderer() {
     try {
-        flush();
+        end_page();
     } catch (const Failure&) {
         // Already reported by main.cpp's final flush, or unwinding from another error.
     }
@@ -219,8 +237,106 @@ void Renderer::write(std::string_view bytes) {
     if (m_buffer.size() > (1u << 16)) flush();
 }
 
+namespace {
+
+/// True when `program` is an executable file in PATH (or a path to one).
+bool on_path(const std::string& program) {
+    if (program.find('/') != std::string::npos) return access(program.c_str(), X_OK) == 0;
+    const char* path = env("PATH");
+    std::string_view dirs = path != nullptr ? path : "/usr/bin:/bin";
+    while (!dirs.empty()) {
+        auto colon = dirs.find(':');
+        auto dir = dirs.substr(0, colon);
+        std::string candidate = (dir.empty() ? std::string(".") : std::string(dir)) + "/" + program;
+        if (access(candidate.c_str(), X_OK) == 0) return true;
+        if (colon == std::string_view::npos) break;
+        dirs.remove_prefix(colon + 1);
+    }
+    return false;
+}
+
+/// The pager command, or "" for none.
+std::string pager_command() {
+    const char* chosen = std::getenv("AGENTRAIL_PAGER");
+    if (chosen == nullptr) chosen = std::getenv("PAGER");
+    std::string command = chosen != nullptr ? chosen : "less -FRX";
+    auto first = command.find_first_not_of(" \t");
+    if (first == std::string::npos || command.substr(first) == "cat") return {};
+    // The default must exist: sh would start, fail to find it and take the output with it.
+    if (chosen == nullptr && !on_path("less")) return {};
+    return command;
+}
+
+/// Terminal rows `text` takes on a screen `width` cells wide.
+std::size_t screen_rows(std::string_view text, std::size_t width) {
+    std::size_t rows = 0;
+    while (!text.empty()) {
+        auto nl = text.find('\n');
+        auto line = text.substr(0, nl);
+        auto cells = display_width(line);
+        rows += width == 0 || cells == 0 ? 1 : (cells + width - 1) / width;
+        if (nl == std::string_view::npos) break;
+        text.remove_prefix(nl + 1);
+    }
+    return rows;
+}
+
+}  // namespace
+
+void Renderer::page_output() {
+    m_paging = m_settings.pager && m_settings.stdout_tty && human();
+}
+
+void Renderer::end_page() {
+    if (m_paging && m_pager == nullptr && !m_buffer.empty()) start_pager(true);
+    if (m_pager != nullptr) {
+        flush();
+        // The pager owns the terminal until it exits: Ctrl-C is for it (less ignores it), not for us.
+        auto previous = std::signal(SIGINT, SIG_IGN);
+        pclose(m_pager);
+        std::signal(SIGINT, previous);
+        std::signal(SIGPIPE, SIG_DFL);
+        m_pager = nullptr;
+    }
+    m_paging = false;
+    flush();
+}
+
+bool Renderer::start_pager(bool final) {
+    // Output that fits the screen (with a line left for the prompt) is printed as it is.
+    if (m_settings.height == 0 || screen_rows(m_buffer, m_settings.width) < m_settings.height) {
+        if (final) m_paging = false;
+        return false;
+    }
+    auto command = pager_command();
+    if (!command.empty()) {
+        if (std::getenv("LESS") == nullptr) setenv("LESS", "FRX", 1);
+        std::fflush(stdout);
+        std::signal(SIGPIPE, SIG_IGN);  // quitting the pager early is not an error
+        m_pager = popen(command.c_str(), "w");
+    }
+    if (m_pager == nullptr) {
+        std::signal(SIGPIPE, SIG_DFL);
+        m_paging = false;  // no pager: print as usual
+    }
+    return true;
+}
+
 void Renderer::flush() {
     if (m_buffer.empty()) return;
+    if (m_paging) {
+        if (m_pager_closed) {
+            m_buffer.clear();  // the pager quit: the rest is not wanted
+            return;
+        }
+        if (m_pager == nullptr && !start_pager(false)) return;  // held until it would not fit the screen
+        if (m_pager == nullptr) return flush();
+        bool ok = std::fwrite(m_buffer.data(), 1, m_buffer.size(), m_pager) == m_buffer.size();
+        ok = std::fflush(m_pager) == 0 && ok;
+        m_buffer.clear();
+        if (!ok) m_pager_closed = true;
+        return;
+    }
     if (m_output_failed) {
         m_buffer.clear();  // reported once; the rest is dropped
         return;
@@ -303,7 +419,9 @@ void Renderer::list(const Json& items, const Json& envelope, const std::vector<C
 }
 
 Renderer::ListStream::ListStream(Renderer& renderer, std::vector<Column> columns, std::string quiet_pointer)
-    : m_renderer(&renderer), m_columns(std::move(columns)), m_quiet_pointer(std::move(quiet_pointer)) {}
+    : m_renderer(&renderer),
+      m_columns(select_columns(columns, renderer.m_settings)),
+      m_quiet_pointer(std::move(quiet_pointer)) {}
 
 Renderer::ListStream Renderer::stream_list(std::vector<Column> columns, std::string quiet_pointer) {
     return ListStream(*this, std::move(columns), std::move(quiet_pointer));
@@ -363,7 +481,7 @@ void Renderer::ListStream::page(const Json& items, const Json& envelope) {
 
 std::vector<std::size_t> Renderer::ListStream::widths() const {
     auto widths = m_renderer->column_widths(m_pending, m_columns);
-    if (m_renderer->m_settings.width == 0)
+    if (m_renderer->m_settings.width == 0 || m_renderer->m_settings.wide)
         for (std::size_t i = 0; i < widths.size(); ++i)
             widths[i] = std::max(widths[i], m_columns[i].min_width);
     return widths;
@@ -451,40 +569,40 @@ std::vector<std::size_t> Renderer::column_widths(const Json& items,
         for (const auto& item : items)
             for (std::size_t i = 0; i < columns.size(); ++i)
                 widths[i] = std::max(widths[i], display_width(cell(item, columns[i])));
-    if (m_settings.width > 0 && !columns.empty()) {
-        std::size_t total = 0;
-        for (auto w : widths) total += w + 2;
-        total -= 2;
-        for (std::size_t i = 0; i < columns.size() && total > m_settings.width; ++i) {
-            if (!columns[i].shrink) continue;
-            std::size_t excess = total - m_settings.width;
-            std::size_t floor = std::max<std::size_t>(display_width(columns[i].header), 10);
-            std::size_t cut = std::min(excess, widths[i] > floor ? widths[i] - floor : 0);
-            widths[i] -= cut;
-            total -= cut;
-        }
+    if (m_settings.width == 0 || m_settings.wide || columns.empty()) return widths;
+    // On a terminal: fit the width, cutting and dropping columns by their priorities.
+    std::vector<ColumnFit> fits;
+    for (std::size_t i = 0; i < columns.size(); ++i) {
+        const auto& c = columns[i];
+        std::size_t least = c.least > 0 ? c.least : c.shrink ? 10 : widths[i];
+        least = std::max(least, display_width(c.header));
+        fits.push_back({widths[i], std::min(least, widths[i]), c.priority, c.droppable});
     }
-    return widths;
+    return fit_columns(fits, m_settings.width);
 }
 
 void Renderer::table_rows(const Json& items, const std::vector<Column>& columns,
-                          const std::vector<std::size_t>& widths, bool header, bool clip_cells) {
+                          const std::vector<std::size_t>& widths, bool header, bool /*clip_cells*/) {
+    // On a terminal every cell keeps to its column's width (rows printed after the widths were fixed
+    // included) and a dropped column (width 0) is left out; piped, nothing is cut (a wider cell only
+    // pushes its own row out of line).
+    const bool fit = m_settings.width > 0 && !m_settings.wide;
+    std::vector<std::size_t> shown;
+    for (std::size_t i = 0; i < columns.size(); ++i)
+        if (!fit || widths[i] > 0) shown.push_back(i);
     auto emit_row = [&](const std::vector<std::string>& cells, const std::vector<bool>& status, bool bold) {
         std::string row;
-        for (std::size_t i = 0; i < cells.size(); ++i) {
+        for (std::size_t k = 0; k < shown.size(); ++k) {
+            const auto i = shown[k];
             std::string text = cells[i];
-            const bool last = i + 1 == cells.size();
-            // On a terminal, shrink columns give up width, and rows printed after the widths were fixed
-            // keep to them; piped, nothing is cut (a wider cell only pushes its own row out of line).
-            if (m_settings.width > 0 && (columns[i].shrink || (clip_cells && !last)))
-                text = truncate_to(text, widths[i]);
-            std::size_t pad = last                              ? 0
-                              : widths[i] > display_width(text) ? widths[i] - display_width(text)
-                                                                : 0;
-            std::string shown = bold ? paint(text, Style::bold) : status[i] ? paint_status(text) : text;
-            row += shown + std::string(pad, ' ') + (last ? "" : "  ");
+            const bool last = k + 1 == shown.size();
+            if (fit) text = truncate_cells(text, widths[i], columns[i].middle);
+            auto cells_used = display_width(text);
+            std::size_t pad = last || widths[i] <= cells_used ? 0 : widths[i] - cells_used;
+            std::string painted = bold ? paint(text, Style::bold) : status[i] ? paint_status(text) : text;
+            row += painted + std::string(pad, ' ') + (last ? "" : "  ");
         }
-        line(m_settings.width > 0 ? clip_line(row, m_settings.width) : row);
+        line(fit ? clip_line(row, m_settings.width) : row);
     };
     std::vector<bool> status;
     for (const auto& c : columns) status.push_back(c.kind == Kind::status);
@@ -506,7 +624,8 @@ void Renderer::table(const Json& items, const std::vector<Column>& columns) {
         line(paint("(none)", Style::dim));
         return;
     }
-    table_rows(items, columns, column_widths(items, columns), true);
+    auto shown = select_columns(columns, m_settings);
+    table_rows(items, shown, column_widths(items, shown), true);
 }
 
 void Renderer::next_steps(const std::vector<std::string>& actions, std::string_view subject) {
@@ -541,6 +660,13 @@ std::string Renderer::unsafe_text_of(const Json& value, Kind kind) const {
         const auto& s = value.get_ref<const std::string&>();
         if (kind == Kind::time) return time(s);
         return s;
+    }
+    if (value.is_array() && kind == Kind::actions) {
+        std::vector<std::string> actions;
+        for (const auto& v : value) actions.push_back(v.is_string() ? v.get<std::string>() : dump(v, -1));
+        std::string out;
+        for (const auto& a : rank_actions(std::move(actions))) out += (out.empty() ? "" : ", ") + a;
+        return out.empty() ? "-" : out;
     }
     if (value.is_array()) {
         if (value.empty()) return "-";

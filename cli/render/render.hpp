@@ -15,6 +15,7 @@
 // or event for streams.
 
 #include <cstddef>
+#include <cstdio>
 #include <functional>
 #include <memory>
 #include <string>
@@ -22,6 +23,8 @@
 #include <vector>
 
 #include <nlohmann/json.hpp>
+
+#include "render/width.hpp"
 
 namespace agentrail::cli {
 
@@ -38,9 +41,13 @@ struct OutputSettings {
     std::string jq;  // --jq program ("" = none)
     bool stdout_tty = false;
     bool stderr_tty = false;
-    bool color = false;         // colour on stdout
-    bool color_stderr = false;  // colour on stderr
-    std::size_t width = 0;      // terminal columns on a TTY, 0 = do not truncate
+    bool color = false;                // colour on stdout
+    bool color_stderr = false;         // colour on stderr
+    std::size_t width = 0;             // terminal columns on a TTY, 0 = do not truncate
+    std::size_t height = 0;            // terminal rows on a TTY (for the pager), 0 = unknown
+    bool wide = false;                 // -o wide: every column, nothing dropped or cut
+    std::vector<std::string> columns;  // --columns: these headers, in this order (empty = the default set)
+    bool pager = false;                // long output on the TTY goes through the pager (see page_output)
 
     /// Detects TTYs, NO_COLOR / CLICOLOR_FORCE and the terminal width (COLUMNS, then ioctl).
     static OutputSettings detect();
@@ -48,12 +55,13 @@ struct OutputSettings {
 
 /// How a value is shown in the table view.
 enum class Kind {
-    text,    // strings as they are; other JSON compact
-    status,  // coloured by meaning (passed/approved/done green, failed/blocked red, running yellow)
-    time,    // relative on a TTY ("3m ago"), as sent when piped
-    list,    // array joined with ", "
-    lines,   // array, one element per line (key/value view)
-    secret,  // printed as is, in bold: only for values the user must copy now
+    text,     // strings as they are; other JSON compact
+    status,   // coloured by meaning (passed/approved/done green, failed/blocked red, running yellow)
+    time,     // relative on a TTY ("3m ago"), as sent when piped
+    list,     // array joined with ", "
+    actions,  // availableActions joined with ", ", the most useful first (ship, submit ... view_* last)
+    lines,    // array, one element per line (key/value view)
+    secret,   // printed as is, in bold: only for values the user must copy now
 };
 
 /// One row of a key/value view: `pointer` is a JSON pointer into the object ("/assignee/name").
@@ -65,6 +73,10 @@ struct Field {
 
 /// One column of a table: `pointer` is a JSON pointer into each item. A `shrink` column gives up width
 /// when a row does not fit the terminal (put it last).
+///
+/// On a terminal (never when piped, never with -o wide) a table is fitted to the width (fit_columns):
+/// columns are cut down to `least` cells (a `shrink` column without `least`: 10), then, while that is
+/// still too wide, `droppable` columns are left out, the lowest `priority` first.
 struct Column {
     std::string header;
     std::string pointer;
@@ -73,6 +85,11 @@ struct Column {
     /// Streamed tables (ListStream) printed to a pipe make the column at least this wide, so rows past the
     /// look-ahead still line up when their values grow (e.g. a key from DEMO-999 to DEMO-1000).
     std::size_t min_width = 0;
+    int priority = 0;        // higher: kept longer, and first to get space back
+    bool droppable = false;  // may be left out on a narrow terminal
+    std::size_t least = 0;   // cut down to this many cells at most (0: `shrink` ? 10 : never cut)
+    bool middle = false;     // cut in the middle, keeping both ends (ids)
+    bool wide_only = false;  // shown only with -o wide or when --columns names it
 };
 
 enum class Style { bold, dim, red, green, yellow, cyan };
@@ -162,6 +179,17 @@ public:
     void write(std::string_view bytes);
     void flush();
 
+    // ---- pager ----------------------------------------------------------------------------------------
+    /// Long output of this command goes through a pager when stdout is a terminal, the table view is
+    /// printed and --no-pager was not given (as gh does): the output is held until it is longer than the
+    /// screen, then the pager starts and gets it all; shorter output is printed as usual at end_page().
+    /// The pager is AGENTRAIL_PAGER, else PAGER, else `less -FRX` (LESS=FRX when LESS is unset); "" or
+    /// "cat" means none. Quitting the pager early ends the output quietly.
+    void page_output();
+    /// Ends paged output: prints what is held, or closes the pager and waits for it. Called once the
+    /// command's output is complete (Context::flush()).
+    void end_page();
+
     // ---- stderr -----------------------------------------------------------------------------------------
     /// "warning: <text>" on stderr (shown even with --quiet).
     void warn(std::string_view text) const;
@@ -180,6 +208,9 @@ public:
 
 private:
     void machine(const Json& value);
+    /// Starts the pager when the held output would not fit the screen; true when it decided (a pager
+    /// started, or none is available). `final`: the output is complete (short output is then printed).
+    bool start_pager(bool final);
     void emit_json(const Json& value, bool compact);
     void table_rows(const Json& items, const std::vector<Column>& columns,
                     const std::vector<std::size_t>& widths, bool header, bool clip_cells = false);
@@ -192,6 +223,9 @@ private:
     std::unique_ptr<JqFilter> m_jq;
     std::string m_buffer;
     bool m_output_failed = false;
+    bool m_paging = false;         // holding output for the pager
+    std::FILE* m_pager = nullptr;  // the running pager's stdin
+    bool m_pager_closed = false;   // the pager quit before the end of the output
 };
 
 /// A write to stdout failed with `error` (errno): EPIPE ends the process as SIGPIPE does (status 141,
@@ -205,7 +239,12 @@ std::string describe_action(std::string_view action, std::string_view subject);
 std::vector<std::string> actions_of(const Json& envelope);
 /// Value at a JSON pointer, or null when absent (never throws).
 const Json& at_pointer(const Json& value, std::string_view pointer);
-/// Display width of UTF-8 text (code points).
-std::size_t display_width(std::string_view text);
+/// `actions` ordered by usefulness for a NEXT column: lifecycle moves (ship, submit, start, ...) first,
+/// reads (view_*, get_*) last; otherwise in the order given.
+std::vector<std::string> rank_actions(std::vector<std::string> actions);
+/// The columns a table shows: with --columns, those named (case-insensitive, in that order; a usage
+/// Failure names the choices for an unknown one); else every column but the wide-only ones, or all with
+/// -o wide.
+std::vector<Column> select_columns(const std::vector<Column>& columns, const OutputSettings& settings);
 
 }  // namespace agentrail::cli

@@ -124,7 +124,7 @@ s.check("NO_COLOR turns colour off on a TTY", r.rc == 0 and "\x1b[" not in r.out
 r = run("tasks", "list", "--limit", "2", env={"CLICOLOR_FORCE": "1"})
 s.check("CLICOLOR_FORCE forces colour when piped", r.rc == 0 and "\x1b[" in r.out, r)
 r = s.run_tty("tasks", "list", "--limit", "25", mock=mock, env={"COLUMNS": "60"})
-width = max(len(ANSI.sub("", l)) for l in r.out.splitlines() if "tsk_" in l)
+width = max(len(ANSI.sub("", l)) for l in r.out.splitlines() if re.search(r"\b[A-Z]+-\d+\b", l))
 s.check("TTY rows are truncated to the terminal width", r.rc == 0 and width <= 60, (width, r))
 r = run("tasks", "list", "--limit", "25", env={"COLUMNS": "60"})
 s.check("piped rows are never truncated", r.rc == 0 and max(len(l) for l in r.lines()) > 60, r)
@@ -249,7 +249,7 @@ s.check("exit 130: Ctrl-C during --all prints the page in flight, then stops", r
         (rc, len(out.split()), err))
 r = run("tasks", "list", "--no-retry", env={"AGENTRAIL_BASE_URL": "http://127.0.0.1:1"})
 s.check("exit 10: connection refused", r.rc == 10 and "network" in r.err, r)
-for args, what in [(("task", "show", "not-a-task"), "bad task id"), (("tasks", "list", "--limit", "0"), "limit 0"),
+for args, what in [(("task", "show", "not a task"), "bad task id"), (("tasks", "list", "--limit", "0"), "limit 0"),
                    (("tasks", "list", "--limit", "101"), "limit 101"), (("tasks", "list", "--status", "nope"), "status"),
                    (("task", "submit", T1, "--summary", "x", "--artifact", "bad"), "artifact"),
                    (("task", "submit", T1, "--summary", "x", "--check", "unit=green"), "check status"),

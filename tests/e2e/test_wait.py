@@ -101,8 +101,10 @@ control("DELETE", "/_mock/faults/" + rule["id"])
 for cond in ("ci=green", "colour=red", "status", "review=maybe"):
     r = run("task", "wait", T1, "--until", cond)
     s.check("bad condition %r: exit 2" % cond, r.rc == 2, r)
-r = run("task", "wait", "not-a-task", "--until", "ci=passed")
+r = run("task", "wait", "not a task", "--until", "ci=passed")
 s.check("bad task id: exit 2", r.rc == 2, r)
+r = run("task", "wait", "not-a-task", "--until", "ci=passed")
+s.check("unknown task key: exit 5", r.rc == 5 and "task_not_found" in r.err, r)
 r = run("task", "wait", "tsk_01JZNOSUCHTASK0000000001", "--until", "ci=passed")
 s.check("unknown task: exit 5", r.rc == 5, r)
 

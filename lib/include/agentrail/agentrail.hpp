@@ -10,6 +10,7 @@
 #include "agentrail/operator.hpp"
 #include "agentrail/redact.hpp"
 #include "agentrail/response.hpp"
+#include "agentrail/task_lookup.hpp"
 #include "agentrail/transport.hpp"
 #include "agentrail/version.hpp"
 #include "agentrail/webhook.hpp"
