@@ -3,7 +3,7 @@
 
 _agentrail_subcommands() {
     case "$1" in
-        "agentrail") echo 'tasks task keys subscriptions subs api health config version help exit-codes events webhook doctor completion' ;;
+        "agentrail") echo 'tasks task keys subscriptions subs api health config login version help exit-codes events webhook doctor completion' ;;
         "agentrail tasks") echo 'list show start block resolve submit ci review ship rollback wait' ;;
         "agentrail keys") echo 'create rotate usage' ;;
         "agentrail subscriptions") echo 'list create get delete deactivate' ;;
@@ -22,6 +22,7 @@ _agentrail_resolve() {
         "agentrail/api") echo "agentrail api" ;;
         "agentrail/health") echo "agentrail health" ;;
         "agentrail/config") echo "agentrail config" ;;
+        "agentrail/login") echo "agentrail login" ;;
         "agentrail/version") echo "agentrail version" ;;
         "agentrail/help") echo "agentrail help" ;;
         "agentrail/exit-codes") echo "agentrail exit-codes" ;;
@@ -80,7 +81,7 @@ _agentrail_options() {
         "agentrail tasks wait") echo '--until --timeout --poll-interval --version -o --output --json --jq --raw -q --quiet --base-url --api-key-file --api-key-stdin --profile --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
         "agentrail keys") echo '--version -o --output --json --jq --raw -q --quiet --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
         "agentrail keys create") echo '--agent-id --display-name --role --scope --rate-limit --external --expires-at --save-to --version -o --output --json --jq --raw -q --quiet --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
-        "agentrail keys rotate") echo '--expires-at --save-to --version -o --output --json --jq --raw -q --quiet --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
+        "agentrail keys rotate") echo '--expires-at --save-to --save --version -o --output --json --jq --raw -q --quiet --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
         "agentrail keys usage") echo '--version -o --output --json --jq --raw -q --quiet --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
         "agentrail subscriptions") echo '--version -o --output --json --jq --raw -q --quiet --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
         "agentrail subscriptions list") echo '--version -o --output --json --jq --raw -q --quiet --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
@@ -97,6 +98,7 @@ _agentrail_options() {
         "agentrail config list") echo '--version -o --output --json --jq --raw -q --quiet --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
         "agentrail config use-profile") echo '--version -o --output --json --jq --raw -q --quiet --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
         "agentrail config path") echo '--version -o --output --json --jq --raw -q --quiet --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
+        "agentrail login") echo '--version -o --output --json --jq --raw -q --quiet --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
         "agentrail version") echo '--version -o --output --json --jq --raw -q --quiet --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
         "agentrail help") echo '--version -o --output --json --jq --raw -q --quiet --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
         "agentrail help exit-codes") echo '--version -o --output --json --jq --raw -q --quiet --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
@@ -146,6 +148,7 @@ _agentrail_value_options() {
         "agentrail config list") echo '-o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors' ;;
         "agentrail config use-profile") echo '-o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors' ;;
         "agentrail config path") echo '-o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors' ;;
+        "agentrail login") echo '-o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors' ;;
         "agentrail version") echo '-o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors' ;;
         "agentrail help") echo '-o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors' ;;
         "agentrail help exit-codes") echo '-o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors' ;;
