@@ -315,8 +315,9 @@ void insert_after(std::string& text, const Lines& lines, unsigned line, const st
 void append_table(std::string& text, const std::string& header, const std::string& body) {
     auto nl = newline_of(text);
     if (!text.empty() && text.back() != '\n') text += nl;
-    if (!text.empty() && text.size() >= 2 &&
-        text.compare(text.size() - 2 * nl.size(), 2 * nl.size(), nl + nl) != 0)
+    const auto blank = nl + nl;
+    if (!text.empty() &&
+        (text.size() < blank.size() || text.compare(text.size() - blank.size(), blank.size(), blank) != 0))
         text += nl;
     text += "[" + header + "]" + nl + body + nl;
 }
@@ -707,6 +708,9 @@ bool ConfigFile::unset(const std::string& profile, const std::string& key) {
     if (table == nullptr) return false;
     const auto* node = table->get(key);
     if (node == nullptr) return false;
+    if (const auto* sub = node->as_table(); sub != nullptr && !sub->is_inline())
+        throw usage_error("cannot remove " + key + " from [profile." + profile + "] of " + m_path +
+                          ": it is a table; edit the file by hand");
     std::string text = m_text;
     Lines lines(text);
     if (table->is_inline()) {

@@ -311,3 +311,14 @@ TEST_CASE("config save: atomic, mode 0600, through a symbolic link", "[config]")
     CHECK((st.st_mode & 0777) == 0700);
     CHECK(ConfigFile::load(nested).get("default", "base_url") == "http://b");
 }
+
+TEST_CASE("config: edits the fuzzer found wrong", "[config]") {
+    // Removing a key that is a [header] table would take its header line away: refused, text untouched.
+    auto nested = parse("[profile.c.ci]\nbase_url = \"http://x\"\n");
+    CHECK_THROWS_AS(nested.unset("c", "ci"), Failure);
+    CHECK(nested.text() == "[profile.c.ci]\nbase_url = \"http://x\"\n");
+    // A new table after a text shorter than a blank CRLF line.
+    auto tiny = parse("#\r\n");
+    tiny.set("p", "retries", "x");
+    CHECK(tiny.text() == "#\r\n\r\n[profile.p]\r\nretries = \"x\"\r\n");
+}
