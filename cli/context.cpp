@@ -267,9 +267,20 @@ void Context::resolve_settings() {
     if (s.profile.source != SettingSource::unset && !valid_profile_name(s.profile.value))
         throw usage_error(s.profile.origin + ": invalid profile name '" + s.profile.value + "'");
 
+    if (o.no_retry) {
+        s.retries = {"0", SettingSource::flag, "--no-retry"};
+    } else if (o.retries >= 0) {
+        s.retries = {std::to_string(o.retries), SettingSource::flag, "--retries"};
+    }
+    if (!o.timeout.empty()) s.timeout = {o.timeout, SettingSource::flag, "--timeout"};
+
     s.config_path = ConfigFile::default_path();
-    // The file is read only when flags and environment leave the URL or the key open.
-    if (s.base_url.source == SettingSource::unset || s.api_key.source == SettingSource::unset) {
+    // The file is read only when flags and environment leave something open. A profile that is not in
+    // it is an error only when it was to give the URL or the key.
+    const bool connection_open =
+        s.base_url.source == SettingSource::unset || s.api_key.source == SettingSource::unset;
+    if (connection_open || s.retries.source == SettingSource::unset ||
+        s.timeout.source == SettingSource::unset) {
         auto& config = config_file();
         s.config_loaded = config.exists();
         if (s.profile.source == SettingSource::unset) {
@@ -282,7 +293,8 @@ void Context::resolve_settings() {
         const auto& name = s.profile.value;
         auto names = config.profiles();
         bool known = std::find(names.begin(), names.end(), name) != names.end();
-        if (!known && s.profile.source != SettingSource::fallback) {
+        if (!known && s.profile.source != SettingSource::fallback && connection_open &&
+            !m_allow_new_profile) {
             throw Failure(exit_code::usage, "unknown_profile",
                           "profile '" + name + "' (from " + s.profile.origin + ") is not in " + config.path(),
                           {"agentrail config set --profile " + name + " base_url URL"});
@@ -299,10 +311,33 @@ void Context::resolve_settings() {
                 s.api_key = {trim(*v), SettingSource::config, where + " api_key"};
             }
         }
+        // Checked as their flags are: a bad value is a usage error, not something silently replaced.
+        if (s.retries.source == SettingSource::unset) {
+            if (auto e = config.entry(name, "retries"); e && e->integer) {
+                if (*e->integer < 0 || *e->integer > 10)
+                    throw usage_error("retries in " + where + ": " + e->text + " is not in 0-10");
+                s.retries = {e->text, SettingSource::config, where + " retries"};
+            }
+        }
+        if (s.timeout.source == SettingSource::unset) {
+            if (auto e = config.entry(name, "timeout"); e && (e->is_string || e->integer)) {
+                auto text = e->is_string ? e->text : e->text + "s";
+                (void)parse_duration(text, "timeout in " + where);
+                s.timeout = {text, SettingSource::config, where + " timeout"};
+            }
+        }
     }
     if (s.profile.source == SettingSource::unset) s.profile = {"default", SettingSource::fallback, ""};
     if (s.base_url.source == SettingSource::unset)
         s.base_url = {default_base_url, SettingSource::fallback, ""};
+    const ClientOptions defaults;
+    if (s.retries.source == SettingSource::unset)
+        s.retries = {std::to_string(defaults.retry.max_attempts - 1), SettingSource::fallback, ""};
+    if (s.timeout.source == SettingSource::unset) {
+        auto ms = defaults.transport_options.timeout.count();
+        s.timeout = {ms % 1000 == 0 ? std::to_string(ms / 1000) + "s" : std::to_string(ms) + "ms",
+                     SettingSource::fallback, ""};
+    }
     require_http_url(s.base_url.value, "base URL (" + std::string(to_string(s.base_url.source)) + ")");
     m_settings = std::move(s);
 }
@@ -315,12 +350,26 @@ const ResolvedSettings& Context::settings() {
 ConfigFile& Context::config_file() {
     if (!m_config) {
         m_config = std::make_unique<ConfigFile>(ConfigFile::load(ConfigFile::default_path()));
-        if (auto mode = m_config->loose_mode()) {
-            log().warn("config file {} has mode {:04o} and may hold secrets; run: chmod 600 {}",
-                       m_config->path(), *mode, m_config->path());
+        for (const auto& warning : m_config->warnings()) log().warn("{}", warning);
+        if (auto mode = m_config->loose_mode(); mode && m_config->holds_api_key()) {
+            log().warn(
+                "config file {} holds an API key and is readable by others (mode {:04o}); run: chmod 600 {}",
+                m_config->path(), *mode, m_config->path());
         }
     }
     return *m_config;
+}
+
+std::string Context::profile_to_edit() {
+    std::string name = m_options.profile;
+    if (name.empty()) {
+        if (const char* v = env("AGENTRAIL_PROFILE")) name = v;
+    }
+    if (name.empty()) name = config_file().current_profile();
+    if (name.empty()) name = "default";
+    if (!valid_profile_name(name))
+        throw usage_error("invalid profile name '" + name + "' (use A-Z a-z 0-9 _ -)");
+    return name;
 }
 
 agentrail::Client& Context::client() {
@@ -341,10 +390,7 @@ agentrail::Client& Context::client() {
     options.transport_options.ca_bundle = o.cacert;
     options.transport_options.verify_tls = !o.insecure;
     options.transport_options.user_agent = "agentrail-cli/" AGENTRAIL_CLI_VERSION;
-    if (o.no_retry)
-        options.retry.max_attempts = 1;
-    else if (o.retries >= 0)
-        options.retry.max_attempts = o.retries + 1;
+    if (auto n = retries()) options.retry.max_attempts = *n + 1;
     options.allow_insecure_http = o.allow_insecure_http;
     auto& logger = log();
     options.log = [this, &logger](LogLevel level, std::string_view message) {
@@ -372,8 +418,17 @@ agentrail::MutationOptions Context::mutation_options() const {
 }
 
 std::optional<std::chrono::milliseconds> Context::timeout() const {
-    if (m_options.timeout.empty()) return std::nullopt;
-    return parse_duration(m_options.timeout, "--timeout");
+    if (!m_options.timeout.empty()) return parse_duration(m_options.timeout, "--timeout");
+    if (m_settings && m_settings->timeout.source == SettingSource::config)
+        return parse_duration(m_settings->timeout.value, m_settings->timeout.origin);
+    return std::nullopt;
+}
+
+std::optional<int> Context::retries() {
+    const auto& s = settings();
+    if (s.retries.source != SettingSource::flag && s.retries.source != SettingSource::config)
+        return std::nullopt;
+    return std::stoi(s.retries.value);
 }
 
 Renderer& Context::out() {

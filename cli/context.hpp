@@ -77,6 +77,8 @@ struct ResolvedSettings {
     Setting profile;
     Setting base_url;
     Setting api_key;  // value is the secret: display only through mask_secret()
+    Setting timeout;  // duration text ("30s"); the default is the library's
+    Setting retries;  // retries after the first attempt ("3"); the default is the library's
     std::string config_path;
     bool config_loaded = false;
 };
@@ -103,18 +105,28 @@ public:
     void add_global_options(CLI::App& app);
     GlobalOptions& options() { return m_options; }
 
-    /// Profile, base URL and API key after flags > environment > config file. The config file is read
-    /// only when flags and environment leave something open. Reads the key file / stdin once.
+    /// Profile, base URL, API key, timeout and retries after flags > environment > config file. The config
+    /// file is read only when flags and environment leave something open. Reads the key file / stdin once.
     const ResolvedSettings& settings();
-    /// The config file, loaded on first use (for the `config` commands).
+    /// The config file, loaded on first use (for the `config` commands). Its warnings (unknown keys,
+    /// wrong types, a key in a file others can read) are logged then.
     ConfigFile& config_file();
+    /// The profile that edits of the config file act on (`config set`, `login`, `keys rotate --save`):
+    /// --profile, AGENTRAIL_PROFILE, the file's current_profile, else "default".
+    std::string profile_to_edit();
+    /// For a command that creates the profile (login): a --profile or AGENTRAIL_PROFILE that is not in the
+    /// config file is not an error. Call before settings().
+    void allow_new_profile() { m_allow_new_profile = true; }
 
     /// The API client, built on first use from settings() and the global flags.
     agentrail::Client& client();
     /// Mutation options carrying --idempotency-key when given (else the library makes a random one).
     agentrail::MutationOptions mutation_options() const;
-    /// --timeout, when given.
+    /// --timeout, else the profile's `timeout` (once settings() has been resolved); nullopt: the default.
     std::optional<std::chrono::milliseconds> timeout() const;
+    /// Retries after a failed attempt: --no-retry (0), --retries, else the profile's `retries`; nullopt:
+    /// the library's default.
+    std::optional<int> retries();
 
     /// The renderer for results on stdout (built on first use from -o/--json/--jq/--raw/--quiet).
     Renderer& out();
@@ -179,6 +191,7 @@ private:
     std::string m_operation;
     std::string m_subject;
     int m_exit_code = 0;
+    bool m_allow_new_profile = false;
     std::chrono::steady_clock::time_point m_started = std::chrono::steady_clock::now();  // --deadline
 };
 

@@ -3,7 +3,7 @@
 
 _agentrail_subcommands() {
     case "$1" in
-        "agentrail") echo 'tasks task keys subscriptions subs api health config version help exit-codes events webhook doctor completion' ;;
+        "agentrail") echo 'tasks task keys subscriptions subs api health config login version help exit-codes events webhook doctor completion' ;;
         "agentrail tasks") echo 'list show start block resolve submit ci review ship rollback wait' ;;
         "agentrail keys") echo 'create rotate usage' ;;
         "agentrail subscriptions") echo 'list create get delete deactivate' ;;
@@ -22,6 +22,7 @@ _agentrail_resolve() {
         "agentrail/api") echo "agentrail api" ;;
         "agentrail/health") echo "agentrail health" ;;
         "agentrail/config") echo "agentrail config" ;;
+        "agentrail/login") echo "agentrail login" ;;
         "agentrail/version") echo "agentrail version" ;;
         "agentrail/help") echo "agentrail help" ;;
         "agentrail/exit-codes") echo "agentrail exit-codes" ;;
@@ -65,50 +66,51 @@ _agentrail_resolve() {
 
 _agentrail_options() {
     case "$1" in
-        "agentrail") echo '--version -o --output --json --jq --raw -q --quiet --no-pager --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
-        "agentrail tasks") echo '--version -o --output --json --jq --raw -q --quiet --no-pager --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
-        "agentrail tasks list") echo '--status --limit --cursor --all --columns --version -o --output --json --jq --raw -q --quiet --no-pager --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
-        "agentrail tasks show") echo '--version -o --output --json --jq --raw -q --quiet --no-pager --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
-        "agentrail tasks start") echo '--version -o --output --json --jq --raw -q --quiet --no-pager --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
-        "agentrail tasks block") echo '--reason --action-required --resume-instructions --source-run-id --source-agent-id --version -o --output --json --jq --raw -q --quiet --no-pager --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
-        "agentrail tasks resolve") echo '--summary --version -o --output --json --jq --raw -q --quiet --no-pager --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
-        "agentrail tasks submit") echo '--summary --mode --artifact --check --notes --pr-title --pr-body --draft --force --version -o --output --json --jq --raw -q --quiet --no-pager --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
-        "agentrail tasks ci") echo '--watch --timeout --version -o --output --json --jq --raw -q --quiet --no-pager --base-url --api-key-file --api-key-stdin --profile --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
-        "agentrail tasks review") echo '--version -o --output --json --jq --raw -q --quiet --no-pager --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
-        "agentrail tasks ship") echo '--mode --env --expected-head-sha --force --version -o --output --json --jq --raw -q --quiet --no-pager --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
-        "agentrail tasks rollback") echo '--version -o --output --json --jq --raw -q --quiet --no-pager --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
-        "agentrail tasks wait") echo '--until --timeout --poll-interval --version -o --output --json --jq --raw -q --quiet --no-pager --base-url --api-key-file --api-key-stdin --profile --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
-        "agentrail keys") echo '--version -o --output --json --jq --raw -q --quiet --no-pager --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
-        "agentrail keys create") echo '--agent-id --display-name --role --scope --rate-limit --external --expires-at --save-to --version -o --output --json --jq --raw -q --quiet --no-pager --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
-        "agentrail keys rotate") echo '--expires-at --save-to --version -o --output --json --jq --raw -q --quiet --no-pager --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
-        "agentrail keys usage") echo '--version -o --output --json --jq --raw -q --quiet --no-pager --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
-        "agentrail subscriptions") echo '--version -o --output --json --jq --raw -q --quiet --no-pager --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
-        "agentrail subscriptions list") echo '--version -o --output --json --jq --raw -q --quiet --no-pager --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
-        "agentrail subscriptions create") echo '--url --event-type --task --description --secret-file --secret-env --save-secret-to --version -o --output --json --jq --raw -q --quiet --no-pager --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
-        "agentrail subscriptions get") echo '--version -o --output --json --jq --raw -q --quiet --no-pager --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
-        "agentrail subscriptions delete") echo '--version -o --output --json --jq --raw -q --quiet --no-pager --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
-        "agentrail api") echo '-d --data -H --header --version -o --output --json --jq --raw -q --quiet --no-pager --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
-        "agentrail health") echo '--version -o --output --json --jq --raw -q --quiet --no-pager --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
-        "agentrail config") echo '--version -o --output --json --jq --raw -q --quiet --no-pager --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
-        "agentrail config explain") echo '--version -o --output --json --jq --raw -q --quiet --no-pager --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
-        "agentrail config set") echo '--version -o --output --json --jq --raw -q --quiet --no-pager --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
-        "agentrail config unset") echo '--version -o --output --json --jq --raw -q --quiet --no-pager --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
-        "agentrail config get") echo '--version -o --output --json --jq --raw -q --quiet --no-pager --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
-        "agentrail config list") echo '--version -o --output --json --jq --raw -q --quiet --no-pager --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
-        "agentrail config use-profile") echo '--version -o --output --json --jq --raw -q --quiet --no-pager --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
-        "agentrail config path") echo '--version -o --output --json --jq --raw -q --quiet --no-pager --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
-        "agentrail version") echo '--version -o --output --json --jq --raw -q --quiet --no-pager --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
-        "agentrail help") echo '--version -o --output --json --jq --raw -q --quiet --no-pager --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
-        "agentrail help exit-codes") echo '--version -o --output --json --jq --raw -q --quiet --no-pager --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
-        "agentrail exit-codes") echo '--version -o --output --json --jq --raw -q --quiet --no-pager --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
-        "agentrail events") echo '--version -o --output --json --jq --raw -q --quiet --no-pager --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
-        "agentrail events tail") echo '--type --task --since --from-start --state-file --heartbeat --until --count --timeout --version -o --output --json --jq --raw -q --quiet --no-pager --base-url --api-key-file --api-key-stdin --profile --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
-        "agentrail webhook") echo '--version -o --output --json --jq --raw -q --quiet --no-pager --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
-        "agentrail webhook verify") echo '--secret-env --secret-file --signature --headers-file --body-file --print --version -o --output --json --jq --raw -q --quiet --no-pager --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
-        "agentrail webhook sign") echo '--secret-env --secret-file --body-file --headers --event-id --event-type --subscription-id --delivery-id --attempt --version -o --output --json --jq --raw -q --quiet --no-pager --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
-        "agentrail webhook listen") echo '--secret-env --secret-file --port --host --forward-to --count --timeout --version -o --output --json --jq --raw -q --quiet --no-pager --base-url --api-key-file --api-key-stdin --profile --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
-        "agentrail doctor") echo '--version -o --output --json --jq --raw -q --quiet --no-pager --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
-        "agentrail completion") echo '--version -o --output --json --jq --raw -q --quiet --no-pager --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
+        "agentrail") echo '--version -o --output --json --jq --raw -q --quiet --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
+        "agentrail tasks") echo '--version -o --output --json --jq --raw -q --quiet --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
+        "agentrail tasks list") echo '--status --limit --cursor --all --version -o --output --json --jq --raw -q --quiet --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
+        "agentrail tasks show") echo '--version -o --output --json --jq --raw -q --quiet --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
+        "agentrail tasks start") echo '--version -o --output --json --jq --raw -q --quiet --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
+        "agentrail tasks block") echo '--reason --action-required --resume-instructions --source-run-id --source-agent-id --version -o --output --json --jq --raw -q --quiet --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
+        "agentrail tasks resolve") echo '--summary --version -o --output --json --jq --raw -q --quiet --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
+        "agentrail tasks submit") echo '--summary --mode --artifact --check --notes --pr-title --pr-body --draft --force --version -o --output --json --jq --raw -q --quiet --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
+        "agentrail tasks ci") echo '--watch --timeout --version -o --output --json --jq --raw -q --quiet --base-url --api-key-file --api-key-stdin --profile --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
+        "agentrail tasks review") echo '--version -o --output --json --jq --raw -q --quiet --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
+        "agentrail tasks ship") echo '--mode --env --expected-head-sha --force --version -o --output --json --jq --raw -q --quiet --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
+        "agentrail tasks rollback") echo '--version -o --output --json --jq --raw -q --quiet --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
+        "agentrail tasks wait") echo '--until --timeout --poll-interval --version -o --output --json --jq --raw -q --quiet --base-url --api-key-file --api-key-stdin --profile --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
+        "agentrail keys") echo '--version -o --output --json --jq --raw -q --quiet --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
+        "agentrail keys create") echo '--agent-id --display-name --role --scope --rate-limit --external --expires-at --save-to --version -o --output --json --jq --raw -q --quiet --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
+        "agentrail keys rotate") echo '--expires-at --save-to --save --version -o --output --json --jq --raw -q --quiet --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
+        "agentrail keys usage") echo '--version -o --output --json --jq --raw -q --quiet --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
+        "agentrail subscriptions") echo '--version -o --output --json --jq --raw -q --quiet --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
+        "agentrail subscriptions list") echo '--version -o --output --json --jq --raw -q --quiet --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
+        "agentrail subscriptions create") echo '--url --event-type --task --description --secret-file --secret-env --save-secret-to --version -o --output --json --jq --raw -q --quiet --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
+        "agentrail subscriptions get") echo '--version -o --output --json --jq --raw -q --quiet --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
+        "agentrail subscriptions delete") echo '--version -o --output --json --jq --raw -q --quiet --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
+        "agentrail api") echo '-d --data -H --header --version -o --output --json --jq --raw -q --quiet --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
+        "agentrail health") echo '--version -o --output --json --jq --raw -q --quiet --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
+        "agentrail config") echo '--version -o --output --json --jq --raw -q --quiet --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
+        "agentrail config explain") echo '--version -o --output --json --jq --raw -q --quiet --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
+        "agentrail config set") echo '--version -o --output --json --jq --raw -q --quiet --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
+        "agentrail config unset") echo '--version -o --output --json --jq --raw -q --quiet --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
+        "agentrail config get") echo '--version -o --output --json --jq --raw -q --quiet --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
+        "agentrail config list") echo '--version -o --output --json --jq --raw -q --quiet --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
+        "agentrail config use-profile") echo '--version -o --output --json --jq --raw -q --quiet --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
+        "agentrail config path") echo '--version -o --output --json --jq --raw -q --quiet --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
+        "agentrail login") echo '--version -o --output --json --jq --raw -q --quiet --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
+        "agentrail version") echo '--version -o --output --json --jq --raw -q --quiet --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
+        "agentrail help") echo '--version -o --output --json --jq --raw -q --quiet --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
+        "agentrail help exit-codes") echo '--version -o --output --json --jq --raw -q --quiet --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
+        "agentrail exit-codes") echo '--version -o --output --json --jq --raw -q --quiet --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
+        "agentrail events") echo '--version -o --output --json --jq --raw -q --quiet --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
+        "agentrail events tail") echo '--type --task --since --from-start --state-file --heartbeat --until --count --timeout --version -o --output --json --jq --raw -q --quiet --base-url --api-key-file --api-key-stdin --profile --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
+        "agentrail webhook") echo '--version -o --output --json --jq --raw -q --quiet --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
+        "agentrail webhook verify") echo '--secret-env --secret-file --signature --headers-file --body-file --print --version -o --output --json --jq --raw -q --quiet --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
+        "agentrail webhook sign") echo '--secret-env --secret-file --body-file --headers --event-id --event-type --subscription-id --delivery-id --attempt --version -o --output --json --jq --raw -q --quiet --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
+        "agentrail webhook listen") echo '--secret-env --secret-file --port --host --forward-to --count --timeout --version -o --output --json --jq --raw -q --quiet --base-url --api-key-file --api-key-stdin --profile --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
+        "agentrail doctor") echo '--version -o --output --json --jq --raw -q --quiet --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
+        "agentrail completion") echo '--version -o --output --json --jq --raw -q --quiet --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
     esac
 }
 
@@ -116,7 +118,7 @@ _agentrail_value_options() {
     case "$1" in
         "agentrail") echo '-o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors' ;;
         "agentrail tasks") echo '-o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors' ;;
-        "agentrail tasks list") echo '--status --limit --cursor --columns -o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors' ;;
+        "agentrail tasks list") echo '--status --limit --cursor -o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors' ;;
         "agentrail tasks show") echo '-o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors' ;;
         "agentrail tasks start") echo '-o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors' ;;
         "agentrail tasks block") echo '--reason --action-required --resume-instructions --source-run-id --source-agent-id -o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors' ;;
@@ -146,6 +148,7 @@ _agentrail_value_options() {
         "agentrail config list") echo '-o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors' ;;
         "agentrail config use-profile") echo '-o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors' ;;
         "agentrail config path") echo '-o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors' ;;
+        "agentrail login") echo '-o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors' ;;
         "agentrail version") echo '-o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors' ;;
         "agentrail help") echo '-o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors' ;;
         "agentrail help exit-codes") echo '-o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors' ;;
@@ -167,21 +170,9 @@ _agentrail_choices() {
         "agentrail tasks submit --mode") echo 'adapter_managed artifact' ;;
         "agentrail tasks ship --mode") echo 'merge_only merge_and_deploy' ;;
         "agentrail tasks ship --env") echo 'staging production' ;;
-        *" -o"|*" --output") echo 'table wide json ndjson' ;;
+        *" -o"|*" --output") echo 'table json ndjson' ;;
         *" --errors") echo 'text json' ;;
     esac
-}
-
-_agentrail_takes_task() {
-    case "$1" in
-        "agentrail tasks show"|"agentrail tasks start"|"agentrail tasks block"|"agentrail tasks resolve"|"agentrail tasks submit"|"agentrail tasks ci"|"agentrail tasks review"|"agentrail tasks ship"|"agentrail tasks rollback"|"agentrail tasks wait") return 0 ;;
-    esac
-    return 1
-}
-
-# Task ids and keys from the server (`agentrail __complete tasks`: a short timeout, silent on failure).
-_agentrail_tasks() {
-    "${COMP_WORDS[0]:-agentrail}" __complete tasks "$1" 2>/dev/null | cut -f1
 }
 
 _agentrail() {
@@ -203,9 +194,7 @@ _agentrail() {
     if ((skip)); then
         local choices
         choices="$(_agentrail_choices "$cmd" "$prev")"
-        if [[ $prev == --task ]]; then
-            mapfile -t COMPREPLY < <(_agentrail_tasks "$cur")
-        elif [[ -n $choices ]]; then
+        if [[ -n $choices ]]; then
             mapfile -t COMPREPLY < <(compgen -W "$choices" -- "$cur")
         else
             mapfile -t COMPREPLY < <(compgen -f -- "$cur")
@@ -214,8 +203,6 @@ _agentrail() {
     fi
     if [[ $cur == -* ]]; then
         mapfile -t COMPREPLY < <(compgen -W "$(_agentrail_options "$cmd")" -- "$cur")
-    elif _agentrail_takes_task "$cmd"; then
-        mapfile -t COMPREPLY < <(_agentrail_tasks "$cur")
     else
         mapfile -t COMPREPLY < <(compgen -W "$(_agentrail_subcommands "$cmd")" -- "$cur")
     fi

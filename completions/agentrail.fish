@@ -12,6 +12,7 @@ function __agentrail_subcommands
             printf '%s\t%s\n' 'api' 'Call any API route: prints the response body as JSON'
             printf '%s\t%s\n' 'health' 'Check that the server is up (no API key needed)'
             printf '%s\t%s\n' 'config' 'Settings: profiles, base URL, API key source'
+            printf '%s\t%s\n' 'login' 'Check an API key with the server and store it in the profile (prompted for, input hidden)'
             printf '%s\t%s\n' 'version' 'Show the CLI, library and libcurl versions'
             printf '%s\t%s\n' 'help' 'Help topics: agentrail help exit-codes'
             printf '%s\t%s\n' 'exit-codes' 'The exit codes and what they mean (same as help exit-codes)'
@@ -50,7 +51,7 @@ function __agentrail_subcommands
             printf '%s\t%s\n' 'deactivate' 'Deactivate an event subscription (no further deliveries)'
         case 'agentrail config'
             printf '%s\t%s\n' 'explain' 'Show each setting, its value and where it came from'
-            printf '%s\t%s\n' 'set' 'Set a key of a profile (api_key is read from standard input)'
+            printf '%s\t%s\n' 'set' 'Set a key of a profile, keeping the file\'s comments and order (api_key: prompted for or stdin)'
             printf '%s\t%s\n' 'unset' 'Remove a key from a profile'
             printf '%s\t%s\n' 'get' 'Print one key of a profile (api_key masked)'
             printf '%s\t%s\n' 'list' 'List the profiles of the config file (api_key masked)'
@@ -101,6 +102,8 @@ function __agentrail_resolve
             echo 'agentrail health'
         case 'agentrail/config'
             echo 'agentrail config'
+        case 'agentrail/login'
+            echo 'agentrail login'
         case 'agentrail/version'
             echo 'agentrail version'
         case 'agentrail/help'
@@ -354,7 +357,8 @@ function __agentrail_options
         case 'agentrail keys rotate'
             printf '%s\t%s\n' '--expires-at' 'Expiry of the new key, RFC 3339 (default: keep the old one)'
             printf '%s\t%s\n' '--save-to' 'Write the new key to this file (mode 0600) instead of printing it'
-            __agentrail_global_options '--expires-at' '--save-to'
+            printf '%s\t%s\n' '--save' 'Write the new key into the active profile (--profile) of the config file, mode 0600, instead of printing it'
+            __agentrail_global_options '--expires-at' '--save-to' '--save'
         case 'agentrail keys usage'
             __agentrail_global_options
         case 'agentrail subscriptions'
@@ -397,6 +401,8 @@ function __agentrail_options
         case 'agentrail config use-profile'
             __agentrail_global_options
         case 'agentrail config path'
+            __agentrail_global_options
+        case 'agentrail login'
             __agentrail_global_options
         case 'agentrail version'
             __agentrail_global_options
@@ -586,6 +592,8 @@ function __agentrail_value_options
         case 'agentrail config use-profile'
             echo -o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors
         case 'agentrail config path'
+            echo -o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors
+        case 'agentrail login'
             echo -o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors
         case 'agentrail version'
             echo -o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors

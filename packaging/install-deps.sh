@@ -9,6 +9,7 @@ packages=(
   nlohmann-json3-dev     # JSON models
   libspdlog-dev libfmt-dev  # CLI logging and formatting
   libcli11-dev           # CLI parsing
+  libtomlplusplus-dev    # the CLI's config file: full TOML, errors with line and column, in-place edits
   catch2                 # unit and integration tests (v2)
   libssl-dev             # HMAC-SHA256 for webhook signatures
   libcpp-httplib-dev     # mock server and test servers only

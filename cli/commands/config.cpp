@@ -1,5 +1,6 @@
 // `agentrail config`: where settings come from, and the profiles of the config file.
-// Secrets never go on argv: `config set api_key` reads the key from standard input.
+// Secrets never go on argv: `config set api_key` prompts for the key (echo off) on a terminal, else reads
+// it from standard input. Edits keep the file's comments, order and unknown keys (config.hpp).
 
 #include <unistd.h>
 #include <cstdlib>
@@ -12,30 +13,17 @@
 #include "config.hpp"
 #include "context.hpp"
 #include "exit_codes.hpp"
+#include "prompt.hpp"
 #include "render/render.hpp"
 #include "validate.hpp"
 
 namespace agentrail::cli {
 namespace {
 
-/// The profile `config set/get/unset` act on: --profile, AGENTRAIL_PROFILE, current_profile, "default".
-std::string target_profile(Context& ctx) {
-    std::string name = ctx.options().profile;
-    if (name.empty()) {
-        const char* env = std::getenv("AGENTRAIL_PROFILE");
-        if (env != nullptr && *env != '\0') name = env;
-    }
-    if (name.empty()) name = ctx.config_file().current_profile();
-    if (name.empty()) name = "default";
-    if (!valid_profile_name(name))
-        throw usage_error("invalid profile name '" + name + "' (use A-Z a-z 0-9 _ -)");
-    return name;
-}
-
 void require_known_key(const std::string& key) {
     for (auto k : profile_keys)
         if (k == key) return;
-    throw usage_error("unknown key '" + key + "' (known: base_url, api_key, api_key_file)");
+    throw usage_error("unknown key '" + key + "' (known: base_url, api_key, api_key_file, retries, timeout)");
 }
 
 /// A base URL as shown: a password in it (https://user:PASSWORD@host) is masked.
@@ -60,6 +48,8 @@ void add_explain(CLI::App& group, Context& ctx) {
             {"baseUrl",
              setting_json({shown_url(s.base_url.value), s.base_url.source, s.base_url.origin}, false)},
             {"apiKey", setting_json(s.api_key, true)},
+            {"timeout", setting_json(s.timeout, false)},
+            {"retries", setting_json(s.retries, false)},
             {"configFile", {{"path", s.config_path}, {"read", s.config_loaded}}}};
         out.result(data, data, shown_url(s.base_url.value), [&] {
             auto describe = [](const Setting& setting, const std::string& value) {
@@ -70,65 +60,81 @@ void add_explain(CLI::App& group, Context& ctx) {
             Json view = {{"profile", describe(s.profile, s.profile.value)},
                          {"base", describe(s.base_url, shown_url(s.base_url.value))},
                          {"key", describe(s.api_key, mask_secret(s.api_key.value))},
+                         {"timeout", describe(s.timeout, s.timeout.value)},
+                         {"retries", describe(s.retries, s.retries.value)},
                          {"file", s.config_path + (s.config_loaded ? "" : "  (not read or missing)")}};
             out.fields(view, {{"Profile", "/profile"},
                               {"Base URL", "/base"},
                               {"API key", "/key"},
+                              {"Timeout", "/timeout"},
+                              {"Retries", "/retries"},
                               {"Config file", "/file"}});
             out.line("");
             out.line(
                 "Precedence: flags > environment (AGENTRAIL_BASE_URL, AGENTRAIL_API_KEY, AGENTRAIL_PROFILE) "
-                "> "
-                "config file profile > default.");
+                "> config file profile > default.");
         });
     });
 }
 
 void add_set(CLI::App& group, Context& ctx) {
-    auto* cmd = group.add_subcommand("set", "Set a key of a profile (api_key is read from standard input)");
+    auto* cmd = group.add_subcommand(
+        "set",
+        "Set a key of a profile, keeping the file's comments and order (api_key: prompted for or stdin)");
     auto key = std::make_shared<std::string>();
     auto value = std::make_shared<std::string>();
-    cmd->add_option("key", *key, "base_url, api_key_file or api_key")->required();
-    cmd->add_option("value", *value, "The value (not for api_key: pipe it on standard input)");
+    cmd->add_option("key", *key, "base_url, api_key, api_key_file, retries or timeout")->required();
+    cmd->add_option("value", *value, "The value (not for api_key: it is prompted for, or read from stdin)");
     cmd->footer(
         "Example: agentrail config set --profile ci base_url https://api.example.com/v1\n"
-        "         printf %s \"$KEY\" | agentrail config set --profile ci api_key");
+        "         agentrail config set api_key        # prompts, input hidden\n"
+        "         printf %s \"$KEY\" | agentrail config set --profile ci api_key\n"
+        "         agentrail config set retries 5; agentrail config set timeout 30s\n"
+        "To check a key with the server as well: agentrail login");
     cmd->callback([&ctx, key, value] {
         require_known_key(*key);
         std::string v = *value;
+        ctx.set_operation("set " + *key);
+        auto profile = ctx.profile_to_edit();
+        auto& config = ctx.config_file();
         if (*key == "api_key") {
             if (!v.empty())
                 throw usage_error(
-                    "api_key is a secret and would show in the process list; pipe it on standard "
-                    "input, or use api_key_file");
-            v = trim(read_stdin(max_small_file_bytes, "api_key"));
-            if (v.empty()) throw usage_error("api_key: nothing was read from standard input");
+                    "api_key is a secret and would show in the process list; run without a value to be "
+                    "prompted for it, pipe it on standard input, or use api_key_file");
+            v = read_secret("API key for profile " + profile + " (input hidden): ", "api_key");
         } else if (v.empty()) {
             throw usage_error("missing value for " + *key);
         }
         if (*key == "base_url") require_http_url(v, "base_url");
         if (*key == "api_key_file" && ::access(v.c_str(), R_OK) != 0)
             ctx.out().warn("api_key_file " + v + " is not readable (yet)");
-        ctx.set_operation("set " + *key);
-        auto profile = target_profile(ctx);
-        auto& config = ctx.config_file();
-        config.set(profile, *key, v);
+        if (*key == "timeout") (void)parse_duration(v, "timeout");
+        if (*key == "retries") {
+            if (v.empty() || v.size() > 2 || v.find_first_not_of("0123456789") != std::string::npos ||
+                std::stoi(v) > 10)
+                throw usage_error("retries: expected a number from 0 to 10, got '" + v + "'");
+            config.set_integer(profile, *key, std::stoi(v));
+        } else {
+            config.set(profile, *key, v);
+        }
         // A profile has one key source: the one just set replaces the other.
         if (*key == "api_key") config.unset(profile, "api_key_file");
         if (*key == "api_key_file") config.unset(profile, "api_key");
         if (config.current_profile().empty()) config.set_current_profile(profile);
         config.save();
-        ctx.out().note("set " + *key + " in [profile." + profile + "] of " + config.path());
+        ctx.out().note("set " + *key + " in [profile." + profile + "] of " + config.path() +
+                       (config.holds_api_key() ? " (mode 0600)" : ""));
     });
 }
 
 void add_unset(CLI::App& group, Context& ctx) {
     auto* cmd = group.add_subcommand("unset", "Remove a key from a profile");
     auto key = std::make_shared<std::string>();
-    cmd->add_option("key", *key, "base_url, api_key_file or api_key")->required();
+    cmd->add_option("key", *key, "base_url, api_key, api_key_file, retries or timeout")->required();
     cmd->callback([&ctx, key] {
         require_known_key(*key);
-        auto profile = target_profile(ctx);
+        auto profile = ctx.profile_to_edit();
         auto& config = ctx.config_file();
         if (!config.unset(profile, *key))
             throw Failure(exit_code::not_found, "not_set", *key + " is not set in [profile." + profile + "]");
@@ -139,14 +145,14 @@ void add_unset(CLI::App& group, Context& ctx) {
 void add_get(CLI::App& group, Context& ctx) {
     auto* cmd = group.add_subcommand("get", "Print one key of a profile (api_key masked)");
     auto key = std::make_shared<std::string>();
-    cmd->add_option("key", *key, "base_url, api_key_file or api_key")->required();
+    cmd->add_option("key", *key, "base_url, api_key, api_key_file, retries or timeout")->required();
     cmd->callback([&ctx, key] {
         require_known_key(*key);
-        auto profile = target_profile(ctx);
-        auto value = ctx.config_file().get(profile, *key);
+        auto profile = ctx.profile_to_edit();
+        auto value = ctx.config_file().entry(profile, *key);
         if (!value)
             throw Failure(exit_code::not_found, "not_set", *key + " is not set in [profile." + profile + "]");
-        std::string shown = *key == "api_key" ? mask_secret(*value) : *value;
+        std::string shown = *key == "api_key" ? mask_secret(value->text) : value->text;
         auto& out = ctx.out();
         out.result(Json(shown), Json(shown), shown, [&] { out.line(shown); });
     });
@@ -162,16 +168,25 @@ void add_list(CLI::App& group, Context& ctx) {
         Json rows = Json::array();
         for (const auto& name : config.profiles()) {
             Json entries = Json::object();
-            for (const auto& [k, v] : config.entries(name))
-                entries[k] = k == "api_key" ? mask_secret(v) : k == "base_url" ? shown_url(v) : v;
+            for (const auto& e : config.entries(name)) {
+                if (!e.is_string)
+                    entries[e.key] = e.integer ? Json(*e.integer) : Json(e.text);
+                else
+                    entries[e.key] = e.key == "api_key"    ? mask_secret(e.text)
+                                     : e.key == "base_url" ? shown_url(e.text)
+                                                           : e.text;
+            }
             profiles[name] = entries;
-            std::string key_source =
-                entries.contains("api_key_file") ? "file " + entries["api_key_file"].get<std::string>()
-                : entries.contains("api_key")    ? "inline " + entries["api_key"].get<std::string>()
-                                                 : "-";
+            auto text = [](const Json& j) { return j.is_string() ? j.get<std::string>() : j.dump(); };
+            std::string key_source = entries.contains("api_key_file")
+                                         ? "file " + text(entries["api_key_file"])
+                                     : entries.contains("api_key") ? "inline " + text(entries["api_key"])
+                                                                   : "-";
             rows.push_back({{"current", name == current ? "*" : ""},
                             {"name", name},
-                            {"base_url", entries.value("base_url", "-")},
+                            {"base_url", entries.contains("base_url") && entries["base_url"].is_string()
+                                             ? entries["base_url"].get<std::string>()
+                                             : std::string("-")},
                             {"key", key_source}});
         }
         Json data = {{"path", config.path()}, {"currentProfile", current}, {"profiles", profiles}};

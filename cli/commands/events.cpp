@@ -389,8 +389,8 @@ void tail(Context& ctx, TailArgs a) {
     // 401/403/404/410 end it at once in the library, whatever these say.
     if (ctx.options().no_retry)
         options.reconnect = false;
-    else if (ctx.options().retries >= 0)
-        options.max_reconnects = ctx.options().retries;
+    else if (auto retries = ctx.retries())  // --retries, or the profile's `retries`
+        options.max_reconnects = *retries;
 
     auto& out = ctx.out();
     const auto& settings = out.settings();

@@ -1,15 +1,18 @@
 // `agentrail keys`: create and rotate agent API keys, and show their usage.
-// A new secret is shown exactly once: printed to stdout, or written to --save-to FILE (mode 0600) instead.
+// A new secret is shown exactly once: printed to stdout, or written instead to --save-to FILE or (rotate
+// --save) into the active profile of the config file, mode 0600.
 
 #include <unistd.h>
 #include <algorithm>
 #include <cctype>
+#include <cstdlib>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include <CLI/CLI.hpp>
 
+#include "config.hpp"
 #include "context.hpp"
 #include "exit_codes.hpp"
 #include "render/render.hpp"
@@ -66,23 +69,46 @@ RateLimit parse_rate_limit(const std::string& text) {
     return limit;
 }
 
+/// Where a new secret goes instead of stdout: --save-to FILE, or (keys rotate --save) the active profile.
+struct SaveTarget {
+    std::string file;     // --save-to
+    std::string profile;  // --save: the profile's api_key (or the file its api_key_file names)
+};
+
+/// Writes the secret to `target`; returns where it went, for the note.
+std::string store_secret(Context& ctx, const SaveTarget& target, const std::string& secret) {
+    if (!target.file.empty()) {
+        write_private_file(target.file, secret + "\n", "--save-to");
+        return target.file + " (mode 0600)";
+    }
+    auto& config = ctx.config_file();
+    if (auto file = config.get(target.profile, "api_key_file")) {
+        write_private_file(*file, secret + "\n", "api_key_file");
+        return *file + " (api_key_file of profile " + target.profile + ", mode 0600)";
+    }
+    config.set(target.profile, "api_key", secret);
+    if (config.current_profile().empty()) config.set_current_profile(target.profile);
+    config.save();
+    return "profile " + target.profile + " of " + config.path() + " (mode 0600)";
+}
+
 /// Prints a created or rotated key, handling the one-time secret.
-void render_new_key(Context& ctx, const Response<ApiKey>& r, const std::string& save_to) {
+void render_new_key(Context& ctx, const Response<ApiKey>& r, const SaveTarget& target) {
     auto& out = ctx.out();
     Json data = r.raw_data();
     Json envelope = r.envelope;
     const auto& secret_json = at_pointer(data, "/apiKey");
     std::string secret = secret_json.is_string() ? secret_json.get<std::string>() : std::string{};
-    bool saved = false;
-    if (!save_to.empty() && !secret.empty()) {
+    std::string saved_to;
+    if ((!target.file.empty() || !target.profile.empty()) && !secret.empty()) {
         try {
-            write_private_file(save_to, secret + "\n", "--save-to");
-            saved = true;
+            saved_to = store_secret(ctx, target, secret);
         } catch (const Failure& e) {
             // The key exists now: losing its secret would be worse than printing it.
             out.warn(std::string(e.what()) + "; printing the key instead");
         }
     }
+    bool saved = !saved_to.empty();
     if (saved) {
         data.erase("apiKey");
         if (envelope.contains("data") && envelope["data"].is_object()) envelope["data"].erase("apiKey");
@@ -94,6 +120,9 @@ void render_new_key(Context& ctx, const Response<ApiKey>& r, const std::string& 
         view["rateLimitText"] = max.dump() + " per " + window.dump() + "s";
     const auto& id_json = at_pointer(data, "/id");
     std::string id = id_json.is_string() ? id_json.get<std::string>() : std::string{};
+    // A key just issued: rotating it again is never the next step.
+    auto actions = actions_of(envelope);
+    actions.erase(std::remove(actions.begin(), actions.end(), "rotate"), actions.end());
     out.result(data, envelope, saved ? id : secret, [&] {
         std::vector<Field> fields = {{"ID", "/id"}};
         if (!saved) fields.push_back({"API key", "/apiKey", Kind::secret});
@@ -107,23 +136,42 @@ void render_new_key(Context& ctx, const Response<ApiKey>& r, const std::string& 
                                      {"Expires", "/expiresAt", Kind::time},
                                      {"Rotated from", "/rotatedFromKeyId"}});
         out.fields(view, fields);
-        out.next_steps(actions_of(envelope), id);
+        out.next_steps(actions, id);
     });
-    if (saved)
-        out.note("API key written to " + save_to + " (mode 0600)");
-    else if (out.human() && !secret.empty())
-        out.warn("store this API key now: it is shown only once");
+    if (saved) {
+        out.note("API key written to " + saved_to);
+        if (!target.profile.empty() && std::getenv("AGENTRAIL_API_KEY") != nullptr)
+            out.warn("AGENTRAIL_API_KEY is set: it takes precedence over the key saved in the profile");
+    } else if (out.human() && !secret.empty()) {
+        out.warn(
+            "store this API key now: it is shown only once. To use it from this machine, run "
+            "`agentrail config set api_key` and paste it at the prompt (or pipe it in)");
+    }
 }
 
 /// Fails before the API call when --save-to cannot be written, so a new secret is never lost. Touches
 /// nothing: the file may be the very key file this call authenticates with.
-void check_save_to(const std::string& path) {
+void check_save_to(const std::string& path, std::string_view what = "--save-to") {
     if (path.empty()) return;
-    auto slash = path.rfind('/');
-    std::string dir = slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
-    bool exists = ::access(path.c_str(), F_OK) == 0;
-    if (exists ? ::access(path.c_str(), W_OK) != 0 : ::access(dir.c_str(), W_OK) != 0)
-        throw usage_error("--save-to: cannot write " + path);
+    // The file, else the nearest directory that exists (the config directory may not exist yet).
+    std::string probe = path;
+    while (::access(probe.c_str(), F_OK) != 0) {
+        auto slash = probe.rfind('/');
+        probe = slash == std::string::npos ? "." : slash == 0 ? "/" : probe.substr(0, slash);
+    }
+    if (::access(probe.c_str(), W_OK) != 0) throw usage_error(std::string(what) + ": cannot write " + path);
+}
+
+/// --save: the profile to write, checked before the API call (the config file parses, and it or the key
+/// file it names can be written).
+std::string check_save_profile(Context& ctx) {
+    auto profile = ctx.profile_to_edit();
+    auto& config = ctx.config_file();
+    if (auto file = config.get(profile, "api_key_file"))
+        check_save_to(*file, "--save (api_key_file of profile " + profile + ")");
+    else
+        check_save_to(config.path(), "--save");
+    return profile;
 }
 
 struct CreateArgs {
@@ -178,7 +226,7 @@ void add_create(CLI::App& keys, Context& ctx) {
         ctx.out();
         check_save_to(a->save_to);
         auto r = ctx.client().create_api_key(request, ctx.mutation_options());
-        render_new_key(ctx, r, a->save_to);
+        render_new_key(ctx, r, SaveTarget{a->save_to, {}});
     });
 }
 
@@ -187,12 +235,21 @@ void add_rotate(CLI::App& keys, Context& ctx) {
     auto id = std::make_shared<std::string>();
     auto expires_at = std::make_shared<std::string>();
     auto save_to = std::make_shared<std::string>();
+    auto save = std::make_shared<bool>(false);
     cmd->add_option("key_id", *id, "Key id (akey_...)")->required();
     cmd->add_option("--expires-at", *expires_at,
                     "Expiry of the new key, RFC 3339 (default: keep the old one)");
-    cmd->add_option("--save-to", *save_to,
-                    "Write the new key to this file (mode 0600) instead of printing it");
-    cmd->callback([&ctx, id, expires_at, save_to] {
+    auto* save_to_option = cmd->add_option(
+        "--save-to", *save_to, "Write the new key to this file (mode 0600) instead of printing it");
+    cmd->add_flag(
+           "--save", *save,
+           "Write the new key into the active profile (--profile) of the config file, mode 0600, instead "
+           "of printing it")
+        ->excludes(save_to_option);
+    cmd->footer(
+        "Example: agentrail keys rotate akey_01JY52RRF5PAGHT5DCZXJ4N2DG --save   # the key this profile "
+        "uses");
+    cmd->callback([&ctx, id, expires_at, save_to, save] {
         require_key_id(*id);
         ApiKeyRotateRequest request;
         if (!expires_at->empty()) {
@@ -202,9 +259,10 @@ void add_rotate(CLI::App& keys, Context& ctx) {
         ctx.set_operation("rotate API key " + *id, *id);
         ctx.out();
         check_save_to(*save_to);
+        SaveTarget target{*save_to, *save ? check_save_profile(ctx) : std::string{}};
         auto r = about_key_id(
             *id, [&] { return ctx.client().rotate_api_key(*id, request, ctx.mutation_options()); });
-        render_new_key(ctx, r, *save_to);
+        render_new_key(ctx, r, target);
     });
 }
 

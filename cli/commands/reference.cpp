@@ -147,9 +147,10 @@ void man_options(std::string& s, const std::vector<OptionInfo>& options) {
 
 /// The man page's EXAMPLES: what a session with a real server looks like, one step per entry.
 const std::vector<std::pair<std::string, std::string>> man_examples = {
-    {"Point agentrail at a server and store the key (read from standard input, never from argv):",
-     "agentrail config set base_url https://agentrail.example.com\n"
-     "printf '%s' \"$AGENTRAIL_KEY\" | agentrail config set api_key"},
+    {"Point agentrail at a server and store the key, checked with the server first (prompted for with the "
+     "input hidden, or read from a pipe):",
+     "agentrail login --base-url https://agentrail.example.com\n"
+     "printf '%s' \"$KEY\" | agentrail login --profile ci --base-url https://agentrail.example.com"},
     {"List your tasks, then only the ones in progress as JSON for jq:",
      "agentrail tasks list\nagentrail tasks list --status in_progress --json | jq -r '.[].identifier'"},
     {"Start a task, submit its pull request, wait for CI and ship:",
@@ -198,8 +199,8 @@ std::string man_page(const CommandInfo& root) {
     s += ".TP\n\\fBAGENTRAIL_PROFILE\\fR\nConfig file profile.\n";
     s += ".TP\n\\fBNO_COLOR\\fR, \\fBCLICOLOR_FORCE\\fR\nTurn colour off, or force it when not on a "
          "terminal.\n";
-    s += ".SH FILES\n.TP\n\\fI$XDG_CONFIG_HOME/agentrail/config.toml\\fR\nProfiles (base_url, api_key_file); "
-         "written with mode 0600.\n";
+    s += ".SH FILES\n.TP\n\\fI$XDG_CONFIG_HOME/agentrail/config.toml\\fR\nProfiles in TOML "
+         "(base_url, api_key or api_key_file, retries, timeout); edited in place, written with mode 0600.\n";
     s += ".SH EXAMPLES\n";
     for (const auto& [what, command] : man_examples)
         s += ".PP\n" + roff(what) + "\n.PP\n.RS 4\n.nf\n" + roff(command) + "\n.fi\n.RE\n";

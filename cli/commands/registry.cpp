@@ -13,6 +13,7 @@ void register_subscriptions(CLI::App& app, Context& ctx);
 void register_api(CLI::App& app, Context& ctx);
 void register_health(CLI::App& app, Context& ctx);
 void register_config(CLI::App& app, Context& ctx);
+void register_login(CLI::App& app, Context& ctx);
 void register_version(CLI::App& app, Context& ctx);
 void register_help(CLI::App& app, Context& ctx);
 void register_events(CLI::App& app, Context& ctx);
@@ -34,6 +35,7 @@ void register_all(CLI::App& app, Context& ctx) {
     register_api(app, ctx);
     register_health(app, ctx);
     register_config(app, ctx);
+    register_login(app, ctx);
     register_version(app, ctx);
     register_help(app, ctx);
     register_events(app, ctx);
