@@ -27,8 +27,9 @@
 #   peak RSS         GNU time %M of every case above vs its baseline's own peak: <= baseline + 1.5 MiB;
 #                    flat: 100 pages vs 10 pages, N events vs 1,000 events, largest vs smallest webhook
 #                    body: <= +5%
-#   library          1,000 get_task calls from 8 threads: only when the library has a thread-safe client
-#                    (not in this tree: the row says SKIP)
+#   library          1,000 get_task calls from 8 threads sharing one Client (agentrail-example-concurrent-get,
+#                    next to the CLI's build tree) vs `curl --parallel --parallel-max 8` over the same URLs
+#                    (<= 1.2x); /_mock/stats must show at most 8 TCP connections. SKIP when not built.
 #
 # Timing: runs of agentrail and of its baseline alternate (A B B A ...), after one warm-up of each, and
 # the medians are compared, so load from other processes hits both alike. Knobs (environment):
@@ -304,7 +305,30 @@ done
 
 # ---- library concurrency ----------------------------------------------------------------------------------------
 
-skip_row "library: 1000 get_task from 8 threads" "no thread-safe client in this tree"
+# 1,000 get_task calls from 8 threads sharing one Client (lib/examples/concurrent_get.cpp, built with the
+# examples) vs `curl --parallel --parallel-max 8` over the same 1,000 URLs; at most 8 TCP connections.
+# Skipped when that example is not built (or not in this tree).
+example=${BENCH_CONCURRENT_EXAMPLE:-$(dirname "$agentrail")/../lib/agentrail-example-concurrent-get}
+if [[ -x $example ]]; then
+    mapfile -t ids < <(seq -f 'tsk_01GEN%07g' 1 100)
+    : >"$work/threads.curl"
+    for ((i = 0; i < 1000; i++)); do
+        printf 'url = "%s/tasks/%s"\noutput = "/dev/null"\n' "$base" "${ids[i % 100]}" >>"$work/threads.curl"
+    done
+    a_threads() { "$example" 8 1000 "${ids[@]}"; }
+    b_threads() { curl -s -H "@$work/headers" --parallel --parallel-max 8 -K "$work/threads.curl" 2>/dev/null; }
+    s0=$(stats)
+    a_threads >/dev/null || { log "run-bench: the concurrent example failed"; exit 2; }
+    s1=$(stats)
+    conns=$(($(jq .connections <<<"$s1") - $(jq .connections <<<"$s0") - 1))
+    log "library: 1000 get_task from 8 threads, $conns TCP connection(s)"
+    compare $(((reps + 2) / 3)) a_threads b_threads
+    row "library: 1000 get_task, 8 threads" "$A_MS ms" "$B_MS ms" "$(ratio "$A_MS" "$B_MS")" 1.20
+    row "library: TCP connections" "$conns" "8" "$conns" 8
+else
+    log "run-bench: $example is not built (examples off): library row skipped"
+    skip_row "library: 1000 get_task from 8 threads" "example not built"
+fi
 
 # ---- memory ---------------------------------------------------------------------------------------------------
 
