@@ -2,9 +2,9 @@
 //
 // Output paths, chosen once per run:
 //   raw     NDJSON (piped, or -o ndjson): the server's `data:` text verbatim, one line per event, never
-//           parsed unless --until needs a task id. Lines go through a writer thread that coalesces
-//           whatever accumulated while the previous write() was in flight, so a burst costs a few large
-//           writes (like `curl -N`) while a lone event is still written at once.
+//           parsed unless --until needs a task id. Lines are written once per network read (the
+//           stream's on_chunk_end), so a burst costs a few large writes (like `curl -N`) while a lone
+//           event is still written at once.
 //   human   a TTY: one aligned line per event (time, type, task, status, summary).
 //   machine -o json, --jq, --raw, --quiet: through the renderer, one event at a time.
 // The --state-file is rewritten (temp file + rename) after each event has been written to stdout, so a
@@ -132,72 +132,43 @@ private:
     int m_lock_fd = -1;
 };
 
-/// Writes lines to stdout from a background thread, coalescing lines queued while a write is in flight.
-/// After each write it records the id of the last event written (in the state file, when there is one).
+/// Writes lines to stdout in batches: push() queues a line, flush() writes what is queued in one write()
+/// and then records the id of the last event written (in the state file, when there is one). The event
+/// stream calls flush() after each network read (StreamOptions::on_chunk_end), so a burst costs one
+/// large write per read, as `curl -N` does, while a lone event is written as soon as it arrives; no
+/// thread and no wake-up per event.
 class LineWriter {
 public:
-    explicit LineWriter(StateFile* state) : m_state(state), m_thread([this] { loop(); }) {}
+    explicit LineWriter(StateFile* state) : m_state(state) {}
     ~LineWriter() {
         try {
-            close();
+            flush();  // the lines of events received before an error are still printed
         } catch (...) {
-            // Already unwinding from another error (or closed before): that one is reported.
+            // Already unwinding from another error: that one is reported.
         }
     }
     LineWriter(const LineWriter&) = delete;
     LineWriter& operator=(const LineWriter&) = delete;
 
     void push(std::string_view text, std::string_view id) {
-        std::unique_lock lock(m_mutex);
-        // Back-pressure: a slow reader of stdout slows the stream down instead of growing memory.
-        m_drained.wait(lock, [this] { return m_pending.size() < kMaxPending || m_error; });
-        if (m_error) std::rethrow_exception(m_error);
         m_pending.append(text);
         m_pending.push_back('\n');
         m_pending_id.assign(id);
-        m_ready.notify_one();
+        if (m_pending.size() >= kMaxPending) flush();  // a huge read: keep memory bounded
     }
 
-    /// Writes what is queued, stops the thread and rethrows a write error.
-    void close() {
-        {
-            std::lock_guard lock(m_mutex);
-            if (m_closed) return;
-            m_closed = true;
-            m_ready.notify_one();
-        }
-        m_thread.join();
-        if (m_error) std::rethrow_exception(m_error);
+    void flush() {
+        if (m_pending.empty()) return;
+        write_all(m_pending);
+        m_pending.clear();
+        if (m_pending.capacity() > 4 * kMaxPending) std::string().swap(m_pending);
+        if (m_state != nullptr) m_state->save(m_pending_id);
     }
+
+    /// Writes what is queued.
+    void close() { flush(); }
 
 private:
-    void loop() {
-        std::string batch;
-        std::string id;
-        for (;;) {
-            {
-                std::unique_lock lock(m_mutex);
-                m_ready.wait(lock, [this] { return !m_pending.empty() || m_closed; });
-                if (m_pending.empty()) return;
-                batch.swap(m_pending);
-                id.swap(m_pending_id);
-                m_pending_id.clear();
-            }
-            m_drained.notify_one();
-            try {
-                write_all(batch);
-                if (m_state != nullptr) m_state->save(id);
-            } catch (...) {
-                std::lock_guard lock(m_mutex);
-                m_error = std::current_exception();
-                m_drained.notify_one();
-                return;
-            }
-            batch.clear();
-            if (batch.capacity() > 4 * kMaxPending) batch.shrink_to_fit();
-        }
-    }
-
     static void write_all(std::string_view bytes) {
         while (!bytes.empty()) {
             auto n = ::write(STDOUT_FILENO, bytes.data(), bytes.size());
@@ -211,14 +182,8 @@ private:
 
     static constexpr std::size_t kMaxPending = 64 * 1024;
     StateFile* m_state;
-    std::mutex m_mutex;
-    std::condition_variable m_ready;
-    std::condition_variable m_drained;
     std::string m_pending;
     std::string m_pending_id;
-    bool m_closed = false;
-    std::exception_ptr m_error;
-    std::thread m_thread;  // last: started after the members it uses
 };
 
 /// Sets `flag` when the deadline passes or Ctrl-C was pressed, so the stream stops within ~100 ms.
@@ -404,6 +369,11 @@ void tail(Context& ctx, TailArgs a) {
     }
 
     ctx.set_operation(options.cursor ? "tail events after " + *options.cursor : std::string("tail events"));
+    std::optional<LineWriter> writer;
+    if (view == TailView::raw) {
+        writer.emplace(state.get());
+        options.on_chunk_end = [&writer] { writer->flush(); };
+    }
     auto& client = ctx.client();
     auto stream = client.stream_events(options);
     if (view == TailView::human) {
@@ -414,8 +384,6 @@ void tail(Context& ctx, TailArgs a) {
 
     Context::InterruptScope interruptible;
     StopWatch watch(stop, deadline);
-    std::optional<LineWriter> writer;
-    if (view == TailView::raw) writer.emplace(state.get());
     long long printed = 0;
     bool reached = false;  // --count or --until was satisfied
     try {

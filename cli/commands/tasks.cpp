@@ -8,6 +8,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "commands/list_all.hpp"
 #include "commands/tasks.hpp"
 #include "commands/wait.hpp"
 #include "context.hpp"
@@ -135,17 +136,12 @@ void add_list(CLI::App& tasks, Context& ctx) {
         auto& out = ctx.out();
         out.page_output();
         if (!a->all) {
+            if (print_raw_task_page(ctx, options)) return;  // -o ndjson|json: the server's bytes
             auto page = ctx.client().list_my_tasks(options);
             out.list(page.raw_data(), page.envelope, task_columns(), "/id");
             return;
         }
-        Context::InterruptScope interruptible;  // Ctrl-C stops after the page in flight
-        auto stream = out.stream_list(task_columns(), "/id");
-        ctx.client().for_each_task_page(options, [&](const TaskPage& page) {
-            stream.page(page.raw_data(), page.envelope);
-            return !Context::interrupted();
-        });
-        stream.finish();
+        list_all_tasks(ctx, options, task_columns(), "/id");  // Ctrl-C stops after the page in flight
     });
 }
 

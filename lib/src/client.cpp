@@ -10,6 +10,7 @@
 
 #include "agentrail/json.hpp"
 #include "client_core.hpp"
+#include "json_scan.hpp"
 
 namespace agentrail {
 
@@ -216,7 +217,9 @@ Response<ApiKeyUsage> Client::get_api_key_usage(std::string_view key_id) {
     return m_impl->get<ApiKeyUsage>(make_path({"agent-api-keys", key_id, "usage"}));
 }
 
-TaskPage Client::list_my_tasks(const ListTasksOptions& options) {
+namespace {
+
+std::string list_my_tasks_path(const ListTasksOptions& options) {
     static constexpr std::array<std::string_view, 4> statuses{"todo", "in_progress", "in_review", "blocked"};
     if (options.status && std::find(statuses.begin(), statuses.end(), *options.status) == statuses.end())
         throw Error(ErrorKind::invalid_argument, "unknown task status filter '" + *options.status +
@@ -229,25 +232,72 @@ TaskPage Client::list_my_tasks(const ListTasksOptions& options) {
         {{"status", options.status},
          {"limit", options.limit ? std::optional<std::string>(std::to_string(*options.limit)) : std::nullopt},
          {"cursor", options.cursor}});
-    return m_impl->get<std::vector<TaskSummary>>("/tasks/mine" + q);
+    return "/tasks/mine" + q;
+}
+
+/// Follows the pages from `options.cursor`: `fetch` gets one page and returns its Page (if any), `on_page`
+/// decides whether to go on. Cursors that cycle (A, B, A) are an error rather than an endless loop.
+template <typename Fetch>
+void follow_pages(const ListTasksOptions& options, Fetch&& fetch) {
+    ListTasksOptions current = options;
+    // Every cursor followed so far. Cursors are short, so remembering them all costs little next to the
+    // pages themselves.
+    std::unordered_set<std::string> followed;
+    if (current.cursor) followed.insert(*current.cursor);
+    for (;;) {
+        std::optional<Page> page;
+        if (!fetch(current, page)) return;
+        if (!page || !page->has_more || !page->next_cursor) return;
+        if (!followed.insert(*page->next_cursor).second)
+            throw Error(ErrorKind::protocol, "malformed response: the server's page cursor repeated (" +
+                                                 page->next_cursor->substr(0, 80) + ")");
+        current.cursor = page->next_cursor;
+    }
+}
+
+}  // namespace
+
+TaskPage Client::list_my_tasks(const ListTasksOptions& options) {
+    return m_impl->get<std::vector<TaskSummary>>(list_my_tasks_path(options));
 }
 
 void Client::for_each_task_page(const ListTasksOptions& options,
                                 const std::function<bool(const TaskPage&)>& on_page) {
-    ListTasksOptions current = options;
-    // Every cursor followed so far: a server whose cursors cycle (A, B, A) would otherwise be followed
-    // forever. Cursors are short, so remembering them all costs little next to the pages themselves.
-    std::unordered_set<std::string> followed;
-    if (current.cursor) followed.insert(*current.cursor);
-    for (;;) {
-        auto page = list_my_tasks(current);
-        if (!on_page(page)) return;
-        if (!page.page || !page.page->has_more || !page.page->next_cursor) return;
-        if (!followed.insert(*page.page->next_cursor).second)
-            throw Error(ErrorKind::protocol, "malformed response: the server's page cursor repeated (" +
-                                                 page.page->next_cursor->substr(0, 80) + ")");
-        current.cursor = page.page->next_cursor;
-    }
+    follow_pages(options, [&](const ListTasksOptions& current, std::optional<Page>& page) {
+        auto answer = list_my_tasks(current);
+        if (!on_page(answer)) return false;
+        page = answer.page;
+        return true;
+    });
+}
+
+void Client::for_each_raw_task_page(const ListTasksOptions& options,
+                                    const std::function<bool(RawTaskPage&)>& on_page) {
+    detail::ListPageScan scan;
+    follow_pages(options, [&](const ListTasksOptions& current, std::optional<Page>& page) {
+        auto http = m_impl->core->execute(Method::get, list_my_tasks_path(current), nullptr, {}, {});
+        RawTaskPage raw;
+        raw.status = http.status;
+        if (auto rid = find_header(http.headers, "x-request-id")) raw.request_id = std::string(*rid);
+        if (detail::scan_list_page(http.body, scan, default_max_json_depth)) {
+            raw.items.reserve(scan.items.size());
+            for (const auto& span : scan.items) raw.items.emplace_back(span.offset, span.size);
+            raw.compact = !scan.items_have_whitespace;
+            if (scan.has_page) raw.page = Page{scan.next_cursor, scan.has_more};
+        } else {
+            // The general path: the same checks and errors as list_my_tasks, items re-serialised.
+            auto typed = make_response<std::vector<TaskSummary>>(http, {});
+            for (const auto& item : typed.raw_data()) {
+                const auto offset = raw.reserialised.size();
+                raw.reserialised += item.dump();
+                raw.items.emplace_back(offset, raw.reserialised.size() - offset);
+            }
+            raw.page = typed.page;
+        }
+        raw.body = std::move(http.body);
+        page = raw.page;
+        return on_page(raw);
+    });
 }
 
 std::vector<TaskSummary> Client::list_all_my_tasks(ListTasksOptions options) {

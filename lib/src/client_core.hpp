@@ -38,7 +38,8 @@ struct ClientCore {
 
     ClientOptions options;
     std::shared_ptr<Transport> transport;
-    std::string base_url;  // without a trailing slash
+    std::string base_url;   // without a trailing slash
+    bool loopback = false;  // base_url is on this machine: no compression is asked for
 
     /// base_url + path (path starts with '/', may carry a query string).
     std::string url_for(std::string_view path) const;

@@ -113,6 +113,10 @@ struct EventStream::Impl {
     // its elements in place while growing at the back and shrinking at the front).
     std::deque<std::string> seen_order;
     std::unordered_set<std::string_view> seen;
+    // While each id has sorted after the one before (sequence numbers, with or without a prefix), a new
+    // id that does cannot be a duplicate, and the set is not needed: it is built from the window at the
+    // first id out of that order (a replay after a reconnect, or ids that are not sequential).
+    bool ids_ascending = true;
     StreamEvent current;  // reused for every delivery so steady-state delivery does not allocate
 
     bool cancelled() const { return options.cancel && options.cancel->load(std::memory_order_relaxed); }
@@ -137,6 +141,23 @@ struct EventStream::Impl {
     // True when `id` is in the window (seen before); otherwise remembers it.
     bool is_duplicate(const std::string& id) {
         if (id.empty() || options.dedupe_window == 0) return false;
+        if (ids_ascending) {
+            const auto after = [](const std::string& a, const std::string& b) {
+                return a.size() > b.size() || (a.size() == b.size() && a > b);
+            };
+            if (seen_order.empty() || after(id, seen_order.back())) {
+                std::string slot;  // the oldest id's buffer is reused: no allocation per event
+                if (seen_order.size() >= options.dedupe_window) {
+                    slot = std::move(seen_order.front());
+                    seen_order.pop_front();
+                }
+                slot.assign(id);
+                seen_order.push_back(std::move(slot));
+                return false;
+            }
+            ids_ascending = false;
+            for (const auto& s : seen_order) seen.insert(s);
+        }
         if (seen.count(id) != 0) return true;
         if (seen_order.size() >= options.dedupe_window) {
             seen.erase(seen_order.front());
@@ -276,6 +297,7 @@ void EventStream::Impl::run(const Handler& handler) {
                 set_state(StreamState::connected, first ? "" : "resumed after " + resume_id());
             }
             parser.feed(chunk, on_event);
+            if (options.on_chunk_end) options.on_chunk_end();
             return !stop && !cancelled() && !parser.overflowed();
         };
 

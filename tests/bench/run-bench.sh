@@ -5,30 +5,39 @@
 #
 # Builds nothing: pass the two binaries (default build/release/cli/agentrail and
 # build/release/tests/mock_server/agentrail-mock), ideally from a Release build. Needs bash, curl, jq,
-# openssl and GNU time (/usr/bin/time). Prints a table and exits 1 when any target fails.
+# openssl, python3 and GNU time (/usr/bin/time). Prints a table and exits 1 when any target fails.
 #
-# Targets (from the project brief) and how each is measured:
-#   single call   `agentrail tasks show ID -o json` vs `curl -s -H @headers URL`, whole process each.
-#   list --all    `agentrail tasks list --all --limit 100 -o ndjson` (100 pages of 100 over 10,000 tasks)
-#                 vs ONE curl process fetching the same 100 page URLs on one connection (the cursors are
-#                 opaque, so they are collected once beforehand). /_mock/stats must show one TCP
-#                 connection for the agentrail run.
-#   events tail   `agentrail events tail --since C --count N -o ndjson` vs `curl -sN URL?cursor=C |
-#                 grep -m N -c '^data:'`. Both read the same N replayed events and then stop; the buffer
-#                 holds more events than N after C, so curl is ended by SIGPIPE on its next write instead
-#                 of waiting for a keepalive. curl's side pays for grep (which is fast) and agentrail's for
-#                 the SSE parsing and printing the data lines: the work a user of either would do.
-#   webhook       `agentrail webhook verify --secret-file F --body-file BIG --signature S` vs
-#                 `openssl dgst -sha256 -hmac SECRET BIG` on a BENCH_WEBHOOK_MB (200) MB body.
-#   memory        max RSS (GNU time %M) of each agentrail run, limit 12 MiB, with curl's for reference;
-#                 flatness: RSS of 100 pages vs 10 pages and of N events vs 1,000 events (limit +10%).
+# Rows (ratio = agentrail / baseline, both medians of interleaved runs in this run):
+#   single call      `tasks show ID -o json` vs `curl -s -H @headers URL`                      <= 1.15x
+#   --version/--help `agentrail --version` and `agentrail --help` vs `curl --version`          <= 1.1x
+#   list --all       `tasks list --all --limit 100 -o ndjson` (100 pages of 100 over 10,000 tasks) vs ONE
+#                    curl process fetching the same 100 page URLs on one connection (the cursors are
+#                    opaque, so they are collected once beforehand)                              <= 1.2x
+#                    the same with -o json (one streamed array)                                 <= 1.25x
+#                    the same with -o table, piped (10,000 rows) vs the ndjson run              <= 1.3x
+#                    /_mock/stats must show one TCP connection for the agentrail run.
+#   events tail      `events tail --since C --count N -o ndjson` vs `curl -sN URL?cursor=C |
+#                    grep -m N -c '^data:'` (N = BENCH_EVENTS, 200,000). Both read the same N replayed
+#                    events and stop; more events follow, so curl ends by SIGPIPE, not a keepalive. <= 1.1x
+#   latency          event -> stdout, BENCH_LATENCY_EVENTS (300) single events published through the mock
+#                    while `events tail -o ndjson` and `curl -sN | grep --line-buffered` both follow the
+#                    stream (tests/bench/latency.py): p99 <= curl's p99 + 1 ms
+#   webhook verify   `webhook verify --secret-file F --body-file B --signature S` vs `openssl dgst -sha256
+#                    -hmac SECRET B`, for each size in BENCH_WEBHOOK_MB ("64 1024")              <= 1.05x
+#   peak RSS         GNU time %M of every case above vs its baseline's own peak: <= baseline + 1.5 MiB;
+#                    flat: 100 pages vs 10 pages, N events vs 1,000 events, largest vs smallest webhook
+#                    body: <= +5%
+#   library          1,000 get_task calls from 8 threads sharing one Client (agentrail-example-concurrent-get,
+#                    next to the CLI's build tree) vs `curl --parallel --parallel-max 8` over the same URLs
+#                    (<= 1.2x); /_mock/stats must show at most 8 TCP connections. SKIP when not built.
 #
 # Timing: runs of agentrail and of its baseline alternate (A B B A ...), after one warm-up of each, and
 # the medians are compared, so load from other processes hits both alike. Knobs (environment):
-#   BENCH_REPS        repetitions of the fast cases (default 31); slower cases use a fraction of it
-#   BENCH_EVENTS      events of the tail case (default 100000)
-#   BENCH_WEBHOOK_MB  body size of the webhook case (default 200)
-#   BENCH_KEEP=1      keep the work directory (mock log, URL list, ...)
+#   BENCH_REPS            repetitions of the fast cases (default 31); slower cases use a fraction of it
+#   BENCH_EVENTS          events of the tail case (default 200000)
+#   BENCH_LATENCY_EVENTS  events of the latency case (default 300)
+#   BENCH_WEBHOOK_MB      body sizes of the webhook case in MiB (default "64 1024")
+#   BENCH_KEEP=1          keep the work directory (mock log, URL list, ...)
 #
 # The API key reaches agentrail through AGENTRAIL_API_KEY and curl through a header file: it is on the
 # argv of no command run or printed here.
@@ -36,14 +45,16 @@
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+here=$root/tests/bench
 agentrail=${1:-$root/build/release/cli/agentrail}
 mock=${2:-$root/build/release/tests/mock_server/agentrail-mock}
 reps=${BENCH_REPS:-31}
-n_events=${BENCH_EVENTS:-100000}
-webhook_mb=${BENCH_WEBHOOK_MB:-200}
+n_events=${BENCH_EVENTS:-200000}
+n_latency=${BENCH_LATENCY_EVENTS:-300}
+webhook_sizes=${BENCH_WEBHOOK_MB:-64 1024}
 gnu_time=/usr/bin/time
 
-for tool in curl jq openssl "$gnu_time"; do
+for tool in curl jq openssl python3 "$gnu_time"; do
     command -v "$tool" >/dev/null || { echo "run-bench: $tool is needed" >&2; exit 2; }
 done
 for bin in "$agentrail" "$mock"; do
@@ -138,28 +149,47 @@ max_rss_kib() {
 
 rows=()
 failed=0
-# row TARGET AGENTRAIL BASELINE VALUE LIMIT UNIT: PASS when VALUE <= LIMIT.
+# row TARGET AGENTRAIL BASELINE VALUE LIMIT: PASS when VALUE <= LIMIT.
 row() {
     local verdict=PASS
     awk -v v="$4" -v l="$5" 'BEGIN {exit !(v <= l)}' || { verdict=FAIL; failed=1; }
-    rows+=("$(printf '%-34s %14s %14s %8s %8s  %s' "$1" "$2" "$3" "$4" "$5" "$verdict")")
+    rows+=("$(printf '%-40s %14s %14s %8s %8s  %s' "$1" "$2" "$3" "$4" "$5" "$verdict")")
 }
+skip_row() { rows+=("$(printf '%-40s %14s %14s %8s %8s  %s' "$1" - - - - "SKIP ($2)")"); }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
 mib() { awk -v k="$1" 'BEGIN {printf "%.1f", k / 1024}'; }
+# rss_row NAME AGENTRAIL_KIB BASELINE_KIB: agentrail's peak at most 1.5 MiB above the baseline's.
+rss_row() {
+    row "peak RSS MiB, $1" "$(mib "$2")" "$(mib "$3")" "$(mib "$2")" "$(awk -v k="$3" 'BEGIN {printf "%.1f", k / 1024 + 1.5}')"
+}
+# flat_row NAME LARGE_KIB SMALL_KIB: the large case at most 5% above the small one.
+flat_row() { row "RSS flat: $1" "$(mib "$2")" "$(mib "$3")" "$(ratio "$2" "$3")" 1.05; }
 
-# ---- (a) one call -----------------------------------------------------------------------------------
+# ---- one call, start-up ------------------------------------------------------------------------------
 
 task=tsk_01GEN0000042
 a_show() { "$agentrail" tasks show "$task" -o json; }
 b_show() { curl -s -H "@$work/headers" "$base/tasks/$task"; }
 a_show >/dev/null || { log "run-bench: agentrail tasks show failed"; exit 2; }
-log "(a) one call: agentrail tasks show $task -o json  vs  curl -s -H @headers $base/tasks/$task"
+log "single call: agentrail tasks show $task -o json  vs  curl -s -H @headers $base/tasks/$task"
 compare "$reps" a_show b_show
-row "single call (tasks show -o json)" "$A_MS ms" "$B_MS ms" "$(ratio "$A_MS" "$B_MS")" 1.20
+row "single call (tasks show -o json)" "$A_MS ms" "$B_MS ms" "$(ratio "$A_MS" "$B_MS")" 1.15
 show_rss=$(max_rss_kib "$agentrail" tasks show "$task" -o json)
 curl_show_rss=$(max_rss_kib curl -s -H "@$work/headers" "$base/tasks/$task")
 
-# ---- (b) tasks list --all -----------------------------------------------------------------------------
+a_version() { "$agentrail" --version; }
+a_help() { "$agentrail" --help; }
+b_version() { curl --version; }
+log "start-up: agentrail --version / --help  vs  curl --version"
+compare "$reps" a_version b_version
+row "--version" "$A_MS ms" "$B_MS ms" "$(ratio "$A_MS" "$B_MS")" 1.10
+compare "$reps" a_help b_version
+row "--help" "$A_MS ms" "$B_MS ms" "$(ratio "$A_MS" "$B_MS")" 1.10
+version_rss=$(max_rss_kib "$agentrail" --version)
+help_rss=$(max_rss_kib "$agentrail" --help)
+curl_version_rss=$(max_rss_kib curl --version)
+
+# ---- tasks list --all -----------------------------------------------------------------------------------
 
 # The 100 page URLs, in a curl config file: one curl process fetches them all over one connection.
 : >"$work/pages.curl"
@@ -177,26 +207,41 @@ pages=$(wc -l <"$work/pages.curl")
 cursor90=$(sed -n 90p "$work/cursors")  # the cursor of page 91: --all from there reads the last 10 pages
 
 a_all() { "$agentrail" tasks list --all --limit 100 -o ndjson; }
+a_all_json() { "$agentrail" tasks list --all --limit 100 -o json; }
+a_all_table() { "$agentrail" tasks list --all --limit 100 -o table; }
 b_all() { curl -s -H "@$work/headers" -K "$work/pages.curl"; }
-a_all10() { "$agentrail" tasks list --all --limit 100 --cursor "$cursor90" -o ndjson; }
 
 lines=$(a_all | wc -l)
 [[ $lines == 10000 ]] || { log "run-bench: tasks list --all printed $lines rows, expected 10000"; exit 2; }
+n=$(a_all_json | jq length)
+[[ $n == 10000 ]] || { log "run-bench: tasks list --all -o json printed $n items, expected 10000"; exit 2; }
+lines=$(a_all_table | wc -l)
+[[ $lines == 10001 ]] || { log "run-bench: tasks list --all -o table printed $lines lines, expected 10001"; exit 2; }
 s0=$(stats)
 a_all >/dev/null
 s1=$(stats)
 # Each stats call counts itself: the second one is the "+ 1" in both differences.
 conns=$(($(jq .connections <<<"$s1") - $(jq .connections <<<"$s0") - 1))
 requests=$(($(jq .requests <<<"$s1") - $(jq .requests <<<"$s0") - 1))
-log "(b) tasks list --all: $pages pages, $requests requests, $conns TCP connection(s)"
+log "tasks list --all: $pages pages, $requests requests, $conns TCP connection(s)"
 compare $(((reps + 2) / 3)) a_all b_all
-row "list --all, 100 pages" "$A_MS ms" "$B_MS ms" "$(ratio "$A_MS" "$B_MS")" 1.20
+all_ms=$A_MS
+row "list --all -o ndjson, 100 pages" "$A_MS ms" "$B_MS ms" "$(ratio "$A_MS" "$B_MS")" 1.20
+compare $(((reps + 2) / 3)) a_all_json b_all
+row "list --all -o json, 100 pages" "$A_MS ms" "$B_MS ms" "$(ratio "$A_MS" "$B_MS")" 1.25
+compare $(((reps + 2) / 3)) a_all_table a_all
+row "list --all -o table piped vs ndjson" "$A_MS ms" "$B_MS ms" "$(ratio "$A_MS" "$B_MS")" 1.30
 row "list --all, TCP connections" "$conns" "1" "$conns" 1
 all_rss=$(max_rss_kib "$agentrail" tasks list --all --limit 100 -o ndjson)
 all10_rss=$(max_rss_kib "$agentrail" tasks list --all --limit 100 --cursor "$cursor90" -o ndjson)
+all_json_rss=$(max_rss_kib "$agentrail" tasks list --all --limit 100 -o json)
+all10_json_rss=$(max_rss_kib "$agentrail" tasks list --all --limit 100 --cursor "$cursor90" -o json)
+all_table_rss=$(max_rss_kib "$agentrail" tasks list --all --limit 100 -o table)
+all10_table_rss=$(max_rss_kib "$agentrail" tasks list --all --limit 100 --cursor "$cursor90" -o table)
 curl_all_rss=$(max_rss_kib curl -s -H "@$work/headers" -K "$work/pages.curl")
+log "  (list --all -o ndjson took $all_ms ms)"
 
-# ---- (c) events tail ------------------------------------------------------------------------------------
+# ---- events tail ------------------------------------------------------------------------------------------
 
 # One event to start after, then N + margin events replayed after it: both readers stop after N events
 # while more are still coming, so neither waits for a keepalive.
@@ -218,45 +263,95 @@ got=$(b_tail)
 # Same bytes: the CLI passes each data: JSON through untouched.
 cmp -s <(a_tail1k) <(curl -sN -H "@$work/headers" "$base/task-events/stream?cursor=$since" |
     grep -m 1000 '^data:' | cut -c7-) || log "run-bench: WARNING: events tail output differs from the data: lines"
-log "(c) events tail: $n_events events after sequence $since"
+log "events tail: $n_events events after sequence $since"
 compare $(((reps + 4) / 5)) a_tail b_tail
-row "events tail, $n_events events" "$A_MS ms" "$B_MS ms" "$(ratio "$A_MS" "$B_MS")" 1.20
+row "events tail, $n_events events" "$A_MS ms" "$B_MS ms" "$(ratio "$A_MS" "$B_MS")" 1.10
 tail_rss=$(max_rss_kib "$agentrail" events tail --since "$since" --count "$n_events" -o ndjson)
 tail1k_rss=$(max_rss_kib "$agentrail" events tail --since "$since" --count 1000 -o ndjson)
 curl_tail_rss=$(max_rss_kib bash -c "curl -sN -H @$work/headers '$base/task-events/stream?cursor=$since' \
     | grep -m $n_events -c '^data:'")  # bash, curl and grep: GNU time reports the largest of them
 
-# ---- (d) webhook verify ----------------------------------------------------------------------------------
+log "latency: $n_latency single events, events tail -o ndjson and curl -sN | grep --line-buffered side by side"
+read -r a_p50 a_p99 b_p50 b_p99 < <(python3 "$here/latency.py" "$base" "$n_latency" \
+    "$(printf '%q' "$agentrail")" events tail -o ndjson -- \
+    "curl -sN -H @$work/headers $base/task-events/stream | grep --line-buffered '^data:'")
+log "  agentrail p50 $a_p50 ms, p99 $a_p99 ms; curl | grep p50 $b_p50 ms, p99 $b_p99 ms"
+row "event->stdout latency p99 (ms)" "$a_p99 ms" "$b_p99 ms" "$a_p99" "$(awk -v b="$b_p99" 'BEGIN {printf "%.2f", b + 1}')"
+
+# ---- webhook verify ------------------------------------------------------------------------------------------
 
 secret=whsec_bench_$(openssl rand -hex 16)
 printf '%s\n' "$secret" >"$work/secret"
 chmod 600 "$work/secret"
-head -c $((webhook_mb * 1024 * 1024)) /dev/urandom >"$work/body"
-signature=sha256=$(openssl dgst -sha256 -hmac "$secret" -r "$work/body" | cut -d' ' -f1)
-a_verify() { "$agentrail" webhook verify --secret-file "$work/secret" --body-file "$work/body" --signature "$signature"; }
-b_verify() { openssl dgst -sha256 -hmac "$secret" "$work/body"; }
-a_verify >/dev/null || { log "run-bench: agentrail webhook verify rejected a valid signature"; exit 2; }
-log "(d) webhook verify: $webhook_mb MB body"
-compare $(((reps + 4) / 5)) a_verify b_verify
-row "webhook verify, $webhook_mb MB" "$A_MS ms" "$B_MS ms" "$(ratio "$A_MS" "$B_MS")" 1.10
-verify_rss=$(max_rss_kib "$agentrail" webhook verify --secret-file "$work/secret" --body-file "$work/body" \
-    --signature "$signature")
-openssl_rss=$(max_rss_kib openssl dgst -sha256 -hmac "$secret" "$work/body")
+declare -A verify_rss openssl_rss
+smallest= largest=
+for mb in $webhook_sizes; do
+    [[ -z $smallest ]] && smallest=$mb
+    largest=$mb
+    head -c $((mb * 1024 * 1024)) /dev/urandom >"$work/body"
+    signature=sha256=$(openssl dgst -sha256 -hmac "$secret" -r "$work/body" | cut -d' ' -f1)
+    a_verify() { "$agentrail" webhook verify --secret-file "$work/secret" --body-file "$work/body" --signature "$signature"; }
+    b_verify() { openssl dgst -sha256 -hmac "$secret" "$work/body"; }
+    a_verify >/dev/null || { log "run-bench: agentrail webhook verify rejected a valid signature"; exit 2; }
+    log "webhook verify: $mb MiB body"
+    if ((mb >= 512)); then r=$(((reps + 6) / 7)); else r=$(((reps + 2) / 3)); fi
+    compare "$r" a_verify b_verify
+    row "webhook verify, $mb MiB" "$A_MS ms" "$B_MS ms" "$(ratio "$A_MS" "$B_MS")" 1.05
+    verify_rss[$mb]=$(max_rss_kib "$agentrail" webhook verify --secret-file "$work/secret" --body-file "$work/body" \
+        --signature "$signature")
+    openssl_rss[$mb]=$(max_rss_kib openssl dgst -sha256 -hmac "$secret" "$work/body")
+    rm -f "$work/body"
+done
 
-# ---- (e) memory -------------------------------------------------------------------------------------------
+# ---- library concurrency ----------------------------------------------------------------------------------------
 
-row "max RSS MiB, tasks show" "$(mib "$show_rss")" "$(mib "$curl_show_rss")" "$(mib "$show_rss")" 12.0
-row "max RSS MiB, list --all 100 pages" "$(mib "$all_rss")" "$(mib "$curl_all_rss")" "$(mib "$all_rss")" 12.0
-row "max RSS MiB, events tail $n_events" "$(mib "$tail_rss")" "$(mib "$curl_tail_rss")" "$(mib "$tail_rss")" 12.0
-row "max RSS MiB, webhook verify" "$(mib "$verify_rss")" "$(mib "$openssl_rss")" "$(mib "$verify_rss")" 12.0
-row "RSS flat: 100 vs 10 pages" "$(mib "$all_rss")" "$(mib "$all10_rss")" "$(ratio "$all_rss" "$all10_rss")" 1.10
-row "RSS flat: $n_events vs 1000 events" "$(mib "$tail_rss")" "$(mib "$tail1k_rss")" \
-    "$(ratio "$tail_rss" "$tail1k_rss")" 1.10
+# 1,000 get_task calls from 8 threads sharing one Client (lib/examples/concurrent_get.cpp, built with the
+# examples) vs `curl --parallel --parallel-max 8` over the same 1,000 URLs; at most 8 TCP connections.
+# Skipped when that example is not built (or not in this tree).
+example=${BENCH_CONCURRENT_EXAMPLE:-$(dirname "$agentrail")/../lib/agentrail-example-concurrent-get}
+if [[ -x $example ]]; then
+    mapfile -t ids < <(seq -f 'tsk_01GEN%07g' 1 100)
+    : >"$work/threads.curl"
+    for ((i = 0; i < 1000; i++)); do
+        printf 'url = "%s/tasks/%s"\noutput = "/dev/null"\n' "$base" "${ids[i % 100]}" >>"$work/threads.curl"
+    done
+    a_threads() { "$example" 8 1000 "${ids[@]}"; }
+    b_threads() { curl -s -H "@$work/headers" --parallel --parallel-max 8 -K "$work/threads.curl" 2>/dev/null; }
+    s0=$(stats)
+    a_threads >/dev/null || { log "run-bench: the concurrent example failed"; exit 2; }
+    s1=$(stats)
+    conns=$(($(jq .connections <<<"$s1") - $(jq .connections <<<"$s0") - 1))
+    log "library: 1000 get_task from 8 threads, $conns TCP connection(s)"
+    compare $(((reps + 2) / 3)) a_threads b_threads
+    row "library: 1000 get_task, 8 threads" "$A_MS ms" "$B_MS ms" "$(ratio "$A_MS" "$B_MS")" 1.20
+    row "library: TCP connections" "$conns" "8" "$conns" 8
+else
+    log "run-bench: $example is not built (examples off): library row skipped"
+    skip_row "library: 1000 get_task from 8 threads" "example not built"
+fi
+
+# ---- memory ---------------------------------------------------------------------------------------------------
+
+rss_row "tasks show" "$show_rss" "$curl_show_rss"
+rss_row "--version" "$version_rss" "$curl_version_rss"
+rss_row "--help" "$help_rss" "$curl_version_rss"
+rss_row "list --all -o ndjson" "$all_rss" "$curl_all_rss"
+rss_row "list --all -o json" "$all_json_rss" "$curl_all_rss"
+rss_row "list --all -o table" "$all_table_rss" "$curl_all_rss"
+rss_row "events tail $n_events" "$tail_rss" "$curl_tail_rss"
+for mb in $webhook_sizes; do rss_row "webhook verify $mb MiB" "${verify_rss[$mb]}" "${openssl_rss[$mb]}"; done
+flat_row "ndjson 100 vs 10 pages" "$all_rss" "$all10_rss"
+flat_row "json 100 vs 10 pages" "$all_json_rss" "$all10_json_rss"
+flat_row "table 100 vs 10 pages" "$all_table_rss" "$all10_table_rss"
+flat_row "$n_events vs 1000 events" "$tail_rss" "$tail1k_rss"
+[[ $largest != "$smallest" ]] &&
+    flat_row "webhook $largest vs $smallest MiB" "${verify_rss[$largest]}" "${verify_rss[$smallest]}"
 
 echo
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) CPUs"
-printf '%-34s %14s %14s %8s %8s  %s\n' target agentrail baseline ratio limit result
+printf '%-40s %14s %14s %8s %8s  %s\n' target agentrail baseline ratio limit result
 printf '%s\n' "${rows[@]}"
-echo "(times are medians of interleaved runs; memory rows compare with curl/openssl, the limit is absolute;"
-echo " flatness rows: baseline column = the small case, ratio = large/small)"
+echo "(times are medians of interleaved runs; ratio = agentrail / baseline; latency: the value is agentrail's p99,"
+echo " the limit curl's p99 + 1 ms; peak RSS: the limit is the baseline's peak + 1.5 MiB; flatness rows: the"
+echo " baseline column is the small case, ratio = large / small)"
 exit "$failed"

@@ -551,3 +551,23 @@ TEST_CASE("log_level: messages below it are not handed over", "[client][log]") {
         CHECK(line.find("<- body") == std::string::npos);
     }
 }
+
+TEST_CASE("a loopback server is asked for no compression; any other may compress", "[client]") {
+    const auto accept_encoding = [](const HttpRequest& r) -> std::optional<std::string> {
+        for (const auto& [name, value] : r.headers)
+            if (name == "Accept-Encoding") return value;
+        return std::nullopt;
+    };
+    auto fake = std::make_shared<FakeTransport>();
+    const std::string health =
+        R"({"status":"ok","service":"agentrail","publicBaseUrl":"http://127.0.0.1:3000",)"
+        R"("pathPrefix":null,"time":"2026-05-04T14:54:17Z","uptimeSeconds":43})";
+    fake->reply(200, health);
+    fake->reply(200, health);
+    auto local = make_test_client(fake, nullptr, "http://127.0.0.1:3000");
+    local.health();
+    CHECK(accept_encoding(fake->last()) == std::optional<std::string>(""));  // empty: identity only
+    auto remote = make_test_client(fake, nullptr, "https://api.example.com");
+    remote.health();
+    CHECK_FALSE(accept_encoding(fake->last()).has_value());  // the transport's own (gzip)
+}

@@ -492,6 +492,47 @@ TEST_CASE("the de-duplication window is bounded", "[stream]") {
     CHECK(got.ids() == std::vector<std::string>{"evt_1", "evt_2", "evt_3", "evt_1", "evt_4"});
 }
 
+TEST_CASE("ids out of order are de-duplicated too (non-sequential ids, a replay after sequential ones)",
+          "[stream]") {
+    auto fake = std::make_shared<FakeTransport>();
+    // Sequential ids, then the server replays evt_9 and evt_10 after evt_11: dropped.
+    fake->stream_reply({frame("evt_9", "task.updated"), frame("evt_10", "task.updated"),
+                        frame("evt_11", "task.updated"), frame("evt_9", "task.updated"),
+                        frame("evt_10", "task.updated"), frame("evt_12", "task.updated")});
+    // Ids in no order at all (e.g. random): duplicates still dropped, each new one kept.
+    fake->stream_reply({frame("b", "task.updated"), frame("a", "task.updated"), frame("c", "task.updated"),
+                        frame("a", "task.updated"), frame("b", "task.updated"), frame("d", "task.updated")});
+    auto client = make_test_client(fake);
+    {
+        auto stream = client.stream_events();
+        Collected got;
+        stream.run(collect(got, 4));
+        CHECK(got.ids() == std::vector<std::string>{"evt_9", "evt_10", "evt_11", "evt_12"});
+    }
+    {
+        auto stream = client.stream_events();
+        Collected got;
+        stream.run(collect(got, 4));
+        CHECK(got.ids() == std::vector<std::string>{"b", "a", "c", "d"});
+    }
+}
+
+TEST_CASE("on_chunk_end runs after the events of each read", "[stream]") {
+    auto fake = std::make_shared<FakeTransport>();
+    fake->stream_reply(
+        {frame("evt_1", "task.updated") + frame("evt_2", "task.updated"), frame("evt_3", "task.updated")});
+    auto client = make_test_client(fake);
+    StreamOptions options;
+    std::vector<std::string> log;
+    options.on_chunk_end = [&] { log.emplace_back("end"); };
+    auto stream = client.stream_events(options);
+    stream.run([&](const StreamEvent& e) {
+        log.push_back(e.id);
+        return e.id != "evt_3";
+    });
+    CHECK(log == std::vector<std::string>{"evt_1", "evt_2", "end", "evt_3", "end"});
+}
+
 TEST_CASE("many events through one stream", "[stream]") {
     std::vector<std::string> chunks;
     const int n = 20000;

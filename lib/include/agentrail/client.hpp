@@ -2,11 +2,13 @@
 // agentrail::Client: every operation of the AgentRail Task Lifecycle API as a typed method.
 
 #include <chrono>
+#include <cstddef>
 #include <functional>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -86,6 +88,30 @@ struct ListTasksOptions {
 
 using TaskPage = Response<std::vector<TaskSummary>>;
 
+/// One page of the caller's tasks as the server sent it (Client::for_each_raw_task_page): no models and
+/// no JSON values are built, so unknown fields, member order and the spelling of numbers and strings
+/// are kept byte for byte.
+struct RawTaskPage {
+    std::string body;          // the answer as received
+    std::optional<Page> page;  // envelope["page"]
+    int status = 0;            // HTTP status
+    std::string request_id;    // x-request-id when the server sent one
+    /// Each element of envelope["data"]: offset and size in `body` (in `reserialised` when not empty).
+    std::vector<std::pair<std::size_t, std::size_t>> items;
+    /// Set only when the answer was unusual enough to need a full parse (a member this API reads written
+    /// with escapes or repeated, a byte-order mark): then each item re-serialised compactly.
+    std::string reserialised;
+    /// False when some item has whitespace between its tokens (a pretty-printed answer).
+    bool compact = true;
+
+    std::size_t size() const { return items.size(); }
+    /// The exact text of item `i`.
+    std::string_view item(std::size_t i) const {
+        const std::string& text = reserialised.empty() ? body : reserialised;
+        return std::string_view(text).substr(items[i].first, items[i].second);
+    }
+};
+
 /// A fresh random Idempotency-Key (a UUIDv4 string, 36 characters): the default key of every mutation.
 std::string new_idempotency_key();
 
@@ -124,6 +150,12 @@ public:
     /// `on_page` returns false. Memory stays flat: one page is held at a time.
     void for_each_task_page(const ListTasksOptions& options,
                             const std::function<bool(const TaskPage&)>& on_page);
+    /// for_each_task_page for tools that pass items on unchanged (e.g. `agentrail tasks list --all -o
+    /// ndjson`): each page's bytes, with each item located by a validating scan instead of a parse. The
+    /// answer is checked as every answer is (JSON, nesting depth, an object with a "data" array: the same
+    /// errors), but items are not checked against the TaskSummary model. `on_page` may move the page.
+    void for_each_raw_task_page(const ListTasksOptions& options,
+                                const std::function<bool(RawTaskPage&)>& on_page);
     /// Every task across all pages (convenience over for_each_task_page).
     std::vector<TaskSummary> list_all_my_tasks(ListTasksOptions options = {});
 

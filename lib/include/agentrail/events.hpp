@@ -99,6 +99,9 @@ struct StreamOptions {
     std::vector<std::pair<std::string, std::string>> extra_query;  // additional query parameters
     /// Stop flag checked while waiting for bytes; set it (e.g. from a signal handler) to end run().
     const std::atomic<bool>* cancel = nullptr;
+    /// Called after the events of each network read were handed to the handler: a consumer that
+    /// buffers output per event writes it here (one write per read, as `curl -N` does).
+    std::function<void()> on_chunk_end;
 };
 
 enum class StreamState { connecting, connected, reconnecting, stopped };

@@ -1,0 +1,23 @@
+#pragma once
+// JSON text passed on as the server sent it (`tasks list --all -o ndjson|json` without --jq): the items'
+// bytes are copied, never parsed into values and serialised again, so unknown fields, member order and
+// the spelling of numbers and strings are kept by construction. Only the layout between tokens changes,
+// to the one the renderer gives parsed values: one line per item (ndjson) or nlohmann's indented form
+// (json), so a server that sends compact JSON with sorted members (as the mock and nlohmann do) gets
+// exactly the text the parse-and-dump path printed. JSON output is not sanitised on either path: its
+// strings stay escaped by JSON itself (the scan rejected raw control characters and invalid UTF-8).
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace agentrail::cli {
+
+/// Appends `json` (one well-formed JSON value) without the whitespace between its tokens.
+void append_compact_json(std::string& out, std::string_view json);
+
+/// Appends `json` (one well-formed JSON value) indented by 2 per level as nlohmann's dump(2) lays it out
+/// ("key": value, empty containers as {} and []), every line after the first indented by `indent` more.
+void append_indented_json(std::string& out, std::string_view json, std::size_t indent);
+
+}  // namespace agentrail::cli
