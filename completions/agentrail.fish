@@ -12,9 +12,9 @@ function __agentrail_subcommands
             printf '%s\t%s\n' 'api' 'Call any API route: prints the response body as JSON'
             printf '%s\t%s\n' 'health' 'Check that the server is up (no API key needed)'
             printf '%s\t%s\n' 'config' 'Settings: profiles, base URL, API key source'
-            printf '%s\t%s\n' 'version' 'Show the CLI, library and libcurl versions'
-            printf '%s\t%s\n' 'help' 'Help topics: agentrail help exit-codes'
-            printf '%s\t%s\n' 'exit-codes' 'The exit codes and what they mean (same as help exit-codes)'
+            printf '%s\t%s\n' 'version' 'Show the CLI version, commit and build date, library and libcurl'
+            printf '%s\t%s\n' 'help' 'Show the help of any command: agentrail help task submit'
+            printf '%s\t%s\n' 'exit-codes' 'The exit codes and what they mean (stable)'
             printf '%s\t%s\n' 'events' 'Follow the task lifecycle event stream'
             printf '%s\t%s\n' 'webhook' 'Verify, sign and receive webhook deliveries'
             printf '%s\t%s\n' 'doctor' 'Check settings, reachability, clock, key, scopes and visible tasks, with fixes (--json for agents)'
@@ -49,8 +49,6 @@ function __agentrail_subcommands
             printf '%s\t%s\n' 'list' 'List the profiles of the config file (api_key masked)'
             printf '%s\t%s\n' 'use-profile' 'Make a profile the default one'
             printf '%s\t%s\n' 'path' 'Print the config file path'
-        case 'agentrail help'
-            printf '%s\t%s\n' 'exit-codes' 'The exit codes and what they mean (stable)'
         case 'agentrail events'
             printf '%s\t%s\n' 'tail' 'Print events as they happen; resumes after disconnects (and restarts, with --state-file)'
         case 'agentrail webhook'
@@ -138,8 +136,6 @@ function __agentrail_resolve
             echo 'agentrail config use-profile'
         case 'agentrail config/path'
             echo 'agentrail config path'
-        case 'agentrail help/exit-codes'
-            echo 'agentrail help exit-codes'
         case 'agentrail events/tail'
             echo 'agentrail events tail'
         case 'agentrail webhook/verify'
@@ -326,8 +322,6 @@ function __agentrail_options
             __agentrail_global_options
         case 'agentrail help'
             __agentrail_global_options
-        case 'agentrail help exit-codes'
-            __agentrail_global_options
         case 'agentrail exit-codes'
             __agentrail_global_options
         case 'agentrail events'
@@ -449,8 +443,6 @@ function __agentrail_value_options
         case 'agentrail version'
             echo -o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors
         case 'agentrail help'
-            echo -o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors
-        case 'agentrail help exit-codes'
             echo -o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors
         case 'agentrail exit-codes'
             echo -o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors
