@@ -93,8 +93,8 @@ Report report_for(const agentrail::Error& error) {
             if (!required.empty()) {
                 std::string granted;
                 for (const auto& s : forbidden->granted_scopes()) granted += (granted.empty() ? "" : ",") + s;
-                r.extra.push_back("required scope: " + required +
-                                  " (key has: " + (granted.empty() ? "none" : granted) + ")");
+                r.extra.push_back("needs " + required + " (key has: " + (granted.empty() ? "none" : granted) +
+                                  ")");
             }
         }
         if (const auto* validation = dynamic_cast<const ValidationError*>(&error)) {
@@ -146,11 +146,19 @@ std::string command_line(int argc, char** argv) {
 }
 
 /// The commands to run next: each action translated (never a raw API action name), `retry` as the
-/// command that failed, and for a server that did not answer, the command that diagnoses it.
+/// command that failed (after a 429 or 5xx), and for a server that did not answer, the command that diagnoses
+/// it.
 std::vector<std::string> next_commands(Context& ctx, const Report& r, const std::string& retry_line) {
     std::vector<std::string> next;
-    for (const auto& action : r.actions)
-        next.push_back(action == "retry" ? retry_line : describe_action(action, ctx.subject()));
+    for (const auto& action : r.actions) {
+        // Running the same command again helps only when the server was the obstacle (429, 5xx); after a
+        // validation error or a conflict the input has to change first (the message says how).
+        if (action == "retry") {
+            if (r.exit == exit_code::rate_limited || r.exit == exit_code::server) next.push_back(retry_line);
+            continue;
+        }
+        next.push_back(describe_action(action, ctx.subject()));
+    }
     if (r.no_answer) next.push_back("agentrail doctor");
     return next;
 }
@@ -187,7 +195,13 @@ void print_report(Context& ctx, Report r, const std::string& retry_line = {}) {
         std::fprintf(stderr, "%s\n", ctx.redact(text).c_str());
         return;
     }
-    ErrorText text{operation, r.code, r.message, r.extra, r.idempotency_key, r.request_id, next};
+    // The idempotency key matters where the mutation may have been applied or collided with another (409,
+    // 5xx, no or no readable answer); a request refused with 4xx was not applied, and the line stays short.
+    const bool outcome_open = r.exit == exit_code::conflict || r.exit == exit_code::server ||
+                              r.exit == exit_code::network || r.exit == exit_code::protocol ||
+                              r.exit == exit_code::unexpected;
+    ErrorText text{operation,    r.code, r.message, r.extra, outcome_open ? r.idempotency_key : std::string(),
+                   r.request_id, next};
     for (const auto& line : format_error(text))
         std::fprintf(stderr, "%s\n", sanitize(ctx.redact(line)).c_str());
 }
