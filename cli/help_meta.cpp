@@ -61,7 +61,7 @@ const std::map<std::string, std::vector<std::string>, std::less<>> examples = {
     {"agentrail config use-profile", {"agentrail config use-profile ci"}},
     {"agentrail config path", {"agentrail config path", "$EDITOR \"$(agentrail config path)\""}},
     {"agentrail version", {"agentrail version", "agentrail version --json"}},
-    {"agentrail help", {"agentrail help tasks", "agentrail help task submit", "agentrail help exit-codes"}},
+    {"agentrail help", {"agentrail help tasks", "agentrail help task submit", "agentrail help events tail"}},
     {"agentrail exit-codes", {"agentrail exit-codes", "agentrail exit-codes --json"}},
     {"agentrail events tail",
      {"agentrail events tail", "agentrail events tail --task " T " --until task.shipped",

@@ -25,6 +25,7 @@
 #include "help_format.hpp"
 #include "render/render.hpp"
 #include "render/sanitize.hpp"
+#include "suggest.hpp"
 
 namespace agentrail::cli {
 namespace {
@@ -221,19 +222,38 @@ bool has_visible_subcommands(const CLI::App* app) {
 /// its subcommand (its help, on stderr), or a bad flag or argument. Exit 2, with the `error:` prefix.
 int report_parse_error(Context& ctx, CLI::App& app, const CLI::ParseError& e, int argc, char** argv) {
     CLI::App* at = reached(app);
+    std::vector<std::string> left = app.remaining(true);
+    // The command line as typed, with `word` replaced by `name` (a suggestion).
+    auto replaced = [&](const std::string& word, const std::string& name) {
+        std::vector<std::string> args(argv, argv + argc);
+        if (auto it = std::find(args.begin() + 1, args.end(), word); it != args.end()) *it = name;
+        std::vector<char*> pointers;
+        for (auto& a : args) pointers.push_back(a.data());
+        return command_line(argc, pointers.data());
+    };
+    if (auto flag = std::find_if(left.begin(), left.end(),
+                                 [](const std::string& w) { return w.rfind("--", 0) == 0; });
+        flag != left.end() && flag->size() > 2) {
+        // An unknown flag: suggest the command's own flags and the global ones.
+        std::vector<std::string> names;
+        for (const CLI::App* a = at; a != nullptr; a = a->get_parent())
+            for (const CLI::Option* opt : a->get_options())
+                for (const auto& l : opt->get_lnames()) names.push_back("--" + l);
+        auto name = flag->substr(0, flag->find('='));
+        auto matches = suggest(name, names);
+        std::string message = "unknown flag `" + name + "` for `" + command_path(at) + "`";
+        std::vector<std::string> next;
+        if (!matches.empty()) message += ". Did you mean " + quote_alternatives(matches) + "?";
+        for (const auto& m : matches) next.push_back(replaced(*flag, m + flag->substr(name.size())));
+        if (next.empty()) next.push_back(command_path(at) + " --help");
+        print_report(ctx, report_for(Failure(exit_code::usage, "unknown_flag", message, next)));
+        return exit_code::usage;
+    }
     if (has_visible_subcommands(at)) {
-        std::vector<std::string> left = app.remaining(true);
         auto word = std::find_if(left.begin(), left.end(),
                                  [](const std::string& w) { return !w.empty() && w[0] != '-'; });
         if (word != left.end()) {
-            // The command line as typed, with the unknown word replaced by each suggestion.
-            auto corrected = [&](const std::string& name) {
-                std::vector<std::string> args(argv, argv + argc);
-                if (auto it = std::find(args.begin() + 1, args.end(), *word); it != args.end()) *it = name;
-                std::vector<char*> pointers;
-                for (auto& a : args) pointers.push_back(a.data());
-                return command_line(argc, pointers.data());
-            };
+            auto corrected = [&](const std::string& name) { return replaced(*word, name); };
             print_report(ctx, report_for(unknown_command(at, *word, corrected)));
             return exit_code::usage;
         }

@@ -41,6 +41,9 @@ TYPOS = [
                           "`get` or `explain`?", "next: agentrail config get", "next: agentrail config explain"]),
     (("subs", "lst", "-q"), ["error: unknown_command: `lst` is not a command of `agentrail subscriptions`. Did you "
                              "mean `list`?", "next: agentrail subs list -q"]),
+    (("tasks", "list", "--stauts", "todo"), ["error: unknown_flag: unknown flag `--stauts` for `agentrail tasks list`. "
+                                             "Did you mean `--status`?", "next: agentrail tasks list --status todo"]),
+    (("--bogus",), ["error: unknown_flag: unknown flag `--bogus` for `agentrail`", "next: agentrail --help"]),
     (("task", "frobnicate"), ["error: unknown_command: `frobnicate` is not a command of `agentrail tasks`",
                               "next: agentrail help tasks"]),
     (("help", "taks", "submit"), ["error: unknown_command: `taks` is not an agentrail command. Did you mean `tasks`?",
