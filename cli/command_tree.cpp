@@ -2,6 +2,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include "help_meta.hpp"
+
 namespace agentrail::cli {
 namespace {
 
@@ -23,7 +25,7 @@ void parse_type_name(const std::string& full, OptionInfo& info) {
     }
 }
 
-CommandInfo describe(const CLI::App& app, const std::string& path) {
+CommandInfo describe(const CLI::App& app, const std::string& path, const std::string& parent) {
     CommandInfo info;
     info.name = app.get_name();
     info.path = path;
@@ -35,7 +37,9 @@ CommandInfo describe(const CLI::App& app, const std::string& path) {
     for (const CLI::Option* opt : app.get_options()) {
         if (opt == help || opt == help_all || opt->get_group().empty()) continue;
         if (!opt->nonpositional()) {
-            info.positionals.push_back({opt->get_name(true), opt->get_description(), opt->get_required()});
+            info.positionals.push_back({opt->get_name(true),
+                                        positional_display_name(parent, opt->get_name(true)),
+                                        opt->get_description(), opt->get_required()});
             continue;
         }
         OptionInfo o;
@@ -52,8 +56,12 @@ CommandInfo describe(const CLI::App& app, const std::string& path) {
     }
     for (const CLI::App* sub :
          app.get_subcommands([](const CLI::App* a) { return !a->get_group().empty(); })) {
-        info.subcommands.push_back(describe(*sub, path + " " + sub->get_name()));
+        info.subcommands.push_back(
+            describe(*sub, path + " " + sub->get_name(), app.get_parent() == nullptr ? "" : app.get_name()));
     }
+    info.examples = examples_for(path);
+    if (app.get_parent() != nullptr && app.get_parent()->get_parent() == nullptr)
+        info.group = group_of(info.name);
     return info;
 }
 
@@ -65,7 +73,7 @@ void collect(const CommandInfo& command, std::vector<const CommandInfo*>& out) {
 }  // namespace
 
 CommandInfo describe_command_tree(const CLI::App& app) {
-    return describe(app, app.get_name());
+    return describe(app, app.get_name(), "");
 }
 
 std::vector<const CommandInfo*> flatten(const CommandInfo& root) {

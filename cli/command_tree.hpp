@@ -25,7 +25,8 @@ struct OptionInfo {
 };
 
 struct PositionalInfo {
-    std::string name;
+    std::string name;          // as registered ("id")
+    std::string display_name;  // as help shows it ("TASK"; help_meta.hpp)
     std::string description;
     bool required = false;
 };
@@ -39,6 +40,8 @@ struct CommandInfo {
     std::vector<OptionInfo> options;  // without -h/--help (every command has it)
     std::vector<PositionalInfo> positionals;
     std::vector<CommandInfo> subcommands;  // visible ones, in registration order
+    std::vector<std::string> examples;     // help_meta.hpp
+    std::string group;                     // top-level commands: their help group ("Tasks")
 };
 
 /// Describes `app` and its visible subcommands (hidden ones, in group "", are left out).

@@ -172,6 +172,16 @@ std::size_t parse_size(std::string_view text, std::string_view what) {
     return static_cast<std::size_t>(number << shift);
 }
 
+namespace {
+/// Before anything is sent: a request without a key would only come back 401.
+Failure no_api_key_failure() {
+    return Failure(exit_code::unauthorized, "no_api_key",
+                   "this command needs an API key and none is set; nothing was sent",
+                   {"printf '%s' \"$KEY\" | agentrail config set api_key", "export AGENTRAIL_API_KEY=KEY",
+                    "agentrail --api-key-file FILE COMMAND"});
+}
+}  // namespace
+
 Context::Context() = default;
 Context::~Context() = default;
 
@@ -372,7 +382,8 @@ std::string Context::profile_to_edit() {
     return name;
 }
 
-agentrail::Client& Context::client() {
+agentrail::Client& Context::client(KeyNeed need) {
+    if (need == KeyNeed::required && settings().api_key.value.empty()) throw no_api_key_failure();
     if (m_client) return *m_client;
     const auto& s = settings();
     const auto& o = m_options;

@@ -118,8 +118,12 @@ public:
     /// config file is not an error. Call before settings().
     void allow_new_profile() { m_allow_new_profile = true; }
 
-    /// The API client, built on first use from settings() and the global flags.
-    agentrail::Client& client();
+    /// The API client, built on first use from settings() and the global flags. With `need` required (the
+    /// default) and no API key configured, throws a Failure (exit 3) that names the ways to set one, before
+    /// anything is sent. Commands that work without a key (health, api, keys create while the server has
+    /// no keys, doctor) pass KeyNeed::optional.
+    enum class KeyNeed { required, optional };
+    agentrail::Client& client(KeyNeed need = KeyNeed::required);
     /// Mutation options carrying --idempotency-key when given (else the library makes a random one).
     agentrail::MutationOptions mutation_options() const;
     /// --timeout, else the profile's `timeout` (once settings() has been resolved); nullopt: the default.

@@ -4,10 +4,12 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <exception>
 #include <iostream>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -18,9 +20,12 @@
 #include "agentrail/errors.hpp"
 #include "commands/registry.hpp"
 #include "context.hpp"
+#include "error_text.hpp"
 #include "exit_codes.hpp"
+#include "help_format.hpp"
 #include "render/render.hpp"
 #include "render/sanitize.hpp"
+#include "suggest.hpp"
 
 namespace agentrail::cli {
 namespace {
@@ -67,6 +72,7 @@ struct Report {
     std::vector<std::string> extra;  // further "label: value" parts of the text line
     std::string idempotency_key;
     std::string request_id;
+    bool no_answer = false;  // no response came: say where the server was expected
 };
 
 Report report_for(const agentrail::Error& error) {
@@ -88,8 +94,8 @@ Report report_for(const agentrail::Error& error) {
             if (!required.empty()) {
                 std::string granted;
                 for (const auto& s : forbidden->granted_scopes()) granted += (granted.empty() ? "" : ",") + s;
-                r.extra.push_back("required scope: " + required +
-                                  " (key has: " + (granted.empty() ? "none" : granted) + ")");
+                r.extra.push_back("needs " + required + " (key has: " + (granted.empty() ? "none" : granted) +
+                                  ")");
             }
         }
         if (const auto* validation = dynamic_cast<const ValidationError*>(&error)) {
@@ -104,6 +110,8 @@ Report report_for(const agentrail::Error& error) {
             r.extra.push_back(fmt::format("retry after: {}s", api->retry_after()->count()));
     } else if (const auto* transport = dynamic_cast<const TransportError*>(&error)) {
         r.code = transport->timed_out() ? "timeout" : "network";
+        r.message = drop_repeated_detail(r.message);
+        r.no_answer = true;
     }
     return r;
 }
@@ -119,13 +127,58 @@ Report report_for(const Failure& failure) {
     return r;
 }
 
-void print_report(Context& ctx, const Report& r) {
+/// `argv` as a command line to paste back ("agentrail tasks list --status todo"), for `retry` hints.
+std::string command_line(int argc, char** argv) {
+    std::string line = "agentrail";
+    for (int i = 1; i < argc; ++i) {
+        std::string arg = argv[i];
+        bool plain = !arg.empty() && arg.find_first_not_of(
+                                         "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                         "0123456789-_=.,/:@%+") == std::string::npos;
+        if (plain) {
+            line += " " + arg;
+            continue;
+        }
+        std::string quoted = "'";
+        for (char c : arg) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+        line += " " + quoted + "'";
+    }
+    return line;
+}
+
+/// The commands to run next: each action translated (never a raw API action name), `retry` as the
+/// command that failed (after a 429 or 5xx), and for a server that did not answer, the command that diagnoses
+/// it.
+std::vector<std::string> next_commands(Context& ctx, const Report& r, const std::string& retry_line) {
+    std::vector<std::string> next;
+    for (const auto& action : r.actions) {
+        // Running the same command again helps only when the server was the obstacle (429, 5xx); after a
+        // validation error or a conflict the input has to change first (the message says how).
+        if (action == "retry") {
+            if (r.exit == exit_code::rate_limited || r.exit == exit_code::server) next.push_back(retry_line);
+            continue;
+        }
+        next.push_back(describe_action(action, ctx.subject()));
+    }
+    if (r.no_answer) next.push_back("agentrail doctor");
+    return next;
+}
+
+void print_report(Context& ctx, Report r, const std::string& retry_line = {}) {
     try {
         ctx.flush();  // results already printed come before the error
     } catch (const Failure&) {
         // stdout is broken: the error being reported matters more.
     }
+    if (r.no_answer) {
+        try {
+            r.extra.push_back("is the server running at " + ctx.settings().base_url.value + "?");
+        } catch (const std::exception&) {
+            // settings that do not resolve cannot have been used to connect
+        }
+    }
     const auto& operation = ctx.operation();
+    auto next = next_commands(ctx, r, retry_line);
     if (ctx.error_format() == ErrorFormat::json) {
         nlohmann::json error = {{"kind", r.kind},       {"exitCode", r.exit},
                                 {"code", r.code},       {"message", r.message},
@@ -134,24 +187,87 @@ void print_report(Context& ctx, const Report& r) {
         if (r.status != 0) error["status"] = r.status;
         if (!r.idempotency_key.empty()) error["idempotencyKey"] = r.idempotency_key;
         if (!r.request_id.empty()) error["requestId"] = r.request_id;
+        nlohmann::json commands = nlohmann::json::array();
+        for (const auto& c : next)
+            if (!c.empty()) commands.push_back(c);
+        error["next"] = commands;
         auto text =
             nlohmann::json{{"error", error}}.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
         std::fprintf(stderr, "%s\n", ctx.redact(text).c_str());
         return;
     }
-    std::string line = "error: ";
-    if (!operation.empty()) line += operation + ": ";
-    line += r.code + ": " + r.message;
-    for (const auto& extra : r.extra) line += "; " + extra;
-    if (!r.actions.empty()) {
-        std::string next;
-        for (const auto& action : r.actions)
-            next += (next.empty() ? "" : " | ") + describe_action(action, ctx.subject());
-        line += "; next: " + next;
+    // The idempotency key matters where the mutation may have been applied or collided with another (409,
+    // 5xx, no or no readable answer); a request refused with 4xx was not applied, and the line stays short.
+    const bool outcome_open = r.exit == exit_code::conflict || r.exit == exit_code::server ||
+                              r.exit == exit_code::network || r.exit == exit_code::protocol ||
+                              r.exit == exit_code::unexpected;
+    ErrorText text{operation,    r.code, r.message, r.extra, outcome_open ? r.idempotency_key : std::string(),
+                   r.request_id, next};
+    for (const auto& line : format_error(text))
+        std::fprintf(stderr, "%s\n", sanitize(ctx.redact(line)).c_str());
+}
+
+/// The deepest command the parser reached.
+CLI::App* reached(CLI::App& app) {
+    CLI::App* at = &app;
+    for (auto subs = at->get_subcommands(); !subs.empty(); subs = at->get_subcommands()) at = subs.front();
+    return at;
+}
+
+bool has_visible_subcommands(const CLI::App* app) {
+    return !app->get_subcommands([](const CLI::App* a) { return !a->get_group().empty(); }).empty();
+}
+
+/// A command line the parser refused: an unknown command word (with suggestions), a command group without
+/// its subcommand (its help, on stderr), or a bad flag or argument. Exit 2, with the `error:` prefix.
+int report_parse_error(Context& ctx, CLI::App& app, const CLI::ParseError& e, int argc, char** argv) {
+    CLI::App* at = reached(app);
+    std::vector<std::string> left = app.remaining(true);
+    // The command line as typed, with `word` replaced by `name` (a suggestion).
+    auto replaced = [&](const std::string& word, const std::string& name) {
+        std::vector<std::string> args(argv, argv + argc);
+        if (auto it = std::find(args.begin() + 1, args.end(), word); it != args.end()) *it = name;
+        std::vector<char*> pointers;
+        for (auto& a : args) pointers.push_back(a.data());
+        return command_line(argc, pointers.data());
+    };
+    if (auto flag = std::find_if(left.begin(), left.end(),
+                                 [](const std::string& w) { return w.rfind("--", 0) == 0; });
+        flag != left.end() && flag->size() > 2) {
+        // An unknown flag: suggest the command's own flags and the global ones.
+        std::vector<std::string> names;
+        for (const CLI::App* a = at; a != nullptr; a = a->get_parent())
+            for (const CLI::Option* opt : a->get_options())
+                for (const auto& l : opt->get_lnames()) names.push_back("--" + l);
+        auto name = flag->substr(0, flag->find('='));
+        auto matches = suggest(name, names);
+        std::string message = "unknown flag `" + name + "` for `" + command_path(at) + "`";
+        std::vector<std::string> next;
+        if (!matches.empty()) message += ". Did you mean " + quote_alternatives(matches) + "?";
+        for (const auto& m : matches) next.push_back(replaced(*flag, m + flag->substr(name.size())));
+        if (next.empty()) next.push_back(command_path(at) + " --help");
+        print_report(ctx, report_for(Failure(exit_code::usage, "unknown_flag", message, next)));
+        return exit_code::usage;
     }
-    if (!r.idempotency_key.empty()) line += "; idempotency key: " + r.idempotency_key;
-    if (!r.request_id.empty()) line += "; request id: " + r.request_id;
-    std::fprintf(stderr, "%s\n", sanitize(ctx.redact(line)).c_str());
+    if (has_visible_subcommands(at)) {
+        auto word = std::find_if(left.begin(), left.end(),
+                                 [](const std::string& w) { return !w.empty() && w[0] != '-'; });
+        if (word != left.end()) {
+            auto corrected = [&](const std::string& name) { return replaced(*word, name); };
+            print_report(ctx, report_for(unknown_command(at, *word, corrected)));
+            return exit_code::usage;
+        }
+        if (ctx.error_format() == ErrorFormat::text) {
+            std::fputs(help_text(at).c_str(), stderr);  // `agentrail`, `agentrail tasks`: what can follow
+            return exit_code::usage;
+        }
+    }
+    std::string path = command_path(at);
+    std::string message = e.what();
+    print_report(
+        ctx, report_for(Failure(exit_code::usage, "usage", message,
+                                {path == "agentrail" ? std::string("agentrail --help") : path + " --help"})));
+    return exit_code::usage;
 }
 
 /// Flushes what is still buffered for stdout and throws when any write to it failed (a full disk; a
@@ -183,9 +299,10 @@ int run(int argc, char** argv) {
     app.fallthrough();  // global flags work after the subcommand too (inherited by every subcommand)
     app.require_subcommand(1);
     app.set_version_flag("--version", [] { return version_text(); });
-    app.footer("Exit codes: agentrail help exit-codes. Config: agentrail config explain.");
+    app.formatter(std::make_shared<HelpFormatter>());  // inherited by every subcommand added below
     ctx.add_global_options(app);
     register_all(app, ctx);
+    const std::string retry_line = command_line(argc, argv);
 
     try {
         app.parse(argc, argv);
@@ -203,21 +320,16 @@ int run(int argc, char** argv) {
             }
             return code;
         }
-        if (ctx.error_format() == ErrorFormat::json) {
-            print_report(ctx, report_for(Failure(exit_code::usage, "usage", e.what())));
-            return exit_code::usage;
-        }
-        app.exit(e);
-        return exit_code::usage;
+        return report_parse_error(ctx, app, e, argc, argv);
     } catch (const Failure& e) {
-        print_report(ctx, report_for(e));
+        print_report(ctx, report_for(e), retry_line);
         return e.exit_code();
     } catch (const agentrail::Error& e) {
         if (Context::interrupted()) {
             ctx.flush();
             return exit_code::interrupted;
         }
-        print_report(ctx, report_for(e));
+        print_report(ctx, report_for(e), retry_line);
         return exit_code_for(e);
     } catch (const std::exception& e) {
         print_report(ctx, report_for(Failure(exit_code::unexpected, "unexpected", e.what())));

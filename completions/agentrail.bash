@@ -8,7 +8,6 @@ _agentrail_subcommands() {
         "agentrail keys") echo 'create rotate usage' ;;
         "agentrail subscriptions") echo 'list create get delete deactivate' ;;
         "agentrail config") echo 'explain set unset get list use-profile path' ;;
-        "agentrail help") echo 'exit-codes' ;;
         "agentrail events") echo 'tail' ;;
         "agentrail webhook") echo 'verify sign listen' ;;
     esac
@@ -55,7 +54,6 @@ _agentrail_resolve() {
         "agentrail config/list") echo "agentrail config list" ;;
         "agentrail config/use-profile") echo "agentrail config use-profile" ;;
         "agentrail config/path") echo "agentrail config path" ;;
-        "agentrail help/exit-codes") echo "agentrail help exit-codes" ;;
         "agentrail events/tail") echo "agentrail events tail" ;;
         "agentrail webhook/verify") echo "agentrail webhook verify" ;;
         "agentrail webhook/sign") echo "agentrail webhook sign" ;;
@@ -101,7 +99,6 @@ _agentrail_options() {
         "agentrail login") echo '--version -o --output --json --jq --raw -q --quiet --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
         "agentrail version") echo '--version -o --output --json --jq --raw -q --quiet --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
         "agentrail help") echo '--version -o --output --json --jq --raw -q --quiet --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
-        "agentrail help exit-codes") echo '--version -o --output --json --jq --raw -q --quiet --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
         "agentrail exit-codes") echo '--version -o --output --json --jq --raw -q --quiet --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
         "agentrail events") echo '--version -o --output --json --jq --raw -q --quiet --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
         "agentrail events tail") echo '--type --task --since --from-start --state-file --heartbeat --until --count --timeout --version -o --output --json --jq --raw -q --quiet --base-url --api-key-file --api-key-stdin --profile --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
@@ -151,7 +148,6 @@ _agentrail_value_options() {
         "agentrail login") echo '-o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors' ;;
         "agentrail version") echo '-o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors' ;;
         "agentrail help") echo '-o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors' ;;
-        "agentrail help exit-codes") echo '-o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors' ;;
         "agentrail exit-codes") echo '-o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors' ;;
         "agentrail events") echo '-o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors' ;;
         "agentrail events tail") echo '--type --task --since --state-file --heartbeat --until --count --timeout -o --output --jq --base-url --api-key-file --profile --deadline --max-body --retries --idempotency-key --cacert --errors' ;;

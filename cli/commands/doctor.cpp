@@ -153,7 +153,7 @@ void doctor(Context& ctx) {
     std::unique_ptr<Client> client;
     if (settings != nullptr) {
         try {
-            ClientOptions options = ctx.client().options();
+            ClientOptions options = ctx.client(Context::KeyNeed::optional).options();
             options.transport = nullptr;
             options.retry.max_attempts = 1;
             options.transport_options.timeout =

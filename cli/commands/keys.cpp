@@ -225,7 +225,7 @@ void add_create(CLI::App& keys, Context& ctx) {
         ctx.set_operation("create API key for " + a->agent_id);
         ctx.out();
         check_save_to(a->save_to);
-        auto r = ctx.client().create_api_key(request, ctx.mutation_options());
+        auto r = ctx.client(Context::KeyNeed::optional).create_api_key(request, ctx.mutation_options());
         render_new_key(ctx, r, SaveTarget{a->save_to, {}});
     });
 }

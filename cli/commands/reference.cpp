@@ -10,6 +10,7 @@
 #include "command_tree.hpp"
 #include "context.hpp"
 #include "exit_codes.hpp"
+#include "help_meta.hpp"
 #include "render/render.hpp"
 
 namespace agentrail::cli {
@@ -37,12 +38,34 @@ std::string option_notes(const OptionInfo& o) {
     return notes;
 }
 
+/// The same usage line as --help prints (help_format.cpp).
 std::string usage(const CommandInfo& c) {
     std::string u = c.path;
-    if (!c.options.empty()) u += " [OPTIONS]";
-    for (const auto& p : c.positionals) u += p.required ? " " + p.name : " [" + p.name + "]";
-    if (!c.subcommands.empty()) u += " COMMAND";
-    return u;
+    if (!c.subcommands.empty())
+        u += " COMMAND";
+    else
+        for (const auto& p : c.positionals)
+            u += p.required ? " " + p.display_name : " [" + p.display_name + "]";
+    return u + " [flags]";
+}
+
+constexpr const char* other_commands = "Other commands";
+
+/// The help groups that hold a top-level command, in help order, then "Other commands" if any is left.
+std::vector<std::string> top_level_titles(const CommandInfo& root) {
+    std::vector<std::string> titles;
+    for (const auto& group : command_groups())
+        for (const auto& top : root.subcommands)
+            if (top.group == group.title) {
+                titles.push_back(group.title);
+                break;
+            }
+    for (const auto& top : root.subcommands)
+        if (top.group.empty()) {
+            titles.push_back(other_commands);
+            break;
+        }
+    return titles;
 }
 
 // ---- Markdown -------------------------------------------------------------------------------------------
@@ -81,14 +104,19 @@ std::string markdown(const CommandInfo& root) {
     md_options(s, root.options);
     s += "## Commands\n\n";
     auto all = flatten(root);
-    for (const auto* c : all) {
-        if (c == &root) continue;
-        s += "- [`" + c->path + "`](#";
+    auto link = [](const CommandInfo& c) {
         std::string anchor;
-        for (char ch : c->path) anchor += ch == ' ' ? '-' : ch;
-        s += anchor + "): " + md_escape(c->description) + "\n";
+        for (char ch : c.path) anchor += ch == ' ' ? '-' : ch;
+        return "- [`" + c.path + "`](#" + anchor + "): " + md_escape(c.description) + "\n";
+    };
+    for (const auto& title : top_level_titles(root)) {
+        s += "### " + title + "\n\n";
+        for (const auto& top : root.subcommands) {
+            if (top.group != title && !(title == other_commands && top.group.empty())) continue;
+            for (const auto* c : flatten(top)) s += link(*c);
+        }
+        s += "\n";
     }
-    s += "\n";
     for (const auto* c : all) {
         if (c == &root) continue;
         s += "## " + c->path + "\n\n" + c->description + "\n\n";
@@ -97,8 +125,8 @@ std::string markdown(const CommandInfo& root) {
         if (!c->positionals.empty()) {
             s += "| Argument | Description |\n|---|---|\n";
             for (const auto& p : c->positionals)
-                s += "| `" + p.name + "` | " + md_escape(p.description) + (p.required ? " (required)" : "") +
-                     " |\n";
+                s += "| `" + p.display_name + "` | " + md_escape(p.description) +
+                     (p.required ? " (required)" : "") + " |\n";
             s += "\n";
         }
         md_options(s, c->options);
@@ -108,6 +136,11 @@ std::string markdown(const CommandInfo& root) {
             s += "\n\n";
         }
         if (!c->footer.empty()) s += c->footer + "\n\n";
+        if (!c->examples.empty()) {
+            s += "Examples:\n\n```\n";
+            for (const auto& example : c->examples) s += "$ " + example + "\n";
+            s += "```\n\n";
+        }
     }
     s += "## Exit codes\n\n| Code | Name | Meaning |\n|---|---|---|\n";
     for (const auto& e : exit_code_table)
@@ -130,6 +163,19 @@ std::string roff(const std::string& text) {
             out += c;
     }
     if (!out.empty() && (out[0] == '.' || out[0] == '\'')) out.insert(0, "\\&");
+    return out;
+}
+
+/// roff() for a preformatted (.nf) block: each line escaped on its own, the line breaks kept.
+std::string roff_lines(const std::string& text) {
+    std::string out;
+    std::size_t start = 0;
+    while (start <= text.size()) {
+        auto end = text.find('\n', start);
+        if (end == std::string::npos) end = text.size();
+        out += (start == 0 ? "" : "\n") + roff(text.substr(start, end - start));
+        start = end + 1;
+    }
     return out;
 }
 
@@ -186,9 +232,14 @@ std::string man_page(const CommandInfo& root) {
         s += ".SS \"" + roff(usage(*c)) + "\"\n" + roff(c->description) + "\n";
         if (!c->aliases.empty()) s += "Alias: \\fB" + roff(join(c->aliases, ", ")) + "\\fR.\n";
         for (const auto& p : c->positionals)
-            s += ".TP\n\\fI" + roff(p.name) + "\\fR\n" + roff(p.description) + "\n";
+            s += ".TP\n\\fI" + roff(p.display_name) + "\\fR\n" + roff(p.description) + "\n";
         man_options(s, c->options);
         if (!c->footer.empty()) s += ".PP\n" + roff(c->footer) + "\n";
+        if (!c->examples.empty()) {
+            s += ".PP\nExamples:\n.PP\n.RS 4\n.nf\n";
+            for (const auto& example : c->examples) s += roff_lines("$ " + example) + "\n";
+            s += ".fi\n.RE\n";
+        }
     }
     s += ".SH EXIT STATUS\n";
     for (const auto& e : exit_code_table)
@@ -203,7 +254,7 @@ std::string man_page(const CommandInfo& root) {
          "(base_url, api_key or api_key_file, retries, timeout); edited in place, written with mode 0600.\n";
     s += ".SH EXAMPLES\n";
     for (const auto& [what, command] : man_examples)
-        s += ".PP\n" + roff(what) + "\n.PP\n.RS 4\n.nf\n" + roff(command) + "\n.fi\n.RE\n";
+        s += ".PP\n" + roff(what) + "\n.PP\n.RS 4\n.nf\n" + roff_lines(command) + "\n.fi\n.RE\n";
     s += ".SH SEE ALSO\n\\fBagentrail\\-mock\\fR(1) (package agentrail\\-mock), \\fBcurl\\fR(1), "
          "\\fBjq\\fR(1). "
          "The command reference with every option: \\fI/usr/share/doc/agentrail/commands.md\\fR; "

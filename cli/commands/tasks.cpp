@@ -87,15 +87,13 @@ Response<TaskDetail> require_action(Context& ctx, const std::string& id, const s
     auto task = ctx.client().get_task(id);
     auto actions = actions_of(task.envelope);
     if (std::find(actions.begin(), actions.end(), action) != actions.end()) return task;
-    std::string offered;
-    for (const auto& a : actions) offered += (offered.empty() ? "" : ", ") + a;
+    // The actions it does offer become the error's `next:` commands (never raw action names here).
     const auto& status = at_pointer(task.raw_data(), "/status");
-    throw Failure(
-        exit_code::conflict, "action_not_available",
-        "task is " + (status.is_string() ? status.get<std::string>() : std::string("in another state")) +
-            " and does not offer '" + action + "' (available: " + (offered.empty() ? "none" : offered) +
-            "); pass --force to send it anyway",
-        actions, {{"taskId", id}, {"action", action}, {"availableActions", actions}});
+    throw Failure(exit_code::conflict, "action_not_available",
+                  "task is " +
+                      (status.is_string() ? status.get<std::string>() : std::string("in another state")) +
+                      " and does not offer " + action + "; pass --force to send it anyway",
+                  actions, {{"taskId", id}, {"action", action}, {"availableActions", actions}});
 }
 
 std::pair<std::string, std::string> split_pair(const std::string& text, char sep, const std::string& what) {

@@ -1,4 +1,4 @@
-// `agentrail version` (and --version): the CLI, library and libcurl versions.
+// `agentrail version` (and --version): the CLI, library and libcurl versions, the commit and build date.
 
 #include <string>
 
@@ -6,6 +6,7 @@
 
 #include "agentrail/transport.hpp"
 #include "agentrail/version.hpp"
+#include "build_info.hpp"
 #include "commands/registry.hpp"
 #include "context.hpp"
 #include "render/render.hpp"
@@ -17,16 +18,20 @@
 namespace agentrail::cli {
 
 std::string version_text() {
-    return std::string("agentrail ") + AGENTRAIL_CLI_VERSION + " (libagentrail " + agentrail::version() +
-           ", " + agentrail::curl_version() + ")";
+    return std::string("agentrail ") + AGENTRAIL_CLI_VERSION + " (commit " + build_commit() + ", built " +
+           build_date() + "; libagentrail " + agentrail::version() + ", " + agentrail::curl_version() + ")";
 }
 
 void register_version(CLI::App& app, Context& ctx) {
-    auto* cmd = app.add_subcommand("version", "Show the CLI, library and libcurl versions");
+    auto* cmd =
+        app.add_subcommand("version", "Show the CLI version, commit and build date, library and libcurl");
     cmd->callback([&ctx] {
         auto& out = ctx.out();
-        Json data = {
-            {"cli", AGENTRAIL_CLI_VERSION}, {"library", agentrail::version()}, {"curl", curl_version()}};
+        Json data = {{"cli", AGENTRAIL_CLI_VERSION},
+                     {"commit", build_commit()},
+                     {"buildDate", build_date()},
+                     {"library", agentrail::version()},
+                     {"curl", curl_version()}};
         out.result(data, data, AGENTRAIL_CLI_VERSION, [&] { out.line(version_text()); });
     });
 }

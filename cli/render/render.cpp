@@ -112,30 +112,6 @@ const Json& at_pointer(const Json& value, std::string_view pointer) {
     return *current;
 }
 
-std::string describe_action(std::string_view action, std::string_view subject) {
-    std::string id = subject.empty() ? "ID" : std::string(subject);
-    if (action == "start") return "agentrail task start " + id;
-    if (action == "submit") return "agentrail task submit " + id + " --summary TEXT";
-    if (action == "block" || action == "mark_blocked" || action == "block_awaiting_user")
-        return "agentrail task block " + id +
-               " --reason TEXT --action-required TEXT --resume-instructions TEXT";
-    if (action == "resolve_blocker") return "agentrail task resolve " + id + " --summary TEXT";
-    if (action == "view_ci_status") return "agentrail task ci " + id;
-    if (action == "view_review_feedback") return "agentrail task review " + id;
-    if (action == "ship") return "agentrail task ship " + id;
-    if (action == "rollback") return "agentrail task rollback " + id;
-    if (action == "get_task" || action == "view_task") return "agentrail task show " + id;
-    if (action == "fetch_next_page")
-        return subject.empty() ? "agentrail tasks list --all" : "agentrail tasks list --cursor " + id;
-    if (action == "rotate") return "agentrail keys rotate " + id;
-    if (action == "view_usage") return "agentrail keys usage " + id;
-    if (action == "deactivate") return "agentrail subscriptions delete " + id;
-    if (action == "create") return "agentrail subscriptions create --url URL --event-type TYPE";
-    if (action == "retry") return "retry (same command; a new --idempotency-key if the request changed)";
-    if (action == "reauthenticate") return "check the API key: agentrail config explain";
-    return std::string(action);
-}
-
 std::vector<std::string> rank_actions(std::vector<std::string> actions) {
     // What moves the task forward comes first; reading more about it last.
     static constexpr std::string_view order[] = {"ship",    "submit",   "start", "resolve_blocker",
@@ -495,7 +471,7 @@ void Renderer::ListStream::finish() {
     if (r.human()) {
         if (m_widths.empty()) {
             if (m_pending.empty())
-                r.line(r.paint("(none)", Style::dim));
+                r.hint(r.paint_stderr("(none)", Style::dim));
             else
                 r.table_rows(m_pending, m_columns, widths(), true);
         }
@@ -621,7 +597,7 @@ void Renderer::table_rows(const Json& items, const std::vector<Column>& columns,
 
 void Renderer::table(const Json& items, const std::vector<Column>& columns) {
     if (!items.is_array() || items.empty()) {
-        line(paint("(none)", Style::dim));
+        hint(paint_stderr("(none)", Style::dim));
         return;
     }
     auto shown = select_columns(columns, m_settings);
@@ -629,10 +605,31 @@ void Renderer::table(const Json& items, const std::vector<Column>& columns) {
 }
 
 void Renderer::next_steps(const std::vector<std::string>& actions, std::string_view subject) {
-    if (actions.empty()) return;
-    line("");
-    line(paint("Next steps:", Style::bold));
-    for (const auto& a : actions) line("  " + sanitize(describe_action(a, subject)));
+    if (!hints_shown()) return;
+    std::string text;
+    for (const auto& a : actions) {
+        auto command = describe_action(a, subject);
+        if (!command.empty()) text += "  " + sanitize(command) + "\n";
+    }
+    if (text.empty()) return;
+    hint("\n" + paint_stderr("Next steps:", Style::bold) + "\n" + text.substr(0, text.size() - 1));
+}
+
+bool Renderer::hints_shown() const {
+    return m_settings.stdout_tty && m_settings.stderr_tty;
+}
+
+void Renderer::hint(std::string_view text) {
+    if (!hints_shown()) return;
+    flush();  // after the results it belongs to
+    std::fprintf(stderr, "%.*s\n", static_cast<int>(text.size()), text.data());
+    std::fflush(stderr);
+}
+
+std::string Renderer::paint_stderr(std::string_view text, Style style) const {
+    if (!m_settings.color_stderr || text.empty()) return std::string(text);
+    const char* code = style == Style::bold ? "1" : style == Style::dim ? "2" : "0";
+    return std::string("\x1b[") + code + "m" + std::string(text) + "\x1b[0m";
 }
 
 void Renderer::warn(std::string_view text) const {

@@ -3,7 +3,8 @@
 //
 //   table   (default) aligned columns; colour only on a TTY (never with NO_COLOR, always with
 //           CLICOLOR_FORCE); rows truncated to the terminal width only on a TTY; times relative on a TTY,
-//           RFC 3339 as sent when piped; availableActions shown as "Next steps".
+//           RFC 3339 as sent when piped; availableActions shown as "Next steps" (a hint: on stderr,
+//           only when stdout and stderr are terminals).
 //   json    the server's `data`, exactly (unknown fields kept), indented. --raw: the whole envelope.
 //   ndjson  one compact JSON value per line; a list prints one item per line.
 //   --jq    a jq program applied to what json would print; string results print raw, others compact.
@@ -169,10 +170,15 @@ public:
     void heading(std::string_view text);
     /// Key/value rows for `fields` of `object` (missing or null values show "-").
     void fields(const Json& object, const std::vector<Field>& fields);
-    /// An aligned table of `items` (a JSON array); "(none)" when empty.
+    /// An aligned table of `items` (a JSON array); when empty, the hint "(none)".
     void table(const Json& items, const std::vector<Column>& columns);
-    /// "Next steps:" followed by one suggested command per action (nothing when `actions` is empty).
+    /// The hint "Next steps:" followed by one suggested command per action (nothing when `actions` is
+    /// empty).
     void next_steps(const std::vector<std::string>& actions, std::string_view subject);
+    /// A hint for a person ("Next steps:", "(none)"): on stderr, after what stdout holds so far, and only
+    /// when stdout and stderr are both terminals, so piped stdout holds data only (gh's rule).
+    void hint(std::string_view text);
+    bool hints_shown() const;
     /// One line of text (a newline is added).
     void line(std::string_view text);
     /// Raw bytes to stdout, through the buffer.
@@ -203,6 +209,8 @@ public:
     std::string time(std::string_view rfc3339) const;
     /// `text` in `style` when colour is on for stdout.
     std::string paint(std::string_view text, Style style) const;
+    /// `text` in `style` (bold or dim) when colour is on for stderr.
+    std::string paint_stderr(std::string_view text, Style style) const;
     /// A status word coloured by its meaning when colour is on.
     std::string paint_status(std::string_view status) const;
 
