@@ -151,6 +151,9 @@ public:
     static void install_signal_handlers();
     static bool interrupted() noexcept;
     static const std::atomic<bool>* interrupt_flag() noexcept;
+    /// A call context cancelled by Ctrl-C (under an InterruptScope): hand it, or a child of it, to the
+    /// library so that waits and transfers end at once.
+    static agentrail::CallContext interrupt_context();
     class InterruptScope {
     public:
         InterruptScope();

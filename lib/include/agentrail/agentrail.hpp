@@ -2,6 +2,8 @@
 // Umbrella header of libagentrail.
 
 #include "agentrail/client.hpp"
+#include "agentrail/context.hpp"
+#include "agentrail/curl_transport.hpp"
 #include "agentrail/errors.hpp"
 #include "agentrail/events.hpp"
 #include "agentrail/export.hpp"

@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "agentrail/context.hpp"
 #include "agentrail/errors.hpp"
 #include "agentrail/events.hpp"
 #include "agentrail/export.hpp"
@@ -56,11 +57,15 @@ struct ClientOptions {
     /// An absolute end for every call of this client, e.g. a whole command's budget across several calls
     /// and pages: a call's deadline is the earlier of this and `deadline` from its start. Unset: none.
     std::optional<std::chrono::steady_clock::time_point> deadline_at;
+    /// Context every call and stream of this client runs under unless given another (with_context()):
+    /// cancelling it ends calls in flight and their waits at once; its deadline bounds each call as
+    /// `deadline_at` does (and streams too). Default: a context of its own, never cancelled.
+    CallContext context;
     TransportOptions transport_options;    // used when `transport` is null
     std::shared_ptr<Transport> transport;  // null: a curl transport made from transport_options
     /// Sending a key over plain http:// to a host that is not loopback is refused unless this is set.
     bool allow_insecure_http = false;
-    LogHandler log;  // null: silent
+    LogHandler log;  // null: silent; called from the calling thread (any, when the client is shared)
     /// Messages below this level are neither built nor redacted nor handed to `log`: set it to the level
     /// your handler keeps, so a quiet client does not format (and scan) every request and response body.
     LogLevel log_level = LogLevel::trace;
@@ -101,6 +106,12 @@ std::string derive_idempotency_key(std::string_view operation, const std::vector
 /// Serialises JSON with object keys sorted at every level (nlohmann's default), no spaces.
 std::string canonical_json(const nlohmann::json& value);
 
+/// Thread safety: every method of one Client may be called from any number of threads at once (with the
+/// default curl transport, or a transport that is itself thread-safe). Calls in flight share a pool of
+/// at most TransportOptions::max_connections connections; further calls wait for a free one. The
+/// callbacks in ClientOptions (log, sleep, random) are then called from those threads concurrently. An
+/// EventStream is used by one thread at a time; moving or destroying a Client while another thread
+/// calls it is a data race, as for any object.
 class Client {
 public:
     explicit Client(ClientOptions options);
@@ -109,6 +120,9 @@ public:
     Client& operator=(Client&&) noexcept;
 
     const ClientOptions& options() const;
+    /// A client sharing this one's settings and connections whose calls and streams run under
+    /// `context` (its deadline and cancellation), e.g. one per request of a server, or per command.
+    Client with_context(CallContext context) const;
 
     // Operations
     Response<Health> health();
@@ -180,6 +194,7 @@ public:
     std::string url_for(std::string_view path) const;
 
 private:
+    Client(const Client& other, CallContext context);  // with_context()
     struct Impl;
     std::unique_ptr<Impl> m_impl;
     friend class EventStream;
