@@ -16,7 +16,7 @@
 #include <string>
 #include <string_view>
 
-#include "agentrail/client.hpp"
+#include "agentrail/agentrail.hpp"
 
 namespace CLI {
 class App;

@@ -8,6 +8,7 @@
 #include <random>
 #include <unordered_set>
 
+#include "agentrail/agentrail.hpp"
 #include "agentrail/json.hpp"
 #include "client_core.hpp"
 #include "client_impl.hpp"
@@ -216,6 +217,10 @@ Response<ApiKey> Client::rotate_api_key(std::string_view key_id, const ApiKeyRot
                                   json(request), options);
 }
 
+Response<ApiKey> Client::rotate_api_key(std::string_view key_id) {
+    return rotate_api_key(key_id, ApiKeyRotateRequest{});
+}
+
 Response<ApiKeyUsage> Client::get_api_key_usage(std::string_view key_id) {
     require_id("key id", key_id);
     return m_impl->get<ApiKeyUsage>(make_path({"agent-api-keys", key_id, "usage"}));
@@ -384,6 +389,14 @@ Response<json> Client::set_linear_workflow_state(std::string_view task_id,
 
 EventStream Client::stream_events(StreamOptions options) {
     return EventStream(*this, std::move(options));
+}
+
+EventStream Client::stream_events() {
+    return stream_events(StreamOptions{});
+}
+
+Response<json> Client::request(Method method, std::string_view path) {
+    return request(method, path, std::nullopt);
 }
 
 Response<json> Client::request(Method method, std::string_view path, const std::optional<json>& body,

@@ -22,6 +22,9 @@
 #                 `openssl dgst -sha256 -hmac SECRET BIG` on a BENCH_WEBHOOK_MB (200) MB body.
 #   memory        max RSS (GNU time %M) of each agentrail run, limit 12 MiB, with curl's for reference;
 #                 flatness: RSS of 100 pages vs 10 pages and of N events vs 1,000 events (limit +10%).
+#   library       1,000 get_task calls from 8 threads sharing one Client (agentrail-example-concurrent-get,
+#                 next to the CLI's build tree) vs `curl --parallel --parallel-max 8` over the same URLs
+#                 (limit 1.2x); /_mock/stats must show at most 8 TCP connections for the library's run.
 #
 # Timing: runs of agentrail and of its baseline alternate (A B B A ...), after one warm-up of each, and
 # the medians are compared, so load from other processes hits both alike. Knobs (environment):
@@ -242,6 +245,31 @@ row "webhook verify, $webhook_mb MB" "$A_MS ms" "$B_MS ms" "$(ratio "$A_MS" "$B_
 verify_rss=$(max_rss_kib "$agentrail" webhook verify --secret-file "$work/secret" --body-file "$work/body" \
     --signature "$signature")
 openssl_rss=$(max_rss_kib openssl dgst -sha256 -hmac "$secret" "$work/body")
+
+# ---- (f) library: one Client from 8 threads -----------------------------------------------------------------
+
+# 1,000 get_task calls from 8 threads sharing one Client (lib/examples/concurrent_get.cpp, built with the
+# examples) vs `curl --parallel --parallel-max 8` over the same 1,000 URLs; at most 8 TCP connections.
+example=${BENCH_CONCURRENT_EXAMPLE:-$(dirname "$agentrail")/../lib/agentrail-example-concurrent-get}
+if [[ -x $example ]]; then
+    mapfile -t ids < <(seq -f 'tsk_01GEN%07g' 1 100)
+    : >"$work/threads.curl"
+    for ((i = 0; i < 1000; i++)); do
+        printf 'url = "%s/tasks/%s"\noutput = "/dev/null"\n' "$base" "${ids[i % 100]}" >>"$work/threads.curl"
+    done
+    a_threads() { "$example" 8 1000 "${ids[@]}"; }
+    b_threads() { curl -s -H "@$work/headers" --parallel --parallel-max 8 -K "$work/threads.curl"; }
+    s0=$(stats)
+    a_threads >/dev/null || { log "run-bench: the concurrent example failed"; exit 2; }
+    s1=$(stats)
+    conns=$(($(jq .connections <<<"$s1") - $(jq .connections <<<"$s0") - 1))
+    log "(f) library: 1000 get_task from 8 threads, $conns TCP connection(s)"
+    compare $(((reps + 2) / 3)) a_threads b_threads
+    row "library: 1000 get_task, 8 threads" "$A_MS ms" "$B_MS ms" "$(ratio "$A_MS" "$B_MS")" 1.20
+    row "library: TCP connections" "$conns" "8" "$conns" 8
+else
+    log "run-bench: $example is not built (examples off): library row skipped"
+fi
 
 # ---- (e) memory -------------------------------------------------------------------------------------------
 

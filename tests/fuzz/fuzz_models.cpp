@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-#include "agentrail/client.hpp"
+#include "agentrail/agentrail.hpp"
 #include "fake_transport.hpp"
 
 namespace {

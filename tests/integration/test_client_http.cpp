@@ -10,7 +10,7 @@
 
 #include <catch2/catch.hpp>
 
-#include "agentrail/client.hpp"
+#include "agentrail/agentrail.hpp"
 #include "agentrail/errors.hpp"
 #include "agentrail/events.hpp"
 #include "test_server.hpp"

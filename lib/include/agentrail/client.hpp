@@ -1,5 +1,9 @@
 #pragma once
 // agentrail::Client: every operation of the AgentRail Task Lifecycle API as a typed method.
+//
+// This header declares the operations only: the models they return are forward-declared, so including it
+// costs little. Where results are used, include their area's header (agentrail/models/task.hpp, ...) and
+// agentrail/response.hpp, or agentrail/agentrail.hpp for everything.
 
 #include <chrono>
 #include <functional>
@@ -9,24 +13,12 @@
 #include <string_view>
 #include <vector>
 
-#include <nlohmann/json.hpp>
+#include <nlohmann/json_fwd.hpp>
 
 #include "agentrail/context.hpp"
-#include "agentrail/errors.hpp"
-#include "agentrail/events.hpp"
 #include "agentrail/export.hpp"
 #include "agentrail/log.hpp"
-#include "agentrail/models/ci.hpp"
-#include "agentrail/models/event.hpp"
-#include "agentrail/models/health.hpp"
-#include "agentrail/models/keys.hpp"
-#include "agentrail/models/providers.hpp"
-#include "agentrail/models/review.hpp"
-#include "agentrail/models/ship.hpp"
-#include "agentrail/models/submit.hpp"
-#include "agentrail/models/subscription.hpp"
-#include "agentrail/models/task.hpp"
-#include "agentrail/response.hpp"
+#include "agentrail/models/fwd.hpp"
 #include "agentrail/transport.hpp"
 
 AGENTRAIL_PUBLIC_BEGIN
@@ -128,7 +120,8 @@ public:
     Response<Health> health();
 
     Response<ApiKey> create_api_key(const ApiKeyCreateRequest& request, const MutationOptions& options = {});
-    Response<ApiKey> rotate_api_key(std::string_view key_id, const ApiKeyRotateRequest& request = {},
+    Response<ApiKey> rotate_api_key(std::string_view key_id);  // with an empty request
+    Response<ApiKey> rotate_api_key(std::string_view key_id, const ApiKeyRotateRequest& request,
                                     const MutationOptions& options = {});
     Response<ApiKeyUsage> get_api_key_usage(std::string_view key_id);
 
@@ -179,16 +172,18 @@ public:
                                                        const MutationOptions& options = {});
 
     /// The live SSE event stream with resume, reconnect and de-duplication (see events.hpp).
-    EventStream stream_events(StreamOptions options = {});
+    EventStream stream_events(StreamOptions options);
+    EventStream stream_events();  // with default StreamOptions
 
     /// Raw call for routes without a typed method: auth, retries and error mapping still apply.
     /// `path` is relative to the base URL and may carry a query string. POST, PUT and PATCH get an
     /// Idempotency-Key (given, or a fresh random one) unless `idempotency_key` is the empty string;
     /// GET and DELETE never carry one.
     Response<nlohmann::json> request(Method method, std::string_view path,
-                                     const std::optional<nlohmann::json>& body = {},
+                                     const std::optional<nlohmann::json>& body,
                                      const Headers& extra_headers = {},
                                      std::optional<std::string> idempotency_key = std::nullopt);
+    Response<nlohmann::json> request(Method method, std::string_view path);  // no body, no extra headers
 
     /// Full URL for `path` under the base URL (exposed for tools and tests).
     std::string url_for(std::string_view path) const;
