@@ -258,7 +258,7 @@ if [[ -x $example ]]; then
         printf 'url = "%s/tasks/%s"\noutput = "/dev/null"\n' "$base" "${ids[i % 100]}" >>"$work/threads.curl"
     done
     a_threads() { "$example" 8 1000 "${ids[@]}"; }
-    b_threads() { curl -s -H "@$work/headers" --parallel --parallel-max 8 -K "$work/threads.curl"; }
+    b_threads() { curl -s -H "@$work/headers" --parallel --parallel-max 8 -K "$work/threads.curl" 2>/dev/null; }
     s0=$(stats)
     a_threads >/dev/null || { log "run-bench: the concurrent example failed"; exit 2; }
     s1=$(stats)
