@@ -32,12 +32,13 @@ using namespace std::chrono_literals;
 // agentrail-mock on a free port, stopped (SIGTERM, then waited for) when destroyed.
 class Mock {
 public:
-    Mock() {
+    explicit Mock(std::vector<std::string> extra = {}) {
         const auto dir = std::filesystem::temp_directory_path();
         m_ready = (dir / ("agentrail-mock-ready-" + std::to_string(::getpid()) + ".json")).string();
         std::filesystem::remove(m_ready);
         std::vector<std::string> args = {AGENTRAIL_MOCK_BINARY, "--host", "127.0.0.1", "--port", "0",
                                          "--ready-file",        m_ready};
+        args.insert(args.end(), extra.begin(), extra.end());
         std::vector<char*> argv;
         for (auto& a : args) argv.push_back(a.data());
         argv.push_back(nullptr);
@@ -152,4 +153,33 @@ TEST_CASE("a pool of one connection serialises 4 threads on one kept-alive conne
     CHECK(ok.load() == 100);
     const auto stats = client.request(agentrail::Method::get, "/_mock/stats").data;
     CHECK(stats.at("connections").get<long long>() == 1);
+}
+
+TEST_CASE("a call waiting for a free connection ends at once when its context is cancelled",
+          "[client][threads][mock][context]") {
+    if (std::string_view(AGENTRAIL_MOCK_BINARY).empty()) return;
+    Mock mock({"--latency-ms", "1500", "--fault-path", "/health"});
+    agentrail::ClientOptions options;
+    options.base_url = mock.base_url();
+    options.api_key = "ar_local_demo_key";
+    options.transport_options.max_connections = 1;
+    agentrail::Client client(options);
+    std::thread busy([&client] { client.health(); });  // holds the only connection for 1.5 s
+    std::this_thread::sleep_for(200ms);
+    agentrail::CallContext context;
+    std::thread canceller([context] {
+        std::this_thread::sleep_for(200ms);
+        context.cancel();
+    });
+    const auto started = std::chrono::steady_clock::now();
+    try {
+        client.with_context(context).get_task("tsk_any");
+        FAIL("expected a TransportError");
+    } catch (const agentrail::TransportError& e) {
+        CHECK(std::string(e.what()) == "cancelled");
+    }
+    const auto waited = std::chrono::steady_clock::now() - started;
+    canceller.join();
+    busy.join();
+    CHECK(waited < 1000ms);  // not the 1.3 s the busy call still had to run
 }

@@ -497,22 +497,38 @@ private:
 
     std::unique_ptr<CurlHandle> acquire(const CallContext& context) {
         std::unique_lock lock(m_mutex);
-        if (m_idle.empty() && m_made >= m_options.max_connections) {
-            // Every handle is busy: wait for one, or for the context to end the wait.
+        const auto available = [&] { return !m_idle.empty() || m_made < m_options.max_connections; };
+        if (!available()) {
+            // Every handle is busy: wait for one, or for the context to end the wait. The registration is
+            // made and dropped without the pool's lock: its callback takes that lock.
+            lock.unlock();
             const auto registration = context.on_cancel([this] {
                 { std::lock_guard wake(m_mutex); }
                 m_free.notify_all();
             });
-            const auto ready = [&] { return !m_idle.empty() || context.cancelled(); };
-            if (auto deadline = context.deadline()) {
-                if (!m_free.wait_until(lock, *deadline, ready))
+            lock.lock();
+            const auto ready = [&] { return available() || context.cancelled(); };
+            bool in_time = true;
+            if (auto deadline = context.deadline())
+                in_time = m_free.wait_until(lock, *deadline, ready);
+            else
+                m_free.wait(lock, ready);
+            if (!in_time || context.cancelled()) {
+                lock.unlock();
+                if (!in_time)
                     throw TransportError("no free connection before the deadline", CURLE_OPERATION_TIMEDOUT,
                                          true);
-            } else {
-                m_free.wait(lock, ready);
+                throw TransportError("cancelled", CURLE_ABORTED_BY_CALLBACK);
             }
-            if (m_idle.empty()) throw TransportError("cancelled", CURLE_ABORTED_BY_CALLBACK);
+            auto handle = take(lock);
+            lock.unlock();  // before `registration` is dropped
+            return handle;
         }
+        return take(lock);
+    }
+
+    // A free handle, or a new one when there is none (the caller checked that one may be made).
+    std::unique_ptr<CurlHandle> take(std::unique_lock<std::mutex>& lock) {
         if (!m_idle.empty()) {
             auto handle = std::move(m_idle.back());
             m_idle.pop_back();
@@ -521,10 +537,13 @@ private:
         ++m_made;
         lock.unlock();
         try {
-            return std::make_unique<CurlHandle>(m_options, m_share);
+            auto handle = std::make_unique<CurlHandle>(m_options, m_share);
+            lock.lock();
+            return handle;
         } catch (...) {
             lock.lock();
             --m_made;
+            lock.unlock();  // left unlocked: a registration may be dropped as the exception leaves
             m_free.notify_one();
             throw;
         }
