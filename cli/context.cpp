@@ -1,9 +1,13 @@
 #include "context.hpp"
 
+#include <fcntl.h>
 #include <unistd.h>
+#include <cerrno>
 #include <csignal>
 #include <cstdlib>
 #include <limits>
+#include <mutex>
+#include <thread>
 #include <utility>
 
 #include <spdlog/logger.h>
@@ -28,11 +32,19 @@ constexpr const char* default_base_url = "http://127.0.0.1:3000";
 
 std::atomic<bool> g_interrupted{false};
 std::atomic<int> g_cooperative{0};
+std::atomic<int> g_wake_fd{-1};  // write end of the pipe that wakes the interrupt thread
 
 extern "C" void on_sigint(int) {
-    // Only async-signal-safe work here: set the flag for a command that stops cleanly, else leave now.
+    // Only async-signal-safe work here: set the flag for a command that stops cleanly (and wake the
+    // thread that cancels the interrupt context), else leave now.
     if (g_cooperative.load() > 0 && !g_interrupted.load()) {
         g_interrupted.store(true);
+        if (const int fd = g_wake_fd.load(); fd >= 0) {
+            const int saved = errno;
+            const char byte = 1;
+            [[maybe_unused]] const auto n = write(fd, &byte, 1);
+            errno = saved;
+        }
         return;
     }
     _exit(exit_code::interrupted);
@@ -519,6 +531,27 @@ bool Context::interrupted() noexcept {
 
 const std::atomic<bool>* Context::interrupt_flag() noexcept {
     return &g_interrupted;
+}
+
+agentrail::CallContext Context::interrupt_context() {
+    // Made on first use, by the commands that stop cleanly: a thread blocked on a pipe that the SIGINT
+    // handler writes to cancels the context (cancel() is not async-signal-safe; a write is). It blocks in
+    // read(), so it costs nothing until Ctrl-C, and lives until the process exits.
+    static const agentrail::CallContext context;
+    static std::once_flag once;
+    std::call_once(once, [] {
+        int fds[2];
+        if (pipe2(fds, O_CLOEXEC) != 0) return;  // Ctrl-C then still sets interrupted(), for polling code
+        std::thread([read_fd = fds[0]] {
+            char byte = 0;
+            while (read(read_fd, &byte, 1) < 0 && errno == EINTR) {
+            }
+            context.cancel();
+        }).detach();
+        g_wake_fd.store(fds[1]);
+        if (g_interrupted.load()) context.cancel();  // Ctrl-C came before the pipe existed
+    });
+    return context;
 }
 
 Context::InterruptScope::InterruptScope() {

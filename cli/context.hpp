@@ -17,7 +17,7 @@
 #include <string_view>
 #include <vector>
 
-#include "agentrail/client.hpp"
+#include "agentrail/agentrail.hpp"
 
 namespace CLI {
 class App;
@@ -172,6 +172,9 @@ public:
     static void install_signal_handlers();
     static bool interrupted() noexcept;
     static const std::atomic<bool>* interrupt_flag() noexcept;
+    /// A call context cancelled by Ctrl-C (under an InterruptScope): hand it, or a child of it, to the
+    /// library so that waits and transfers end at once.
+    static agentrail::CallContext interrupt_context();
     class InterruptScope {
     public:
         InterruptScope();

@@ -186,49 +186,6 @@ private:
     std::string m_pending_id;
 };
 
-/// Sets `flag` when the deadline passes or Ctrl-C was pressed, so the stream stops within ~100 ms.
-class StopWatch {
-public:
-    StopWatch(std::atomic<bool>& flag, std::optional<std::chrono::steady_clock::time_point> deadline)
-        : m_flag(flag), m_deadline(deadline), m_thread([this] { loop(); }) {}
-    ~StopWatch() {
-        {
-            std::lock_guard lock(m_mutex);
-            m_done = true;
-        }
-        m_cv.notify_one();
-        m_thread.join();
-    }
-    StopWatch(const StopWatch&) = delete;
-    StopWatch& operator=(const StopWatch&) = delete;
-    bool timed_out() const { return m_timed_out.load(); }
-
-private:
-    void loop() {
-        std::unique_lock lock(m_mutex);
-        while (!m_done) {
-            if (Context::interrupted()) {
-                m_flag.store(true);
-                return;
-            }
-            if (m_deadline && std::chrono::steady_clock::now() >= *m_deadline) {
-                m_timed_out.store(true);
-                m_flag.store(true);
-                return;
-            }
-            m_cv.wait_for(lock, std::chrono::milliseconds(25));
-        }
-    }
-
-    std::atomic<bool>& m_flag;
-    std::optional<std::chrono::steady_clock::time_point> m_deadline;
-    std::atomic<bool> m_timed_out{false};
-    std::mutex m_mutex;
-    std::condition_variable m_cv;
-    bool m_done = false;
-    std::thread m_thread;
-};
-
 std::string str_at(const Json& value, std::string_view pointer) {
     const auto& v = at_pointer(value, pointer);
     return v.is_string() ? v.get<std::string>() : std::string{};
@@ -344,8 +301,11 @@ void tail(Context& ctx, TailArgs a) {
     options.event_types = a.types;
     if (!a.task.empty()) options.task_id = a.task;
     if (a.heartbeat > 0) options.heartbeat_seconds = a.heartbeat;
-    std::atomic<bool> stop{false};
-    options.cancel = &stop;
+    // Ctrl-C or --timeout end the stream at once (its transfer and any wait to reconnect).
+    const auto interrupt = Context::interrupt_context();
+    const agentrail::CallContext stop = deadline ? interrupt.with_deadline(*deadline) : interrupt.child();
+    options.context = stop;
+    const auto timed_out = [&stop] { return !Context::interrupted() && stop.expired(); };
     // Duplicates can only come from a server re-sending events around a reconnect; 2048 recent ids cover
     // that, and unlike the library's default of 10,000 they keep memory flat over a long tail.
     options.dedupe_window = 2048;
@@ -383,7 +343,6 @@ void tail(Context& ctx, TailArgs a) {
     }
 
     Context::InterruptScope interruptible;
-    StopWatch watch(stop, deadline);
     long long printed = 0;
     bool reached = false;  // --count or --until was satisfied
     try {
@@ -433,10 +392,10 @@ void tail(Context& ctx, TailArgs a) {
                       hints, e.details());
     }
     if (writer) writer->close();
-    if (watch.timed_out()) out.note("timeout reached after " + std::to_string(printed) + " events");
+    if (timed_out()) out.note("timeout reached after " + std::to_string(printed) + " events");
     // With --no-retry a stream the server closed ends run() without an error; that is not the end the
     // user asked for (--count, --until, --timeout or Ctrl-C), so it must not exit 0.
-    if (!reached && !watch.timed_out() && !Context::interrupted())
+    if (!reached && !timed_out() && !Context::interrupted())
         throw Failure(exit_code::network, "stream_ended",
                       "the server closed the event stream after " + std::to_string(printed) +
                           " events; not reconnecting (--no-retry)");

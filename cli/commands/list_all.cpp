@@ -9,6 +9,7 @@
 
 #include "agentrail/errors.hpp"
 #include "agentrail/json.hpp"
+#include "agentrail/raw_task_page.hpp"
 #include "context.hpp"
 #include "render/raw_stream.hpp"
 

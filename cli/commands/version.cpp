@@ -4,7 +4,7 @@
 
 #include <CLI/CLI.hpp>
 
-#include "agentrail/transport.hpp"
+#include "agentrail/curl_transport.hpp"
 #include "agentrail/version.hpp"
 #include "build_info.hpp"
 #include "commands/registry.hpp"

@@ -190,53 +190,6 @@ Snapshot look(Client& client, const std::string& id, const Condition& c) {
     return s;
 }
 
-/// Sets `flag` when the deadline passes or Ctrl-C was pressed.
-class Watchdog {
-public:
-    Watchdog(std::atomic<bool>& flag, std::optional<Clock::time_point> deadline)
-        : m_flag(flag), m_deadline(deadline), m_thread([this] { loop(); }) {}
-    ~Watchdog() {
-        {
-            std::lock_guard lock(m_mutex);
-            m_done = true;
-        }
-        m_cv.notify_one();
-        m_thread.join();
-    }
-    Watchdog(const Watchdog&) = delete;
-    Watchdog& operator=(const Watchdog&) = delete;
-    bool timed_out() const { return m_timed_out.load(); }
-
-    /// Sleeps up to `d`, returning early when the flag is set.
-    void sleep(std::chrono::milliseconds d) {
-        std::unique_lock lock(m_mutex);
-        auto until = Clock::now() + d;
-        while (!m_flag.load() && Clock::now() < until) m_cv.wait_for(lock, std::chrono::milliseconds(25));
-    }
-
-private:
-    void loop() {
-        std::unique_lock lock(m_mutex);
-        while (!m_done) {
-            if (Context::interrupted() || (m_deadline && Clock::now() >= *m_deadline)) {
-                if (!Context::interrupted()) m_timed_out.store(true);
-                m_flag.store(true);
-                m_cv.notify_all();
-                return;
-            }
-            m_cv.wait_for(lock, std::chrono::milliseconds(25));
-        }
-    }
-
-    std::atomic<bool>& m_flag;
-    std::optional<Clock::time_point> m_deadline;
-    std::atomic<bool> m_timed_out{false};
-    std::mutex m_mutex;
-    std::condition_variable m_cv;
-    bool m_done = false;
-    std::thread m_thread;
-};
-
 struct WaitOptions {
     std::optional<std::chrono::milliseconds> timeout;
     std::chrono::milliseconds poll_interval{5000};
@@ -248,14 +201,14 @@ enum class WaitEnd { decided, timed_out, interrupted };
 WaitEnd follow(Context& ctx, const std::string& id, const Condition& condition, const WaitOptions& options,
                Snapshot& last, const std::function<void(const Snapshot&)>& on_look) {
     auto& client = ctx.client();
-    std::atomic<bool> stop{false};
-    std::optional<Clock::time_point> deadline;
-    if (options.timeout) deadline = Clock::now() + *options.timeout;
+    // Ctrl-C or the timeout end the wait; a decision ends its stream at once (stop.cancel()).
     Context::InterruptScope interruptible;
-    Watchdog watchdog(stop, deadline);
+    const auto interrupt = Context::interrupt_context();
+    const agentrail::CallContext stop =
+        options.timeout ? interrupt.with_timeout(*options.timeout) : interrupt.child();
     auto ended = [&] {
         if (Context::interrupted()) return WaitEnd::interrupted;
-        return watchdog.timed_out() ? WaitEnd::timed_out : WaitEnd::decided;
+        return stop.expired() ? WaitEnd::timed_out : WaitEnd::decided;
     };
     auto check = [&] {
         last = look(client, id, condition);
@@ -269,7 +222,7 @@ WaitEnd follow(Context& ctx, const std::string& id, const Condition& condition, 
     Client stream_client(stream_options);
     StreamOptions so;
     so.task_id = id;
-    so.cancel = &stop;
+    so.context = stop;
     so.max_reconnects = 3;
     auto stream = stream_client.stream_events(so);
     std::exception_ptr check_error;
@@ -281,11 +234,11 @@ WaitEnd follow(Context& ctx, const std::string& id, const Condition& condition, 
             checked = true;
             if (check()) {
                 decided = true;
-                stop.store(true);  // ends the transfer at once
+                stop.cancel();  // ends the transfer at once
             }
         } catch (...) {
             check_error = std::current_exception();
-            stop.store(true);
+            stop.cancel();
         }
     });
     try {
@@ -299,13 +252,13 @@ WaitEnd follow(Context& ctx, const std::string& id, const Condition& condition, 
         });
     } catch (const agentrail::Error& e) {
         if (check_error) std::rethrow_exception(check_error);
-        if (stop.load()) return ended();
+        if (stop.done()) return ended();
         ctx.log().info("event stream unavailable ({}); polling every {} ms", e.what(),
                        options.poll_interval.count());
     }
     if (check_error) std::rethrow_exception(check_error);
     if (decided) return WaitEnd::decided;
-    if (stop.load()) {
+    if (stop.done()) {
         // Stopped by the deadline or Ctrl-C; a check that never ran (stream never connected) runs once.
         if (!checked && !Context::interrupted()) check();
         return last.verdict != Verdict::pending ? WaitEnd::decided : ended();
@@ -314,8 +267,8 @@ WaitEnd follow(Context& ctx, const std::string& id, const Condition& condition, 
     // Polling fallback.
     for (;;) {
         if (check()) return WaitEnd::decided;
-        watchdog.sleep(options.poll_interval);
-        if (stop.load()) return last.verdict != Verdict::pending ? WaitEnd::decided : ended();
+        stop.sleep_for(options.poll_interval);
+        if (stop.done()) return last.verdict != Verdict::pending ? WaitEnd::decided : ended();
     }
 }
 

@@ -26,7 +26,7 @@
 #include <CLI/CLI.hpp>
 
 #include "agentrail/json.hpp"
-#include "agentrail/transport.hpp"
+#include "agentrail/curl_transport.hpp"
 #include "agentrail/webhook.hpp"
 #include "commands/events.hpp"
 #include "context.hpp"

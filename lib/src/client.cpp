@@ -8,8 +8,10 @@
 #include <random>
 #include <unordered_set>
 
+#include "agentrail/agentrail.hpp"
 #include "agentrail/json.hpp"
 #include "client_core.hpp"
+#include "client_impl.hpp"
 #include "json_scan.hpp"
 
 namespace agentrail {
@@ -158,29 +160,23 @@ std::string query_string(
 
 }  // namespace
 
-struct Client::Impl {
-    std::shared_ptr<detail::ClientCore> core;
+template <typename T>
+Response<T> Client::Impl::get(const std::string& path, bool bare, bool authenticated) {
+    auto http = execute(Method::get, path, nullptr, {}, {}, authenticated);
+    return make_response<T>(http, {}, bare);
+}
 
-    template <typename T>
-    Response<T> get(const std::string& path, bool bare = false, bool authenticated = true) {
-        auto http = core->execute(Method::get, path, nullptr, {}, {}, authenticated);
-        return make_response<T>(http, {}, bare);
-    }
-
-    /// A mutation with a JSON body. The key is the caller's, or a fresh random one made here, once per
-    /// call, so this call's retries resend it and no later call can be mistaken for a replay of this one.
-    template <typename T>
-    Response<T> mutate(Method method, const std::string& path, const std::optional<json>& body,
-                       const MutationOptions& options) {
-        std::string key = options.idempotency_key ? *options.idempotency_key : new_idempotency_key();
-        if (key.size() < 8 || key.size() > 128)
-            throw Error(ErrorKind::invalid_argument, "Idempotency-Key must be 8 to 128 characters long");
-        std::string text;
-        if (body) text = canonical_json(*body);
-        auto http = core->execute(method, path, body ? &text : nullptr, {}, key);
-        return make_response<T>(http, key);
-    }
-};
+template <typename T>
+Response<T> Client::Impl::mutate(Method method, const std::string& path, const std::optional<json>& body,
+                                 const MutationOptions& options) {
+    std::string key = options.idempotency_key ? *options.idempotency_key : new_idempotency_key();
+    if (key.size() < 8 || key.size() > 128)
+        throw Error(ErrorKind::invalid_argument, "Idempotency-Key must be 8 to 128 characters long");
+    std::string text;
+    if (body) text = canonical_json(*body);
+    auto http = execute(method, path, body ? &text : nullptr, {}, key);
+    return make_response<T>(http, key);
+}
 
 Client::Client(ClientOptions options) : m_impl(std::make_unique<Impl>()) {
     m_impl->core = std::make_shared<detail::ClientCore>(std::move(options));
@@ -191,6 +187,16 @@ Client& Client::operator=(Client&&) noexcept = default;
 
 const ClientOptions& Client::options() const {
     return m_impl->core->options;
+}
+
+Client Client::with_context(CallContext context) const {
+    Client scoped(*this, std::move(context));
+    return scoped;
+}
+
+Client::Client(const Client& other, CallContext context) : m_impl(std::make_unique<Impl>()) {
+    m_impl->core = other.m_impl->core;
+    m_impl->context = std::move(context);
 }
 
 std::string Client::url_for(std::string_view path) const {
@@ -210,6 +216,10 @@ Response<ApiKey> Client::rotate_api_key(std::string_view key_id, const ApiKeyRot
     require_id("key id", key_id);
     return m_impl->mutate<ApiKey>(Method::post, make_path({"agent-api-keys", key_id, "rotate"}),
                                   json(request), options);
+}
+
+Response<ApiKey> Client::rotate_api_key(std::string_view key_id) {
+    return rotate_api_key(key_id, ApiKeyRotateRequest{});
 }
 
 Response<ApiKeyUsage> Client::get_api_key_usage(std::string_view key_id) {
@@ -382,7 +392,7 @@ Response<EventSubscription> Client::deactivate_event_subscription(std::string_vi
     require_id("subscription id", subscription_id);
     // DELETE takes no Idempotency-Key; it is naturally idempotent, so it is retried like a read.
     auto path = make_path({"event-subscriptions", subscription_id});
-    auto http = m_impl->core->execute(Method::del, path, nullptr, {}, {});
+    auto http = m_impl->execute(Method::del, path, nullptr, {}, {});
     return make_response<EventSubscription>(http, {});
 }
 
@@ -390,8 +400,7 @@ Response<CircleCiWebhookReceipt> Client::ingest_circleci_webhook(std::string raw
                                                                  std::optional<std::string> signature) {
     Headers extra;
     if (signature) extra.emplace_back("circleci-signature", *signature);
-    auto http =
-        m_impl->core->execute(Method::post, "/providers/circleci/webhooks", &raw_body, extra, {}, false);
+    auto http = m_impl->execute(Method::post, "/providers/circleci/webhooks", &raw_body, extra, {}, false);
     return make_response<CircleCiWebhookReceipt>(http, {});
 }
 
@@ -407,8 +416,7 @@ Response<LinearWebhookReceipt> Client::ingest_linear_webhook(std::string raw_bod
     if (headers.delivery) extra.emplace_back("Linear-Delivery", *headers.delivery);
     if (headers.event) extra.emplace_back("Linear-Event", *headers.event);
     if (headers.signature) extra.emplace_back("Linear-Signature", *headers.signature);
-    auto http =
-        m_impl->core->execute(Method::post, "/providers/linear/webhooks", &raw_body, extra, {}, false);
+    auto http = m_impl->execute(Method::post, "/providers/linear/webhooks", &raw_body, extra, {}, false);
     return make_response<LinearWebhookReceipt>(http, {});
 }
 
@@ -430,7 +438,15 @@ Response<json> Client::set_linear_workflow_state(std::string_view task_id,
 }
 
 EventStream Client::stream_events(StreamOptions options) {
-    return EventStream(m_impl->core, std::move(options));
+    return EventStream(*this, std::move(options));
+}
+
+EventStream Client::stream_events() {
+    return stream_events(StreamOptions{});
+}
+
+Response<json> Client::request(Method method, std::string_view path) {
+    return request(method, path, std::nullopt);
 }
 
 Response<json> Client::request(Method method, std::string_view path, const std::optional<json>& body,
@@ -443,7 +459,7 @@ Response<json> Client::request(Method method, std::string_view path, const std::
         key = idempotency_key ? *idempotency_key : new_idempotency_key();
     std::string text;
     if (body) text = canonical_json(*body);
-    auto http = m_impl->core->execute(method, p, body ? &text : nullptr, extra_headers, key);
+    auto http = m_impl->execute(method, p, body ? &text : nullptr, extra_headers, key);
     if (http.body.empty()) {
         Response<json> out;
         out.status = http.status;

@@ -4,11 +4,9 @@
 #include <cctype>
 #include <chrono>
 #include <ctime>
-#include <random>
-#include <thread>
 
+#include "agentrail/curl_transport.hpp"
 #include "agentrail/errors.hpp"
-#include "agentrail/redact.hpp"
 
 namespace agentrail::detail {
 
@@ -130,16 +128,12 @@ std::string normalise_base_url(std::string url) {
     return url;
 }
 
-bool is_retryable_status(const RetryPolicy& policy, int status) {
-    return std::find(policy.retryable_statuses.begin(), policy.retryable_statuses.end(), status) !=
-           policy.retryable_statuses.end();
-}
-
 }  // namespace
 
 ClientCore::ClientCore(ClientOptions opts) : options(std::move(opts)) {
     base_url = normalise_base_url(options.base_url);
     loopback = is_loopback_url(base_url);
+    logger = options.log ? Logger(options.log, options.log_level, options.api_key) : Logger();
     const bool clear_text_key =
         !options.api_key.empty() && base_url.rfind("http://", 0) == 0 && !is_loopback_url(base_url);
     if (clear_text_key && !options.allow_insecure_http) {
@@ -154,7 +148,20 @@ ClientCore::ClientCore(ClientOptions opts) : options(std::move(opts)) {
         log(LogLevel::warn, "TLS certificate verification is off: the server " + base_url +
                                 " is not authenticated and the traffic can be read and changed");
     if (options.retry.max_attempts < 1) options.retry.max_attempts = 1;
-    transport = options.transport ? options.transport : make_curl_transport(options.transport_options);
+    auto transport = options.transport ? options.transport : make_curl_transport(options.transport_options);
+
+    RetryingPolicy::Settings retry{options.retry,       options.deadline,
+                                   options.deadline_at, options.transport_options.timeout,
+                                   options.sleep,       options.random};
+    auto retry_step = std::make_unique<RetryingPolicy>(std::move(retry), logger);
+    retrying = retry_step.get();
+    std::vector<std::unique_ptr<Policy>> policies;
+    policies.push_back(std::make_unique<AuthPolicy>(options.api_key));
+    policies.push_back(std::make_unique<IdempotencyPolicy>());
+    policies.push_back(std::make_unique<ErrorMappingPolicy>());
+    policies.push_back(std::move(retry_step));
+    policies.push_back(std::make_unique<LogPolicy>(logger));
+    pipeline = std::make_unique<Pipeline>(std::move(policies), std::move(transport));
 }
 
 std::string ClientCore::url_for(std::string_view path) const {
@@ -164,164 +171,26 @@ std::string ClientCore::url_for(std::string_view path) const {
     return url;
 }
 
-Headers ClientCore::headers_for(bool has_body, bool authenticated) const {
-    Headers h;
-    h.reserve(5);
-    if (authenticated && !options.api_key.empty())
-        h.emplace_back("Authorization", "Bearer " + options.api_key);
-    h.emplace_back("Accept", "application/json");
+HttpResponse ClientCore::execute(Method method, std::string_view path, const std::string* body,
+                                 const Headers& extra_headers, const std::string& idempotency_key,
+                                 bool authenticated, const CallContext* context) const {
+    Call call;
+    call.request.method = method;
+    call.request.url = url_for(path);
+    call.request.headers.reserve(5 + extra_headers.size());
+    call.request.headers.emplace_back("Accept", "application/json");
     // Compression buys nothing on a loopback connection and costs CPU at both ends (against the mock, a
     // 100-page `tasks list --all` took 30% longer with gzip): an empty Accept-Encoding asks for none.
     // The transport still decodes a server that compresses anyway, within max_body_bytes.
-    if (loopback) h.emplace_back("Accept-Encoding", "");
-    if (has_body) h.emplace_back("Content-Type", "application/json");
-    return h;
-}
-
-void ClientCore::log(LogLevel level, std::string_view message) const {
-    if (logs(level)) options.log(level, redact(message, {&options.api_key, 1}));
-}
-
-void ClientCore::sleep_for(std::chrono::milliseconds delay) const {
-    if (delay.count() <= 0) return;
-    if (options.sleep)
-        options.sleep(delay);
-    else
-        std::this_thread::sleep_for(delay);
-}
-
-double ClientCore::random01() const {
-    if (options.random) return options.random();
-    thread_local std::mt19937_64 rng{std::random_device{}()};
-    return std::uniform_real_distribution<double>(0.0, 1.0)(rng);
-}
-
-std::chrono::milliseconds ClientCore::retry_delay(int attempt, const HttpResponse* response) const {
-    if (response) {
-        if (auto ra = find_header(response->headers, "retry-after")) {
-            if (auto secs = parse_retry_after(*ra, std::chrono::system_clock::now())) return *secs;
-        }
-    }
-    return options.retry.backoff(attempt, random01());
-}
-
-HttpResponse ClientCore::execute(Method method, std::string_view path, const std::string* body,
-                                 const Headers& extra_headers, const std::string& idempotency_key,
-                                 bool authenticated) const {
-    const auto& policy = options.retry;
-    // GET and DELETE are idempotent by definition; other methods only with an Idempotency-Key.
-    const bool repeatable = method == Method::get || method == Method::del || !idempotency_key.empty();
-    HttpRequest request;
-    request.method = method;
-    request.url = url_for(path);
-    request.headers = headers_for(body != nullptr, authenticated);
-    if (!idempotency_key.empty()) request.headers.emplace_back("Idempotency-Key", idempotency_key);
-    request.headers.insert(request.headers.end(), extra_headers.begin(), extra_headers.end());
-    if (body) request.body = *body;
-
-    using Clock = std::chrono::steady_clock;
-    const auto call_started = Clock::now();
-    // The call's end: its own budget from now, or the client's absolute end, whichever comes first.
-    std::optional<Clock::time_point> end;
-    if (options.deadline.count() > 0) end = call_started + options.deadline;
-    if (options.deadline_at && (!end || *options.deadline_at < *end)) end = options.deadline_at;
-    const bool bounded = end.has_value();
-    const auto budget = bounded ? std::chrono::duration_cast<std::chrono::milliseconds>(*end - call_started)
-                                : std::chrono::milliseconds(0);
-    const auto time_left = [&] {
-        return std::chrono::duration_cast<std::chrono::milliseconds>(*end - Clock::now());
-    };
-    // True when waiting `delay` and trying again still fits in the deadline (some time is left for the
-    // attempt itself).
-    const auto fits = [&](std::chrono::milliseconds delay) {
-        if (!bounded) return true;
-        if (delay < time_left()) return true;
-        log(LogLevel::info, "not retrying: waiting " + std::to_string(delay.count()) +
-                                " ms would pass the deadline (" + std::to_string(budget.count()) +
-                                " ms from the call's start)");
-        return false;
-    };
-
-    for (int attempt = 1;; ++attempt) {
-        const bool may_retry = repeatable && attempt < policy.max_attempts;
-        bool deadline_cut = false;
-        if (bounded) {
-            const auto left = std::max(time_left(), std::chrono::milliseconds(1));
-            const auto normal = options.transport_options.timeout;
-            if (normal.count() <= 0 || left < normal) {
-                request.timeout = left;
-                deadline_cut = true;
-            } else {
-                request.timeout = std::chrono::milliseconds(0);
-            }
-        }
-        if (logs(LogLevel::debug)) {
-            log(LogLevel::debug,
-                std::string("-> ") + to_string(method) + " " + request.url +
-                    (idempotency_key.empty() ? "" : " (Idempotency-Key: " + idempotency_key + ")"));
-        }
-        if (body && logs(LogLevel::trace)) log(LogLevel::trace, "-> body " + *body);
-        auto started = std::chrono::steady_clock::now();
-        HttpResponse response;
-        try {
-            response = transport->send(request);
-        } catch (TransportError& e) {
-            log(LogLevel::debug, std::string("<- no response: ") + e.what());
-            const auto delay = may_retry && policy.retry_network_errors && !(deadline_cut && e.timed_out())
-                                   ? std::optional(policy.backoff(attempt, random01()))
-                                   : std::nullopt;
-            if (delay && fits(*delay)) {
-                log(LogLevel::info, "network error, retrying in " + std::to_string(delay->count()) +
-                                        " ms (attempt " + std::to_string(attempt + 1) + "/" +
-                                        std::to_string(policy.max_attempts) + ")");
-                sleep_for(*delay);
-                continue;
-            }
-            if (deadline_cut && e.timed_out()) {
-                TransportError cut(std::string(e.what()) + " (the deadline, " +
-                                       std::to_string(budget.count()) +
-                                       " ms from the call's start, was reached)",
-                                   e.code(), true);
-                cut.set_idempotency_key(idempotency_key);
-                throw cut;
-            }
-            e.set_idempotency_key(idempotency_key);
-            throw;
-        }
-        if (logs(LogLevel::debug)) {
-            auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
-                                                                            started);
-            log(LogLevel::debug, "<- " + std::to_string(response.status) + " (" +
-                                     std::to_string(response.body.size()) + " bytes, " +
-                                     std::to_string(ms.count()) + " ms)");
-        }
-        if (logs(LogLevel::trace)) log(LogLevel::trace, "<- body " + response.body);
-        if (response.status >= 200 && response.status < 300) return response;
-
-        if (may_retry && is_retryable_status(policy, response.status)) {
-            auto delay = retry_delay(attempt, &response);
-            // A server that asks for a longer wait than the policy allows gets its answer reported,
-            // rather than a client that hangs past what its caller configured.
-            if (delay <= std::max(policy.max_delay, std::chrono::milliseconds(0)) && fits(delay)) {
-                log(LogLevel::info, "HTTP " + std::to_string(response.status) + ", retrying in " +
-                                        std::to_string(delay.count()) + " ms (attempt " +
-                                        std::to_string(attempt + 1) + "/" +
-                                        std::to_string(policy.max_attempts) + ")");
-                sleep_for(delay);
-                continue;
-            }
-        }
-        auto info = parse_api_error(response.status, response.body);
-        note_redirect(info, response);
-        info.method = to_string(method);
-        info.path = std::string(path.substr(0, path.find('?')));
-        if (auto rid = find_header(response.headers, "x-request-id")) info.request_id = std::string(*rid);
-        if (auto ra = find_header(response.headers, "retry-after")) {
-            if (auto secs = parse_retry_after(*ra, std::chrono::system_clock::now()))
-                info.retry_after = *secs;
-        }
-        throw_api_error(std::move(info), idempotency_key);
-    }
+    if (loopback) call.request.headers.emplace_back("Accept-Encoding", "");
+    if (body) call.request.headers.emplace_back("Content-Type", "application/json");
+    call.request.headers.insert(call.request.headers.end(), extra_headers.begin(), extra_headers.end());
+    if (body) call.request.body = *body;
+    call.request.context = context ? *context : options.context;
+    call.path = std::string(path);
+    call.idempotency_key = idempotency_key;
+    call.authenticated = authenticated;
+    return pipeline->send(call);
 }
 
 }  // namespace agentrail::detail

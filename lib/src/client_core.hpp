@@ -1,6 +1,5 @@
 #pragma once
-// Private machinery shared by Client and EventStream: URL building, auth headers, logging with
-// redaction, and the retry loop around the transport.
+// Private machinery shared by Client and EventStream: URL building and the client's request pipeline.
 
 #include <chrono>
 #include <initializer_list>
@@ -12,7 +11,9 @@
 #include <nlohmann/json.hpp>
 
 #include "agentrail/client.hpp"
+#include "agentrail/context.hpp"
 #include "agentrail/transport.hpp"
+#include "pipeline.hpp"
 
 namespace agentrail::detail {
 
@@ -37,31 +38,25 @@ struct ClientCore {
     explicit ClientCore(ClientOptions options);
 
     ClientOptions options;
-    std::shared_ptr<Transport> transport;
-    std::string base_url;   // without a trailing slash
+    std::string base_url;  // without a trailing slash
+    Logger logger;
+    std::unique_ptr<Pipeline> pipeline;
+    const RetryingPolicy* retrying = nullptr;  // the pipeline's retry step (backoff and jitter)
     bool loopback = false;  // base_url is on this machine: no compression is asked for
 
     /// base_url + path (path starts with '/', may carry a query string).
     std::string url_for(std::string_view path) const;
-    /// Authorization and Accept headers for a request (Content-Type added when there is a body).
-    Headers headers_for(bool has_body, bool authenticated = true) const;
 
     /// True when a message of this level would reach the log handler: check it before building one.
-    bool logs(LogLevel level) const { return options.log && level >= options.log_level; }
-    void log(LogLevel level, std::string_view message) const;
-    void sleep_for(std::chrono::milliseconds delay) const;
-    double random01() const;
+    bool logs(LogLevel level) const { return logger.logs(level); }
+    void log(LogLevel level, std::string_view message) const { logger.log(level, message); }
 
-    /// Sends the request, retrying under options.retry (GETs always; other methods only when
-    /// `idempotency_key` is non-empty). Returns the final 2xx response; throws the matching ApiError
-    /// for an error status (with the idempotency key attached) or TransportError when no response came.
-    /// `authenticated` false omits the Authorization header (for the unauthenticated provider routes).
+    /// Sends a request through the pipeline under `context` (null: the client's context). Returns the
+    /// final 2xx response; throws the matching ApiError (with the idempotency key attached) or a
+    /// TransportError when no response came. `authenticated` false omits the Authorization header.
     HttpResponse execute(Method method, std::string_view path, const std::string* body,
                          const Headers& extra_headers, const std::string& idempotency_key,
-                         bool authenticated = true) const;
-
-    /// Delay before the next attempt after `attempt` failed with this response (Retry-After wins).
-    std::chrono::milliseconds retry_delay(int attempt, const HttpResponse* response) const;
+                         bool authenticated = true, const CallContext* context = nullptr) const;
 };
 
 }  // namespace agentrail::detail

@@ -6,7 +6,6 @@
 #include <exception>
 #include <string>
 #include <string_view>
-#include <thread>
 #include <unordered_set>
 #include <utility>
 
@@ -16,6 +15,8 @@
 #include "agentrail/events.hpp"
 #include "agentrail/json.hpp"
 #include "client_core.hpp"
+#include "client_impl.hpp"
+#include "pipeline.hpp"
 
 namespace agentrail {
 
@@ -26,8 +27,6 @@ constexpr std::chrono::seconds kDefaultHeartbeat{20};
 constexpr std::chrono::seconds kStallGrace{5};
 // Upper bound on a server's `retry:` so a hostile or bogus value cannot park the client for long.
 constexpr std::chrono::milliseconds kMaxServerRetry = std::chrono::seconds(60);
-// Sleep slice while waiting to reconnect with a cancel flag to watch.
-constexpr std::chrono::milliseconds kCancelPoll{100};
 
 const char* to_string(StreamState state) {
     switch (state) {
@@ -103,6 +102,7 @@ TaskEvent StreamEvent::parse() const {
 struct EventStream::Impl {
     std::shared_ptr<detail::ClientCore> core;
     StreamOptions options;
+    CallContext context;  // the stream's (options.context, else the client's)
     std::function<void(StreamState, std::string_view)> on_state;
     SseParser parser;
     std::string last_id;  // last id handed to the handler, or the initial cursor
@@ -119,7 +119,12 @@ struct EventStream::Impl {
     bool ids_ascending = true;
     StreamEvent current;  // reused for every delivery so steady-state delivery does not allocate
 
-    bool cancelled() const { return options.cancel && options.cancel->load(std::memory_order_relaxed); }
+    // Cancelled, or past the context's deadline: the stream ends.
+    bool cancelled() const { return context.done(); }
+    const char* stop_reason(bool handler_stopped) const {
+        if (handler_stopped) return "handler stopped";
+        return context.cancelled() ? "cancelled" : "deadline reached";
+    }
 
     void set_state(StreamState state, std::string_view reason) {
         core->log(state == StreamState::reconnecting ? LogLevel::warn : LogLevel::info,
@@ -168,7 +173,7 @@ struct EventStream::Impl {
         return false;
     }
 
-    HttpRequest build_request(bool first) const {
+    detail::Call build_call(bool first) const {
         std::string query;
         auto add = [&query](std::string_view key, std::string_view escaped_value) {
             query += query.empty() ? '?' : '&';
@@ -190,20 +195,18 @@ struct EventStream::Impl {
         if (first && options.cursor && !options.cursor->empty())
             add("cursor", detail::percent_escape(*options.cursor));
 
-        HttpRequest request;
+        detail::Call call;
+        call.path = std::string(kStreamPath) + query;
+        call.retry = false;  // reconnecting is this stream's own loop
+        auto& request = call.request;
         request.method = Method::get;
-        request.url = core->url_for(std::string(kStreamPath) + query);
-        request.headers = core->headers_for(false);
-        for (auto& [name, value] : request.headers) {
-            if (name == "Accept") value = "text/event-stream";
-        }
-        if (!find_header(request.headers, "Accept"))
-            request.headers.emplace_back("Accept", "text/event-stream");
+        request.url = core->url_for(call.path);
+        request.headers.emplace_back("Accept", "text/event-stream");
         request.headers.emplace_back("Cache-Control", "no-cache");
         if (!resume.empty()) request.headers.emplace_back("Last-Event-ID", resume);
         request.idle_timeout = stall_timeout();
-        request.cancel = options.cancel;
-        return request;
+        request.context = context;
+        return call;
     }
 
     // The id to resume after: that of the last event the server sent and this stream processed
@@ -212,42 +215,27 @@ struct EventStream::Impl {
     const std::string& resume_id() const { return resume; }
 
     void wait(std::chrono::milliseconds delay) const {
-        // A custom sleep (tests) is called once with the whole delay; the default one is sliced so a
-        // cancel flag ends the wait promptly.
-        if (!options.cancel || core->options.sleep) {
-            core->sleep_for(delay);
-            return;
-        }
-        auto until = std::chrono::steady_clock::now() + delay;
-        while (!cancelled()) {
-            auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-                until - std::chrono::steady_clock::now());
-            if (left.count() <= 0) return;
-            std::this_thread::sleep_for(std::min(left, kCancelPoll));
-        }
+        // A custom sleep (tests) is called once with the whole delay; otherwise the wait ends at once when
+        // the context is cancelled.
+        if (delay.count() <= 0) return;
+        if (core->options.sleep)
+            core->options.sleep(delay);
+        else
+            context.sleep_for(delay);
     }
 
-    // Delay before the next connection after `failures` consecutive failures. `response` is the error
-    // answer, if there was one.
-    std::chrono::milliseconds reconnect_delay(
-        int failures, const HttpResponse* response,
-        const std::optional<std::chrono::seconds>& body_retry_after) const {
+    // Delay before the next connection after `failures` consecutive failures. `server_wait` is what the
+    // error answer asked for (Retry-After or retryAfterSeconds), if there was one.
+    std::chrono::milliseconds reconnect_delay(int failures,
+                                              const std::optional<std::chrono::seconds>& server_wait) const {
         std::optional<std::chrono::milliseconds> hint;
-        if (response && find_header(response->headers, "retry-after"))
-            hint = core->retry_delay(failures, response);
-        else if (body_retry_after)
-            hint = *body_retry_after;
+        if (server_wait) hint = *server_wait;
         if (auto retry = parser.retry()) {
             auto server = std::min(*retry, kMaxServerRetry);
             hint = hint ? std::max(*hint, server) : server;
         }
         if (hint) return *hint;
-        return core->options.retry.backoff(failures, core->random01());
-    }
-
-    bool retryable(int status) const {
-        const auto& list = core->options.retry.retryable_statuses;
-        return std::find(list.begin(), list.end(), status) != list.end();
+        return core->options.retry.backoff(failures, core->retrying->random01());
     }
 
     void run(const Handler& handler);
@@ -261,13 +249,12 @@ void EventStream::Impl::run(const Handler& handler) {
     for (;;) {
         const bool first = connections == 0;  // the cursor goes on the stream's very first connection only
         if (cancelled()) {
-            set_state(StreamState::stopped, "cancelled");
+            set_state(StreamState::stopped, stop_reason(false));
             return;
         }
-        HttpRequest request = build_request(first);
+        detail::Call call = build_call(first);
         parser.reset_connection();
         ++connections;
-        core->log(LogLevel::debug, "-> GET " + request.url);
 
         bool stop = false;
         bool announced = false;
@@ -291,7 +278,7 @@ void EventStream::Impl::run(const Handler& handler) {
             if (!event.id.empty()) last_id = event.id;
             if (!handler(current)) stop = true;
         };
-        auto on_chunk = [&](std::string_view chunk) {
+        const std::function<bool(std::string_view)> on_chunk = [&](std::string_view chunk) {
             if (!announced) {
                 announced = true;
                 set_state(StreamState::connected, first ? "" : "resumed after " + resume_id());
@@ -304,13 +291,27 @@ void EventStream::Impl::run(const Handler& handler) {
         std::string reason;
         HttpResponse response;
         bool have_response = false;
-        std::optional<std::chrono::seconds> body_retry_after;
+        std::optional<std::chrono::seconds> server_wait;
+        call.on_chunk = &on_chunk;
         try {
-            response = core->transport->stream(request, on_chunk);
+            response = core->pipeline->send(call);
             have_response = true;
+        } catch (const ApiError& e) {
+            // The pipeline's error mapping: the retry policy's statuses reconnect, any other ends the stream.
+            if (cancelled()) {
+                set_state(StreamState::stopped, stop_reason(false));
+                return;
+            }
+            reason = "HTTP " + std::to_string(e.status()) + (e.code().empty() ? "" : " " + e.code());
+            if (!detail::is_retryable_status(core->options.retry, e.status())) {
+                set_state(StreamState::stopped, reason);
+                throw;
+            }
+            last_error = std::current_exception();
+            server_wait = e.retry_after();
         } catch (const TransportError& e) {
             if (stop || cancelled()) {
-                set_state(StreamState::stopped, stop ? "handler stopped" : "cancelled");
+                set_state(StreamState::stopped, stop_reason(stop));
                 return;
             }
             last_error = std::current_exception();
@@ -320,7 +321,7 @@ void EventStream::Impl::run(const Handler& handler) {
 
         if (have_response) {
             if (stop || cancelled()) {
-                set_state(StreamState::stopped, stop ? "handler stopped" : "cancelled");
+                set_state(StreamState::stopped, stop_reason(stop));
                 return;
             }
             if (auto hb = find_header(response.headers, "x-agentrail-stream-heartbeat-seconds")) {
@@ -333,36 +334,13 @@ void EventStream::Impl::run(const Handler& handler) {
                     format_bytes(parser.max_event_bytes()) + " (max_event_bytes)";
                 reason = what + "; connection dropped";
                 last_error = std::make_exception_ptr(Error(ErrorKind::protocol, what));
-            } else if (response.status >= 200 && response.status < 300) {
+            } else {
                 reason = "server closed the stream";
                 last_error = std::make_exception_ptr(
                     TransportError("the event stream ended without delivering an event", 0));
                 if (!options.reconnect) {
                     set_state(StreamState::stopped, reason);
                     return;
-                }
-            } else {
-                auto info = parse_api_error(response.status, response.body);
-                detail::note_redirect(info, response);
-                info.method = "GET";
-                info.path = std::string(kStreamPath);
-                if (auto rid = find_header(response.headers, "x-request-id"))
-                    info.request_id = std::string(*rid);
-                body_retry_after = info.retry_after;
-                if (auto ra = find_header(response.headers, "retry-after")) {
-                    if (auto secs = detail::parse_retry_after(*ra, std::chrono::system_clock::now()))
-                        info.retry_after = *secs;
-                }
-                reason =
-                    "HTTP " + std::to_string(response.status) + (info.code.empty() ? "" : " " + info.code);
-                if (!retryable(response.status)) {
-                    set_state(StreamState::stopped, reason);
-                    throw_api_error(std::move(info));
-                }
-                try {
-                    throw_api_error(std::move(info));
-                } catch (const ApiError&) {
-                    last_error = std::current_exception();
                 }
             }
         }
@@ -375,18 +353,17 @@ void EventStream::Impl::run(const Handler& handler) {
                           : reason);
             std::rethrow_exception(last_error);
         }
-        auto delay = reconnect_delay(failures, have_response && response.status >= 300 ? &response : nullptr,
-                                     body_retry_after);
+        auto delay = reconnect_delay(failures, server_wait);
         set_state(StreamState::reconnecting,
                   reason + "; retrying in " + std::to_string(delay.count()) + " ms");
         wait(delay);
     }
 }
 
-EventStream::EventStream(std::shared_ptr<detail::ClientCore> core, StreamOptions options)
-    : m_impl(std::make_unique<Impl>()) {
-    m_impl->core = std::move(core);
+EventStream::EventStream(const Client& client, StreamOptions options) : m_impl(std::make_unique<Impl>()) {
+    m_impl->core = client.m_impl->core;
     m_impl->options = std::move(options);
+    m_impl->context = m_impl->options.context ? *m_impl->options.context : client.m_impl->call_context();
     m_impl->parser = SseParser(m_impl->options.max_event_bytes);
     if (m_impl->options.cursor) {
         m_impl->last_id = *m_impl->options.cursor;

@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <cctype>
 
+#include "agentrail/models/task.hpp"
+#include "agentrail/response.hpp"
+
 namespace agentrail {
 namespace {
 

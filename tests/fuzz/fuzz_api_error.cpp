@@ -12,7 +12,7 @@
 #include <memory>
 #include <string>
 
-#include "agentrail/client.hpp"
+#include "agentrail/agentrail.hpp"
 #include "agentrail/redact.hpp"
 #include "client_core.hpp"
 #include "fake_transport.hpp"

@@ -15,8 +15,7 @@
 #include <string>
 #include <vector>
 
-#include "agentrail/client.hpp"
-#include "agentrail/operator.hpp"
+#include "agentrail/agentrail.hpp"
 #include "fake_transport.hpp"
 
 namespace {

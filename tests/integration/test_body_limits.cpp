@@ -7,7 +7,7 @@
 #include <catch2/catch.hpp>
 
 #include "agentrail/errors.hpp"
-#include "agentrail/transport.hpp"
+#include "agentrail/curl_transport.hpp"
 #include "test_server.hpp"
 
 using namespace std::chrono_literals;

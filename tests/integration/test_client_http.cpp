@@ -10,7 +10,7 @@
 
 #include <catch2/catch.hpp>
 
-#include "agentrail/client.hpp"
+#include "agentrail/agentrail.hpp"
 #include "agentrail/errors.hpp"
 #include "agentrail/events.hpp"
 #include "test_server.hpp"
@@ -203,20 +203,20 @@ TEST_CASE("an SSE stream cut mid-event resumes with Last-Event-ID", "[client][ht
     server.start();
     agentrail::Client client(options_for(server.url(), std::make_shared<Sleeps>()));
 
-    std::atomic<bool> cancel{false};
+    agentrail::CallContext cancel;
     std::atomic<bool> done{false};
     std::thread watchdog([&] {  // keeps the test bounded if the client never stops
         for (int i = 0; i < 100; ++i) {
             if (done.load()) return;
             std::this_thread::sleep_for(50ms);
         }
-        cancel.store(true);
+        cancel.cancel();
     });
 
     agentrail::StreamOptions options;
     options.stall_timeout = 2s;
     options.max_reconnects = 3;
-    options.cancel = &cancel;
+    options.context = cancel;
     auto stream = client.stream_events(options);
     std::vector<std::string> ids;
     std::vector<std::string> types;
@@ -228,7 +228,7 @@ TEST_CASE("an SSE stream cut mid-event resumes with Last-Event-ID", "[client][ht
     done.store(true);
     watchdog.join();
 
-    CHECK_FALSE(cancel.load());
+    CHECK_FALSE(cancel.cancelled());
     CHECK(ids == std::vector<std::string>{"1", "2", "3", "4", "5", "6"});
     CHECK(std::set<std::string>(types.begin(), types.end()) == std::set<std::string>{"task.updated"});
     CHECK(stream.connections() == 2);

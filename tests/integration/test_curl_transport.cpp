@@ -14,6 +14,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "agentrail/curl_transport.hpp"
 #include "agentrail/errors.hpp"
 #include "agentrail/transport.hpp"
 #include "test_server.hpp"
@@ -504,12 +505,12 @@ TEST_CASE("cancel stops a stream that receives nothing", "[curl][stream]") {
     server.start();
     auto transport = agentrail::make_curl_transport();
 
-    std::atomic<bool> cancel{false};
+    agentrail::CallContext cancel;
     HttpRequest request = get(server.url("/silent"));
-    request.cancel = &cancel;
+    request.context = cancel;
     std::thread canceller([&cancel] {
         std::this_thread::sleep_for(200ms);
-        cancel.store(true);
+        cancel.cancel();
     });
     const auto start = Clock::now();
     try {

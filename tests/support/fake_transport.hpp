@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "agentrail/client.hpp"
+#include "agentrail/agentrail.hpp"
 #include "agentrail/errors.hpp"
 #include "agentrail/transport.hpp"
 

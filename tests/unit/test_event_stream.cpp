@@ -379,16 +379,16 @@ TEST_CASE("setting the cancel flag ends run() normally", "[stream]") {
     auto fake = std::make_shared<FakeTransport>();
     fake->stream_reply({frame("evt_1", "task.updated"), frame("evt_2", "task.updated")}, true);
     auto client = make_test_client(fake);
-    std::atomic<bool> cancel{false};
+    CallContext cancel;
     StreamOptions options;
-    options.cancel = &cancel;
+    options.context = cancel;
     auto stream = client.stream_events(options);
     StreamState final_state = StreamState::connecting;
     stream.on_state([&](StreamState s, std::string_view) { final_state = s; });
     int seen = 0;
     stream.run([&](const StreamEvent&) {
         ++seen;
-        cancel = true;
+        cancel.cancel();
         return true;
     });
     CHECK(seen == 1);

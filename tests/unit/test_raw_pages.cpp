@@ -6,6 +6,7 @@
 
 #include "agentrail/client.hpp"
 #include "agentrail/json.hpp"
+#include "agentrail/raw_task_page.hpp"
 #include "fake_transport.hpp"
 #include "json_scan.hpp"
 #include "render/raw_stream.hpp"

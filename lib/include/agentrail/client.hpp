@@ -1,5 +1,9 @@
 #pragma once
 // agentrail::Client: every operation of the AgentRail Task Lifecycle API as a typed method.
+//
+// This header declares the operations only: the models they return are forward-declared, so including it
+// costs little. Where results are used, include their area's header (agentrail/models/task.hpp, ...) and
+// agentrail/response.hpp, or agentrail/agentrail.hpp for everything.
 
 #include <chrono>
 #include <cstddef>
@@ -11,23 +15,12 @@
 #include <utility>
 #include <vector>
 
-#include <nlohmann/json.hpp>
+#include <nlohmann/json_fwd.hpp>
 
-#include "agentrail/errors.hpp"
-#include "agentrail/events.hpp"
+#include "agentrail/context.hpp"
 #include "agentrail/export.hpp"
 #include "agentrail/log.hpp"
-#include "agentrail/models/ci.hpp"
-#include "agentrail/models/event.hpp"
-#include "agentrail/models/health.hpp"
-#include "agentrail/models/keys.hpp"
-#include "agentrail/models/providers.hpp"
-#include "agentrail/models/review.hpp"
-#include "agentrail/models/ship.hpp"
-#include "agentrail/models/submit.hpp"
-#include "agentrail/models/subscription.hpp"
-#include "agentrail/models/task.hpp"
-#include "agentrail/response.hpp"
+#include "agentrail/models/fwd.hpp"
 #include "agentrail/transport.hpp"
 
 AGENTRAIL_PUBLIC_BEGIN
@@ -58,11 +51,15 @@ struct ClientOptions {
     /// An absolute end for every call of this client, e.g. a whole command's budget across several calls
     /// and pages: a call's deadline is the earlier of this and `deadline` from its start. Unset: none.
     std::optional<std::chrono::steady_clock::time_point> deadline_at;
+    /// Context every call and stream of this client runs under unless given another (with_context()):
+    /// cancelling it ends calls in flight and their waits at once; its deadline bounds each call as
+    /// `deadline_at` does (and streams too). Default: a context of its own, never cancelled.
+    CallContext context;
     TransportOptions transport_options;    // used when `transport` is null
     std::shared_ptr<Transport> transport;  // null: a curl transport made from transport_options
     /// Sending a key over plain http:// to a host that is not loopback is refused unless this is set.
     bool allow_insecure_http = false;
-    LogHandler log;  // null: silent
+    LogHandler log;  // null: silent; called from the calling thread (any, when the client is shared)
     /// Messages below this level are neither built nor redacted nor handed to `log`: set it to the level
     /// your handler keeps, so a quiet client does not format (and scan) every request and response body.
     LogLevel log_level = LogLevel::trace;
@@ -88,29 +85,7 @@ struct ListTasksOptions {
 
 using TaskPage = Response<std::vector<TaskSummary>>;
 
-/// One page of the caller's tasks as the server sent it (Client::for_each_raw_task_page): no models and
-/// no JSON values are built, so unknown fields, member order and the spelling of numbers and strings
-/// are kept byte for byte.
-struct RawTaskPage {
-    std::string body;          // the answer as received
-    std::optional<Page> page;  // envelope["page"]
-    int status = 0;            // HTTP status
-    std::string request_id;    // x-request-id when the server sent one
-    /// Each element of envelope["data"]: offset and size in `body` (in `reserialised` when not empty).
-    std::vector<std::pair<std::size_t, std::size_t>> items;
-    /// Set only when the answer was unusual enough to need a full parse (a member this API reads written
-    /// with escapes or repeated, a byte-order mark): then each item re-serialised compactly.
-    std::string reserialised;
-    /// False when some item has whitespace between its tokens (a pretty-printed answer).
-    bool compact = true;
-
-    std::size_t size() const { return items.size(); }
-    /// The exact text of item `i`.
-    std::string_view item(std::size_t i) const {
-        const std::string& text = reserialised.empty() ? body : reserialised;
-        return std::string_view(text).substr(items[i].first, items[i].second);
-    }
-};
+struct RawTaskPage;  // raw_task_page.hpp
 
 /// A fresh random Idempotency-Key (a UUIDv4 string, 36 characters): the default key of every mutation.
 std::string new_idempotency_key();
@@ -127,6 +102,12 @@ std::string derive_idempotency_key(std::string_view operation, const std::vector
 /// Serialises JSON with object keys sorted at every level (nlohmann's default), no spaces.
 std::string canonical_json(const nlohmann::json& value);
 
+/// Thread safety: every method of one Client may be called from any number of threads at once (with the
+/// default curl transport, or a transport that is itself thread-safe). Calls in flight share a pool of
+/// at most TransportOptions::max_connections connections; further calls wait for a free one. The
+/// callbacks in ClientOptions (log, sleep, random) are then called from those threads concurrently. An
+/// EventStream is used by one thread at a time; moving or destroying a Client while another thread
+/// calls it is a data race, as for any object.
 class Client {
 public:
     explicit Client(ClientOptions options);
@@ -135,12 +116,16 @@ public:
     Client& operator=(Client&&) noexcept;
 
     const ClientOptions& options() const;
+    /// A client sharing this one's settings and connections whose calls and streams run under
+    /// `context` (its deadline and cancellation), e.g. one per request of a server, or per command.
+    Client with_context(CallContext context) const;
 
     // Operations
     Response<Health> health();
 
     Response<ApiKey> create_api_key(const ApiKeyCreateRequest& request, const MutationOptions& options = {});
-    Response<ApiKey> rotate_api_key(std::string_view key_id, const ApiKeyRotateRequest& request = {},
+    Response<ApiKey> rotate_api_key(std::string_view key_id);  // with an empty request
+    Response<ApiKey> rotate_api_key(std::string_view key_id, const ApiKeyRotateRequest& request,
                                     const MutationOptions& options = {});
     Response<ApiKeyUsage> get_api_key_usage(std::string_view key_id);
 
@@ -197,21 +182,24 @@ public:
                                                        const MutationOptions& options = {});
 
     /// The live SSE event stream with resume, reconnect and de-duplication (see events.hpp).
-    EventStream stream_events(StreamOptions options = {});
+    EventStream stream_events(StreamOptions options);
+    EventStream stream_events();  // with default StreamOptions
 
     /// Raw call for routes without a typed method: auth, retries and error mapping still apply.
     /// `path` is relative to the base URL and may carry a query string. POST, PUT and PATCH get an
     /// Idempotency-Key (given, or a fresh random one) unless `idempotency_key` is the empty string;
     /// GET and DELETE never carry one.
     Response<nlohmann::json> request(Method method, std::string_view path,
-                                     const std::optional<nlohmann::json>& body = {},
+                                     const std::optional<nlohmann::json>& body,
                                      const Headers& extra_headers = {},
                                      std::optional<std::string> idempotency_key = std::nullopt);
+    Response<nlohmann::json> request(Method method, std::string_view path);  // no body, no extra headers
 
     /// Full URL for `path` under the base URL (exposed for tools and tests).
     std::string url_for(std::string_view path) const;
 
 private:
+    Client(const Client& other, CallContext context);  // with_context()
     struct Impl;
     std::unique_ptr<Impl> m_impl;
     friend class EventStream;

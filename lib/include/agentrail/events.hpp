@@ -1,7 +1,6 @@
 #pragma once
 // Server-Sent Events: a pure, chunk-fed parser and the resumable task event stream built on it.
 
-#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <deque>
@@ -13,15 +12,14 @@
 #include <unordered_set>
 #include <vector>
 
+#include "agentrail/context.hpp"
 #include "agentrail/export.hpp"
 #include "agentrail/models/event.hpp"
 
-namespace agentrail::detail {
-struct ClientCore;  // private to the library (declared outside the exported region)
-}
-
 AGENTRAIL_PUBLIC_BEGIN
 namespace agentrail {
+
+class Client;
 
 /// One dispatched SSE event (W3C EventSource semantics).
 struct SseEvent {
@@ -97,11 +95,12 @@ struct StreamOptions {
     std::size_t max_event_bytes = default_max_sse_event_bytes;
     std::size_t dedupe_window = 10000;                             // event ids remembered to drop duplicates
     std::vector<std::pair<std::string, std::string>> extra_query;  // additional query parameters
-    /// Stop flag checked while waiting for bytes; set it (e.g. from a signal handler) to end run().
-    const std::atomic<bool>* cancel = nullptr;
     /// Called after the events of each network read were handed to the handler: a consumer that
     /// buffers output per event writes it here (one write per read, as `curl -N` does).
     std::function<void()> on_chunk_end;
+    /// Cancelling it ends run() at once (the transfer in flight and a wait to reconnect alike); at its
+    /// deadline run() ends too. Unset: the client's context.
+    std::optional<CallContext> context;
 };
 
 enum class StreamState { connecting, connected, reconnecting, stopped };
@@ -119,7 +118,8 @@ public:
     EventStream& operator=(EventStream&&) noexcept;
 
     using Handler = std::function<bool(const StreamEvent&)>;  // return false to stop
-    /// Blocks until the handler returns false, `cancel` is set, or the stream fails for good.
+    /// Blocks until the handler returns false, the context is cancelled or reaches its deadline, or the
+    /// stream fails for good.
     void run(const Handler& on_event);
     /// Called on each state change with a short reason (for logs and progress display).
     void on_state(std::function<void(StreamState, std::string_view reason)> callback);
@@ -130,7 +130,7 @@ public:
 
 private:
     friend class Client;  // Client::stream_events() makes streams
-    EventStream(std::shared_ptr<detail::ClientCore> core, StreamOptions options);
+    EventStream(const Client& client, StreamOptions options);
 
     struct Impl;
     std::unique_ptr<Impl> m_impl;

@@ -1,8 +1,7 @@
 #pragma once
-// The one seam between libagentrail and the network. The curl implementation is the default; tests
-// substitute a scripted fake.
+// The one seam between libagentrail and the network. The curl implementation (agentrail/curl_transport.hpp)
+// is the default; tests substitute a scripted fake.
 
-#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <functional>
@@ -13,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "agentrail/context.hpp"
 #include "agentrail/export.hpp"
 
 AGENTRAIL_PUBLIC_BEGIN
@@ -38,9 +38,9 @@ struct HttpRequest {
     std::chrono::milliseconds timeout{0};
     /// For stream(): abort with a TransportError (timed out) when no byte arrives for this long.
     std::chrono::milliseconds idle_timeout{0};
-    /// When set and it becomes true, the transfer is aborted soon (within about 100 ms) with a
-    /// TransportError; lets a caller stop a long stream from another thread or a signal handler.
-    const std::atomic<bool>* cancel = nullptr;
+    /// Cancelling it aborts the transfer at once with a TransportError; a stream also ends (timed out)
+    /// at its deadline. Lets a caller stop a long stream from another thread.
+    CallContext context;
 };
 
 struct HttpResponse {
@@ -49,6 +49,8 @@ struct HttpResponse {
     std::string body;
 };
 
+/// A transport may be used from several threads at once when its documentation says so (the curl
+/// transport is).
 class Transport {
 public:
     virtual ~Transport() = default;
@@ -73,17 +75,13 @@ struct TransportOptions {
     /// an Error{protocol} naming the limit. Bodies streamed to stream()'s on_chunk are not counted.
     /// 0: no limit.
     std::size_t max_body_bytes = std::size_t{64} << 20;
+    /// Most transfers in flight at once (threads beyond it wait for a free connection), and so most
+    /// connections kept alive to one host. At least 1.
+    std::size_t max_connections = 8;
 };
 
 /// "64 MiB", "1.5 KiB", "100 bytes": a byte count for messages.
 std::string format_bytes(std::size_t bytes);
-
-/// A libcurl transport. One transport keeps one connection cache, so consecutive calls to the same
-/// host reuse a kept-alive connection. Not thread-safe: use one per thread.
-std::shared_ptr<Transport> make_curl_transport(const TransportOptions& options = {});
-
-/// Version string of the libcurl the library runs with, e.g. "libcurl/7.88.1 OpenSSL/3.0.11".
-std::string curl_version();
 
 }  // namespace agentrail
 AGENTRAIL_PUBLIC_END

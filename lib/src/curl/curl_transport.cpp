@@ -1,27 +1,33 @@
 // The libcurl transport: the only translation unit that includes <curl/curl.h>.
 //
-// One easy handle and one multi handle per transport. Transfers run through the multi handle, whose
-// connection cache outlives each transfer, so consecutive requests to a host reuse one kept-alive
-// connection. Driving the multi loop ourselves (instead of curl_easy_perform) lets a stream check its
-// cancel flag and idle deadline every 100 ms even while the server sends nothing.
+// A transport is a bounded pool of handles, each one easy handle and one multi handle, sharing a DNS cache
+// and a TLS session cache (curl's share interface, locked per data kind). A transfer takes a free handle
+// (or waits for one) and runs through its multi handle, whose connection cache outlives each transfer, so
+// consecutive requests to a host reuse a kept-alive connection and N handles never hold more than N
+// connections to it. Connections are not shared between handles: libcurl does not support sharing its
+// connection cache between threads. Driving the multi loop ourselves (instead of curl_easy_perform) lets
+// a cancelled context wake a transfer at once (curl_multi_wakeup) and a stream watch its idle and
+// context deadlines while the server sends nothing.
 
 #include <curl/curl.h>
 
 #include <algorithm>
-#include <atomic>
 #include <charconv>
 #include <chrono>
+#include <condition_variable>
 #include <cstddef>
 #include <cstring>
 #include <exception>
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
+#include "agentrail/curl_transport.hpp"
 #include "agentrail/errors.hpp"
 #include "agentrail/transport.hpp"
 
@@ -35,9 +41,8 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// Poll interval while a cancel flag or an idle deadline has to be watched.
-constexpr long watch_interval_ms = 100;
-// Upper bound for a curl_multi_poll wait otherwise; curl's own timers shorten it as needed.
+// Upper bound for a curl_multi_poll wait; curl's own timers, socket activity and a cancel (which wakes
+// the poll) end it sooner.
 constexpr long idle_poll_ms = 1000;
 #ifdef CURL_WRITEFUNC_ERROR
 constexpr size_t write_abort = CURL_WRITEFUNC_ERROR;
@@ -184,18 +189,18 @@ extern "C" size_t on_body(char* data, size_t size, size_t count, void* user) {
     return write_abort;
 }
 
-class CurlTransport final : public Transport {
+// One easy handle, its multi handle and the buffers of the transfer in flight: used by one thread at a time.
+class CurlHandle {
 public:
-    explicit CurlTransport(TransportOptions options) : m_options(std::move(options)) {
-        global_init();
+    CurlHandle(const TransportOptions& options, CURLSH* share) : m_options(options) {
         m_multi = curl_multi_init();
         m_easy = curl_easy_init();
         if (m_multi == nullptr || m_easy == nullptr) {
             cleanup();
             throw TransportError("could not create a curl handle", CURLE_FAILED_INIT);
         }
-        if (m_options.user_agent.empty()) m_options.user_agent = "agentrail/" AGENTRAIL_VERSION;
         try {
+            if (share != nullptr) set(CURLOPT_SHARE, share);
             set_fixed_options();
         } catch (...) {
             cleanup();
@@ -203,23 +208,13 @@ public:
         }
     }
 
-    ~CurlTransport() override { cleanup(); }
+    ~CurlHandle() { cleanup(); }
 
-    CurlTransport(const CurlTransport&) = delete;
-    CurlTransport& operator=(const CurlTransport&) = delete;
+    CurlHandle(const CurlHandle&) = delete;
+    CurlHandle& operator=(const CurlHandle&) = delete;
 
-    HttpResponse send(const HttpRequest& request) override {
-        HttpResponse response;
-        run(request, response, nullptr);
-        return response;
-    }
-
-    HttpResponse stream(const HttpRequest& request,
-                        const std::function<bool(std::string_view chunk)>& on_chunk) override {
-        HttpResponse response;
-        run(request, response, &on_chunk);
-        return response;
-    }
+    void run(const HttpRequest& request, HttpResponse& response,
+             const std::function<bool(std::string_view)>* on_chunk);
 
 private:
     template <typename T>
@@ -302,7 +297,8 @@ private:
         return n == 0 ? nullptr : m_header_nodes.data();
     }
 
-    void set_request_options(const HttpRequest& request, bool streaming) {
+    void set_request_options(const HttpRequest& request, bool streaming,
+                             std::optional<Clock::time_point> deadline) {
         const bool has_body =
             request.method != Method::get && !(request.method == Method::del && request.body.empty());
         set(CURLOPT_URL, request.url.c_str());
@@ -316,7 +312,12 @@ private:
                                        ? nullptr
                                        : to_string(request.method));
         set(CURLOPT_HTTPHEADER, build_headers(request, has_body));
-        const auto timeout = request.timeout.count() > 0 ? request.timeout : m_options.timeout;
+        auto timeout = request.timeout.count() > 0 ? request.timeout : m_options.timeout;
+        // A call's context deadline bounds the transfer too (a stream watches it in the poll loop).
+        if (deadline) {
+            const auto left = std::chrono::ceil<std::chrono::milliseconds>(*deadline - Clock::now());
+            timeout = std::max(std::min(timeout, left), std::chrono::milliseconds(1));
+        }
         set(CURLOPT_TIMEOUT_MS, streaming ? 0L : static_cast<long>(timeout.count()));
     }
 
@@ -340,78 +341,6 @@ private:
         fail(request, what, rc, rc == CURLE_OPERATION_TIMEDOUT);
     }
 
-    void run(const HttpRequest& request, HttpResponse& response,
-             const std::function<bool(std::string_view)>* on_chunk) {
-        if (request.cancel != nullptr && request.cancel->load())
-            throw TransportError("cancelled", CURLE_ABORTED_BY_CALLBACK);
-        const bool streaming = on_chunk != nullptr;
-        const bool idle_watch = streaming && request.idle_timeout.count() > 0;
-        const bool watch = idle_watch || request.cancel != nullptr;
-
-        set_request_options(request, streaming);
-        m_error_buffer[0] = '\0';
-        response.headers.reserve(16);
-        m_transfer = Transfer{};
-        m_transfer.easy = m_easy;
-        m_transfer.response = &response;
-        m_transfer.on_chunk = on_chunk;
-        m_transfer.max_body = m_options.max_body_bytes;
-        m_transfer.request = &request;
-        m_transfer.track_activity = idle_watch;
-        m_transfer.last_activity = Clock::now();
-
-        if (const CURLMcode mc = curl_multi_add_handle(m_multi, m_easy); mc != CURLM_OK) {
-            fail(request, curl_multi_strerror(mc), CURLE_FAILED_INIT, false);
-        }
-        // Removing the handle keeps a finished connection in the multi's cache and closes an
-        // unfinished one, so an aborted stream never leaks a half-read connection to the next call.
-        struct Attached {
-            CURLM* multi;
-            CURL* easy;
-            ~Attached() { curl_multi_remove_handle(multi, easy); }
-        } attached{m_multi, m_easy};
-
-        CURLcode result = CURLE_OK;
-        for (;;) {
-            int running = 0;
-            if (const CURLMcode mc = curl_multi_perform(m_multi, &running); mc != CURLM_OK) {
-                fail(request, curl_multi_strerror(mc), CURLE_FAILED_INIT, false);
-            }
-            if (running == 0) {
-                int queued = 0;
-                while (const CURLMsg* msg = curl_multi_info_read(m_multi, &queued)) {
-                    if (msg->msg == CURLMSG_DONE && msg->easy_handle == m_easy) result = msg->data.result;
-                }
-                break;
-            }
-            if (watch) {
-                if (request.cancel != nullptr && request.cancel->load()) {
-                    throw TransportError("cancelled", CURLE_ABORTED_BY_CALLBACK);
-                }
-                if (idle_watch && Clock::now() - m_transfer.last_activity >= request.idle_timeout) {
-                    fail(request,
-                         "no data received for " + std::to_string(request.idle_timeout.count()) + " ms",
-                         CURLE_OPERATION_TIMEDOUT, true);
-                }
-            }
-            if (const CURLMcode mc =
-                    curl_multi_poll(m_multi, nullptr, 0, watch ? watch_interval_ms : idle_poll_ms, nullptr);
-                mc != CURLM_OK) {
-                fail(request, curl_multi_strerror(mc), CURLE_FAILED_INIT, false);
-            }
-        }
-
-        if (m_transfer.error) std::rethrow_exception(m_transfer.error);
-        if (m_transfer.stopped && result == CURLE_WRITE_ERROR) {
-            response.status = static_cast<int>(m_transfer.stream_status);
-            return;
-        }
-        if (result != CURLE_OK) fail(request, result);
-        long status = 0;
-        curl_easy_getinfo(m_easy, CURLINFO_RESPONSE_CODE, &status);
-        response.status = static_cast<int>(status);
-    }
-
     void cleanup() noexcept {
         if (m_easy != nullptr) curl_easy_cleanup(m_easy);
         if (m_multi != nullptr) curl_multi_cleanup(m_multi);
@@ -419,13 +348,232 @@ private:
         m_multi = nullptr;
     }
 
-    TransportOptions m_options;
+    const TransportOptions& m_options;
     CURLM* m_multi = nullptr;
     CURL* m_easy = nullptr;
     Transfer m_transfer;
     std::vector<std::string> m_header_lines;
     std::vector<curl_slist> m_header_nodes;
     char m_error_buffer[CURL_ERROR_SIZE] = {};
+};
+
+void CurlHandle::run(const HttpRequest& request, HttpResponse& response,
+                     const std::function<bool(std::string_view)>* on_chunk) {
+    const auto& context = request.context;
+    if (context.cancelled()) throw TransportError("cancelled", CURLE_ABORTED_BY_CALLBACK);
+    const bool streaming = on_chunk != nullptr;
+    const bool idle_watch = streaming && request.idle_timeout.count() > 0;
+    const auto deadline = context.deadline();
+
+    set_request_options(request, streaming, deadline);
+    m_error_buffer[0] = '\0';
+    response.headers.reserve(16);
+    m_transfer = Transfer{};
+    m_transfer.easy = m_easy;
+    m_transfer.response = &response;
+    m_transfer.on_chunk = on_chunk;
+    m_transfer.max_body = m_options.max_body_bytes;
+    m_transfer.request = &request;
+    m_transfer.track_activity = idle_watch;
+    m_transfer.last_activity = Clock::now();
+
+    if (const CURLMcode mc = curl_multi_add_handle(m_multi, m_easy); mc != CURLM_OK) {
+        fail(request, curl_multi_strerror(mc), CURLE_FAILED_INIT, false);
+    }
+    // Removing the handle keeps a finished connection in the multi's cache and closes an
+    // unfinished one, so an aborted stream never leaks a half-read connection to the next call.
+    struct Attached {
+        CURLM* multi;
+        CURL* easy;
+        ~Attached() { curl_multi_remove_handle(multi, easy); }
+    } attached{m_multi, m_easy};
+    // A cancel from another thread wakes the poll below at once. Declared after `attached`, so it is
+    // unregistered first, before the handle goes back to the pool.
+    CURLM* multi = m_multi;
+    const auto registration = context.on_cancel([multi] { curl_multi_wakeup(multi); });
+
+    CURLcode result = CURLE_OK;
+    for (;;) {
+        int running = 0;
+        if (const CURLMcode mc = curl_multi_perform(m_multi, &running); mc != CURLM_OK) {
+            fail(request, curl_multi_strerror(mc), CURLE_FAILED_INIT, false);
+        }
+        if (running == 0) {
+            int queued = 0;
+            while (const CURLMsg* msg = curl_multi_info_read(m_multi, &queued)) {
+                if (msg->msg == CURLMSG_DONE && msg->easy_handle == m_easy) result = msg->data.result;
+            }
+            break;
+        }
+        if (context.cancelled()) throw TransportError("cancelled", CURLE_ABORTED_BY_CALLBACK);
+        const auto now = Clock::now();
+        auto wait = std::chrono::milliseconds(idle_poll_ms);
+        const auto until = [&](Clock::time_point t) {
+            wait = std::min(wait, std::chrono::ceil<std::chrono::milliseconds>(t - now));
+        };
+        if (idle_watch) {
+            if (now - m_transfer.last_activity >= request.idle_timeout) {
+                fail(request, "no data received for " + std::to_string(request.idle_timeout.count()) + " ms",
+                     CURLE_OPERATION_TIMEDOUT, true);
+            }
+            until(m_transfer.last_activity + request.idle_timeout);
+        }
+        if (streaming && deadline) {
+            if (now >= *deadline) fail(request, "the deadline was reached", CURLE_OPERATION_TIMEDOUT, true);
+            until(*deadline);
+        }
+        const int wait_ms = static_cast<int>(std::max<long long>(wait.count(), 1));
+        if (const CURLMcode mc = curl_multi_poll(m_multi, nullptr, 0, wait_ms, nullptr); mc != CURLM_OK) {
+            fail(request, curl_multi_strerror(mc), CURLE_FAILED_INIT, false);
+        }
+    }
+
+    if (m_transfer.error) std::rethrow_exception(m_transfer.error);
+    if (m_transfer.stopped && result == CURLE_WRITE_ERROR) {
+        response.status = static_cast<int>(m_transfer.stream_status);
+        return;
+    }
+    if (result != CURLE_OK) fail(request, result);
+    long status = 0;
+    curl_easy_getinfo(m_easy, CURLINFO_RESPONSE_CODE, &status);
+    response.status = static_cast<int>(status);
+}
+
+// The pool: up to max_connections handles, made when first needed, sharing DNS and TLS sessions.
+class CurlTransport final : public Transport {
+public:
+    explicit CurlTransport(TransportOptions options) : m_options(std::move(options)) {
+        global_init();
+        if (m_options.user_agent.empty()) m_options.user_agent = "agentrail/" AGENTRAIL_VERSION;
+        m_options.max_connections = std::max<std::size_t>(m_options.max_connections, 1);
+        m_share = curl_share_init();
+        if (m_share == nullptr)
+            throw TransportError("could not create a curl share handle", CURLE_FAILED_INIT);
+        curl_share_setopt(m_share, CURLSHOPT_LOCKFUNC, &CurlTransport::lock);
+        curl_share_setopt(m_share, CURLSHOPT_UNLOCKFUNC, &CurlTransport::unlock);
+        curl_share_setopt(m_share, CURLSHOPT_USERDATA, this);
+        curl_share_setopt(m_share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
+        curl_share_setopt(m_share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
+    }
+
+    ~CurlTransport() override {
+        m_idle.clear();  // every handle is back: a transfer holds the transport through its caller
+        curl_share_cleanup(m_share);
+    }
+
+    CurlTransport(const CurlTransport&) = delete;
+    CurlTransport& operator=(const CurlTransport&) = delete;
+
+    HttpResponse send(const HttpRequest& request) override {
+        HttpResponse response;
+        Lease lease(*this, request.context);
+        lease->run(request, response, nullptr);
+        return response;
+    }
+
+    HttpResponse stream(const HttpRequest& request,
+                        const std::function<bool(std::string_view chunk)>& on_chunk) override {
+        HttpResponse response;
+        Lease lease(*this, request.context);
+        lease->run(request, response, &on_chunk);
+        return response;
+    }
+
+private:
+    // A handle taken from the pool for one transfer; given back when destroyed.
+    class Lease {
+    public:
+        Lease(CurlTransport& pool, const CallContext& context)
+            : m_pool(pool), m_handle(pool.acquire(context)) {}
+        ~Lease() { m_pool.release(std::move(m_handle)); }
+        Lease(const Lease&) = delete;
+        Lease& operator=(const Lease&) = delete;
+        CurlHandle* operator->() const { return m_handle.get(); }
+
+    private:
+        CurlTransport& m_pool;
+        std::unique_ptr<CurlHandle> m_handle;
+    };
+
+    std::unique_ptr<CurlHandle> acquire(const CallContext& context) {
+        std::unique_lock lock(m_mutex);
+        const auto available = [&] { return !m_idle.empty() || m_made < m_options.max_connections; };
+        if (!available()) {
+            // Every handle is busy: wait for one, or for the context to end the wait. The registration is
+            // made and dropped without the pool's lock: its callback takes that lock.
+            lock.unlock();
+            const auto registration = context.on_cancel([this] {
+                { std::lock_guard wake(m_mutex); }
+                m_free.notify_all();
+            });
+            lock.lock();
+            const auto ready = [&] { return available() || context.cancelled(); };
+            bool in_time = true;
+            if (auto deadline = context.deadline())
+                in_time = m_free.wait_until(lock, *deadline, ready);
+            else
+                m_free.wait(lock, ready);
+            if (!in_time || context.cancelled()) {
+                lock.unlock();
+                if (!in_time)
+                    throw TransportError("no free connection before the deadline", CURLE_OPERATION_TIMEDOUT,
+                                         true);
+                throw TransportError("cancelled", CURLE_ABORTED_BY_CALLBACK);
+            }
+            auto handle = take(lock);
+            lock.unlock();  // before `registration` is dropped
+            return handle;
+        }
+        return take(lock);
+    }
+
+    // A free handle, or a new one when there is none (the caller checked that one may be made).
+    std::unique_ptr<CurlHandle> take(std::unique_lock<std::mutex>& lock) {
+        if (!m_idle.empty()) {
+            auto handle = std::move(m_idle.back());
+            m_idle.pop_back();
+            return handle;
+        }
+        ++m_made;
+        lock.unlock();
+        try {
+            auto handle = std::make_unique<CurlHandle>(m_options, m_share);
+            lock.lock();
+            return handle;
+        } catch (...) {
+            lock.lock();
+            --m_made;
+            lock.unlock();  // left unlocked: a registration may be dropped as the exception leaves
+            m_free.notify_one();
+            throw;
+        }
+    }
+
+    void release(std::unique_ptr<CurlHandle> handle) noexcept {
+        {
+            std::lock_guard lock(m_mutex);
+            m_idle.push_back(std::move(handle));
+        }
+        m_free.notify_one();
+    }
+
+    static void lock(CURL*, curl_lock_data data, curl_lock_access, void* user) {
+        static_cast<CurlTransport*>(user)->m_share_locks[static_cast<std::size_t>(data) % share_locks].lock();
+    }
+    static void unlock(CURL*, curl_lock_data data, void* user) {
+        static_cast<CurlTransport*>(user)
+            ->m_share_locks[static_cast<std::size_t>(data) % share_locks]
+            .unlock();
+    }
+
+    static constexpr std::size_t share_locks = CURL_LOCK_DATA_LAST;
+    TransportOptions m_options;
+    CURLSH* m_share = nullptr;
+    std::mutex m_share_locks[share_locks];
+    std::mutex m_mutex;
+    std::condition_variable m_free;
+    std::vector<std::unique_ptr<CurlHandle>> m_idle;
+    std::size_t m_made = 0;  // handles in existence (idle or leased)
 };
 
 }  // namespace
