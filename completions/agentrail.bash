@@ -3,13 +3,20 @@
 
 _agentrail_subcommands() {
     case "$1" in
-        "agentrail") echo 'tasks task keys subscriptions subs api health config login version help exit-codes events webhook doctor completion' ;;
-        "agentrail tasks") echo 'list show start block resolve submit ci review ship rollback wait' ;;
+        "agentrail") echo 'tasks task keys subscriptions subs api health config login version help exit-codes events webhook doctor completion routing intake setup runs' ;;
+        "agentrail tasks") echo 'list show start block resolve submit ci review ship rollback wait source' ;;
+        "agentrail tasks source") echo 'set' ;;
         "agentrail keys") echo 'create rotate usage' ;;
         "agentrail subscriptions") echo 'list create get delete deactivate' ;;
         "agentrail config") echo 'explain set unset get list use-profile path' ;;
         "agentrail events") echo 'tail' ;;
         "agentrail webhook") echo 'verify sign listen' ;;
+        "agentrail routing") echo 'rules profile evaluate audit' ;;
+        "agentrail routing rules") echo 'show set' ;;
+        "agentrail routing profile") echo 'show set' ;;
+        "agentrail intake") echo 'issue' ;;
+        "agentrail setup") echo 'verify-task' ;;
+        "agentrail runs") echo 'list show context report' ;;
     esac
 }
 
@@ -29,6 +36,10 @@ _agentrail_resolve() {
         "agentrail/webhook") echo "agentrail webhook" ;;
         "agentrail/doctor") echo "agentrail doctor" ;;
         "agentrail/completion") echo "agentrail completion" ;;
+        "agentrail/routing") echo "agentrail routing" ;;
+        "agentrail/intake") echo "agentrail intake" ;;
+        "agentrail/setup") echo "agentrail setup" ;;
+        "agentrail/runs") echo "agentrail runs" ;;
         "agentrail tasks/list") echo "agentrail tasks list" ;;
         "agentrail tasks/show") echo "agentrail tasks show" ;;
         "agentrail tasks/start") echo "agentrail tasks start" ;;
@@ -40,6 +51,8 @@ _agentrail_resolve() {
         "agentrail tasks/ship") echo "agentrail tasks ship" ;;
         "agentrail tasks/rollback") echo "agentrail tasks rollback" ;;
         "agentrail tasks/wait") echo "agentrail tasks wait" ;;
+        "agentrail tasks/source") echo "agentrail tasks source" ;;
+        "agentrail tasks source/set") echo "agentrail tasks source set" ;;
         "agentrail keys/create") echo "agentrail keys create" ;;
         "agentrail keys/rotate") echo "agentrail keys rotate" ;;
         "agentrail keys/usage") echo "agentrail keys usage" ;;
@@ -58,56 +71,90 @@ _agentrail_resolve() {
         "agentrail webhook/verify") echo "agentrail webhook verify" ;;
         "agentrail webhook/sign") echo "agentrail webhook sign" ;;
         "agentrail webhook/listen") echo "agentrail webhook listen" ;;
+        "agentrail routing/rules") echo "agentrail routing rules" ;;
+        "agentrail routing/profile") echo "agentrail routing profile" ;;
+        "agentrail routing/evaluate") echo "agentrail routing evaluate" ;;
+        "agentrail routing/audit") echo "agentrail routing audit" ;;
+        "agentrail routing rules/show") echo "agentrail routing rules show" ;;
+        "agentrail routing rules/set") echo "agentrail routing rules set" ;;
+        "agentrail routing profile/show") echo "agentrail routing profile show" ;;
+        "agentrail routing profile/set") echo "agentrail routing profile set" ;;
+        "agentrail intake/issue") echo "agentrail intake issue" ;;
+        "agentrail setup/verify-task") echo "agentrail setup verify-task" ;;
+        "agentrail runs/list") echo "agentrail runs list" ;;
+        "agentrail runs/show") echo "agentrail runs show" ;;
+        "agentrail runs/context") echo "agentrail runs context" ;;
+        "agentrail runs/report") echo "agentrail runs report" ;;
         *) return 1 ;;
     esac
 }
 
 _agentrail_options() {
     case "$1" in
-        "agentrail") echo '--version -o --output --json --jq --raw -q --quiet --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
-        "agentrail tasks") echo '--version -o --output --json --jq --raw -q --quiet --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
-        "agentrail tasks list") echo '--status --limit --cursor --all --version -o --output --json --jq --raw -q --quiet --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
-        "agentrail tasks show") echo '--version -o --output --json --jq --raw -q --quiet --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
-        "agentrail tasks start") echo '--version -o --output --json --jq --raw -q --quiet --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
-        "agentrail tasks block") echo '--reason --action-required --resume-instructions --source-run-id --source-agent-id --version -o --output --json --jq --raw -q --quiet --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
-        "agentrail tasks resolve") echo '--summary --version -o --output --json --jq --raw -q --quiet --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
-        "agentrail tasks submit") echo '--summary --mode --artifact --check --notes --pr-title --pr-body --draft --force --version -o --output --json --jq --raw -q --quiet --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
-        "agentrail tasks ci") echo '--watch --timeout --version -o --output --json --jq --raw -q --quiet --base-url --api-key-file --api-key-stdin --profile --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
-        "agentrail tasks review") echo '--version -o --output --json --jq --raw -q --quiet --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
-        "agentrail tasks ship") echo '--mode --env --expected-head-sha --force --version -o --output --json --jq --raw -q --quiet --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
-        "agentrail tasks rollback") echo '--version -o --output --json --jq --raw -q --quiet --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
-        "agentrail tasks wait") echo '--until --timeout --poll-interval --version -o --output --json --jq --raw -q --quiet --base-url --api-key-file --api-key-stdin --profile --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
-        "agentrail keys") echo '--version -o --output --json --jq --raw -q --quiet --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
-        "agentrail keys create") echo '--agent-id --display-name --role --scope --rate-limit --external --expires-at --save-to --version -o --output --json --jq --raw -q --quiet --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
-        "agentrail keys rotate") echo '--expires-at --save-to --save --version -o --output --json --jq --raw -q --quiet --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
-        "agentrail keys usage") echo '--version -o --output --json --jq --raw -q --quiet --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
-        "agentrail subscriptions") echo '--version -o --output --json --jq --raw -q --quiet --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
-        "agentrail subscriptions list") echo '--version -o --output --json --jq --raw -q --quiet --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
-        "agentrail subscriptions create") echo '--url --event-type --task --description --secret-file --secret-env --save-secret-to --version -o --output --json --jq --raw -q --quiet --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
-        "agentrail subscriptions get") echo '--version -o --output --json --jq --raw -q --quiet --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
-        "agentrail subscriptions delete") echo '--version -o --output --json --jq --raw -q --quiet --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
-        "agentrail api") echo '-d --data -H --header --version -o --output --json --jq --raw -q --quiet --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
-        "agentrail health") echo '--version -o --output --json --jq --raw -q --quiet --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
-        "agentrail config") echo '--version -o --output --json --jq --raw -q --quiet --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
-        "agentrail config explain") echo '--version -o --output --json --jq --raw -q --quiet --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
-        "agentrail config set") echo '--version -o --output --json --jq --raw -q --quiet --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
-        "agentrail config unset") echo '--version -o --output --json --jq --raw -q --quiet --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
-        "agentrail config get") echo '--version -o --output --json --jq --raw -q --quiet --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
-        "agentrail config list") echo '--version -o --output --json --jq --raw -q --quiet --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
-        "agentrail config use-profile") echo '--version -o --output --json --jq --raw -q --quiet --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
-        "agentrail config path") echo '--version -o --output --json --jq --raw -q --quiet --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
-        "agentrail login") echo '--version -o --output --json --jq --raw -q --quiet --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
-        "agentrail version") echo '--version -o --output --json --jq --raw -q --quiet --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
-        "agentrail help") echo '--version -o --output --json --jq --raw -q --quiet --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
-        "agentrail exit-codes") echo '--version -o --output --json --jq --raw -q --quiet --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
-        "agentrail events") echo '--version -o --output --json --jq --raw -q --quiet --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
-        "agentrail events tail") echo '--type --task --since --from-start --state-file --heartbeat --until --count --timeout --version -o --output --json --jq --raw -q --quiet --base-url --api-key-file --api-key-stdin --profile --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
-        "agentrail webhook") echo '--version -o --output --json --jq --raw -q --quiet --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
-        "agentrail webhook verify") echo '--secret-env --secret-file --signature --headers-file --body-file --print --version -o --output --json --jq --raw -q --quiet --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
-        "agentrail webhook sign") echo '--secret-env --secret-file --body-file --headers --event-id --event-type --subscription-id --delivery-id --attempt --version -o --output --json --jq --raw -q --quiet --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
-        "agentrail webhook listen") echo '--secret-env --secret-file --port --host --forward-to --count --timeout --version -o --output --json --jq --raw -q --quiet --base-url --api-key-file --api-key-stdin --profile --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
-        "agentrail doctor") echo '--version -o --output --json --jq --raw -q --quiet --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
-        "agentrail completion") echo '--version -o --output --json --jq --raw -q --quiet --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
+        "agentrail") echo '--version -o --output --json --jq --raw -q --quiet --no-pager --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
+        "agentrail tasks") echo '--version -o --output --json --jq --raw -q --quiet --no-pager --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
+        "agentrail tasks list") echo '--status --limit --cursor --all --columns --version -o --output --json --jq --raw -q --quiet --no-pager --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
+        "agentrail tasks show") echo '--version -o --output --json --jq --raw -q --quiet --no-pager --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
+        "agentrail tasks start") echo '--version -o --output --json --jq --raw -q --quiet --no-pager --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
+        "agentrail tasks block") echo '--reason --action-required --resume-instructions --source-run-id --source-agent-id --version -o --output --json --jq --raw -q --quiet --no-pager --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
+        "agentrail tasks resolve") echo '--summary --version -o --output --json --jq --raw -q --quiet --no-pager --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
+        "agentrail tasks submit") echo '--summary --mode --artifact --check --notes --pr-title --pr-body --draft --force --version -o --output --json --jq --raw -q --quiet --no-pager --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
+        "agentrail tasks ci") echo '--watch --timeout --version -o --output --json --jq --raw -q --quiet --no-pager --base-url --api-key-file --api-key-stdin --profile --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
+        "agentrail tasks review") echo '--version -o --output --json --jq --raw -q --quiet --no-pager --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
+        "agentrail tasks ship") echo '--mode --env --expected-head-sha --force --version -o --output --json --jq --raw -q --quiet --no-pager --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
+        "agentrail tasks rollback") echo '--version -o --output --json --jq --raw -q --quiet --no-pager --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
+        "agentrail tasks wait") echo '--until --timeout --poll-interval --version -o --output --json --jq --raw -q --quiet --no-pager --base-url --api-key-file --api-key-stdin --profile --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
+        "agentrail tasks source") echo '--version -o --output --json --jq --raw -q --quiet --no-pager --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
+        "agentrail tasks source set") echo '-f --file --version -o --output --json --jq --raw -q --quiet --no-pager --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
+        "agentrail keys") echo '--version -o --output --json --jq --raw -q --quiet --no-pager --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
+        "agentrail keys create") echo '--agent-id --display-name --role --scope --rate-limit --external --expires-at --save-to --version -o --output --json --jq --raw -q --quiet --no-pager --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
+        "agentrail keys rotate") echo '--expires-at --save-to --save --version -o --output --json --jq --raw -q --quiet --no-pager --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
+        "agentrail keys usage") echo '--version -o --output --json --jq --raw -q --quiet --no-pager --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
+        "agentrail subscriptions") echo '--version -o --output --json --jq --raw -q --quiet --no-pager --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
+        "agentrail subscriptions list") echo '--version -o --output --json --jq --raw -q --quiet --no-pager --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
+        "agentrail subscriptions create") echo '--url --event-type --task --description --secret-file --secret-env --save-secret-to --version -o --output --json --jq --raw -q --quiet --no-pager --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
+        "agentrail subscriptions get") echo '--version -o --output --json --jq --raw -q --quiet --no-pager --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
+        "agentrail subscriptions delete") echo '--version -o --output --json --jq --raw -q --quiet --no-pager --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
+        "agentrail api") echo '-d --data -H --header --version -o --output --json --jq --raw -q --quiet --no-pager --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
+        "agentrail health") echo '--version -o --output --json --jq --raw -q --quiet --no-pager --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
+        "agentrail config") echo '--version -o --output --json --jq --raw -q --quiet --no-pager --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
+        "agentrail config explain") echo '--version -o --output --json --jq --raw -q --quiet --no-pager --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
+        "agentrail config set") echo '--version -o --output --json --jq --raw -q --quiet --no-pager --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
+        "agentrail config unset") echo '--version -o --output --json --jq --raw -q --quiet --no-pager --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
+        "agentrail config get") echo '--version -o --output --json --jq --raw -q --quiet --no-pager --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
+        "agentrail config list") echo '--version -o --output --json --jq --raw -q --quiet --no-pager --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
+        "agentrail config use-profile") echo '--version -o --output --json --jq --raw -q --quiet --no-pager --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
+        "agentrail config path") echo '--version -o --output --json --jq --raw -q --quiet --no-pager --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
+        "agentrail login") echo '--version -o --output --json --jq --raw -q --quiet --no-pager --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
+        "agentrail version") echo '--version -o --output --json --jq --raw -q --quiet --no-pager --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
+        "agentrail help") echo '--version -o --output --json --jq --raw -q --quiet --no-pager --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
+        "agentrail exit-codes") echo '--version -o --output --json --jq --raw -q --quiet --no-pager --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
+        "agentrail events") echo '--version -o --output --json --jq --raw -q --quiet --no-pager --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
+        "agentrail events tail") echo '--type --task --since --from-start --state-file --heartbeat --until --count --timeout --version -o --output --json --jq --raw -q --quiet --no-pager --base-url --api-key-file --api-key-stdin --profile --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
+        "agentrail webhook") echo '--version -o --output --json --jq --raw -q --quiet --no-pager --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
+        "agentrail webhook verify") echo '--secret-env --secret-file --signature --headers-file --body-file --print --version -o --output --json --jq --raw -q --quiet --no-pager --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
+        "agentrail webhook sign") echo '--secret-env --secret-file --body-file --headers --event-id --event-type --subscription-id --delivery-id --attempt --version -o --output --json --jq --raw -q --quiet --no-pager --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
+        "agentrail webhook listen") echo '--secret-env --secret-file --port --host --forward-to --count --timeout --version -o --output --json --jq --raw -q --quiet --no-pager --base-url --api-key-file --api-key-stdin --profile --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
+        "agentrail doctor") echo '--version -o --output --json --jq --raw -q --quiet --no-pager --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
+        "agentrail completion") echo '--version -o --output --json --jq --raw -q --quiet --no-pager --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
+        "agentrail routing") echo '--version -o --output --json --jq --raw -q --quiet --no-pager --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
+        "agentrail routing rules") echo '--version -o --output --json --jq --raw -q --quiet --no-pager --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
+        "agentrail routing rules show") echo '--version -o --output --json --jq --raw -q --quiet --no-pager --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
+        "agentrail routing rules set") echo '-f --file --dry-run -y --yes --version -o --output --json --jq --raw -q --quiet --no-pager --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
+        "agentrail routing profile") echo '--version -o --output --json --jq --raw -q --quiet --no-pager --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
+        "agentrail routing profile show") echo '--version -o --output --json --jq --raw -q --quiet --no-pager --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
+        "agentrail routing profile set") echo '-f --file --dry-run -y --yes --version -o --output --json --jq --raw -q --quiet --no-pager --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
+        "agentrail routing evaluate") echo '-f --file --rule-set-version --version -o --output --json --jq --raw -q --quiet --no-pager --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
+        "agentrail routing audit") echo '--version -o --output --json --jq --raw -q --quiet --no-pager --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
+        "agentrail intake") echo '--version -o --output --json --jq --raw -q --quiet --no-pager --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
+        "agentrail intake issue") echo '-f --file --dry-run --version -o --output --json --jq --raw -q --quiet --no-pager --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
+        "agentrail setup") echo '--version -o --output --json --jq --raw -q --quiet --no-pager --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
+        "agentrail setup verify-task") echo '--agent --source-ref --version -o --output --json --jq --raw -q --quiet --no-pager --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
+        "agentrail runs") echo '--version -o --output --json --jq --raw -q --quiet --no-pager --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
+        "agentrail runs list") echo '--agent --status --limit --version -o --output --json --jq --raw -q --quiet --no-pager --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
+        "agentrail runs show") echo '--version -o --output --json --jq --raw -q --quiet --no-pager --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
+        "agentrail runs context") echo '--run-token-file --version -o --output --json --jq --raw -q --quiet --no-pager --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
+        "agentrail runs report") echo '-f --file --run-token-file --version -o --output --json --jq --raw -q --quiet --no-pager --base-url --api-key-file --api-key-stdin --profile --timeout --deadline --max-body --retries --no-retry --idempotency-key --cacert --insecure --allow-insecure-http -v --verbose --debug --errors --help' ;;
     esac
 }
 
@@ -115,7 +162,7 @@ _agentrail_value_options() {
     case "$1" in
         "agentrail") echo '-o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors' ;;
         "agentrail tasks") echo '-o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors' ;;
-        "agentrail tasks list") echo '--status --limit --cursor -o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors' ;;
+        "agentrail tasks list") echo '--status --limit --cursor --columns -o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors' ;;
         "agentrail tasks show") echo '-o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors' ;;
         "agentrail tasks start") echo '-o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors' ;;
         "agentrail tasks block") echo '--reason --action-required --resume-instructions --source-run-id --source-agent-id -o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors' ;;
@@ -126,6 +173,8 @@ _agentrail_value_options() {
         "agentrail tasks ship") echo '--mode --env --expected-head-sha -o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors' ;;
         "agentrail tasks rollback") echo '-o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors' ;;
         "agentrail tasks wait") echo '--until --timeout --poll-interval -o --output --jq --base-url --api-key-file --profile --deadline --max-body --retries --idempotency-key --cacert --errors' ;;
+        "agentrail tasks source") echo '-o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors' ;;
+        "agentrail tasks source set") echo '-f --file -o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors' ;;
         "agentrail keys") echo '-o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors' ;;
         "agentrail keys create") echo '--agent-id --display-name --role --scope --rate-limit --external --expires-at --save-to -o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors' ;;
         "agentrail keys rotate") echo '--expires-at --save-to -o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors' ;;
@@ -157,6 +206,24 @@ _agentrail_value_options() {
         "agentrail webhook listen") echo '--secret-env --secret-file --port --host --forward-to --count --timeout -o --output --jq --base-url --api-key-file --profile --deadline --max-body --retries --idempotency-key --cacert --errors' ;;
         "agentrail doctor") echo '-o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors' ;;
         "agentrail completion") echo '-o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors' ;;
+        "agentrail routing") echo '-o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors' ;;
+        "agentrail routing rules") echo '-o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors' ;;
+        "agentrail routing rules show") echo '-o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors' ;;
+        "agentrail routing rules set") echo '-f --file -o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors' ;;
+        "agentrail routing profile") echo '-o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors' ;;
+        "agentrail routing profile show") echo '-o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors' ;;
+        "agentrail routing profile set") echo '-f --file -o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors' ;;
+        "agentrail routing evaluate") echo '-f --file --rule-set-version -o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors' ;;
+        "agentrail routing audit") echo '-o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors' ;;
+        "agentrail intake") echo '-o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors' ;;
+        "agentrail intake issue") echo '-f --file -o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors' ;;
+        "agentrail setup") echo '-o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors' ;;
+        "agentrail setup verify-task") echo '--agent --source-ref -o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors' ;;
+        "agentrail runs") echo '-o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors' ;;
+        "agentrail runs list") echo '--agent --status --limit -o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors' ;;
+        "agentrail runs show") echo '-o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors' ;;
+        "agentrail runs context") echo '--run-token-file -o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors' ;;
+        "agentrail runs report") echo '-f --file --run-token-file -o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors' ;;
     esac
 }
 
@@ -166,9 +233,22 @@ _agentrail_choices() {
         "agentrail tasks submit --mode") echo 'adapter_managed artifact' ;;
         "agentrail tasks ship --mode") echo 'merge_only merge_and_deploy' ;;
         "agentrail tasks ship --env") echo 'staging production' ;;
-        *" -o"|*" --output") echo 'table json ndjson' ;;
+        "agentrail runs list --status") echo 'starting running succeeded failed awaiting_user cancelled' ;;
+        *" -o"|*" --output") echo 'table wide json ndjson' ;;
         *" --errors") echo 'text json' ;;
     esac
+}
+
+_agentrail_takes_task() {
+    case "$1" in
+        "agentrail tasks show"|"agentrail tasks start"|"agentrail tasks block"|"agentrail tasks resolve"|"agentrail tasks submit"|"agentrail tasks ci"|"agentrail tasks review"|"agentrail tasks ship"|"agentrail tasks rollback"|"agentrail tasks wait"|"agentrail tasks source set") return 0 ;;
+    esac
+    return 1
+}
+
+# Task ids and keys from the server (`agentrail __complete tasks`: a short timeout, silent on failure).
+_agentrail_tasks() {
+    "${COMP_WORDS[0]:-agentrail}" __complete tasks "$1" 2>/dev/null | cut -f1
 }
 
 _agentrail() {
@@ -190,7 +270,9 @@ _agentrail() {
     if ((skip)); then
         local choices
         choices="$(_agentrail_choices "$cmd" "$prev")"
-        if [[ -n $choices ]]; then
+        if [[ $prev == --task ]]; then
+            mapfile -t COMPREPLY < <(_agentrail_tasks "$cur")
+        elif [[ -n $choices ]]; then
             mapfile -t COMPREPLY < <(compgen -W "$choices" -- "$cur")
         else
             mapfile -t COMPREPLY < <(compgen -f -- "$cur")
@@ -199,6 +281,8 @@ _agentrail() {
     fi
     if [[ $cur == -* ]]; then
         mapfile -t COMPREPLY < <(compgen -W "$(_agentrail_options "$cmd")" -- "$cur")
+    elif _agentrail_takes_task "$cmd"; then
+        mapfile -t COMPREPLY < <(_agentrail_tasks "$cur")
     else
         mapfile -t COMPREPLY < <(compgen -W "$(_agentrail_subcommands "$cmd")" -- "$cur")
     fi

@@ -12,6 +12,7 @@ function __agentrail_subcommands
             printf '%s\t%s\n' 'api' 'Call any API route: prints the response body as JSON'
             printf '%s\t%s\n' 'health' 'Check that the server is up (no API key needed)'
             printf '%s\t%s\n' 'config' 'Settings: profiles, base URL, API key source'
+            printf '%s\t%s\n' 'login' 'Check an API key with the server and store it in the profile (prompted for, input hidden)'
             printf '%s\t%s\n' 'version' 'Show the CLI version, commit and build date, library and libcurl'
             printf '%s\t%s\n' 'help' 'Show the help of any command: agentrail help task submit'
             printf '%s\t%s\n' 'exit-codes' 'The exit codes and what they mean (stable)'
@@ -19,6 +20,10 @@ function __agentrail_subcommands
             printf '%s\t%s\n' 'webhook' 'Verify, sign and receive webhook deliveries'
             printf '%s\t%s\n' 'doctor' 'Check settings, reachability, clock, key, scopes and visible tasks, with fixes (--json for agents)'
             printf '%s\t%s\n' 'completion' 'Print a shell completion script: bash, zsh or fish'
+            printf '%s\t%s\n' 'routing' 'Operator: routing rule sets, agent profiles, evaluations, audit'
+            printf '%s\t%s\n' 'intake' 'Operator: ingest provider issues (routed into tasks)'
+            printf '%s\t%s\n' 'setup' 'Operator: setup helpers (verification smoke task)'
+            printf '%s\t%s\n' 'runs' 'Operator: managed-runner runs (reference server routes, not in the published contracts)'
         case 'agentrail tasks'
             printf '%s\t%s\n' 'list' 'List the tasks assigned to you'
             printf '%s\t%s\n' 'show' 'Show one task in full'
@@ -31,6 +36,9 @@ function __agentrail_subcommands
             printf '%s\t%s\n' 'ship' 'Merge (and deploy) the task\'s approved work'
             printf '%s\t%s\n' 'rollback' 'Roll back a shipped task'
             printf '%s\t%s\n' 'wait' 'Block until the task reaches a state (exit 0), or cannot (13), or time runs out (14)'
+            printf '%s\t%s\n' 'source' 'Operator: change a task\'s source (needs routing:admin)'
+        case 'agentrail tasks source'
+            printf '%s\t%s\n' 'set' 'Change fields of a task\'s source from a JSON file (reference server: {sourceRef, changeReason, source})'
         case 'agentrail keys'
             printf '%s\t%s\n' 'create' 'Issue an API key for an agent identity (needs auth:admin)'
             printf '%s\t%s\n' 'rotate' 'Replace a key with a new secret; the old one stops working'
@@ -43,7 +51,7 @@ function __agentrail_subcommands
             printf '%s\t%s\n' 'deactivate' 'Deactivate an event subscription (no further deliveries)'
         case 'agentrail config'
             printf '%s\t%s\n' 'explain' 'Show each setting, its value and where it came from'
-            printf '%s\t%s\n' 'set' 'Set a key of a profile (api_key is read from standard input)'
+            printf '%s\t%s\n' 'set' 'Set a key of a profile, keeping the file\'s comments and order (api_key: prompted for or stdin)'
             printf '%s\t%s\n' 'unset' 'Remove a key from a profile'
             printf '%s\t%s\n' 'get' 'Print one key of a profile (api_key masked)'
             printf '%s\t%s\n' 'list' 'List the profiles of the config file (api_key masked)'
@@ -55,6 +63,26 @@ function __agentrail_subcommands
             printf '%s\t%s\n' 'verify' 'Check a delivery\'s X-AgentRail-Signature against its exact body (exit 0 valid, 12 invalid)'
             printf '%s\t%s\n' 'sign' 'Sign a body like AgentRail does: sha256=..., or the whole X-AgentRail-* header set'
             printf '%s\t%s\n' 'listen' 'Receive deliveries on 127.0.0.1: verify, de-duplicate, print, optionally forward'
+        case 'agentrail routing'
+            printf '%s\t%s\n' 'rules' 'Show or replace the active routing rule set'
+            printf '%s\t%s\n' 'profile' 'Show or replace an agent\'s routing profile'
+            printf '%s\t%s\n' 'evaluate' 'Dry-run routing for a provider issue: the chosen agent, confidence and matched rules; no task is created or assigned, an audit record is written (needs routing:evaluate)'
+            printf '%s\t%s\n' 'audit' 'Show the audit record of a routing decision (needs routing:read)'
+        case 'agentrail routing rules'
+            printf '%s\t%s\n' 'show' 'Show the active rule set (needs routing:read)'
+            printf '%s\t%s\n' 'set' 'Replace the active rule set with a new revision from a JSON file (needs routing:admin)'
+        case 'agentrail routing profile'
+            printf '%s\t%s\n' 'show' 'Show an agent\'s routing profile (needs routing:read)'
+            printf '%s\t%s\n' 'set' 'Create or replace an agent\'s routing profile from a JSON file (needs routing:admin)'
+        case 'agentrail intake'
+            printf '%s\t%s\n' 'issue' 'Ingest a provider issue snapshot: route it and create or triage its task (needs routing:admin)'
+        case 'agentrail setup'
+            printf '%s\t%s\n' 'verify-task' 'Create or refresh the setup smoke task for an agent, assigned to it and in_progress (needs routing:admin)'
+        case 'agentrail runs'
+            printf '%s\t%s\n' 'list' 'List managed runs, newest first (needs usage:read)'
+            printf '%s\t%s\n' 'show' 'Show one managed run (needs usage:read)'
+            printf '%s\t%s\n' 'context' 'Show a run\'s task card, read with the run\'s run-context token (not the API key)'
+            printf '%s\t%s\n' 'report' 'Report a run\'s progress, blocker or outcome (API key with tasks:write, or --run-token-file)'
     end
 end
 
@@ -72,6 +100,8 @@ function __agentrail_resolve
             echo 'agentrail health'
         case 'agentrail/config'
             echo 'agentrail config'
+        case 'agentrail/login'
+            echo 'agentrail login'
         case 'agentrail/version'
             echo 'agentrail version'
         case 'agentrail/help'
@@ -86,6 +116,14 @@ function __agentrail_resolve
             echo 'agentrail doctor'
         case 'agentrail/completion'
             echo 'agentrail completion'
+        case 'agentrail/routing'
+            echo 'agentrail routing'
+        case 'agentrail/intake'
+            echo 'agentrail intake'
+        case 'agentrail/setup'
+            echo 'agentrail setup'
+        case 'agentrail/runs'
+            echo 'agentrail runs'
         case 'agentrail tasks/list'
             echo 'agentrail tasks list'
         case 'agentrail tasks/show'
@@ -108,6 +146,10 @@ function __agentrail_resolve
             echo 'agentrail tasks rollback'
         case 'agentrail tasks/wait'
             echo 'agentrail tasks wait'
+        case 'agentrail tasks/source'
+            echo 'agentrail tasks source'
+        case 'agentrail tasks source/set'
+            echo 'agentrail tasks source set'
         case 'agentrail keys/create'
             echo 'agentrail keys create'
         case 'agentrail keys/rotate'
@@ -144,6 +186,34 @@ function __agentrail_resolve
             echo 'agentrail webhook sign'
         case 'agentrail webhook/listen'
             echo 'agentrail webhook listen'
+        case 'agentrail routing/rules'
+            echo 'agentrail routing rules'
+        case 'agentrail routing/profile'
+            echo 'agentrail routing profile'
+        case 'agentrail routing/evaluate'
+            echo 'agentrail routing evaluate'
+        case 'agentrail routing/audit'
+            echo 'agentrail routing audit'
+        case 'agentrail routing rules/show'
+            echo 'agentrail routing rules show'
+        case 'agentrail routing rules/set'
+            echo 'agentrail routing rules set'
+        case 'agentrail routing profile/show'
+            echo 'agentrail routing profile show'
+        case 'agentrail routing profile/set'
+            echo 'agentrail routing profile set'
+        case 'agentrail intake/issue'
+            echo 'agentrail intake issue'
+        case 'agentrail setup/verify-task'
+            echo 'agentrail setup verify-task'
+        case 'agentrail runs/list'
+            echo 'agentrail runs list'
+        case 'agentrail runs/show'
+            echo 'agentrail runs show'
+        case 'agentrail runs/context'
+            echo 'agentrail runs context'
+        case 'agentrail runs/report'
+            echo 'agentrail runs report'
         case '*'
             return 1
     end
@@ -151,13 +221,14 @@ end
 
 function __agentrail_global_options
     contains -- '--version' $argv; or printf '%s\t%s\n' '--version' 'Display program version information and exit'
-    contains -- '-o' $argv; or printf '%s\t%s\n' '-o' 'Output format: table (default), json or ndjson'
-    contains -- '--output' $argv; or printf '%s\t%s\n' '--output' 'Output format: table (default), json or ndjson'
+    contains -- '-o' $argv; or printf '%s\t%s\n' '-o' 'Output format: table (default), wide (a table with every column, nothing cut), json or ndjson'
+    contains -- '--output' $argv; or printf '%s\t%s\n' '--output' 'Output format: table (default), wide (a table with every column, nothing cut), json or ndjson'
     contains -- '--json' $argv; or printf '%s\t%s\n' '--json' 'Shorthand for --output json'
     contains -- '--jq' $argv; or printf '%s\t%s\n' '--jq' 'Filter the JSON output with a jq expression (no jq binary needed)'
     contains -- '--raw' $argv; or printf '%s\t%s\n' '--raw' 'Print the whole response envelope (availableActions, page, meta)'
     contains -- '-q' $argv; or printf '%s\t%s\n' '-q' 'Print only the essential value (e.g. an id)'
     contains -- '--quiet' $argv; or printf '%s\t%s\n' '--quiet' 'Print only the essential value (e.g. an id)'
+    contains -- '--no-pager' $argv; or printf '%s\t%s\n' '--no-pager' 'Do not send long output on a terminal through the pager (AGENTRAIL_PAGER, PAGER, less -FRX)'
     contains -- '--base-url' $argv; or printf '%s\t%s\n' '--base-url' 'API base URL (env AGENTRAIL_BASE_URL; default http://127.0.0.1:3000)'
     contains -- '--api-key-file' $argv; or printf '%s\t%s\n' '--api-key-file' 'Read the API key from this file (env AGENTRAIL_API_KEY)'
     contains -- '--api-key-stdin' $argv; or printf '%s\t%s\n' '--api-key-stdin' 'Read the API key from standard input'
@@ -182,13 +253,14 @@ function __agentrail_options
     switch $argv[1]
         case 'agentrail'
             printf '%s\t%s\n' '--version' 'Display program version information and exit'
-            printf '%s\t%s\n' '-o' 'Output format: table (default), json or ndjson'
-            printf '%s\t%s\n' '--output' 'Output format: table (default), json or ndjson'
+            printf '%s\t%s\n' '-o' 'Output format: table (default), wide (a table with every column, nothing cut), json or ndjson'
+            printf '%s\t%s\n' '--output' 'Output format: table (default), wide (a table with every column, nothing cut), json or ndjson'
             printf '%s\t%s\n' '--json' 'Shorthand for --output json'
             printf '%s\t%s\n' '--jq' 'Filter the JSON output with a jq expression (no jq binary needed)'
             printf '%s\t%s\n' '--raw' 'Print the whole response envelope (availableActions, page, meta)'
             printf '%s\t%s\n' '-q' 'Print only the essential value (e.g. an id)'
             printf '%s\t%s\n' '--quiet' 'Print only the essential value (e.g. an id)'
+            printf '%s\t%s\n' '--no-pager' 'Do not send long output on a terminal through the pager (AGENTRAIL_PAGER, PAGER, less -FRX)'
             printf '%s\t%s\n' '--base-url' 'API base URL (env AGENTRAIL_BASE_URL; default http://127.0.0.1:3000)'
             printf '%s\t%s\n' '--api-key-file' 'Read the API key from this file (env AGENTRAIL_API_KEY)'
             printf '%s\t%s\n' '--api-key-stdin' 'Read the API key from standard input'
@@ -214,7 +286,8 @@ function __agentrail_options
             printf '%s\t%s\n' '--limit' 'Tasks per page, 1 to 100 (server default 25)'
             printf '%s\t%s\n' '--cursor' 'Start at this page cursor (from a previous page)'
             printf '%s\t%s\n' '--all' 'Follow every page, printing rows as pages arrive (-o json: one array)'
-            __agentrail_global_options '--status' '--limit' '--cursor' '--all'
+            printf '%s\t%s\n' '--columns' 'Table columns to show, in order, e.g. key,status,title (id, key, status, priority, updated, due, next, title)'
+            __agentrail_global_options '--status' '--limit' '--cursor' '--all' '--columns'
         case 'agentrail tasks show'
             __agentrail_global_options
         case 'agentrail tasks start'
@@ -259,6 +332,12 @@ function __agentrail_options
             printf '%s\t%s\n' '--timeout' 'Give up after this long, e.g. 10m (exit 14); default: no limit'
             printf '%s\t%s\n' '--poll-interval' 'Poll period when the event stream is unavailable'
             __agentrail_global_options '--until' '--timeout' '--poll-interval'
+        case 'agentrail tasks source'
+            __agentrail_global_options
+        case 'agentrail tasks source set'
+            printf '%s\t%s\n' '-f' 'JSON {sourceRef, changeReason, source: {provider, owner, repo, issueNumber, branch, baseBranch, headSha, prUrl, labels, ...}}; a null field is removed; \'-\' = stdin'
+            printf '%s\t%s\n' '--file' 'JSON {sourceRef, changeReason, source: {provider, owner, repo, issueNumber, branch, baseBranch, headSha, prUrl, labels, ...}}; a null field is removed; \'-\' = stdin'
+            __agentrail_global_options '-f' '--file'
         case 'agentrail keys'
             __agentrail_global_options
         case 'agentrail keys create'
@@ -274,7 +353,8 @@ function __agentrail_options
         case 'agentrail keys rotate'
             printf '%s\t%s\n' '--expires-at' 'Expiry of the new key, RFC 3339 (default: keep the old one)'
             printf '%s\t%s\n' '--save-to' 'Write the new key to this file (mode 0600) instead of printing it'
-            __agentrail_global_options '--expires-at' '--save-to'
+            printf '%s\t%s\n' '--save' 'Write the new key into the active profile (--profile) of the config file, mode 0600, instead of printing it'
+            __agentrail_global_options '--expires-at' '--save-to' '--save'
         case 'agentrail keys usage'
             __agentrail_global_options
         case 'agentrail subscriptions'
@@ -284,7 +364,7 @@ function __agentrail_options
         case 'agentrail subscriptions create'
             printf '%s\t%s\n' '--url' 'Endpoint URL (http or https)'
             printf '%s\t%s\n' '--event-type' 'Event type, repeatable: task.updated, task.reviewed, task.shipped, task.awaiting_user'
-            printf '%s\t%s\n' '--task' 'Only events of this task (tsk_...), repeatable'
+            printf '%s\t%s\n' '--task' 'Only events of this task (id tsk_... or key DEMO-1), repeatable'
             printf '%s\t%s\n' '--description' 'Description (up to 200 characters)'
             printf '%s\t%s\n' '--secret-file' 'Read the signing secret from this file'
             printf '%s\t%s\n' '--secret-env' 'Read the signing secret from this variable'
@@ -318,6 +398,8 @@ function __agentrail_options
             __agentrail_global_options
         case 'agentrail config path'
             __agentrail_global_options
+        case 'agentrail login'
+            __agentrail_global_options
         case 'agentrail version'
             __agentrail_global_options
         case 'agentrail help'
@@ -328,7 +410,7 @@ function __agentrail_options
             __agentrail_global_options
         case 'agentrail events tail'
             printf '%s\t%s\n' '--type' 'Only events of this type (e.g. task.updated)'
-            printf '%s\t%s\n' '--task' 'Only events of this task (tsk_...)'
+            printf '%s\t%s\n' '--task' 'Only events of this task (id tsk_... or key DEMO-1)'
             printf '%s\t%s\n' '--since' 'Start strictly after this event id or sequence (overrides --state-file)'
             printf '%s\t%s\n' '--from-start' 'Start at the oldest event the server still retains (its replay window); a server that cannot replay from there exits 15'
             printf '%s\t%s\n' '--state-file' 'Resume after the id saved in FILE, and save each event\'s id there once printed'
@@ -371,6 +453,67 @@ function __agentrail_options
             __agentrail_global_options
         case 'agentrail completion'
             __agentrail_global_options
+        case 'agentrail routing'
+            __agentrail_global_options
+        case 'agentrail routing rules'
+            __agentrail_global_options
+        case 'agentrail routing rules show'
+            __agentrail_global_options
+        case 'agentrail routing rules set'
+            printf '%s\t%s\n' '-f' 'Rule set JSON {sourceRef, changeReason, rules, classifier}; \'-\' = stdin'
+            printf '%s\t%s\n' '--file' 'Rule set JSON {sourceRef, changeReason, rules, classifier}; \'-\' = stdin'
+            printf '%s\t%s\n' '--dry-run' 'Show what would change and send nothing'
+            printf '%s\t%s\n' '-y' 'Replace without asking (required when standard input is not a terminal)'
+            printf '%s\t%s\n' '--yes' 'Replace without asking (required when standard input is not a terminal)'
+            __agentrail_global_options '-f' '--file' '--dry-run' '-y' '--yes'
+        case 'agentrail routing profile'
+            __agentrail_global_options
+        case 'agentrail routing profile show'
+            __agentrail_global_options
+        case 'agentrail routing profile set'
+            printf '%s\t%s\n' '-f' 'Profile JSON {displayName, role, status, capabilityTags, ownershipTags, repoAllowlist, maxConcurrentTasks, sourceRef, changeReason}; \'-\' = stdin'
+            printf '%s\t%s\n' '--file' 'Profile JSON {displayName, role, status, capabilityTags, ownershipTags, repoAllowlist, maxConcurrentTasks, sourceRef, changeReason}; \'-\' = stdin'
+            printf '%s\t%s\n' '--dry-run' 'Show what would change and send nothing'
+            printf '%s\t%s\n' '-y' 'Replace without asking (required when standard input is not a terminal)'
+            printf '%s\t%s\n' '--yes' 'Replace without asking (required when standard input is not a terminal)'
+            __agentrail_global_options '-f' '--file' '--dry-run' '-y' '--yes'
+        case 'agentrail routing evaluate'
+            printf '%s\t%s\n' '-f' 'Issue snapshot JSON (or {ruleSetVersion, snapshot}); \'-\' = stdin'
+            printf '%s\t%s\n' '--file' 'Issue snapshot JSON (or {ruleSetVersion, snapshot}); \'-\' = stdin'
+            printf '%s\t%s\n' '--rule-set-version' 'Evaluate this rule set version (default: active)'
+            __agentrail_global_options '-f' '--file' '--rule-set-version'
+        case 'agentrail routing audit'
+            __agentrail_global_options
+        case 'agentrail intake'
+            __agentrail_global_options
+        case 'agentrail intake issue'
+            printf '%s\t%s\n' '-f' 'Issue snapshot JSON (ProviderIssueSnapshot); \'-\' = stdin'
+            printf '%s\t%s\n' '--file' 'Issue snapshot JSON (ProviderIssueSnapshot); \'-\' = stdin'
+            printf '%s\t%s\n' '--dry-run' 'Only evaluate where it would go (routing:evaluate); no task is created or assigned'
+            __agentrail_global_options '-f' '--file' '--dry-run'
+        case 'agentrail setup'
+            __agentrail_global_options
+        case 'agentrail setup verify-task'
+            printf '%s\t%s\n' '--agent' 'Agent id that receives the task (agt_...)'
+            printf '%s\t%s\n' '--source-ref' 'Trace reference, e.g. agentrail-cli:init'
+            __agentrail_global_options '--agent' '--source-ref'
+        case 'agentrail runs'
+            __agentrail_global_options
+        case 'agentrail runs list'
+            printf '%s\t%s\n' '--agent' 'Only runs of this agent (agt_...)'
+            printf '%s\t%s\n' '--status' 'Only runs in this status'
+            printf '%s\t%s\n' '--limit' 'At most this many runs, 1 to 100'
+            __agentrail_global_options '--agent' '--status' '--limit'
+        case 'agentrail runs show'
+            __agentrail_global_options
+        case 'agentrail runs context'
+            printf '%s\t%s\n' '--run-token-file' 'File holding the run-context token (arrun_...); \'-\' = stdin'
+            __agentrail_global_options '--run-token-file'
+        case 'agentrail runs report'
+            printf '%s\t%s\n' '-f' 'Report JSON {status, summary, ...} (reference server: status progress|blocked|completed; blocked also reason, actionRequired, resumeInstructions); \'-\' = stdin'
+            printf '%s\t%s\n' '--file' 'Report JSON {status, summary, ...} (reference server: status progress|blocked|completed; blocked also reason, actionRequired, resumeInstructions); \'-\' = stdin'
+            printf '%s\t%s\n' '--run-token-file' 'Authenticate with the run\'s run-context token from this file instead of the API key'
+            __agentrail_global_options '-f' '--file' '--run-token-file'
     end
 end
 
@@ -381,7 +524,7 @@ function __agentrail_value_options
         case 'agentrail tasks'
             echo -o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors
         case 'agentrail tasks list'
-            echo --status --limit --cursor -o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors
+            echo --status --limit --cursor --columns -o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors
         case 'agentrail tasks show'
             echo -o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors
         case 'agentrail tasks start'
@@ -402,6 +545,10 @@ function __agentrail_value_options
             echo -o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors
         case 'agentrail tasks wait'
             echo --until --timeout --poll-interval -o --output --jq --base-url --api-key-file --profile --deadline --max-body --retries --idempotency-key --cacert --errors
+        case 'agentrail tasks source'
+            echo -o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors
+        case 'agentrail tasks source set'
+            echo -f --file -o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors
         case 'agentrail keys'
             echo -o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors
         case 'agentrail keys create'
@@ -440,6 +587,8 @@ function __agentrail_value_options
             echo -o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors
         case 'agentrail config path'
             echo -o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors
+        case 'agentrail login'
+            echo -o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors
         case 'agentrail version'
             echo -o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors
         case 'agentrail help'
@@ -462,6 +611,42 @@ function __agentrail_value_options
             echo -o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors
         case 'agentrail completion'
             echo -o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors
+        case 'agentrail routing'
+            echo -o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors
+        case 'agentrail routing rules'
+            echo -o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors
+        case 'agentrail routing rules show'
+            echo -o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors
+        case 'agentrail routing rules set'
+            echo -f --file -o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors
+        case 'agentrail routing profile'
+            echo -o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors
+        case 'agentrail routing profile show'
+            echo -o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors
+        case 'agentrail routing profile set'
+            echo -f --file -o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors
+        case 'agentrail routing evaluate'
+            echo -f --file --rule-set-version -o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors
+        case 'agentrail routing audit'
+            echo -o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors
+        case 'agentrail intake'
+            echo -o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors
+        case 'agentrail intake issue'
+            echo -f --file -o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors
+        case 'agentrail setup'
+            echo -o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors
+        case 'agentrail setup verify-task'
+            echo --agent --source-ref -o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors
+        case 'agentrail runs'
+            echo -o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors
+        case 'agentrail runs list'
+            echo --agent --status --limit -o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors
+        case 'agentrail runs show'
+            echo -o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors
+        case 'agentrail runs context'
+            echo --run-token-file -o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors
+        case 'agentrail runs report'
+            echo -f --file --run-token-file -o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors
     end
 end
 
@@ -475,11 +660,27 @@ function __agentrail_choices
             printf '%s\n' merge_only merge_and_deploy
         case 'agentrail tasks ship --env'
             printf '%s\n' staging production
+        case 'agentrail runs list --status'
+            printf '%s\n' starting running succeeded failed awaiting_user cancelled
         case '* -o' '* --output'
-            printf '%s\n' table json ndjson
+            printf '%s\n' table wide json ndjson
         case '* --errors'
             printf '%s\n' text json
     end
+end
+
+function __agentrail_takes_task
+    switch $argv[1]
+        case 'agentrail tasks show' 'agentrail tasks start' 'agentrail tasks block' 'agentrail tasks resolve' 'agentrail tasks submit' 'agentrail tasks ci' 'agentrail tasks review' 'agentrail tasks ship' 'agentrail tasks rollback' 'agentrail tasks wait' 'agentrail tasks source set'
+            return 0
+    end
+    return 1
+end
+
+# Task ids and keys from the server (`agentrail __complete tasks`: a short timeout, silent on failure).
+function __agentrail_tasks
+    set -l tokens (commandline -opc)
+    $tokens[1] __complete tasks $argv[1] 2>/dev/null
 end
 
 function __agentrail_complete
@@ -507,7 +708,9 @@ function __agentrail_complete
     end
     if test $skip -eq 1
         set -l choices (__agentrail_choices $cmd $prev)
-        if test (count $choices) -gt 0
+        if test "$prev" = --task
+            __agentrail_tasks $cur
+        else if test (count $choices) -gt 0
             printf '%s\n' $choices
         else
             __fish_complete_path $cur
@@ -516,6 +719,8 @@ function __agentrail_complete
     end
     if string match -q -- '-*' $cur
         __agentrail_options $cmd
+    else if __agentrail_takes_task $cmd
+        __agentrail_tasks $cur
     else
         __agentrail_subcommands $cmd
     end
