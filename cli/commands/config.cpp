@@ -85,12 +85,7 @@ void add_set(CLI::App& group, Context& ctx) {
     auto value = std::make_shared<std::string>();
     cmd->add_option("key", *key, "base_url, api_key, api_key_file, retries or timeout")->required();
     cmd->add_option("value", *value, "The value (not for api_key: it is prompted for, or read from stdin)");
-    cmd->footer(
-        "Example: agentrail config set --profile ci base_url https://api.example.com/v1\n"
-        "         agentrail config set api_key        # prompts, input hidden\n"
-        "         printf %s \"$KEY\" | agentrail config set --profile ci api_key\n"
-        "         agentrail config set retries 5; agentrail config set timeout 30s\n"
-        "To check a key with the server as well: agentrail login");
+    cmd->footer("To check a key with the server as well: agentrail login");
     cmd->callback([&ctx, key, value] {
         require_known_key(*key);
         std::string v = *value;

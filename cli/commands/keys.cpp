@@ -246,9 +246,6 @@ void add_rotate(CLI::App& keys, Context& ctx) {
            "Write the new key into the active profile (--profile) of the config file, mode 0600, instead "
            "of printing it")
         ->excludes(save_to_option);
-    cmd->footer(
-        "Example: agentrail keys rotate akey_01JY52RRF5PAGHT5DCZXJ4N2DG --save   # the key this profile "
-        "uses");
     cmd->callback([&ctx, id, expires_at, save_to, save] {
         require_key_id(*id);
         ApiKeyRotateRequest request;

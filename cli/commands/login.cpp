@@ -26,7 +26,7 @@ struct KeyCheck {
 /// One health call (is this an AgentRail server?) and one authenticated call (GET /tasks/mine?limit=1)
 /// with `key`, without retries: 401 means the key is wrong; 403 means it is valid but cannot list tasks.
 KeyCheck check_key(Context& ctx, const std::string& key) {
-    ClientOptions options = ctx.client().options();
+    ClientOptions options = ctx.client(Context::KeyNeed::optional).options();
     options.transport = nullptr;
     options.api_key = key;
     options.retry.max_attempts = 1;
@@ -103,9 +103,7 @@ void register_login(CLI::App& app, Context& ctx) {
     cmd->footer(
         "The key is prompted for with the input hidden; in a pipe it is read from standard input. It is\n"
         "checked with one call to the server, then stored in the active profile (--profile) of the config\n"
-        "file, mode 0600. With --base-url the URL is stored too.\n"
-        "Example: agentrail login --base-url https://agentrail.example.com/v1\n"
-        "         printf %s \"$KEY\" | agentrail login --profile ci");
+        "file, mode 0600. With --base-url the URL is stored too.");
     cmd->callback([&ctx] { run_login(ctx); });
 }
 

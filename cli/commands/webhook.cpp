@@ -25,8 +25,8 @@
 #include <spdlog/logger.h>
 #include <CLI/CLI.hpp>
 
-#include "agentrail/json.hpp"
 #include "agentrail/curl_transport.hpp"
+#include "agentrail/json.hpp"
 #include "agentrail/webhook.hpp"
 #include "commands/events.hpp"
 #include "context.hpp"

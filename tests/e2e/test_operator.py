@@ -170,8 +170,8 @@ task_key = ingested.get("taskIdentifier") or "?"
 s.check("intake issue -o json: the decision carries the task", ingested.get("taskId", "").startswith("tsk_") and task_key, ingested)
 s.check("the ingested task is in the agent's tasks list", task_key in my_task_keys(), my_task_keys())
 r = op("intake", "issue", "-f", write("issue903.json", snapshot(903)))
-s.check("intake issue (table): routed and the task created", r.rc == 0 and "agt_demo" in r.out and "tsk_" in r.out
-        and "agentrail task show tsk_" in r.out, r)
+s.check("intake issue (table): routed and the task created; piped, no next-step hints", r.rc == 0
+        and "agt_demo" in r.out and "tsk_" in r.out and "agentrail task show" not in r.out + r.err, r)
 r = op("intake", "issue", "-f", issue_file, "-o", "json")
 s.check("the same issue again is routed again onto the same task", r.rc == 0 and
         (r.json() or {}).get("taskId") == ingested.get("taskId") and my_task_keys().count(task_key) == 1, r)
