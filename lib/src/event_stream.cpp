@@ -16,6 +16,7 @@
 #include "agentrail/events.hpp"
 #include "agentrail/json.hpp"
 #include "client_core.hpp"
+#include "wake.hpp"
 
 namespace agentrail {
 
@@ -104,6 +105,10 @@ struct EventStream::Impl {
     std::shared_ptr<detail::ClientCore> core;
     StreamOptions options;
     std::function<void(StreamState, std::string_view)> on_state;
+    std::function<void(const StreamGap&)> on_gap;
+    std::function<void(const ReconnectInfo&)> on_reconnect;
+    detail::WakeDetector wake;
+    int gaps = 0;
     SseParser parser;
     std::string last_id;  // last id handed to the handler, or the initial cursor
     std::string resume;   // Last-Event-ID of the next connection
@@ -182,6 +187,7 @@ struct EventStream::Impl {
         if (!resume.empty()) request.headers.emplace_back("Last-Event-ID", resume);
         request.idle_timeout = stall_timeout();
         request.cancel = options.cancel;
+        if (options.reconnect_on_wake) request.interrupt = [this] { return wake.woke(); };
         return request;
     }
 
@@ -229,12 +235,26 @@ struct EventStream::Impl {
         return std::find(list.begin(), list.end(), status) != list.end();
     }
 
+    void report_gap(std::chrono::system_clock::time_point from, const std::string& reason) {
+        ++gaps;
+        StreamGap gap{from, std::chrono::system_clock::now(), last_id, reason};
+        core->log(LogLevel::warn, "event stream gap (" + reason + "): events since the last one (" +
+                                      (last_id.empty() ? std::string("none yet") : last_id) +
+                                      ") may be missing");
+        if (on_gap) on_gap(gap);
+    }
+
     void run(const Handler& handler);
 };
 
 void EventStream::Impl::run(const Handler& handler) {
     int failures = 0;  // consecutive connections that ended without delivering any event
     std::exception_ptr last_error;
+    bool was_connected = false;  // some connection delivered bytes: the stream has a position
+    // Last moment the stream was known to be complete (the last byte of a connection), and why the next
+    // connection may leave a gap after it (empty: none).
+    auto complete_until = std::chrono::system_clock::now();
+    std::string gap_reason;
     set_state(StreamState::connecting, options.cursor ? "resuming after " + *options.cursor : std::string());
 
     for (;;) {
@@ -243,6 +263,8 @@ void EventStream::Impl::run(const Handler& handler) {
             set_state(StreamState::stopped, "cancelled");
             return;
         }
+        if (was_connected && resume.empty() && gap_reason.empty()) gap_reason = "no_cursor";
+        wake.reset();
         HttpRequest request = build_request(first);
         parser.reset_connection();
         ++connections;
@@ -273,9 +295,15 @@ void EventStream::Impl::run(const Handler& handler) {
         auto on_chunk = [&](std::string_view chunk) {
             if (!announced) {
                 announced = true;
-                set_state(StreamState::connected, first ? "" : "resumed after " + resume_id());
+                set_state(StreamState::connected, first            ? ""
+                                                  : resume.empty() ? "reconnected without a cursor"
+                                                                   : "resumed after " + resume_id());
+                if (!gap_reason.empty()) report_gap(complete_until, gap_reason);
+                gap_reason.clear();
+                was_connected = true;
             }
             parser.feed(chunk, on_event);
+            complete_until = std::chrono::system_clock::now();
             return !stop && !cancelled() && !parser.overflowed();
         };
 
@@ -295,6 +323,9 @@ void EventStream::Impl::run(const Handler& handler) {
             reason = e.timed_out() ? std::string("stalled: ") + e.what()
                                    : std::string("connection lost: ") + e.what();
         }
+        // Stopped (SIGSTOP) or suspended meanwhile: whatever the connection said, it is likely stale and
+        // every timer ran while nothing could be read. Resume at once instead of after a backoff.
+        const bool woke = options.reconnect_on_wake && wake.woke();
 
         if (have_response) {
             if (stop || cancelled()) {
@@ -333,6 +364,15 @@ void EventStream::Impl::run(const Handler& handler) {
                 }
                 reason =
                     "HTTP " + std::to_string(response.status) + (info.code.empty() ? "" : " " + info.code);
+                if (response.status == 410 && info.code == "cursor_expired" &&
+                    options.continue_after_expired_cursor && was_connected && options.reconnect) {
+                    // The server no longer has our position: carry on live and say what may be missing.
+                    set_state(StreamState::reconnecting,
+                              "cursor " + resume + " expired (HTTP 410); reconnecting without a cursor");
+                    resume.clear();
+                    gap_reason = "cursor_expired";
+                    continue;
+                }
                 if (!retryable(response.status)) {
                     set_state(StreamState::stopped, reason);
                     throw_api_error(std::move(info));
@@ -345,6 +385,12 @@ void EventStream::Impl::run(const Handler& handler) {
             }
         }
 
+        if (woke && options.reconnect) {
+            reason += " (the process was stopped or the machine slept)";
+            if (on_reconnect) on_reconnect(ReconnectInfo{failures + 1, std::chrono::milliseconds(0), reason});
+            set_state(StreamState::reconnecting, reason + "; reconnecting now");
+            continue;
+        }
         ++failures;
         if (!options.reconnect || (options.max_reconnects >= 0 && failures > options.max_reconnects)) {
             set_state(StreamState::stopped,
@@ -355,6 +401,7 @@ void EventStream::Impl::run(const Handler& handler) {
         }
         auto delay = reconnect_delay(failures, have_response && response.status >= 300 ? &response : nullptr,
                                      body_retry_after);
+        if (on_reconnect) on_reconnect(ReconnectInfo{failures, delay, reason});
         set_state(StreamState::reconnecting,
                   reason + "; retrying in " + std::to_string(delay.count()) + " ms");
         wait(delay);
@@ -382,6 +429,18 @@ void EventStream::run(const Handler& on_event) {
 
 void EventStream::on_state(std::function<void(StreamState, std::string_view reason)> callback) {
     m_impl->on_state = std::move(callback);
+}
+
+void EventStream::on_gap(std::function<void(const StreamGap&)> callback) {
+    m_impl->on_gap = std::move(callback);
+}
+
+void EventStream::on_reconnect(std::function<void(const ReconnectInfo&)> callback) {
+    m_impl->on_reconnect = std::move(callback);
+}
+
+int EventStream::gaps() const {
+    return m_impl->gaps;
 }
 
 const std::string& EventStream::last_event_id() const {

@@ -41,6 +41,9 @@ struct HttpRequest {
     /// When set and it becomes true, the transfer is aborted soon (within about 100 ms) with a
     /// TransportError; lets a caller stop a long stream from another thread or a signal handler.
     const std::atomic<bool>* cancel = nullptr;
+    /// For stream(): when set, polled about every 100 ms while waiting for bytes; returning true aborts
+    /// the transfer with a TransportError (e.g. the machine was suspended: the connection is stale).
+    std::function<bool()> interrupt;
 };
 
 struct HttpResponse {

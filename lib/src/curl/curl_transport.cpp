@@ -346,7 +346,8 @@ private:
             throw TransportError("cancelled", CURLE_ABORTED_BY_CALLBACK);
         const bool streaming = on_chunk != nullptr;
         const bool idle_watch = streaming && request.idle_timeout.count() > 0;
-        const bool watch = idle_watch || request.cancel != nullptr;
+        const bool interruptible = streaming && static_cast<bool>(request.interrupt);
+        const bool watch = idle_watch || request.cancel != nullptr || interruptible;
 
         set_request_options(request, streaming);
         m_error_buffer[0] = '\0';
@@ -387,6 +388,9 @@ private:
             if (watch) {
                 if (request.cancel != nullptr && request.cancel->load()) {
                     throw TransportError("cancelled", CURLE_ABORTED_BY_CALLBACK);
+                }
+                if (interruptible && request.interrupt()) {
+                    throw TransportError("interrupted", CURLE_ABORTED_BY_CALLBACK);
                 }
                 if (idle_watch && Clock::now() - m_transfer.last_activity >= request.idle_timeout) {
                     fail(request,
