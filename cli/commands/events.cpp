@@ -11,6 +11,7 @@
 // restarted tail resumes after the last event it actually printed: nothing lost, nothing repeated.
 
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/file.h>
 #include <unistd.h>
 
@@ -53,7 +54,63 @@ struct TailArgs {
     std::string until;
     long long count = 0;
     std::string timeout;
+    std::string stall_timeout;
 };
+
+/// While alive, SIGCONT (the tail was stopped and continued, e.g. Ctrl-Z then fg, or SIGSTOP) makes the
+/// event stream reconnect at once instead of waiting out a connection that probably died meanwhile.
+class ContinueSignal {
+public:
+    ContinueSignal() {
+        struct sigaction action {};
+        action.sa_handler = [](int) { agentrail::notify_process_continued(); };
+        sigemptyset(&action.sa_mask);
+        action.sa_flags = SA_RESTART;
+        m_installed = ::sigaction(SIGCONT, &action, &m_previous) == 0;
+    }
+    ~ContinueSignal() {
+        if (m_installed) ::sigaction(SIGCONT, &m_previous, nullptr);
+    }
+    ContinueSignal(const ContinueSignal&) = delete;
+    ContinueSignal& operator=(const ContinueSignal&) = delete;
+
+private:
+    struct sigaction m_previous {};
+    bool m_installed = false;
+};
+
+/// "2026-05-01T03:21:04.123Z"
+std::string utc_time(std::chrono::system_clock::time_point t) {
+    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+    const std::time_t seconds = static_cast<std::time_t>(ms / 1000);
+    std::tm utc{};
+    gmtime_r(&seconds, &utc);
+    char buf[40];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &utc);
+    char out[48];
+    std::snprintf(out, sizeof out, "%s.%03dZ", buf, static_cast<int>(ms % 1000));
+    return out;
+}
+
+/// The stderr report of a stretch in which events may have been missed: one line, or one JSON object
+/// with --errors json.
+std::string gap_report(const StreamGap& gap, bool json) {
+    const std::string check = "agentrail tasks list --all";
+    if (json) {
+        Json body = {{"from", utc_time(gap.from)},
+                     {"to", utc_time(gap.to)},
+                     {"reason", gap.reason},
+                     {"lastEventId", gap.last_event_id.empty() ? Json() : Json(gap.last_event_id)},
+                     {"check", check}};
+        return Json{{"gap", body}}.dump(-1, ' ', false, Json::error_handler_t::replace);
+    }
+    std::string why = gap.reason == "cursor_expired"
+                          ? "the server no longer has the position after " + gap.last_event_id
+                      : gap.last_event_id.empty() ? std::string("reconnected with no event to resume from")
+                                                  : "reconnected without a cursor after " + gap.last_event_id;
+    return "warning: events from " + utc_time(gap.from) + " to " + utc_time(gap.to) + " may be missing (" +
+           why + "); check the tasks' current state with `" + check + "`";
+}
 
 /// The last processed event id, persisted so that a restarted tail resumes after it. One tail at a time
 /// owns a state file: FILE.lock holds an exclusive flock (and the owner's PID, for the message a second
@@ -378,6 +435,13 @@ void tail(Context& ctx, const TailArgs& a) {
     options.event_types = a.types;
     if (!a.task.empty()) options.task_id = a.task;
     if (a.heartbeat > 0) options.heartbeat_seconds = a.heartbeat;
+    if (!a.stall_timeout.empty()) {
+        options.stall_timeout = parse_duration(a.stall_timeout, "--stall-timeout");
+        if (options.stall_timeout.count() <= 0) throw usage_error("--stall-timeout: must be more than 0");
+    }
+    // A tail that outlived the server's replay window (or a server restart) carries on live and says
+    // what may be missing; a cursor given with --since or --state-file that is already gone exits 15.
+    options.continue_after_expired_cursor = true;
     std::atomic<bool> stop{false};
     options.cancel = &stop;
     // Duplicates can only come from a server re-sending events around a reconnect; 2048 recent ids cover
@@ -405,13 +469,39 @@ void tail(Context& ctx, const TailArgs& a) {
     ctx.set_operation(options.cursor ? "tail events after " + *options.cursor : std::string("tail events"));
     auto& client = ctx.client();
     auto stream = client.stream_events(options);
-    if (view == TailView::human) {
-        stream.on_state([&out](StreamState s, std::string_view reason) {
-            if (s == StreamState::connected) out.note(reason.empty() ? "connected" : std::string(reason));
+    // On a terminal, one status line that is rewritten while reconnecting and cleared once connected.
+    const bool status_line = settings.stderr_tty && !settings.quiet;
+    auto status_shown = std::make_shared<bool>(false);
+    stream.on_state([&out, view, status_line, status_shown](StreamState s, std::string_view reason) {
+        if (s != StreamState::connected) return;
+        if (*status_shown) {
+            std::fputs("\r\x1b[K", stderr);
+            *status_shown = false;
+        }
+        if (view == TailView::human) out.note(reason.empty() ? "connected" : std::string(reason));
+    });
+    if (status_line) {
+        stream.on_reconnect([status_shown](const ReconnectInfo& r) {
+            const auto seconds = (r.delay.count() + 999) / 1000;
+            std::fprintf(stderr, "\r\x1b[Kreconnecting (attempt %d, next in %lld s)", r.attempt,
+                         static_cast<long long>(seconds));
+            std::fflush(stderr);
+            *status_shown = true;
         });
     }
+    const bool json_errors = ctx.error_format() == ErrorFormat::json;
+    stream.on_gap([&ctx, json_errors, status_shown](const StreamGap& gap) {
+        std::fflush(stdout);
+        if (*status_shown) {
+            std::fputs("\r\x1b[K", stderr);
+            *status_shown = false;
+        }
+        std::fprintf(stderr, "%s\n", sanitize(ctx.redact(gap_report(gap, json_errors))).c_str());
+        std::fflush(stderr);
+    });
 
     Context::InterruptScope interruptible;
+    ContinueSignal continued;
     StopWatch watch(stop, deadline);
     std::optional<LineWriter> writer;
     if (view == TailView::raw) writer.emplace(state.get());
@@ -497,13 +587,19 @@ void register_events(CLI::App& app, Context& ctx) {
                     "Stop after the first event of TYPE (of task TASK_ID: TYPE:TASK_ID)");
     cmd->add_option("--count", a->count, "Stop after N events")->check(positive_count());
     cmd->add_option("--timeout", a->timeout, "Stop after this long, e.g. 30s, 10m (exit 0)");
+    cmd->add_option("--stall-timeout", a->stall_timeout,
+                    "Reconnect when nothing (not even a keepalive) arrives for this long, e.g. 20s "
+                    "(default: 3 heartbeats + 5s)");
     cmd->footer(
         "Output: human lines on a terminal; NDJSON (the server's event JSON, one per line) when piped or "
         "with "
         "-o ndjson. Exit 0 on --until/--count/--timeout, 130 on Ctrl-C (after a clean stop), 15 when the "
         "resume cursor is outside the replay window. Network errors and 5xx reconnect (each attempt is "
         "logged) until --retries N consecutive failures; --no-retry: no reconnect (a lost or closed "
-        "stream exits 10). 401, 403 and 404 end it at once (exit 3, 4, 5).");
+        "stream exits 10). 401, 403 and 404 end it at once (exit 3, 4, 5). Whenever events may have been "
+        "missed (a reconnect with no event id to resume from, or a server that lost the position) a "
+        "warning on stderr gives the time span ({\"gap\":...} with --errors json). After a suspend or "
+        "SIGSTOP/SIGCONT the stream reconnects at once.");
     cmd->callback([&ctx, a] { tail(ctx, *a); });
 }
 

@@ -238,7 +238,7 @@ struct EventStream::Impl {
     void report_gap(std::chrono::system_clock::time_point from, const std::string& reason) {
         ++gaps;
         StreamGap gap{from, std::chrono::system_clock::now(), last_id, reason};
-        core->log(LogLevel::warn, "event stream gap (" + reason + "): events since the last one (" +
+        core->log(LogLevel::info, "event stream gap (" + reason + "): events since the last one (" +
                                       (last_id.empty() ? std::string("none yet") : last_id) +
                                       ") may be missing");
         if (on_gap) on_gap(gap);
