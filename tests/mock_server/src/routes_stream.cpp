@@ -42,7 +42,7 @@ struct StreamState {
             next_heartbeat = SteadyClock::now() + heartbeat;
             last_write = SteadyClock::now();
             if (!faults.stall) {
-                static const std::string retry = "retry: 5000\n";
+                const std::string retry = "retry: " + std::to_string(app.config.sse_retry_ms) + "\n";
                 if (!sink.write(retry.data(), retry.size())) return false;
             }
         }
