@@ -370,7 +370,7 @@ function __agentrail_options
             printf '%s\t%s\n' '--secret-file' 'Read the signing secret from the first line of FILE'
             printf '%s\t%s\n' '--port' 'Port to listen on (0: a free one, printed on stderr)'
             printf '%s\t%s\n' '--host' 'IPv4 address to bind'
-            printf '%s\t%s\n' '--forward-to' 'Also POST each new verified delivery here (same body and X-AgentRail-* headers)'
+            printf '%s\t%s\n' '--forward-to' 'Also POST each new verified delivery here (same body and X-AgentRail-* headers), once per event id, retried until it answers 2xx'
             printf '%s\t%s\n' '--count' 'Stop after N verified deliveries'
             printf '%s\t%s\n' '--timeout' 'Stop after this long, e.g. 5m (exit 0)'
             __agentrail_global_options '--secret-env' '--secret-file' '--port' '--host' '--forward-to' '--count' '--timeout'
