@@ -10,9 +10,7 @@
 // The --state-file is rewritten (temp file + rename) after each event has been written to stdout, so a
 // restarted tail resumes after the last event it actually printed: nothing lost, nothing repeated.
 
-#include <fcntl.h>
 #include <signal.h>
-#include <sys/file.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -32,6 +30,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "agentrail/cursor_file.hpp"
 #include "agentrail/json.hpp"
 #include "agentrail/models/enums.hpp"
 #include "commands/events.hpp"
@@ -112,80 +111,45 @@ std::string gap_report(const StreamGap& gap, bool json) {
            why + "); check the tasks' current state with `" + check + "`";
 }
 
-/// The last processed event id, persisted so that a restarted tail resumes after it. One tail at a time
-/// owns a state file: FILE.lock holds an exclusive flock (and the owner's PID, for the message a second
-/// tail gets), released when the process ends however it ends.
+/// --state-file: the library's CursorFile, with its errors as the CLI reports them (exit 2 for a file
+/// that cannot be used, 6 when another tail owns it).
 class StateFile {
 public:
-    explicit StateFile(std::string path) : m_path(std::move(path)) { lock(); }
-    ~StateFile() {
-        if (m_lock_fd >= 0) ::close(m_lock_fd);
-    }
-    StateFile(const StateFile&) = delete;
-    StateFile& operator=(const StateFile&) = delete;
+    explicit StateFile(const std::string& path) : m_file(open(path)) {}
 
     /// The saved id, or empty when the file does not exist or is empty.
     std::string load() const {
-        if (access(m_path.c_str(), F_OK) != 0) return {};
-        return trim(read_small_file(m_path, "--state-file"));
+        try {
+            return m_file->load();
+        } catch (const CursorFileInUseError&) {
+            throw;
+        } catch (const Error& e) {
+            throw usage_error(std::string("--state-file: ") + e.what());
+        }
     }
 
-    /// Replaces the file atomically: a reader (or a restart after a crash) sees the old id or the new one.
-    /// The temporary file has a name of its own (mkstemp) and is removed when anything fails.
     void save(std::string_view id) {
-        if (id.empty() || id == m_saved) return;
-        std::string temp = m_path + ".tmp.XXXXXX";
-        int fd = ::mkstemp(temp.data());
-        bool ok = fd >= 0;
-        int error = errno;
-        if (ok) {
-            std::string content = std::string(id) + "\n";
-            ok = ::write(fd, content.data(), content.size()) == static_cast<ssize_t>(content.size());
-            error = errno;
-            ok = ::close(fd) == 0 && ok;
-            if (ok && std::rename(temp.c_str(), m_path.c_str()) != 0) {
-                ok = false;
-                error = errno;
-            }
-            if (!ok) ::unlink(temp.c_str());
+        try {
+            m_file->save(id);
+        } catch (const Error& e) {
+            throw Failure(exit_code::unexpected, "state_file", std::string("--state-file: ") + e.what());
         }
-        if (!ok) {
-            throw Failure(exit_code::unexpected, "state_file",
-                          "--state-file: cannot write " + m_path + ": " + std::strerror(error));
-        }
-        m_saved = id;
     }
 
 private:
-    void lock() {
-        const std::string lock_path = m_path + ".lock";
-        m_lock_fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-        if (m_lock_fd < 0)
-            throw usage_error("--state-file: cannot open " + lock_path + ": " + std::strerror(errno));
-        if (::flock(m_lock_fd, LOCK_EX | LOCK_NB) != 0) {
-            int error = errno;
-            char pid[32] = {};
-            auto n = ::pread(m_lock_fd, pid, sizeof pid - 1, 0);
-            ::close(m_lock_fd);
-            m_lock_fd = -1;
-            if (error != EWOULDBLOCK)
-                throw usage_error("--state-file: cannot lock " + lock_path + ": " + std::strerror(error));
-            std::string owner = trim(std::string_view(pid, n > 0 ? static_cast<std::size_t>(n) : 0));
+    static std::unique_ptr<CursorFile> open(const std::string& path) {
+        try {
+            return std::make_unique<CursorFile>(path);
+        } catch (const CursorFileInUseError& e) {
             throw Failure(exit_code::conflict, "state_file_in_use",
-                          "--state-file " + m_path + " is already in use by " +
-                              (owner.empty() ? std::string("another process") : "PID " + owner) +
-                              " (one events tail per state file)",
+                          std::string("--state-file ") + e.what() + " (one events tail per state file)",
                           {"stop the other tail, or give this one its own --state-file"});
-        }
-        std::string pid = std::to_string(::getpid()) + "\n";
-        if (::ftruncate(m_lock_fd, 0) != 0 || ::pwrite(m_lock_fd, pid.data(), pid.size(), 0) < 0) {
-            // The lock holds without the PID; a second tail just cannot name the owner.
+        } catch (const Error& e) {
+            throw usage_error(std::string("--state-file: ") + e.what());
         }
     }
 
-    std::string m_path;
-    std::string m_saved;
-    int m_lock_fd = -1;
+    std::unique_ptr<CursorFile> m_file;
 };
 
 /// Writes lines to stdout from a background thread, coalescing lines queued while a write is in flight.

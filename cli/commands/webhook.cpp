@@ -14,18 +14,17 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <deque>
 #include <memory>
 #include <optional>
 #include <random>
 #include <string>
 #include <thread>
-#include <unordered_set>
 
 #include <spdlog/logger.h>
 #include <CLI/CLI.hpp>
 
 #include "agentrail/json.hpp"
+#include "agentrail/recent_ids.hpp"
 #include "agentrail/transport.hpp"
 #include "agentrail/webhook.hpp"
 #include "commands/events.hpp"
@@ -252,29 +251,8 @@ struct ListenArgs {
     std::string timeout;
 };
 
-/// Event ids already printed, bounded so a long-running listener stays small.
 constexpr std::size_t kForwardQueue = 10000;               // deliveries waiting for the target
 constexpr std::chrono::milliseconds kForwardGrace{10000};  // last chance for them after the listener stops
-
-class SeenIds {
-public:
-    bool contains(const std::string& id) const { return m_set.count(id) != 0; }
-    bool insert(const std::string& id) {
-        if (m_set.count(id) != 0) return false;
-        if (m_order.size() >= kWindow) {
-            m_set.erase(m_order.front());
-            m_order.pop_front();
-        }
-        m_order.push_back(id);
-        m_set.insert(id);
-        return true;
-    }
-
-private:
-    static constexpr std::size_t kWindow = 10000;
-    std::deque<std::string> m_order;
-    std::unordered_set<std::string> m_set;
-};
 
 void listen(Context& ctx, const ListenArgs& a) {
     ctx.set_operation("listen for webhooks");
@@ -306,7 +284,7 @@ void listen(Context& ctx, const ListenArgs& a) {
 
     Context::InterruptScope interruptible;
     std::atomic<bool> stop{false};
-    SeenIds seen;
+    RecentIds seen(10000);  // event ids already taken, bounded so a long-running listener stays small
     long long received = 0;
     auto handler = [&](const ReceivedRequest& request) -> ListenerReply {
         if (request.method == "GET" || request.method == "HEAD")

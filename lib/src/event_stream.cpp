@@ -2,12 +2,11 @@
 
 #include <algorithm>
 #include <charconv>
-#include <deque>
 #include <exception>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <thread>
-#include <unordered_set>
 #include <utility>
 
 #include <nlohmann/json.hpp>
@@ -15,6 +14,7 @@
 #include "agentrail/errors.hpp"
 #include "agentrail/events.hpp"
 #include "agentrail/json.hpp"
+#include "agentrail/recent_ids.hpp"
 #include "client_core.hpp"
 #include "wake.hpp"
 
@@ -114,10 +114,7 @@ struct EventStream::Impl {
     std::string resume;   // Last-Event-ID of the next connection
     int connections = 0;
     std::optional<int> server_heartbeat;  // from the last response's header
-    // De-duplication window: ids in arrival order, and a set viewing those same strings (a deque keeps
-    // its elements in place while growing at the back and shrinking at the front).
-    std::deque<std::string> seen_order;
-    std::unordered_set<std::string_view> seen;
+    std::unique_ptr<RecentIds> seen;      // de-duplication window
     StreamEvent current;  // reused for every delivery so steady-state delivery does not allocate
 
     bool cancelled() const { return options.cancel && options.cancel->load(std::memory_order_relaxed); }
@@ -140,17 +137,7 @@ struct EventStream::Impl {
     }
 
     // True when `id` is in the window (seen before); otherwise remembers it.
-    bool is_duplicate(const std::string& id) {
-        if (id.empty() || options.dedupe_window == 0) return false;
-        if (seen.count(id) != 0) return true;
-        if (seen_order.size() >= options.dedupe_window) {
-            seen.erase(seen_order.front());
-            seen_order.pop_front();
-        }
-        seen_order.push_back(id);
-        seen.insert(seen_order.back());
-        return false;
-    }
+    bool is_duplicate(const std::string& id) { return !seen->insert(id); }
 
     HttpRequest build_request(bool first) const {
         std::string query;
@@ -364,7 +351,8 @@ void EventStream::Impl::run(const Handler& handler) {
                 }
                 reason =
                     "HTTP " + std::to_string(response.status) + (info.code.empty() ? "" : " " + info.code);
-                if (response.status == 410 && info.code == "cursor_expired" &&
+                // Only a 410 for a cursor that was sent (never one without: that would loop).
+                if (response.status == 410 && info.code == "cursor_expired" && !resume.empty() &&
                     options.continue_after_expired_cursor && was_connected && options.reconnect) {
                     // The server no longer has our position: carry on live and say what may be missing.
                     set_state(StreamState::reconnecting,
@@ -413,6 +401,7 @@ EventStream::EventStream(std::shared_ptr<detail::ClientCore> core, StreamOptions
     m_impl->core = std::move(core);
     m_impl->options = std::move(options);
     m_impl->parser = SseParser(m_impl->options.max_event_bytes);
+    m_impl->seen = std::make_unique<RecentIds>(m_impl->options.dedupe_window);
     if (m_impl->options.cursor) {
         m_impl->last_id = *m_impl->options.cursor;
         m_impl->resume = *m_impl->options.cursor;

@@ -701,3 +701,19 @@ TEST_CASE("on_reconnect reports the attempt number and its delay", "[stream]") {
     CHECK(reconnects[0].delay > 0ms);
     CHECK(reconnects[0].reason.find("connection lost") != std::string::npos);
 }
+
+TEST_CASE("a 410 for a stream that sent no cursor ends it, even with continue_after_expired_cursor",
+          "[stream]") {
+    auto fake = std::make_shared<FakeTransport>();
+    fake->stream_reply({kRetry, frame("evt_1", "task.updated")}, true);
+    fake->reply(410, kCursorExpired);  // for evt_1: a gap, reconnect without a cursor
+    fake->reply(410, kCursorExpired);  // without any cursor: nothing to drop, so it ends
+    auto client = make_test_client(fake);
+    StreamOptions options;
+    options.continue_after_expired_cursor = true;
+    auto stream = client.stream_events(options);
+    Collected got;
+    CHECK_THROWS_AS(stream.run(collect(got, 10)), CursorExpiredError);
+    CHECK(fake->requests().size() == 3);
+    CHECK(stream.last_event_id() == "evt_1");
+}
