@@ -271,8 +271,9 @@ def main():
           redelivered)
     check("the listener answered within 1 s while the target was slow", all(x < 1.0 for x in slow_probe)
           and (slow_probe or a.deliveries < 2000), slow_probe)
-    check("listener RSS stayed within 16 MiB of its start", rss_start and rss_end and rss_end - rss_start < 16384,
-          (rss_start, rss_end))
+    # Bounded by design: at most 10,000 queued forwards (~1 KiB each here) and 10,000 remembered ids.
+    check("listener RSS stayed within 32 MiB of its start (the queue and the id window are bounded)",
+          rss_start and rss_end and rss_end - rss_start < 32768, (rss_start, rss_end))
     print("%d passed, %d failed" % (passed, failed_checks))
     sys.exit(1 if failed_checks else 0)
 
