@@ -418,7 +418,8 @@ function __agentrail_options
             printf '%s\t%s\n' '--until' 'Stop after the first event of TYPE (of task TASK_ID: TYPE:TASK_ID)'
             printf '%s\t%s\n' '--count' 'Stop after N events'
             printf '%s\t%s\n' '--timeout' 'Stop after this long, e.g. 30s, 10m (exit 0)'
-            __agentrail_global_options '--type' '--task' '--since' '--from-start' '--state-file' '--heartbeat' '--until' '--count' '--timeout'
+            printf '%s\t%s\n' '--stall-timeout' 'Reconnect when nothing (not even a keepalive) arrives for this long, e.g. 20s (default: 3 heartbeats + 5s)'
+            __agentrail_global_options '--type' '--task' '--since' '--from-start' '--state-file' '--heartbeat' '--until' '--count' '--timeout' '--stall-timeout'
         case 'agentrail webhook'
             __agentrail_global_options
         case 'agentrail webhook verify'
@@ -445,7 +446,7 @@ function __agentrail_options
             printf '%s\t%s\n' '--secret-file' 'Read the signing secret from the first line of FILE'
             printf '%s\t%s\n' '--port' 'Port to listen on (0: a free one, printed on stderr)'
             printf '%s\t%s\n' '--host' 'IPv4 address to bind'
-            printf '%s\t%s\n' '--forward-to' 'Also POST each new verified delivery here (same body and X-AgentRail-* headers)'
+            printf '%s\t%s\n' '--forward-to' 'Also POST each new verified delivery here (same body and X-AgentRail-* headers), once per event id, retried until it answers 2xx'
             printf '%s\t%s\n' '--count' 'Stop after N verified deliveries'
             printf '%s\t%s\n' '--timeout' 'Stop after this long, e.g. 5m (exit 0)'
             __agentrail_global_options '--secret-env' '--secret-file' '--port' '--host' '--forward-to' '--count' '--timeout'
@@ -598,7 +599,7 @@ function __agentrail_value_options
         case 'agentrail events'
             echo -o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors
         case 'agentrail events tail'
-            echo --type --task --since --state-file --heartbeat --until --count --timeout -o --output --jq --base-url --api-key-file --profile --deadline --max-body --retries --idempotency-key --cacert --errors
+            echo --type --task --since --state-file --heartbeat --until --count --timeout --stall-timeout -o --output --jq --base-url --api-key-file --profile --deadline --max-body --retries --idempotency-key --cacert --errors
         case 'agentrail webhook'
             echo -o --output --jq --base-url --api-key-file --profile --timeout --deadline --max-body --retries --idempotency-key --cacert --errors
         case 'agentrail webhook verify'

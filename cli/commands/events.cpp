@@ -10,8 +10,7 @@
 // The --state-file is rewritten (temp file + rename) after each event has been written to stdout, so a
 // restarted tail resumes after the last event it actually printed: nothing lost, nothing repeated.
 
-#include <fcntl.h>
-#include <sys/file.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -31,6 +30,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "agentrail/cursor_file.hpp"
 #include "agentrail/json.hpp"
 #include "agentrail/models/enums.hpp"
 #include "commands/events.hpp"
@@ -54,82 +54,103 @@ struct TailArgs {
     std::string until;
     long long count = 0;
     std::string timeout;
+    std::string stall_timeout;
 };
 
-/// The last processed event id, persisted so that a restarted tail resumes after it. One tail at a time
-/// owns a state file: FILE.lock holds an exclusive flock (and the owner's PID, for the message a second
-/// tail gets), released when the process ends however it ends.
+/// While alive, SIGCONT (the tail was stopped and continued, e.g. Ctrl-Z then fg, or SIGSTOP) makes the
+/// event stream reconnect at once instead of waiting out a connection that probably died meanwhile.
+class ContinueSignal {
+public:
+    ContinueSignal() {
+        struct sigaction action {};
+        action.sa_handler = [](int) { agentrail::notify_process_continued(); };
+        sigemptyset(&action.sa_mask);
+        action.sa_flags = SA_RESTART;
+        m_installed = ::sigaction(SIGCONT, &action, &m_previous) == 0;
+    }
+    ~ContinueSignal() {
+        if (m_installed) ::sigaction(SIGCONT, &m_previous, nullptr);
+    }
+    ContinueSignal(const ContinueSignal&) = delete;
+    ContinueSignal& operator=(const ContinueSignal&) = delete;
+
+private:
+    struct sigaction m_previous {};
+    bool m_installed = false;
+};
+
+/// "2026-05-01T03:21:04.123Z"
+std::string utc_time(std::chrono::system_clock::time_point t) {
+    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+    const std::time_t seconds = static_cast<std::time_t>(ms / 1000);
+    std::tm utc{};
+    gmtime_r(&seconds, &utc);
+    char buf[40];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &utc);
+    char out[48];
+    std::snprintf(out, sizeof out, "%s.%03dZ", buf, static_cast<int>(ms % 1000));
+    return out;
+}
+
+/// The stderr report of a stretch in which events may have been missed: one line, or one JSON object
+/// with --errors json.
+std::string gap_report(const StreamGap& gap, bool json) {
+    const std::string check = "agentrail tasks list --all";
+    if (json) {
+        Json body = {{"from", utc_time(gap.from)},
+                     {"to", utc_time(gap.to)},
+                     {"reason", gap.reason},
+                     {"lastEventId", gap.last_event_id.empty() ? Json() : Json(gap.last_event_id)},
+                     {"check", check}};
+        return Json{{"gap", body}}.dump(-1, ' ', false, Json::error_handler_t::replace);
+    }
+    std::string why = gap.reason == "cursor_expired"
+                          ? "the server no longer has the position after " + gap.last_event_id
+                      : gap.last_event_id.empty() ? std::string("reconnected with no event to resume from")
+                                                  : "reconnected without a cursor after " + gap.last_event_id;
+    return "warning: events from " + utc_time(gap.from) + " to " + utc_time(gap.to) + " may be missing (" +
+           why + "); check the tasks' current state with `" + check + "`";
+}
+
+/// --state-file: the library's CursorFile, with its errors as the CLI reports them (exit 2 for a file
+/// that cannot be used, 6 when another tail owns it).
 class StateFile {
 public:
-    explicit StateFile(std::string path) : m_path(std::move(path)) { lock(); }
-    ~StateFile() {
-        if (m_lock_fd >= 0) ::close(m_lock_fd);
-    }
-    StateFile(const StateFile&) = delete;
-    StateFile& operator=(const StateFile&) = delete;
+    explicit StateFile(const std::string& path) : m_file(open(path)) {}
 
     /// The saved id, or empty when the file does not exist or is empty.
     std::string load() const {
-        if (access(m_path.c_str(), F_OK) != 0) return {};
-        return trim(read_small_file(m_path, "--state-file"));
+        try {
+            return m_file->load();
+        } catch (const CursorFileInUseError&) {
+            throw;
+        } catch (const Error& e) {
+            throw usage_error(std::string("--state-file: ") + e.what());
+        }
     }
 
-    /// Replaces the file atomically: a reader (or a restart after a crash) sees the old id or the new one.
-    /// The temporary file has a name of its own (mkstemp) and is removed when anything fails.
     void save(std::string_view id) {
-        if (id.empty() || id == m_saved) return;
-        std::string temp = m_path + ".tmp.XXXXXX";
-        int fd = ::mkstemp(temp.data());
-        bool ok = fd >= 0;
-        int error = errno;
-        if (ok) {
-            std::string content = std::string(id) + "\n";
-            ok = ::write(fd, content.data(), content.size()) == static_cast<ssize_t>(content.size());
-            error = errno;
-            ok = ::close(fd) == 0 && ok;
-            if (ok && std::rename(temp.c_str(), m_path.c_str()) != 0) {
-                ok = false;
-                error = errno;
-            }
-            if (!ok) ::unlink(temp.c_str());
+        try {
+            m_file->save(id);
+        } catch (const Error& e) {
+            throw Failure(exit_code::unexpected, "state_file", std::string("--state-file: ") + e.what());
         }
-        if (!ok) {
-            throw Failure(exit_code::unexpected, "state_file",
-                          "--state-file: cannot write " + m_path + ": " + std::strerror(error));
-        }
-        m_saved = id;
     }
 
 private:
-    void lock() {
-        const std::string lock_path = m_path + ".lock";
-        m_lock_fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-        if (m_lock_fd < 0)
-            throw usage_error("--state-file: cannot open " + lock_path + ": " + std::strerror(errno));
-        if (::flock(m_lock_fd, LOCK_EX | LOCK_NB) != 0) {
-            int error = errno;
-            char pid[32] = {};
-            auto n = ::pread(m_lock_fd, pid, sizeof pid - 1, 0);
-            ::close(m_lock_fd);
-            m_lock_fd = -1;
-            if (error != EWOULDBLOCK)
-                throw usage_error("--state-file: cannot lock " + lock_path + ": " + std::strerror(error));
-            std::string owner = trim(std::string_view(pid, n > 0 ? static_cast<std::size_t>(n) : 0));
+    static std::unique_ptr<CursorFile> open(const std::string& path) {
+        try {
+            return std::make_unique<CursorFile>(path);
+        } catch (const CursorFileInUseError& e) {
             throw Failure(exit_code::conflict, "state_file_in_use",
-                          "--state-file " + m_path + " is already in use by " +
-                              (owner.empty() ? std::string("another process") : "PID " + owner) +
-                              " (one events tail per state file)",
+                          std::string("--state-file ") + e.what() + " (one events tail per state file)",
                           {"stop the other tail, or give this one its own --state-file"});
-        }
-        std::string pid = std::to_string(::getpid()) + "\n";
-        if (::ftruncate(m_lock_fd, 0) != 0 || ::pwrite(m_lock_fd, pid.data(), pid.size(), 0) < 0) {
-            // The lock holds without the PID; a second tail just cannot name the owner.
+        } catch (const Error& e) {
+            throw usage_error(std::string("--state-file: ") + e.what());
         }
     }
 
-    std::string m_path;
-    std::string m_saved;
-    int m_lock_fd = -1;
+    std::unique_ptr<CursorFile> m_file;
 };
 
 /// Writes lines to stdout in batches: push() queues a line, flush() writes what is queued in one write()
@@ -306,6 +327,13 @@ void tail(Context& ctx, TailArgs a) {
     const agentrail::CallContext stop = deadline ? interrupt.with_deadline(*deadline) : interrupt.child();
     options.context = stop;
     const auto timed_out = [&stop] { return !Context::interrupted() && stop.expired(); };
+    if (!a.stall_timeout.empty()) {
+        options.stall_timeout = parse_duration(a.stall_timeout, "--stall-timeout");
+        if (options.stall_timeout.count() <= 0) throw usage_error("--stall-timeout: must be more than 0");
+    }
+    // A tail that outlived the server's replay window (or a server restart) carries on live and says
+    // what may be missing; a cursor given with --since or --state-file that is already gone exits 15.
+    options.continue_after_expired_cursor = true;
     // Duplicates can only come from a server re-sending events around a reconnect; 2048 recent ids cover
     // that, and unlike the library's default of 10,000 they keep memory flat over a long tail.
     options.dedupe_window = 2048;
@@ -336,13 +364,39 @@ void tail(Context& ctx, TailArgs a) {
     }
     auto& client = ctx.client();
     auto stream = client.stream_events(options);
-    if (view == TailView::human) {
-        stream.on_state([&out](StreamState s, std::string_view reason) {
-            if (s == StreamState::connected) out.note(reason.empty() ? "connected" : std::string(reason));
+    // On a terminal, one status line that is rewritten while reconnecting and cleared once connected.
+    const bool status_line = settings.stderr_tty && !settings.quiet;
+    auto status_shown = std::make_shared<bool>(false);
+    stream.on_state([&out, view, status_line, status_shown](StreamState s, std::string_view reason) {
+        if (s != StreamState::connected) return;
+        if (*status_shown) {
+            std::fputs("\r\x1b[K", stderr);
+            *status_shown = false;
+        }
+        if (view == TailView::human) out.note(reason.empty() ? "connected" : std::string(reason));
+    });
+    if (status_line) {
+        stream.on_reconnect([status_shown](const ReconnectInfo& r) {
+            const auto seconds = (r.delay.count() + 999) / 1000;
+            std::fprintf(stderr, "\r\x1b[Kreconnecting (attempt %d, next in %lld s)", r.attempt,
+                         static_cast<long long>(seconds));
+            std::fflush(stderr);
+            *status_shown = true;
         });
     }
+    const bool json_errors = ctx.error_format() == ErrorFormat::json;
+    stream.on_gap([&ctx, json_errors, status_shown](const StreamGap& gap) {
+        std::fflush(stdout);
+        if (*status_shown) {
+            std::fputs("\r\x1b[K", stderr);
+            *status_shown = false;
+        }
+        std::fprintf(stderr, "%s\n", sanitize(ctx.redact(gap_report(gap, json_errors))).c_str());
+        std::fflush(stderr);
+    });
 
     Context::InterruptScope interruptible;
+    ContinueSignal continued;
     long long printed = 0;
     bool reached = false;  // --count or --until was satisfied
     try {
@@ -425,13 +479,19 @@ void register_events(CLI::App& app, Context& ctx) {
                     "Stop after the first event of TYPE (of task TASK_ID: TYPE:TASK_ID)");
     cmd->add_option("--count", a->count, "Stop after N events")->check(positive_count());
     cmd->add_option("--timeout", a->timeout, "Stop after this long, e.g. 30s, 10m (exit 0)");
+    cmd->add_option("--stall-timeout", a->stall_timeout,
+                    "Reconnect when nothing (not even a keepalive) arrives for this long, e.g. 20s "
+                    "(default: 3 heartbeats + 5s)");
     cmd->footer(
         "Output: human lines on a terminal; NDJSON (the server's event JSON, one per line) when piped or "
         "with "
         "-o ndjson. Exit 0 on --until/--count/--timeout, 130 on Ctrl-C (after a clean stop), 15 when the "
         "resume cursor is outside the replay window. Network errors and 5xx reconnect (each attempt is "
         "logged) until --retries N consecutive failures; --no-retry: no reconnect (a lost or closed "
-        "stream exits 10). 401, 403 and 404 end it at once (exit 3, 4, 5).");
+        "stream exits 10). 401, 403 and 404 end it at once (exit 3, 4, 5). Whenever events may have been "
+        "missed (a reconnect with no event id to resume from, or a server that lost the position) a "
+        "warning on stderr gives the time span ({\"gap\":...} with --errors json). After a suspend or "
+        "SIGSTOP/SIGCONT the stream reconnects at once.");
     cmd->callback([&ctx, a] { tail(ctx, *a); });
 }
 

@@ -14,25 +14,26 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <deque>
 #include <memory>
 #include <optional>
 #include <random>
 #include <string>
 #include <thread>
-#include <unordered_set>
 
 #include <spdlog/logger.h>
 #include <CLI/CLI.hpp>
 
 #include "agentrail/curl_transport.hpp"
 #include "agentrail/json.hpp"
+#include "agentrail/recent_ids.hpp"
+#include "agentrail/transport.hpp"
 #include "agentrail/webhook.hpp"
 #include "commands/events.hpp"
 #include "context.hpp"
 #include "exit_codes.hpp"
 #include "render/render.hpp"
 #include "validate.hpp"
+#include "webhook_forwarder.hpp"
 #include "webhook_listener.hpp"
 
 namespace agentrail::cli {
@@ -251,25 +252,8 @@ struct ListenArgs {
     std::string timeout;
 };
 
-/// Event ids already printed, bounded so a long-running listener stays small.
-class SeenIds {
-public:
-    bool insert(const std::string& id) {
-        if (m_set.count(id) != 0) return false;
-        if (m_order.size() >= kWindow) {
-            m_set.erase(m_order.front());
-            m_order.pop_front();
-        }
-        m_order.push_back(id);
-        m_set.insert(id);
-        return true;
-    }
-
-private:
-    static constexpr std::size_t kWindow = 10000;
-    std::deque<std::string> m_order;
-    std::unordered_set<std::string> m_set;
-};
+constexpr std::size_t kForwardQueue = 10000;               // deliveries waiting for the target
+constexpr std::chrono::milliseconds kForwardGrace{10000};  // last chance for them after the listener stops
 
 void listen(Context& ctx, const ListenArgs& a) {
     ctx.set_operation("listen for webhooks");
@@ -292,12 +276,16 @@ void listen(Context& ctx, const ListenArgs& a) {
                  listener.url().c_str());
     std::fflush(stderr);
 
-    std::shared_ptr<Transport> forwarder;
-    if (!a.forward_to.empty()) forwarder = make_curl_transport();
+    // Forwards go through a queue and a thread of their own, retried until the target takes them: a slow
+    // or failing target holds up neither the listener nor the printing. A full queue answers 503.
+    std::unique_ptr<WebhookForwarder> forwarder;
+    if (!a.forward_to.empty())
+        forwarder = std::make_unique<WebhookForwarder>(make_curl_transport(), a.forward_to, kForwardQueue,
+                                                       [&out](std::string_view text) { out.warn(text); });
 
     Context::InterruptScope interruptible;
     std::atomic<bool> stop{false};
-    SeenIds seen;
+    RecentIds seen(10000);  // event ids already taken, bounded so a long-running listener stays small
     long long received = 0;
     auto handler = [&](const ReceivedRequest& request) -> ListenerReply {
         if (request.method == "GET" || request.method == "HEAD")
@@ -323,11 +311,26 @@ void listen(Context& ctx, const ListenArgs& a) {
             // Too deeply nested: handled as a body that is not JSON (no id to de-duplicate on).
         }
         if (event_id.empty() && event.is_object()) event_id = event.value("id", std::string{});
-        if (!event_id.empty() && !seen.insert(event_id)) {
+        if (!event_id.empty() && seen.contains(event_id)) {
             ctx.log().info("duplicate delivery of {} (attempt {}) acknowledged", event_id,
                            request.header("X-AgentRail-Delivery-Attempt").value_or("?"));
             return {200, R"({"received":true,"duplicate":true})", {}};
         }
+        if (forwarder) {
+            WebhookForwarder::Item item{event_id, request.body, {}};
+            for (const auto& [name, value] : request.headers) {
+                if (name.size() > 12 && strncasecmp(name.c_str(), "X-AgentRail-", 12) == 0)
+                    item.headers.emplace_back(name, value);
+            }
+            if (!forwarder->push(std::move(item))) {
+                // Not taken, so not marked seen: the sender's redelivery gets another chance.
+                return {
+                    503,
+                    R"({"error":{"code":"busy","message":"the forward queue is full; deliver again later"}})",
+                    {}};
+            }
+        }
+        if (!event_id.empty()) seen.insert(event_id);
         return {200, R"({"received":true})", [&, request, event = std::move(event)] {
                     if (raw) {
                         out.line(request.body);
@@ -339,26 +342,6 @@ void listen(Context& ctx, const ListenArgs& a) {
                         out.flush();
                     } else {
                         out.stream_item(event, request.body, event.value("id", std::string{}), [] {});
-                    }
-                    if (forwarder) {
-                        HttpRequest forward;
-                        forward.method = Method::post;
-                        forward.url = a.forward_to;
-                        forward.body = request.body;
-                        forward.timeout = std::chrono::seconds(10);
-                        forward.headers.emplace_back("Content-Type", "application/json");
-                        for (const auto& [name, value] : request.headers) {
-                            if (name.size() > 12 && strncasecmp(name.c_str(), "X-AgentRail-", 12) == 0)
-                                forward.headers.emplace_back(name, value);
-                        }
-                        try {
-                            auto response = forwarder->send(forward);
-                            if (response.status < 200 || response.status >= 300)
-                                out.warn("forward to " + a.forward_to + " answered " +
-                                         std::to_string(response.status));
-                        } catch (const agentrail::Error& e) {
-                            out.warn("forward to " + a.forward_to + " failed: " + e.what());
-                        }
                     }
                     ++received;
                     if (a.count > 0 && received >= a.count) stop.store(true);
@@ -386,6 +369,16 @@ void listen(Context& ctx, const ListenArgs& a) {
     done.store(true);
     watcher.join();
     out.flush();
+    if (forwarder) {
+        // Whatever is still queued gets a last chance; what the target never took is named.
+        auto left = forwarder->close(kForwardGrace);
+        if (!left.empty()) {
+            std::string ids;
+            for (std::size_t i = 0; i < left.size() && i < 20; ++i) ids += (i ? ", " : "") + left[i];
+            out.warn(std::to_string(left.size()) + " deliveries were not forwarded to " + a.forward_to +
+                     " before the listener stopped: " + ids + (left.size() > 20 ? ", ..." : ""));
+        }
+    }
 }
 
 }  // namespace
@@ -435,8 +428,10 @@ void register_webhook(CLI::App& app, Context& ctx) {
         ->check(CLI::Range(0, 65535))
         ->capture_default_str();
     listen_cmd->add_option("--host", l->host, "IPv4 address to bind")->capture_default_str();
-    listen_cmd->add_option("--forward-to", l->forward_to,
-                           "Also POST each new verified delivery here (same body and X-AgentRail-* headers)");
+    listen_cmd->add_option(
+        "--forward-to", l->forward_to,
+        "Also POST each new verified delivery here (same body and X-AgentRail-* headers), once per "
+        "event id, retried until it answers 2xx");
     listen_cmd->add_option("--count", l->count, "Stop after N verified deliveries")->check(positive_count());
     listen_cmd->add_option("--timeout", l->timeout, "Stop after this long, e.g. 5m (exit 0)");
     listen_cmd->callback([&ctx, l] { listen(ctx, *l); });

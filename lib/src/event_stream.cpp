@@ -2,11 +2,11 @@
 
 #include <algorithm>
 #include <charconv>
-#include <deque>
 #include <exception>
+#include <memory>
 #include <string>
 #include <string_view>
-#include <unordered_set>
+#include <thread>
 #include <utility>
 
 #include <nlohmann/json.hpp>
@@ -14,9 +14,11 @@
 #include "agentrail/errors.hpp"
 #include "agentrail/events.hpp"
 #include "agentrail/json.hpp"
+#include "agentrail/recent_ids.hpp"
 #include "client_core.hpp"
 #include "client_impl.hpp"
 #include "pipeline.hpp"
+#include "wake.hpp"
 
 namespace agentrail {
 
@@ -104,19 +106,16 @@ struct EventStream::Impl {
     StreamOptions options;
     CallContext context;  // the stream's (options.context, else the client's)
     std::function<void(StreamState, std::string_view)> on_state;
+    std::function<void(const StreamGap&)> on_gap;
+    std::function<void(const ReconnectInfo&)> on_reconnect;
+    detail::WakeDetector wake;
+    int gaps = 0;
     SseParser parser;
     std::string last_id;  // last id handed to the handler, or the initial cursor
     std::string resume;   // Last-Event-ID of the next connection
     int connections = 0;
     std::optional<int> server_heartbeat;  // from the last response's header
-    // De-duplication window: ids in arrival order, and a set viewing those same strings (a deque keeps
-    // its elements in place while growing at the back and shrinking at the front).
-    std::deque<std::string> seen_order;
-    std::unordered_set<std::string_view> seen;
-    // While each id has sorted after the one before (sequence numbers, with or without a prefix), a new
-    // id that does cannot be a duplicate, and the set is not needed: it is built from the window at the
-    // first id out of that order (a replay after a reconnect, or ids that are not sequential).
-    bool ids_ascending = true;
+    std::unique_ptr<RecentIds> seen;      // de-duplication window
     StreamEvent current;  // reused for every delivery so steady-state delivery does not allocate
 
     // Cancelled, or past the context's deadline: the stream ends.
@@ -144,34 +143,7 @@ struct EventStream::Impl {
     }
 
     // True when `id` is in the window (seen before); otherwise remembers it.
-    bool is_duplicate(const std::string& id) {
-        if (id.empty() || options.dedupe_window == 0) return false;
-        if (ids_ascending) {
-            const auto after = [](const std::string& a, const std::string& b) {
-                return a.size() > b.size() || (a.size() == b.size() && a > b);
-            };
-            if (seen_order.empty() || after(id, seen_order.back())) {
-                std::string slot;  // the oldest id's buffer is reused: no allocation per event
-                if (seen_order.size() >= options.dedupe_window) {
-                    slot = std::move(seen_order.front());
-                    seen_order.pop_front();
-                }
-                slot.assign(id);
-                seen_order.push_back(std::move(slot));
-                return false;
-            }
-            ids_ascending = false;
-            for (const auto& s : seen_order) seen.insert(s);
-        }
-        if (seen.count(id) != 0) return true;
-        if (seen_order.size() >= options.dedupe_window) {
-            seen.erase(seen_order.front());
-            seen_order.pop_front();
-        }
-        seen_order.push_back(id);
-        seen.insert(seen_order.back());
-        return false;
-    }
+    bool is_duplicate(const std::string& id) { return !seen->insert(id); }
 
     detail::Call build_call(bool first) const {
         std::string query;
@@ -206,6 +178,7 @@ struct EventStream::Impl {
         if (!resume.empty()) request.headers.emplace_back("Last-Event-ID", resume);
         request.idle_timeout = stall_timeout();
         request.context = context;
+        if (options.reconnect_on_wake) request.interrupt = [this] { return wake.woke(); };
         return call;
     }
 
@@ -238,12 +211,26 @@ struct EventStream::Impl {
         return core->options.retry.backoff(failures, core->retrying->random01());
     }
 
+    void report_gap(std::chrono::system_clock::time_point from, const std::string& reason) {
+        ++gaps;
+        StreamGap gap{from, std::chrono::system_clock::now(), last_id, reason};
+        core->log(LogLevel::info, "event stream gap (" + reason + "): events since the last one (" +
+                                      (last_id.empty() ? std::string("none yet") : last_id) +
+                                      ") may be missing");
+        if (on_gap) on_gap(gap);
+    }
+
     void run(const Handler& handler);
 };
 
 void EventStream::Impl::run(const Handler& handler) {
     int failures = 0;  // consecutive connections that ended without delivering any event
     std::exception_ptr last_error;
+    bool was_connected = false;  // some connection delivered bytes: the stream has a position
+    // Last moment the stream was known to be complete (the last byte of a connection), and why the next
+    // connection may leave a gap after it (empty: none).
+    auto complete_until = std::chrono::system_clock::now();
+    std::string gap_reason;
     set_state(StreamState::connecting, options.cursor ? "resuming after " + *options.cursor : std::string());
 
     for (;;) {
@@ -252,6 +239,8 @@ void EventStream::Impl::run(const Handler& handler) {
             set_state(StreamState::stopped, stop_reason(false));
             return;
         }
+        if (was_connected && resume.empty() && gap_reason.empty()) gap_reason = "no_cursor";
+        wake.reset();
         detail::Call call = build_call(first);
         parser.reset_connection();
         ++connections;
@@ -281,10 +270,16 @@ void EventStream::Impl::run(const Handler& handler) {
         const std::function<bool(std::string_view)> on_chunk = [&](std::string_view chunk) {
             if (!announced) {
                 announced = true;
-                set_state(StreamState::connected, first ? "" : "resumed after " + resume_id());
+                set_state(StreamState::connected, first            ? ""
+                                                  : resume.empty() ? "reconnected without a cursor"
+                                                                   : "resumed after " + resume_id());
+                if (!gap_reason.empty()) report_gap(complete_until, gap_reason);
+                gap_reason.clear();
+                was_connected = true;
             }
             parser.feed(chunk, on_event);
             if (options.on_chunk_end) options.on_chunk_end();
+            complete_until = std::chrono::system_clock::now();
             return !stop && !cancelled() && !parser.overflowed();
         };
 
@@ -303,6 +298,16 @@ void EventStream::Impl::run(const Handler& handler) {
                 return;
             }
             reason = "HTTP " + std::to_string(e.status()) + (e.code().empty() ? "" : " " + e.code());
+            // Only a 410 for a cursor that was sent (never one without: that would loop).
+            if (e.status() == 410 && e.code() == "cursor_expired" && !resume.empty() &&
+                options.continue_after_expired_cursor && was_connected && options.reconnect) {
+                // The server no longer has our position: carry on live and say what may be missing.
+                set_state(StreamState::reconnecting,
+                          "cursor " + resume + " expired (HTTP 410); reconnecting without a cursor");
+                resume.clear();
+                gap_reason = "cursor_expired";
+                continue;
+            }
             if (!detail::is_retryable_status(core->options.retry, e.status())) {
                 set_state(StreamState::stopped, reason);
                 throw;
@@ -318,6 +323,9 @@ void EventStream::Impl::run(const Handler& handler) {
             reason = e.timed_out() ? std::string("stalled: ") + e.what()
                                    : std::string("connection lost: ") + e.what();
         }
+        // Stopped (SIGSTOP) or suspended meanwhile: whatever the connection said, it is likely stale and
+        // every timer ran while nothing could be read. Resume at once instead of after a backoff.
+        const bool woke = options.reconnect_on_wake && wake.woke();
 
         if (have_response) {
             if (stop || cancelled()) {
@@ -345,6 +353,12 @@ void EventStream::Impl::run(const Handler& handler) {
             }
         }
 
+        if (woke && options.reconnect) {
+            reason += " (the process was stopped or the machine slept)";
+            if (on_reconnect) on_reconnect(ReconnectInfo{failures + 1, std::chrono::milliseconds(0), reason});
+            set_state(StreamState::reconnecting, reason + "; reconnecting now");
+            continue;
+        }
         ++failures;
         if (!options.reconnect || (options.max_reconnects >= 0 && failures > options.max_reconnects)) {
             set_state(StreamState::stopped,
@@ -354,6 +368,7 @@ void EventStream::Impl::run(const Handler& handler) {
             std::rethrow_exception(last_error);
         }
         auto delay = reconnect_delay(failures, server_wait);
+        if (on_reconnect) on_reconnect(ReconnectInfo{failures, delay, reason});
         set_state(StreamState::reconnecting,
                   reason + "; retrying in " + std::to_string(delay.count()) + " ms");
         wait(delay);
@@ -365,6 +380,7 @@ EventStream::EventStream(const Client& client, StreamOptions options) : m_impl(s
     m_impl->options = std::move(options);
     m_impl->context = m_impl->options.context ? *m_impl->options.context : client.m_impl->call_context();
     m_impl->parser = SseParser(m_impl->options.max_event_bytes);
+    m_impl->seen = std::make_unique<RecentIds>(m_impl->options.dedupe_window);
     if (m_impl->options.cursor) {
         m_impl->last_id = *m_impl->options.cursor;
         m_impl->resume = *m_impl->options.cursor;
@@ -381,6 +397,18 @@ void EventStream::run(const Handler& on_event) {
 
 void EventStream::on_state(std::function<void(StreamState, std::string_view reason)> callback) {
     m_impl->on_state = std::move(callback);
+}
+
+void EventStream::on_gap(std::function<void(const StreamGap&)> callback) {
+    m_impl->on_gap = std::move(callback);
+}
+
+void EventStream::on_reconnect(std::function<void(const ReconnectInfo&)> callback) {
+    m_impl->on_reconnect = std::move(callback);
+}
+
+int EventStream::gaps() const {
+    return m_impl->gaps;
 }
 
 const std::string& EventStream::last_event_id() const {

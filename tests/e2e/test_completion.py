@@ -41,7 +41,7 @@ c agentrail ta
 c agentrail task sub
 c agentrail tasks list --status ""
 c agentrail -o nd
-c agentrail events tail --st
+c agentrail events tail --state
 c agentrail --profile x ev
 '''
 if shutil.which("bash"):

@@ -578,3 +578,183 @@ TEST_CASE("event data with a number out of range is a protocol error", "[events]
         CHECK(e.kind() == ErrorKind::protocol);
     }
 }
+
+// ---- gaps, wakes and reconnect progress ----
+
+TEST_CASE("a reconnect without a cursor reports a gap from the last byte to the new connection", "[stream]") {
+    auto fake = std::make_shared<FakeTransport>();
+    // No event yet: only a keepalive, then the connection drops; the next one has no cursor to offer.
+    fake->stream_reply({kRetry, kKeepalive}, true);
+    fake->stream_reply({kRetry, frame("evt_1", "task.updated")});
+    auto client = make_test_client(fake);
+    auto stream = client.stream_events();
+    std::vector<StreamGap> gaps;
+    std::size_t events_at_gap = 99;
+    Collected got;
+    stream.on_gap([&](const StreamGap& g) {
+        gaps.push_back(g);
+        events_at_gap = got.events.size();
+    });
+    auto before = std::chrono::system_clock::now();
+    stream.run(collect(got, 1));
+
+    REQUIRE(gaps.size() == 1);
+    CHECK(gaps[0].reason == "no_cursor");
+    CHECK(gaps[0].last_event_id.empty());
+    CHECK(gaps[0].from >= before);
+    CHECK(gaps[0].from <= gaps[0].to);
+    CHECK(events_at_gap == 0);  // reported before the new connection's first event
+    CHECK(stream.gaps() == 1);
+    CHECK(header_of(fake->last(), "Last-Event-ID").empty());
+}
+
+TEST_CASE("a reconnect that resumes from a known cursor is no gap", "[stream]") {
+    auto fake = std::make_shared<FakeTransport>();
+    fake->stream_reply({kRetry, frame("evt_1", "task.updated")}, true);
+    fake->stream_reply({kRetry, frame("evt_2", "task.updated")});
+    auto client = make_test_client(fake);
+    auto stream = client.stream_events();
+    int gaps = 0;
+    stream.on_gap([&](const StreamGap&) { ++gaps; });
+    Collected got;
+    stream.run(collect(got, 2));
+    CHECK(gaps == 0);
+    CHECK(got.ids() == std::vector<std::string>{"evt_1", "evt_2"});
+}
+
+TEST_CASE("the first connection is no gap, even after failed attempts", "[stream]") {
+    auto fake = std::make_shared<FakeTransport>();
+    fake->fail_network();
+    fake->stream_reply({kRetry, frame("evt_1", "task.updated")});
+    auto client = make_test_client(fake);
+    auto stream = client.stream_events();
+    int gaps = 0;
+    stream.on_gap([&](const StreamGap&) { ++gaps; });
+    Collected got;
+    stream.run(collect(got, 1));
+    CHECK(gaps == 0);
+}
+
+TEST_CASE("410 on a reconnect with continue_after_expired_cursor: a gap, then live without a cursor",
+          "[stream]") {
+    auto fake = std::make_shared<FakeTransport>();
+    fake->stream_reply({kRetry, frame("evt_1", "task.updated")}, true);
+    fake->reply(410, kCursorExpired);
+    fake->stream_reply({kRetry, frame("evt_9", "task.shipped")});
+    SleepRecorder sleeps;
+    auto client = make_test_client(fake, &sleeps);
+    StreamOptions options;
+    options.continue_after_expired_cursor = true;
+    auto stream = client.stream_events(options);
+    std::vector<StreamGap> gaps;
+    stream.on_gap([&](const StreamGap& g) { gaps.push_back(g); });
+    Collected got;
+    stream.run(collect(got, 2));
+
+    CHECK(got.ids() == std::vector<std::string>{"evt_1", "evt_9"});
+    REQUIRE(gaps.size() == 1);
+    CHECK(gaps[0].reason == "cursor_expired");
+    CHECK(gaps[0].last_event_id == "evt_1");
+    REQUIRE(fake->requests().size() == 3);
+    CHECK(header_of(fake->requests()[1], "Last-Event-ID") == "evt_1");
+    CHECK(header_of(fake->requests()[2], "Last-Event-ID").empty());
+    CHECK(sleeps.sleeps->size() == 1);  // after the cut only; the 410 reconnects at once
+}
+
+TEST_CASE("410 for the caller's own cursor still throws with continue_after_expired_cursor", "[stream]") {
+    auto fake = std::make_shared<FakeTransport>();
+    fake->reply(410, kCursorExpired);
+    auto client = make_test_client(fake);
+    StreamOptions options;
+    options.cursor = "evt_old";
+    options.continue_after_expired_cursor = true;
+    auto stream = client.stream_events(options);
+    CHECK_THROWS_AS(stream.run([](const StreamEvent&) { return true; }), CursorExpiredError);
+}
+
+namespace {
+
+// Delivers one event, then behaves as the machine would after SIGCONT: the transport's poll notices
+// the wake through request.interrupt and aborts; the second connection delivers the next event.
+class WakeTransport : public Transport {
+public:
+    HttpResponse send(const HttpRequest&) override { throw std::logic_error("not used"); }
+    HttpResponse stream(const HttpRequest& request,
+                        const std::function<bool(std::string_view)>& on_chunk) override {
+        requests.push_back(request);
+        if (requests.size() == 1) {
+            interrupt_before = request.interrupt && request.interrupt();
+            on_chunk(kRetry + frame("evt_1", "task.updated"));
+            notify_process_continued();
+            interrupt_after = request.interrupt && request.interrupt();
+            throw TransportError("interrupted", 42);
+        }
+        on_chunk(kRetry + frame("evt_2", "task.updated"));
+        return HttpResponse{200, {}, {}};
+    }
+    std::vector<HttpRequest> requests;
+    bool interrupt_before = true;
+    bool interrupt_after = false;
+};
+
+}  // namespace
+
+TEST_CASE("after SIGCONT the stream reconnects at once and resumes from the cursor", "[stream]") {
+    auto transport = std::make_shared<WakeTransport>();
+    ClientOptions o;
+    o.base_url = "http://127.0.0.1:3000";
+    o.api_key = "ar_test_key_123456";
+    o.transport = transport;
+    SleepRecorder sleeps;
+    o.sleep = sleeps.fn();
+    Client client(std::move(o));
+    auto stream = client.stream_events();
+    std::vector<ReconnectInfo> reconnects;
+    stream.on_reconnect([&](const ReconnectInfo& r) { reconnects.push_back(r); });
+    Collected got;
+    stream.run(collect(got, 2));
+
+    CHECK_FALSE(transport->interrupt_before);
+    CHECK(transport->interrupt_after);
+    CHECK(got.ids() == std::vector<std::string>{"evt_1", "evt_2"});
+    REQUIRE(transport->requests.size() == 2);
+    CHECK(header_of(transport->requests[1], "Last-Event-ID") == "evt_1");
+    CHECK(sleeps.sleeps->empty());  // not the server's retry: 5000
+    REQUIRE(reconnects.size() == 1);
+    CHECK(reconnects[0].delay == 0ms);
+    CHECK(stream.gaps() == 0);
+}
+
+TEST_CASE("on_reconnect reports the attempt number and its delay", "[stream]") {
+    auto fake = std::make_shared<FakeTransport>();
+    fake->fail_network();
+    fake->fail_network();
+    fake->stream_reply({kRetry, frame("evt_1", "task.updated")});
+    auto client = make_test_client(fake);
+    auto stream = client.stream_events();
+    std::vector<ReconnectInfo> reconnects;
+    stream.on_reconnect([&](const ReconnectInfo& r) { reconnects.push_back(r); });
+    Collected got;
+    stream.run(collect(got, 1));
+    REQUIRE(reconnects.size() == 2);
+    CHECK(reconnects[0].attempt == 1);
+    CHECK(reconnects[1].attempt == 2);
+    CHECK(reconnects[0].delay > 0ms);
+    CHECK(reconnects[0].reason.find("connection lost") != std::string::npos);
+}
+
+TEST_CASE("a 410 for a stream that sent no cursor ends it, even with continue_after_expired_cursor",
+          "[stream]") {
+    auto fake = std::make_shared<FakeTransport>();
+    fake->stream_reply({kRetry, frame("evt_1", "task.updated")}, true);
+    fake->reply(410, kCursorExpired);  // for evt_1: a gap, reconnect without a cursor
+    fake->reply(410, kCursorExpired);  // without any cursor: nothing to drop, so it ends
+    auto client = make_test_client(fake);
+    StreamOptions options;
+    options.continue_after_expired_cursor = true;
+    auto stream = client.stream_events(options);
+    Collected got;
+    CHECK_THROWS_AS(stream.run(collect(got, 10)), CursorExpiredError);
+    CHECK(fake->requests().size() == 3);
+    CHECK(stream.last_event_id() == "evt_1");
+}

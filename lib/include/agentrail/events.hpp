@@ -101,7 +101,37 @@ struct StreamOptions {
     /// Cancelling it ends run() at once (the transfer in flight and a wait to reconnect alike); at its
     /// deadline run() ends too. Unset: the client's context.
     std::optional<CallContext> context;
+    /// On a reconnect (the cursor came from this stream, not from `cursor`), a 410 cursor_expired
+    /// reports a StreamGap and reconnects without a cursor instead of ending run() with
+    /// CursorExpiredError. A 410 for the caller's own `cursor` always throws.
+    bool continue_after_expired_cursor = false;
+    /// Reconnect at once, resuming from the last event id, when the machine was suspended
+    /// (CLOCK_BOOTTIME ran ahead of CLOCK_MONOTONIC) or the process was stopped and continued
+    /// (notify_process_continued()): the connection is likely dead and the stall timer is no guide.
+    bool reconnect_on_wake = true;
 };
+
+/// A stretch of time in which events may have been missed: the stream reconnected without a cursor it
+/// could resume from (no event seen yet), or the server no longer had the cursor (410). Events that
+/// happened in [from, to] may not have been delivered; list them with a query (e.g. tasks changed since
+/// `from`). A reconnect that resumes from a known cursor is no gap: the server replays what was missed.
+struct StreamGap {
+    std::chrono::system_clock::time_point from;  // last moment the stream was known to be complete
+    std::chrono::system_clock::time_point to;    // when the new connection was established
+    std::string last_event_id;                   // last event delivered before the gap; empty: none yet
+    std::string reason;                          // "no_cursor" or "cursor_expired"
+};
+
+/// Progress of a reconnect, for status displays.
+struct ReconnectInfo {
+    int attempt = 1;                  // consecutive attempt number (1 = first retry)
+    std::chrono::milliseconds delay;  // wait before this attempt (0 after a detected wake)
+    std::string reason;               // why the previous connection ended
+};
+
+/// Tells every EventStream that the process was stopped and has just continued (SIGCONT), so open
+/// streams reconnect at once. Async-signal-safe: call it from a SIGCONT handler.
+void notify_process_continued() noexcept;
 
 enum class StreamState { connecting, connected, reconnecting, stopped };
 
@@ -110,7 +140,8 @@ enum class StreamState { connecting, connected, reconnecting, stopped };
 /// delay (capped at 60 s) or Retry-After, dropping events already delivered. Network errors and the
 /// retry policy's statuses (429, 5xx) reconnect, up to `max_reconnects` consecutive failures (none when
 /// `reconnect` is false); any other error status ends it at once with its ApiError (401, 403, 404, and
-/// 410 cursor_expired as a CursorExpiredError), since reconnecting cannot fix those.
+/// 410 cursor_expired as a CursorExpiredError), since reconnecting cannot fix those. Whenever events may
+/// have been missed (a reconnect without a usable cursor) it says so through on_gap().
 class EventStream {
 public:
     ~EventStream();
@@ -123,6 +154,13 @@ public:
     void run(const Handler& on_event);
     /// Called on each state change with a short reason (for logs and progress display).
     void on_state(std::function<void(StreamState, std::string_view reason)> callback);
+    /// Called when the stream may have missed events (see StreamGap), on the thread running run(),
+    /// before any event of the new connection is handed to the handler.
+    void on_gap(std::function<void(const StreamGap&)> callback);
+    /// Called before each reconnect attempt with its number and delay.
+    void on_reconnect(std::function<void(const ReconnectInfo&)> callback);
+    /// Gaps reported so far.
+    int gaps() const;
     /// Id of the last event handed to the handler (or the initial cursor).
     const std::string& last_event_id() const;
     /// Connections opened so far (1 + reconnects).

@@ -41,6 +41,9 @@ struct HttpRequest {
     /// Cancelling it aborts the transfer at once with a TransportError; a stream also ends (timed out)
     /// at its deadline. Lets a caller stop a long stream from another thread.
     CallContext context;
+    /// For stream(): when set, polled about every 100 ms while waiting for bytes; returning true aborts
+    /// the transfer with a TransportError (e.g. the machine was suspended: the connection is stale).
+    std::function<bool()> interrupt;
 };
 
 struct HttpResponse {

@@ -44,6 +44,9 @@ using Clock = std::chrono::steady_clock;
 // Upper bound for a curl_multi_poll wait; curl's own timers, socket activity and a cancel (which wakes
 // the poll) end it sooner.
 constexpr long idle_poll_ms = 1000;
+// How often a stream with an interrupt hook (HttpRequest::interrupt) asks it: a suspend or a SIGCONT is
+// acted on within this time.
+constexpr long interrupt_poll_ms = 100;
 #ifdef CURL_WRITEFUNC_ERROR
 constexpr size_t write_abort = CURL_WRITEFUNC_ERROR;
 #else
@@ -363,6 +366,7 @@ void CurlHandle::run(const HttpRequest& request, HttpResponse& response,
     if (context.cancelled()) throw TransportError("cancelled", CURLE_ABORTED_BY_CALLBACK);
     const bool streaming = on_chunk != nullptr;
     const bool idle_watch = streaming && request.idle_timeout.count() > 0;
+    const bool interruptible = streaming && static_cast<bool>(request.interrupt);
     const auto deadline = context.deadline();
 
     set_request_options(request, streaming, deadline);
@@ -406,8 +410,11 @@ void CurlHandle::run(const HttpRequest& request, HttpResponse& response,
             break;
         }
         if (context.cancelled()) throw TransportError("cancelled", CURLE_ABORTED_BY_CALLBACK);
+        if (interruptible && request.interrupt())
+            throw TransportError("interrupted", CURLE_ABORTED_BY_CALLBACK);
         const auto now = Clock::now();
-        auto wait = std::chrono::milliseconds(idle_poll_ms);
+        auto wait = std::chrono::milliseconds(interruptible ? std::min(idle_poll_ms, interrupt_poll_ms)
+                                                            : idle_poll_ms);
         const auto until = [&](Clock::time_point t) {
             wait = std::min(wait, std::chrono::ceil<std::chrono::milliseconds>(t - now));
         };

@@ -67,6 +67,10 @@ std::optional<int> parse_args(int argc, char** argv, Config& config) {
     app.add_option("--heartbeat-seconds", config.heartbeat_seconds, "Default SSE keepalive cadence (10..60)")
         ->check(CLI::Range(10, 60))
         ->capture_default_str();
+    app.add_option("--sse-retry-ms", config.sse_retry_ms,
+                   "Reconnect delay each event stream announces (its retry: field), in milliseconds")
+        ->check(CLI::Range(0LL, 600000LL))
+        ->capture_default_str();
     app.add_option("--heartbeat-ms", config.heartbeat_ms,
                    "Mock-only: default SSE keepalive cadence in milliseconds (overrides --heartbeat-seconds)")
         ->check(CLI::Range(10LL, 600000LL));

@@ -35,8 +35,9 @@ struct Config {
     // Event stream.
     std::size_t replay_buffer = 10000;
     int heartbeat_seconds = 20;
-    long long heartbeat_ms = 0;   // mock-only override of the keepalive cadence for fast tests
-    std::size_t max_streams = 0;  // per key; 0 = unlimited
+    long long heartbeat_ms = 0;     // mock-only override of the keepalive cadence for fast tests
+    long long sse_retry_ms = 5000;  // the retry: each event stream opens with
+    std::size_t max_streams = 0;    // per key; 0 = unlimited
 
     // Webhooks.
     bool allow_remote_webhooks = false;

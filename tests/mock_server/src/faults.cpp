@@ -5,8 +5,8 @@
 namespace mock {
 
 namespace {
-const std::set<std::string> kKinds{"status",         "rate_limit", "latency", "cut_body",
-                                   "malformed_json", "non_json",   "sse_cut", "sse_stall"};
+const std::set<std::string> kKinds{"status",   "rate_limit", "latency",   "cut_body",     "malformed_json",
+                                   "non_json", "sse_cut",    "sse_stall", "sse_drop_idle"};
 const std::set<std::string> kResponseKinds{"status", "rate_limit", "cut_body", "malformed_json", "non_json"};
 }  // namespace
 
@@ -18,6 +18,7 @@ Json FaultRule::to_json() const {
     if (kind == "latency") j["latencyMs"] = latency_ms;
     if (kind == "rate_limit" || (kind == "status" && retry_after > 0)) j["retryAfterSeconds"] = retry_after;
     if (kind == "sse_cut") j["everyEvents"] = every_events;
+    if (kind == "sse_drop_idle") j["idleMs"] = idle_ms;
     j["count"] = remaining;
     j["probability"] = probability;
     j["pathContains"] = path_contains;
@@ -35,8 +36,9 @@ std::optional<std::string> Faults::add(const Json& spec, FaultRule* added) {
         r.kind = spec.value("kind", std::string());
         if (!kKinds.count(r.kind))
             return "kind must be one of status, rate_limit, latency, cut_body, malformed_json, non_json, "
-                   "sse_cut, sse_stall";
-        bool unlimited_default = r.kind == "latency" || r.kind == "sse_cut" || r.kind == "sse_stall";
+                   "sse_cut, sse_stall, sse_drop_idle";
+        bool unlimited_default =
+            r.kind == "latency" || r.kind == "sse_cut" || r.kind == "sse_stall" || r.kind == "sse_drop_idle";
         r.status = spec.value("status", r.kind == "status"       ? 500
                                         : r.kind == "non_json"   ? 502
                                         : r.kind == "rate_limit" ? 429
@@ -48,6 +50,9 @@ std::optional<std::string> Faults::add(const Json& spec, FaultRule* added) {
         r.retry_after = spec.value("retryAfterSeconds", r.kind == "rate_limit" ? 1LL : 0LL);
         r.every_events = spec.value("everyEvents", 0LL);
         if (r.kind == "sse_cut" && r.every_events <= 0) return "sse_cut needs everyEvents >= 1";
+        r.idle_ms = spec.value("idleMs", 0LL);
+        if (r.kind == "sse_drop_idle" && (r.idle_ms <= 0 || r.idle_ms > 600000))
+            return "sse_drop_idle needs idleMs in 1..600000";
         if (r.kind == "latency" && (r.latency_ms <= 0 || r.latency_ms > 600000))
             return "latency needs latencyMs in 1..600000";
         r.probability = spec.value("probability", 1.0);
@@ -139,6 +144,9 @@ StreamFaults Faults::stream_faults(const std::string& path) {
         } else if (rule.kind == "sse_cut" && s.cut_every == 0 && rule.remaining != 0) {
             s.cut_every = rule.every_events;
             s.cut_rule_id = rule.id;
+        } else if (rule.kind == "sse_drop_idle" && s.drop_idle_ms == 0 && rule.remaining != 0) {
+            s.drop_idle_ms = rule.idle_ms;
+            s.drop_rule_id = rule.id;
         }
     }
     return s;

@@ -20,6 +20,9 @@ namespace mock {
 //   non_json        answer `status` (default 502) with an HTML body
 //   sse_cut         close event streams after every `everyEvents` events
 //   sse_stall       event streams send headers and then nothing at all
+//   sse_drop_idle   a stream that has sent nothing for `idleMs` is dropped silently: it sends nothing
+//                   more (its events are discarded) but stays open, as a connection a NAT or a load
+//                   balancer forgot while the client slept
 // Targeting: `pathContains`, `method`. Budget: `count` (-1 = unlimited) and/or `probability`.
 struct FaultRule {
     std::string id;
@@ -30,6 +33,7 @@ struct FaultRule {
     long long latency_ms = 0;
     long long retry_after = 1;
     long long every_events = 0;
+    long long idle_ms = 0;
     long long remaining = 1;  // -1 = unlimited
     double probability = 1.0;
     std::string path_contains;
@@ -48,6 +52,8 @@ struct StreamFaults {
     long long cut_every = 0;
     bool stall = false;
     std::string cut_rule_id;
+    long long drop_idle_ms = 0;
+    std::string drop_rule_id;
 };
 
 class Faults {

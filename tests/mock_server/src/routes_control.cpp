@@ -148,6 +148,13 @@ void burst(Ctx& ctx) {
               Json{{"data", Json{{"taskId", id}, {"scheduled", total}, {"ratePerSecond", rate}}}});
 }
 
+// Closes every open event stream now (clients resume with Last-Event-ID), as a network cut would.
+void cut_streams(Ctx& ctx) {
+    auto open = ctx.app.bus.subscribers();
+    ctx.app.bus.close_all();
+    send_json(ctx.res, 200, Json{{"data", Json{{"cut", open}}}});
+}
+
 void deliveries(Ctx& ctx) {
     send_json(ctx.res, 200,
               Json{{"data", ctx.app.webhooks.deliveries_json(ctx.req.get_param_value("subscriptionId"))}});
@@ -275,6 +282,7 @@ void register_control_routes(Router& router) {
     router.add_control("DELETE", "/_mock/faults", clear_faults);
     router.add_control("DELETE", "/_mock/faults/{any}", delete_fault);
     router.add_control("POST", "/_mock/events/burst", burst);
+    router.add_control("POST", "/_mock/streams/cut", cut_streams);
     router.add_control("GET", "/_mock/deliveries", deliveries);
     router.add_control("POST", "/_mock/tasks", create_task);
     router.add_control("POST", "/_mock/tasks/{task}/ci", set_ci);

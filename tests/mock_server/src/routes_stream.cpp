@@ -16,8 +16,10 @@ struct StreamState {
     int local_port = -1;
     int remote_port = -1;
     bool started = false;
+    bool dropped = false;  // sse_drop_idle: silently forgotten
     long long sent = 0;
     SteadyClock::time_point next_heartbeat;
+    SteadyClock::time_point last_write;
 
     explicit StreamState(App& a) : app(a) {}
     StreamState(const StreamState&) = delete;
@@ -38,8 +40,9 @@ struct StreamState {
             auto fds = connection_fds(local_port, remote_port);
             fd = fds.size() == 1 ? fds.front() : -1;
             next_heartbeat = SteadyClock::now() + heartbeat;
+            last_write = SteadyClock::now();
             if (!faults.stall) {
-                static const std::string retry = "retry: 5000\n";
+                const std::string retry = "retry: " + std::to_string(app.config.sse_retry_ms) + "\n";
                 if (!sink.write(retry.data(), retry.size())) return false;
             }
         }
@@ -47,6 +50,19 @@ struct StreamState {
         if (faults.stall) {
             // Stalled: no events, no keepalives, until the client gives up.
             std::this_thread::sleep_for(std::chrono::milliseconds(50));
+            return true;
+        }
+        if (!dropped && faults.drop_idle_ms > 0 &&
+            SteadyClock::now() - last_write >= std::chrono::milliseconds(faults.drop_idle_ms)) {
+            dropped = true;
+            app.faults.count_stream_cut(faults.drop_rule_id);
+        }
+        if (dropped) {
+            // Forgotten: whatever is published for this stream goes nowhere; the socket stays open.
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+            std::lock_guard lock(sub->mutex);
+            if (sub->closed) return false;
+            sub->queue.clear();
             return true;
         }
         std::deque<EventPtr> batch;
@@ -76,12 +92,14 @@ struct StreamState {
             }
             if (!buffer.empty() && !sink.write(buffer.data(), buffer.size())) return false;
             next_heartbeat = SteadyClock::now() + heartbeat;
+            last_write = SteadyClock::now();
             return true;
         }
         if (SteadyClock::now() >= next_heartbeat) {
             auto line = ": keepalive " + iso_now() + "\n\n";
             if (!sink.write(line.data(), line.size())) return false;
             next_heartbeat = SteadyClock::now() + heartbeat;
+            last_write = SteadyClock::now();
         }
         return true;
     }
