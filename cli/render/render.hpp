@@ -143,12 +143,13 @@ public:
     private:
         friend class Renderer;
         ListStream(Renderer& renderer, std::vector<Column> columns, std::string quiet_pointer);
-        std::vector<std::size_t> widths() const;  // of the look-ahead rows in m_pending
+        std::vector<std::size_t> widths() const;  // of the look-ahead rows in m_cells
         Renderer* m_renderer;
         std::vector<Column> m_columns;
         std::string m_quiet_pointer;
         std::vector<std::size_t> m_widths;  // empty until the look-ahead is measured
-        Json m_pending = Json::array();     // table rows held for the look-ahead; --jq: every item
+        std::vector<std::string> m_cells;   // table: the look-ahead rows' cells, row after row
+        Json m_pending = Json::array();     // --jq: every item (--raw: every envelope)
         std::size_t m_count = 0;
         std::size_t m_printed = 0;  // items written into the JSON array
         bool m_finished = false;
@@ -215,6 +216,15 @@ private:
     void table_rows(const Json& items, const std::vector<Column>& columns,
                     const std::vector<std::size_t>& widths, bool header, bool clip_cells = false);
     std::vector<std::size_t> column_widths(const Json& items, const std::vector<Column>& columns) const;
+    /// Appends the cells of each item of `items` (an array), one per column, row after row.
+    void append_cells(const Json& items, const std::vector<Column>& columns,
+                      std::vector<std::string>& out) const;
+    /// Column widths of rows held as cells (append_cells), fitted to a terminal.
+    std::vector<std::size_t> cell_widths(const std::vector<std::string>& cells,
+                                         const std::vector<Column>& columns) const;
+    /// Prints rows held as cells (append_cells), the header first when asked.
+    void table_cells(const std::vector<std::string>& cells, const std::vector<Column>& columns,
+                     const std::vector<std::size_t>& widths, bool header);
     std::string cell(const Json& item, const Column& column) const;
     std::string text_of(const Json& value, Kind kind, bool keep_newlines) const;
     std::string unsafe_text_of(const Json& value, Kind kind) const;  // as sent: only via text_of()
