@@ -511,7 +511,7 @@ void Renderer::ListStream::finish() {
         r.line(m_printed == 0 ? "[]" : "\n]");
     }
     m_pending = Json::array();
-    m_cells = {};
+    m_cells.release();
     r.flush();
 }
 
@@ -566,23 +566,20 @@ std::string Renderer::cell(const Json& item, const Column& column) const {
     return format(at_pointer(item, column.pointer), column.kind);
 }
 
-void Renderer::append_cells(const Json& items, const std::vector<Column>& columns,
-                            std::vector<std::string>& out) const {
+void Renderer::append_cells(const Json& items, const std::vector<Column>& columns, Cells& out) const {
     if (!items.is_array()) return;
-    out.reserve(out.size() + items.size() * columns.size());
     for (const auto& item : items)
         for (const auto& c : columns) out.push_back(cell(item, c));
 }
 
 std::vector<std::size_t> Renderer::column_widths(const Json& items,
                                                  const std::vector<Column>& columns) const {
-    std::vector<std::string> cells;
+    Cells cells;
     append_cells(items, columns, cells);
     return cell_widths(cells, columns);
 }
 
-std::vector<std::size_t> Renderer::cell_widths(const std::vector<std::string>& cells,
-                                               const std::vector<Column>& columns) const {
+std::vector<std::size_t> Renderer::cell_widths(const Cells& cells, const std::vector<Column>& columns) const {
     std::vector<std::size_t> widths;
     for (const auto& c : columns) widths.push_back(display_width(c.header));
     if (!columns.empty())
@@ -604,12 +601,12 @@ std::vector<std::size_t> Renderer::cell_widths(const std::vector<std::string>& c
 
 void Renderer::table_rows(const Json& items, const std::vector<Column>& columns,
                           const std::vector<std::size_t>& widths, bool header, bool /*clip_cells*/) {
-    std::vector<std::string> cells;
+    Cells cells;
     append_cells(items, columns, cells);
     table_cells(cells, columns, widths, header);
 }
 
-void Renderer::table_cells(const std::vector<std::string>& cells, const std::vector<Column>& columns,
+void Renderer::table_cells(const Cells& cells, const std::vector<Column>& columns,
                            const std::vector<std::size_t>& widths, bool header) {
     // On a terminal every cell keeps to its column's width (rows printed after the widths were fixed
     // included) and a dropped column (width 0) is left out; piped, nothing is cut (a wider cell only

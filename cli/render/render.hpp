@@ -92,6 +92,32 @@ struct Column {
     bool wide_only = false;  // shown only with -o wide or when --columns names it
 };
 
+/// Table cells, row after row, held in one string (a look-ahead of a thousand rows stays small).
+class Cells {
+public:
+    std::size_t size() const { return m_ends.size(); }
+    std::string_view operator[](std::size_t k) const {
+        const std::size_t begin = k == 0 ? 0 : m_ends[k - 1];
+        return std::string_view(m_text).substr(begin, m_ends[k] - begin);
+    }
+    void push_back(std::string_view cell) {
+        m_text += cell;
+        m_ends.push_back(m_text.size());
+    }
+    void clear() {
+        m_text.clear();
+        m_ends.clear();
+    }
+    void release() {
+        m_text = {};
+        m_ends = {};
+    }
+
+private:
+    std::string m_text;
+    std::vector<std::size_t> m_ends;
+};
+
 enum class Style { bold, dim, red, green, yellow, cyan };
 
 class Renderer {
@@ -148,7 +174,7 @@ public:
         std::vector<Column> m_columns;
         std::string m_quiet_pointer;
         std::vector<std::size_t> m_widths;  // empty until the look-ahead is measured
-        std::vector<std::string> m_cells;   // table: the look-ahead rows' cells, row after row
+        Cells m_cells;                      // table: the look-ahead rows' cells, row after row
         Json m_pending = Json::array();     // --jq: every item (--raw: every envelope)
         std::size_t m_count = 0;
         std::size_t m_printed = 0;  // items written into the JSON array
@@ -217,13 +243,11 @@ private:
                     const std::vector<std::size_t>& widths, bool header, bool clip_cells = false);
     std::vector<std::size_t> column_widths(const Json& items, const std::vector<Column>& columns) const;
     /// Appends the cells of each item of `items` (an array), one per column, row after row.
-    void append_cells(const Json& items, const std::vector<Column>& columns,
-                      std::vector<std::string>& out) const;
+    void append_cells(const Json& items, const std::vector<Column>& columns, Cells& out) const;
     /// Column widths of rows held as cells (append_cells), fitted to a terminal.
-    std::vector<std::size_t> cell_widths(const std::vector<std::string>& cells,
-                                         const std::vector<Column>& columns) const;
+    std::vector<std::size_t> cell_widths(const Cells& cells, const std::vector<Column>& columns) const;
     /// Prints rows held as cells (append_cells), the header first when asked.
-    void table_cells(const std::vector<std::string>& cells, const std::vector<Column>& columns,
+    void table_cells(const Cells& cells, const std::vector<Column>& columns,
                      const std::vector<std::size_t>& widths, bool header);
     std::string cell(const Json& item, const Column& column) const;
     std::string text_of(const Json& value, Kind kind, bool keep_newlines) const;
