@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """libcurl (and the thirty-odd libraries it brings) is loaded on the first network call only: the CLI
 binary records no DT_NEEDED entry for it, commands that never touch the network (`webhook verify`,
-`--help`, `completion`) run without loading it, and a network command loads it and works."""
+`--help`, `completion`) run without loading it, and a network command loads it and works. libm is not
+mapped at start-up either (cli/libm_functions.cpp)."""
 
 import os
 import subprocess
@@ -26,6 +27,8 @@ def loaded_libraries(*args, mock=None, env=None):
 needed = subprocess.run(["readelf", "-d", s.cli], capture_output=True, text=True).stdout
 s.check("the binary does not link libcurl at start-up (no DT_NEEDED libcurl)",
         "(NEEDED)" in needed and "libcurl" not in needed, needed)
+s.check("the binary does not map libm at start-up (ceil/round built in, log10 opened on first use)",
+        "libm.so" not in needed, needed)
 
 body_file = os.path.join(s.tmp, "body.json")
 with open(body_file, "wb") as f:
