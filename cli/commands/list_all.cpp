@@ -146,7 +146,22 @@ void list_all_tasks(Context& ctx, const ListTasksOptions& options, const std::ve
             writer.finish();
         } else {
             auto stream = out.stream_list(columns, quiet_pointer);
+            // A table needs a few members of each item: only those are parsed (most of the time went to
+            // parsing whole pages into values).
+            std::vector<std::string> members;
+            bool members_only = out.human();
+            for (const auto& c : columns) {
+                if (c.pointer.size() < 2 || c.pointer[0] != '/') members_only = false;
+                members.push_back(c.pointer.substr(1, c.pointer.find('/', 1) - 1));
+            }
             while (auto page = queue.take()) {
+                if (members_only) {
+                    Json items = Json::array();
+                    for (std::size_t i = 0; i < page->size(); ++i)
+                        items.push_back(pick_members(page->item(i), members));
+                    stream.page(items, Json());
+                    continue;
+                }
                 // Already checked to be JSON with a "data" array by the fetch side's scan.
                 const Json envelope = agentrail::parse_json(page->body);
                 const auto data = envelope.find("data");

@@ -1,6 +1,9 @@
 #include "render/raw_stream.hpp"
 
+#include <algorithm>
 #include <cstring>
+
+#include "agentrail/json.hpp"
 
 namespace agentrail::cli {
 namespace {
@@ -21,6 +24,31 @@ std::size_t string_end(std::string_view json, std::size_t i) {
         if (backslashes % 2 == 0) return i + 1;
     }
     return json.size();
+}
+
+// The index just past the value that starts at `i` (a string, an object, an array or a scalar).
+std::size_t value_end(std::string_view json, std::size_t i) {
+    if (i >= json.size()) return i;
+    if (json[i] == '"') return string_end(json, i);
+    if (json[i] == '{' || json[i] == '[') {
+        std::size_t depth = 0;
+        while (i < json.size()) {
+            const char c = json[i];
+            if (c == '"') {
+                i = string_end(json, i);
+                continue;
+            }
+            if (c == '{' || c == '[') {
+                ++depth;
+            } else if (c == '}' || c == ']') {
+                if (--depth == 0) return i + 1;
+            }
+            ++i;
+        }
+        return json.size();
+    }
+    while (i < json.size() && json[i] != ',' && json[i] != '}' && json[i] != ']' && !is_space(json[i])) ++i;
+    return i;
 }
 
 void newline(std::string& out, std::size_t spaces) {
@@ -97,6 +125,53 @@ void append_indented_json(std::string& out, std::string_view json, std::size_t i
         }
         ++i;
     }
+}
+
+nlohmann::json pick_members(std::string_view object, const std::vector<std::string>& keys) {
+    nlohmann::json out = nlohmann::json::object();
+    std::size_t i = 0;
+    const auto skip_space = [&] {
+        while (i < object.size() && is_space(object[i])) ++i;
+    };
+    skip_space();
+    if (i >= object.size() || object[i] != '{') return agentrail::parse_json(object);
+    ++i;
+    skip_space();
+    if (i < object.size() && object[i] == '}') return out;
+    while (i < object.size()) {
+        if (object[i] != '"') return agentrail::parse_json(object);
+        const std::size_t key_end = string_end(object, i);
+        if (key_end - i < 2) return agentrail::parse_json(object);
+        const std::string_view key = object.substr(i + 1, key_end - i - 2);
+        if (key.find('\\') != std::string_view::npos) return agentrail::parse_json(object);
+        i = key_end;
+        skip_space();
+        if (i >= object.size() || object[i] != ':') return agentrail::parse_json(object);
+        ++i;
+        skip_space();
+        const std::size_t start = i;
+        i = value_end(object, i);
+        if (i <= start) return agentrail::parse_json(object);
+        if (std::find(keys.begin(), keys.end(), key) != keys.end()) {
+            const std::string_view value = object.substr(start, i - start);
+            // A string without escapes is its own text (the page scan rejected control characters and
+            // invalid UTF-8); anything else goes through the parser. A repeated key: the last one wins,
+            // as in parse_json.
+            if (value.size() >= 2 && value.front() == '"' && value.find('\\') == std::string_view::npos)
+                out[std::string(key)] = std::string(value.substr(1, value.size() - 2));
+            else
+                out[std::string(key)] = agentrail::parse_json(value);
+        }
+        skip_space();
+        if (i < object.size() && object[i] == ',') {
+            ++i;
+            skip_space();
+            continue;
+        }
+        if (i < object.size() && object[i] == '}') return out;
+        return agentrail::parse_json(object);
+    }
+    return agentrail::parse_json(object);
 }
 
 }  // namespace agentrail::cli

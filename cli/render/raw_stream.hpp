@@ -10,6 +10,9 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
 
 namespace agentrail::cli {
 
@@ -19,5 +22,11 @@ void append_compact_json(std::string& out, std::string_view json);
 /// Appends `json` (one well-formed JSON value) indented by 2 per level as nlohmann's dump(2) lays it out
 /// ("key": value, empty containers as {} and []), every line after the first indented by `indent` more.
 void append_indented_json(std::string& out, std::string_view json, std::size_t indent);
+
+/// The members named `keys` of `object` (the text of one well-formed JSON object), as parse_json would
+/// give them, in an object of their own; the other members are skipped, never parsed (a table row needs a
+/// few members of a task, not the whole). Anything else than a plain object (not an object, a key written
+/// with escapes) is parsed whole with parse_json. Throws what parse_json throws.
+nlohmann::json pick_members(std::string_view object, const std::vector<std::string>& keys);
 
 }  // namespace agentrail::cli

@@ -410,14 +410,18 @@ void Renderer::ListStream::page(const Json& items, const Json& envelope) {
     const Json& list = items.is_array() ? items : no_items;
     m_count += list.size();
     if (r.human()) {
+        // Rows are held and printed as their cells, each computed once: not as JSON values.
         if (!m_widths.empty()) {
-            r.table_rows(list, m_columns, m_widths, false, true);
+            m_cells.clear();
+            r.append_cells(list, m_columns, m_cells);
+            r.table_cells(m_cells, m_columns, m_widths, false);
+            m_cells.clear();
         } else {
-            for (const auto& item : list) m_pending.push_back(item);
-            if (m_pending.size() >= lookahead_rows) {
+            r.append_cells(list, m_columns, m_cells);
+            if (m_count >= lookahead_rows) {
                 m_widths = widths();
-                r.table_rows(m_pending, m_columns, m_widths, true);
-                m_pending = Json::array();
+                r.table_cells(m_cells, m_columns, m_widths, true);
+                m_cells.clear();
             }
         }
     } else if (r.m_jq) {
@@ -456,7 +460,7 @@ void Renderer::ListStream::page(const Json& items, const Json& envelope) {
 }
 
 std::vector<std::size_t> Renderer::ListStream::widths() const {
-    auto widths = m_renderer->column_widths(m_pending, m_columns);
+    auto widths = m_renderer->cell_widths(m_cells, m_columns);
     if (m_renderer->m_settings.width == 0 || m_renderer->m_settings.wide)
         for (std::size_t i = 0; i < widths.size(); ++i)
             widths[i] = std::max(widths[i], m_columns[i].min_width);
@@ -470,10 +474,10 @@ void Renderer::ListStream::finish() {
     const auto& s = r.m_settings;
     if (r.human()) {
         if (m_widths.empty()) {
-            if (m_pending.empty())
+            if (m_count == 0)
                 r.hint(r.paint_stderr("(none)", Style::dim));
             else
-                r.table_rows(m_pending, m_columns, widths(), true);
+                r.table_cells(m_cells, m_columns, widths(), true);
         }
     } else if (r.m_jq) {
         r.machine(m_pending);
@@ -483,6 +487,7 @@ void Renderer::ListStream::finish() {
         r.line(m_printed == 0 ? "[]" : "\n]");
     }
     m_pending = Json::array();
+    m_cells.release();
     r.flush();
 }
 
@@ -537,14 +542,27 @@ std::string Renderer::cell(const Json& item, const Column& column) const {
     return format(at_pointer(item, column.pointer), column.kind);
 }
 
+void Renderer::append_cells(const Json& items, const std::vector<Column>& columns, Cells& out) const {
+    if (!items.is_array()) return;
+    for (const auto& item : items)
+        for (const auto& c : columns) out.push_back(cell(item, c));
+}
+
 std::vector<std::size_t> Renderer::column_widths(const Json& items,
                                                  const std::vector<Column>& columns) const {
+    Cells cells;
+    append_cells(items, columns, cells);
+    return cell_widths(cells, columns);
+}
+
+std::vector<std::size_t> Renderer::cell_widths(const Cells& cells, const std::vector<Column>& columns) const {
     std::vector<std::size_t> widths;
     for (const auto& c : columns) widths.push_back(display_width(c.header));
-    if (items.is_array())
-        for (const auto& item : items)
-            for (std::size_t i = 0; i < columns.size(); ++i)
-                widths[i] = std::max(widths[i], display_width(cell(item, columns[i])));
+    if (!columns.empty())
+        for (std::size_t k = 0; k < cells.size(); ++k) {
+            auto& width = widths[k % columns.size()];
+            width = std::max(width, display_width(cells[k]));
+        }
     if (m_settings.width == 0 || m_settings.wide || columns.empty()) return widths;
     // On a terminal: fit the width, cutting and dropping columns by their priorities.
     std::vector<ColumnFit> fits;
@@ -559,6 +577,13 @@ std::vector<std::size_t> Renderer::column_widths(const Json& items,
 
 void Renderer::table_rows(const Json& items, const std::vector<Column>& columns,
                           const std::vector<std::size_t>& widths, bool header, bool /*clip_cells*/) {
+    Cells cells;
+    append_cells(items, columns, cells);
+    table_cells(cells, columns, widths, header);
+}
+
+void Renderer::table_cells(const Cells& cells, const std::vector<Column>& columns,
+                           const std::vector<std::size_t>& widths, bool header) {
     // On a terminal every cell keeps to its column's width (rows printed after the widths were fixed
     // included) and a dropped column (width 0) is left out; piped, nothing is cut (a wider cell only
     // pushes its own row out of line).
@@ -566,33 +591,39 @@ void Renderer::table_rows(const Json& items, const std::vector<Column>& columns,
     std::vector<std::size_t> shown;
     for (std::size_t i = 0; i < columns.size(); ++i)
         if (!fit || widths[i] > 0) shown.push_back(i);
-    auto emit_row = [&](const std::vector<std::string>& cells, const std::vector<bool>& status, bool bold) {
-        std::string row;
+    std::string row;
+    std::string cut;
+    // `cell(i)` is the text of column i in the row; header rows are bold, status cells coloured.
+    auto emit_row = [&](const auto& cell, bool bold) {
+        row.clear();
         for (std::size_t k = 0; k < shown.size(); ++k) {
             const auto i = shown[k];
-            std::string text = cells[i];
+            std::string_view text = cell(i);
             const bool last = k + 1 == shown.size();
-            if (fit) text = truncate_cells(text, widths[i], columns[i].middle);
-            auto cells_used = display_width(text);
-            std::size_t pad = last || widths[i] <= cells_used ? 0 : widths[i] - cells_used;
-            std::string painted = bold ? paint(text, Style::bold) : status[i] ? paint_status(text) : text;
-            row += painted + std::string(pad, ' ') + (last ? "" : "  ");
+            if (fit) {
+                cut = truncate_cells(text, widths[i], columns[i].middle);
+                text = cut;
+            }
+            const auto cells_used = display_width(text);
+            const std::size_t pad = last || widths[i] <= cells_used ? 0 : widths[i] - cells_used;
+            if (bold)
+                row += paint(text, Style::bold);
+            else if (columns[i].kind == Kind::status && m_settings.color)
+                row += paint_status(text);
+            else
+                row += text;
+            row.append(pad, ' ');
+            if (!last) row += "  ";
         }
-        line(fit ? clip_line(row, m_settings.width) : row);
+        if (fit)
+            line(clip_line(row, m_settings.width));
+        else
+            line(row);
     };
-    std::vector<bool> status;
-    for (const auto& c : columns) status.push_back(c.kind == Kind::status);
-    if (header) {
-        std::vector<std::string> names;
-        for (const auto& c : columns) names.push_back(c.header);
-        emit_row(names, std::vector<bool>(columns.size(), false), true);
-    }
-    if (!items.is_array()) return;
-    for (const auto& item : items) {
-        std::vector<std::string> cells;
-        for (const auto& c : columns) cells.push_back(cell(item, c));
-        emit_row(cells, status, false);
-    }
+    if (header) emit_row([&](std::size_t i) -> std::string_view { return columns[i].header; }, true);
+    if (columns.empty()) return;
+    for (std::size_t base = 0; base + columns.size() <= cells.size(); base += columns.size())
+        emit_row([&](std::size_t i) -> std::string_view { return cells[base + i]; }, false);
 }
 
 void Renderer::table(const Json& items, const std::vector<Column>& columns) {

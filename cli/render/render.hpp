@@ -93,6 +93,32 @@ struct Column {
     bool wide_only = false;  // shown only with -o wide or when --columns names it
 };
 
+/// Table cells, row after row, held in one string (a look-ahead of a thousand rows stays small).
+class Cells {
+public:
+    std::size_t size() const { return m_ends.size(); }
+    std::string_view operator[](std::size_t k) const {
+        const std::size_t begin = k == 0 ? 0 : m_ends[k - 1];
+        return std::string_view(m_text).substr(begin, m_ends[k] - begin);
+    }
+    void push_back(std::string_view cell) {
+        m_text += cell;
+        m_ends.push_back(m_text.size());
+    }
+    void clear() {
+        m_text.clear();
+        m_ends.clear();
+    }
+    void release() {
+        m_text = {};
+        m_ends = {};
+    }
+
+private:
+    std::string m_text;
+    std::vector<std::size_t> m_ends;
+};
+
 enum class Style { bold, dim, red, green, yellow, cyan };
 
 class Renderer {
@@ -144,12 +170,13 @@ public:
     private:
         friend class Renderer;
         ListStream(Renderer& renderer, std::vector<Column> columns, std::string quiet_pointer);
-        std::vector<std::size_t> widths() const;  // of the look-ahead rows in m_pending
+        std::vector<std::size_t> widths() const;  // of the look-ahead rows in m_cells
         Renderer* m_renderer;
         std::vector<Column> m_columns;
         std::string m_quiet_pointer;
         std::vector<std::size_t> m_widths;  // empty until the look-ahead is measured
-        Json m_pending = Json::array();     // table rows held for the look-ahead; --jq: every item
+        Cells m_cells;                      // table: the look-ahead rows' cells, row after row
+        Json m_pending = Json::array();     // --jq: every item (--raw: every envelope)
         std::size_t m_count = 0;
         std::size_t m_printed = 0;  // items written into the JSON array
         bool m_finished = false;
@@ -223,6 +250,13 @@ private:
     void table_rows(const Json& items, const std::vector<Column>& columns,
                     const std::vector<std::size_t>& widths, bool header, bool clip_cells = false);
     std::vector<std::size_t> column_widths(const Json& items, const std::vector<Column>& columns) const;
+    /// Appends the cells of each item of `items` (an array), one per column, row after row.
+    void append_cells(const Json& items, const std::vector<Column>& columns, Cells& out) const;
+    /// Column widths of rows held as cells (append_cells), fitted to a terminal.
+    std::vector<std::size_t> cell_widths(const Cells& cells, const std::vector<Column>& columns) const;
+    /// Prints rows held as cells (append_cells), the header first when asked.
+    void table_cells(const Cells& cells, const std::vector<Column>& columns,
+                     const std::vector<std::size_t>& widths, bool header);
     std::string cell(const Json& item, const Column& column) const;
     std::string text_of(const Json& value, Kind kind, bool keep_newlines) const;
     std::string unsafe_text_of(const Json& value, Kind kind) const;  // as sent: only via text_of()

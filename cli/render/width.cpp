@@ -255,8 +255,14 @@ int codepoint_width(char32_t cp) noexcept {
 
 std::size_t display_width(std::string_view text) {
     std::size_t cells = 0;
-    for (std::size_t i = 0, length = 0; i < text.size(); i += length)
+    for (std::size_t i = 0, length = 0; i < text.size(); i += length) {
+        if (const auto c = static_cast<unsigned char>(text[i]); c < 0x80) {  // ASCII: one cell, NUL none
+            cells += c != 0;
+            length = 1;
+            continue;
+        }
         cells += static_cast<std::size_t>(codepoint_width(decode(text, i, length)));
+    }
     return cells;
 }
 

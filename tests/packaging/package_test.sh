@@ -27,6 +27,8 @@ grep -q "libagentrail0 (= $version)" <<<"$(dpkg-deb -f "$work/out/libagentrail-d
   fail "libagentrail-dev does not depend on libagentrail0 (= $version)"
 grep -q "libcurl4" <<<"$(dpkg-deb -f "$work/out/libagentrail0_${version}_"*.deb Depends)" ||
   fail "libagentrail0's Depends (from dpkg-shlibdeps) lack libcurl4"
+grep -q "libcurl4" <<<"$(dpkg-deb -f "$work/out/agentrail_${version}_"*.deb Depends)" ||
+  fail "agentrail's Depends lack libcurl4 (opened with dlopen(), invisible to dpkg-shlibdeps)"
 ok "Depends computed by dpkg-shlibdeps and between the packages"
 
 for f in usr/bin/agentrail usr/bin/agentrail-mock usr/share/man/man1/agentrail.1.gz \

@@ -15,6 +15,7 @@ using namespace agentrail;
 using namespace agentrail::test;
 using agentrail::cli::append_compact_json;
 using agentrail::cli::append_indented_json;
+using agentrail::cli::pick_members;
 using nlohmann::json;
 
 namespace {
@@ -103,6 +104,37 @@ TEST_CASE("raw pages: the output layouts equal nlohmann's dump", "[raw][render]"
         reindented += "\n]";
         CHECK(reindented == json::array({item}).dump(2));
     }
+}
+
+TEST_CASE("raw pages: pick_members gives the members a table needs, as a full parse does", "[raw][render]") {
+    const std::vector<std::string> keys = {"id", "status", "availableActions", "assignee", "title", "none"};
+    auto expected = [&](const json& item) {
+        if (!item.is_object()) return item;
+        json out = json::object();
+        for (const auto& k : keys)
+            if (auto it = item.find(k); it != item.end()) out[k] = *it;
+        return out;
+    };
+    auto items = tricky_items();
+    items.push_back(json::object());
+    items.push_back({{"id", "tsk_1"},
+                     {"title", "a \"quoted\" title, with {braces} [and] \\ : colons"},
+                     {"assignee", {{"name", "N \u00e9"}, {"tags", {1, 2.5, nullptr, true}}}},
+                     {"skipped", {{"deep", {{"deeper", json::array({"}", "]", "\""})}}}}},
+                     {"availableActions", {"ship", "view_task"}},
+                     {"status", nullptr},
+                     {"n", -1.5e10}});
+    items.push_back(json::array({1, 2}));
+    items.push_back("a string");
+    for (const auto& item : items) {
+        CHECK(pick_members(item.dump(), keys) == expected(item));
+        CHECK(pick_members(item.dump(4), keys) == expected(item));
+    }
+    // Escapes in a key, a repeated key: the same as parse_json (the last of a repeated key wins).
+    CHECK(pick_members(R"({"ti\u0074le":"x","id":"a","id":"b"})", keys) ==
+          json({{"title", "x"}, {"id", "b"}}));
+    CHECK(pick_members(R"({"id":"a","id":"b"})", keys) == json({{"id", "b"}}));
+    CHECK(pick_members(R"({"id":"\u00e9\n"})", keys) == json({{"id", "\u00e9\n"}}));
 }
 
 TEST_CASE("raw pages: a pretty-printed answer is flagged, its items still exact", "[raw][pagination]") {
