@@ -42,7 +42,7 @@ struct ClientCore {
     Logger logger;
     std::unique_ptr<Pipeline> pipeline;
     const RetryingPolicy* retrying = nullptr;  // the pipeline's retry step (backoff and jitter)
-    bool loopback = false;  // base_url is on this machine: no compression is asked for
+    bool loopback = false;                     // base_url is on this machine: no compression is asked for
 
     /// base_url + path (path starts with '/', may carry a query string).
     std::string url_for(std::string_view path) const;

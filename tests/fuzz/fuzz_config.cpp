@@ -1,8 +1,8 @@
-// libFuzzer harness for the CLI's config file (cli/config.cpp: toml++ and the in-place editor): the input is a
-// config file. Parsing fails only with a usage Failure. A file that parses must survive what `agentrail config
-// set` and `login` do (set a value, set current_profile, unset a key): each edit either changes exactly what
-// it was asked to and leaves a text that parses again to the same config, or fails with a usage Failure and
-// leaves the text as it was.
+// libFuzzer harness for the CLI's config file (cli/config.cpp: toml++ and the in-place editor): the input is
+// a config file. Parsing fails only with a usage Failure. A file that parses must survive what `agentrail
+// config set` and `login` do (set a value, set current_profile, unset a key): each edit either changes
+// exactly what it was asked to and leaves a text that parses again to the same config, or fails with a usage
+// Failure and leaves the text as it was.
 
 #include <cstddef>
 #include <cstdint>
@@ -26,7 +26,8 @@ using agentrail::cli::Failure;
 }
 
 // Every profile's keys and values (order aside: an edit may add a key or a profile at its end).
-using Snapshot = std::pair<std::string, std::map<std::string, std::map<std::string, std::pair<std::string, bool>>>>;
+using Snapshot =
+    std::pair<std::string, std::map<std::string, std::map<std::string, std::pair<std::string, bool>>>>;
 
 Snapshot snapshot(const ConfigFile& config) {
     Snapshot s{config.current_profile(), {}};
@@ -111,7 +112,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* bytes, std::size_t siz
             expected.second[profile].erase(key);
             auto after = snapshot(config);
             // A profile left empty may vanish (an inline table) or stay (a [header]).
-            if (after.second.count(profile) == 0 && expected.second[profile].empty()) expected.second.erase(profile);
+            if (after.second.count(profile) == 0 && expected.second[profile].empty())
+                expected.second.erase(profile);
             if (after != expected) fail("unset changed something else", config.text());
             same_when_parsed_again(config);
         } catch (const Failure&) {

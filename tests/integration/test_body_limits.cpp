@@ -6,8 +6,8 @@
 
 #include <catch2/catch.hpp>
 
-#include "agentrail/errors.hpp"
 #include "agentrail/curl_transport.hpp"
+#include "agentrail/errors.hpp"
 #include "test_server.hpp"
 
 using namespace std::chrono_literals;
