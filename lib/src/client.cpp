@@ -145,19 +145,6 @@ Response<T> make_response(const HttpResponse& http, const std::string& key, bool
     return out;
 }
 
-std::string query_string(
-    std::initializer_list<std::pair<std::string_view, std::optional<std::string>>> params) {
-    std::string q;
-    for (const auto& [name, value] : params) {
-        if (!value) continue;
-        q += q.empty() ? '?' : '&';
-        q += name;
-        q += '=';
-        q += detail::percent_escape(*value);
-    }
-    return q;
-}
-
 }  // namespace
 
 template <typename T>
@@ -169,9 +156,7 @@ Response<T> Client::Impl::get(const std::string& path, bool bare, bool authentic
 template <typename T>
 Response<T> Client::Impl::mutate(Method method, const std::string& path, const std::optional<json>& body,
                                  const MutationOptions& options) {
-    std::string key = options.idempotency_key ? *options.idempotency_key : new_idempotency_key();
-    if (key.size() < 8 || key.size() > 128)
-        throw Error(ErrorKind::invalid_argument, "Idempotency-Key must be 8 to 128 characters long");
+    std::string key = detail::mutation_key(options.idempotency_key);
     std::string text;
     if (body) text = canonical_json(*body);
     auto http = execute(method, path, body ? &text : nullptr, {}, key);
@@ -238,7 +223,7 @@ std::string list_my_tasks_path(const ListTasksOptions& options) {
         throw Error(ErrorKind::invalid_argument, "limit must be between 1 and 100");
     if (options.cursor && options.cursor->empty())
         throw Error(ErrorKind::invalid_argument, "cursor must not be empty");
-    auto q = query_string(
+    auto q = detail::query_string(
         {{"status", options.status},
          {"limit", options.limit ? std::optional<std::string>(std::to_string(*options.limit)) : std::nullopt},
          {"cursor", options.cursor}});

@@ -27,6 +27,26 @@ std::string percent_escape(std::string_view value) {
     return out;
 }
 
+std::string query_string(
+    std::initializer_list<std::pair<std::string_view, std::optional<std::string>>> params) {
+    std::string q;
+    for (const auto& [name, value] : params) {
+        if (!value) continue;
+        q += q.empty() ? '?' : '&';
+        q += name;
+        q += '=';
+        q += percent_escape(*value);
+    }
+    return q;
+}
+
+std::string mutation_key(const std::optional<std::string>& caller_key) {
+    std::string key = caller_key ? *caller_key : new_idempotency_key();
+    if (key.size() < 8 || key.size() > 128)
+        throw Error(ErrorKind::invalid_argument, "Idempotency-Key must be 8 to 128 characters long");
+    return key;
+}
+
 std::string make_path(std::initializer_list<std::string_view> segments) {
     std::string out;
     for (auto s : segments) {

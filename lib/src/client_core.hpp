@@ -10,8 +10,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include <utility>
 #include "agentrail/client.hpp"
 #include "agentrail/context.hpp"
+
 #include "agentrail/transport.hpp"
 #include "pipeline.hpp"
 
@@ -22,6 +24,14 @@ std::string percent_escape(std::string_view value);
 
 /// "/tasks/<escaped id>/submit" from {"tasks", id, "submit"}.
 std::string make_path(std::initializer_list<std::string_view> segments);
+
+/// "?a=1&b=x%20y" from the parameters that are set ("" when none is).
+std::string query_string(
+    std::initializer_list<std::pair<std::string_view, std::optional<std::string>>> params);
+
+/// The Idempotency-Key a mutation sends: the caller's (8..128 characters, else invalid_argument) or a
+/// fresh random one, made once per call so that only this call's retries reuse it.
+std::string mutation_key(const std::optional<std::string>& caller_key);
 
 /// Parses a Retry-After value: delta seconds or an HTTP date (relative to `now`).
 std::optional<std::chrono::seconds> parse_retry_after(std::string_view value,

@@ -17,16 +17,6 @@ void require_id(std::string_view what, std::string_view id) {
     if (id.empty()) throw Error(ErrorKind::invalid_argument, std::string(what) + " must not be empty");
 }
 
-/// The key a mutation sends: the caller's (checked against the document's 8..128 characters) or a fresh
-/// random one, made once here so only this call's retries reuse it.
-std::string key_for(const MutationOptions& options) {
-    if (!options.idempotency_key) return new_idempotency_key();
-    const auto& key = *options.idempotency_key;
-    if (key.size() < 8 || key.size() > 128)
-        throw Error(ErrorKind::invalid_argument, "Idempotency-Key must be 8 to 128 characters long");
-    return key;
-}
-
 /// Re-types a raw answer: `data` must be present and decode as T (else a protocol Error).
 template <typename T>
 Response<T> typed(Response<json>&& raw) {
@@ -62,19 +52,6 @@ Response<T> typed(Response<json>&& raw) {
     return out;
 }
 
-std::string query_string(
-    std::initializer_list<std::pair<std::string_view, std::optional<std::string>>> params) {
-    std::string q;
-    for (const auto& [name, value] : params) {
-        if (!value) continue;
-        q += q.empty() ? '?' : '&';
-        q += name;
-        q += '=';
-        q += detail::percent_escape(*value);
-    }
-    return q;
-}
-
 }  // namespace
 
 OperatorClient::OperatorClient(Client& client) : m_client(&client) {}
@@ -86,7 +63,8 @@ Response<RoutingRuleSet> OperatorClient::get_current_routing_rule_set() {
 Response<RoutingRuleSet> OperatorClient::replace_current_routing_rule_set(
     const RoutingRuleSetReplaceRequest& request, const MutationOptions& options) {
     return typed<RoutingRuleSet>(m_client->request(Method::put, "/operator/routing/rule-sets/current",
-                                                   json(request), {}, key_for(options)));
+                                                   json(request), {},
+                                                   detail::mutation_key(options.idempotency_key)));
 }
 
 Response<AgentProfile> OperatorClient::get_routing_agent_profile(std::string_view agent_id) {
@@ -100,13 +78,14 @@ Response<AgentProfile> OperatorClient::replace_routing_agent_profile(
     require_id("agent id", agent_id);
     return typed<AgentProfile>(
         m_client->request(Method::put, make_path({"operator", "routing", "agent-profiles", agent_id}),
-                          json(request), {}, key_for(options)));
+                          json(request), {}, detail::mutation_key(options.idempotency_key)));
 }
 
 Response<RoutingDecision> OperatorClient::evaluate_routing(const RoutingEvaluationRequest& request,
                                                            const MutationOptions& options) {
     return typed<RoutingDecision>(m_client->request(Method::post, "/operator/routing/evaluations",
-                                                    json(request), {}, key_for(options)));
+                                                    json(request), {},
+                                                    detail::mutation_key(options.idempotency_key)));
 }
 
 Response<RoutingAudit> OperatorClient::get_routing_decision_audit(std::string_view decision_id) {
@@ -118,14 +97,16 @@ Response<RoutingAudit> OperatorClient::get_routing_decision_audit(std::string_vi
 Response<RoutingDecision> OperatorClient::ingest_provider_issue(const ProviderIssueSnapshot& snapshot,
                                                                 const MutationOptions& options) {
     return typed<RoutingDecision>(m_client->request(Method::post, "/operator/intake/provider-issues",
-                                                    json(snapshot), {}, key_for(options)));
+                                                    json(snapshot), {},
+                                                    detail::mutation_key(options.idempotency_key)));
 }
 
 Response<SetupVerificationTask> OperatorClient::create_setup_verification_task(
     const SetupVerificationTaskRequest& request, const MutationOptions& options) {
     require_id("agent id", request.agent_id);
     return typed<SetupVerificationTask>(m_client->request(Method::post, "/operator/setup/verification-task",
-                                                          json(request), {}, key_for(options)));
+                                                          json(request), {},
+                                                          detail::mutation_key(options.idempotency_key)));
 }
 
 Response<std::vector<AgentRun>> OperatorClient::list_agent_runs(const ListAgentRunsOptions& options) {
@@ -136,11 +117,11 @@ Response<std::vector<AgentRun>> OperatorClient::list_agent_runs(const ListAgentR
         throw Error(ErrorKind::invalid_argument, "limit must be between 1 and 100");
     if (options.agent_id && options.agent_id->empty())
         throw Error(ErrorKind::invalid_argument, "agent id must not be empty");
-    auto q =
-        query_string({{"agentId", options.agent_id},
-                      {"status", options.status},
-                      {"limit", options.limit ? std::optional<std::string>(std::to_string(*options.limit))
-                                              : std::nullopt}});
+    auto q = detail::query_string(
+        {{"agentId", options.agent_id},
+         {"status", options.status},
+         {"limit",
+          options.limit ? std::optional<std::string>(std::to_string(*options.limit)) : std::nullopt}});
     return typed<std::vector<AgentRun>>(m_client->request(Method::get, "/operator/agent-runs" + q));
 }
 
@@ -184,7 +165,7 @@ Response<json> OperatorClient::set_task_source(std::string_view task_id,
                                                const MutationOptions& options) {
     require_id("task id", task_id);
     return typed<json>(m_client->request(Method::patch, make_path({"operator", "tasks", task_id, "source"}),
-                                         json(request), {}, key_for(options)));
+                                         json(request), {}, detail::mutation_key(options.idempotency_key)));
 }
 
 }  // namespace agentrail
