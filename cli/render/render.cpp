@@ -276,6 +276,11 @@ void Renderer::end_page() {
     }
     m_paging = false;
     flush();
+    if (!m_held_hints.empty()) {
+        std::fwrite(m_held_hints.data(), 1, m_held_hints.size(), stderr);
+        std::fflush(stderr);
+        m_held_hints.clear();
+    }
 }
 
 bool Renderer::start_pager(bool final) {
@@ -652,6 +657,10 @@ bool Renderer::hints_shown() const {
 
 void Renderer::hint(std::string_view text) {
     if (!hints_shown()) return;
+    if (m_paging) {  // the results may still be held for the pager: the hint follows them at end_page()
+        m_held_hints.append(text).push_back('\n');
+        return;
+    }
     flush();  // after the results it belongs to
     std::fprintf(stderr, "%.*s\n", static_cast<int>(text.size()), text.data());
     std::fflush(stderr);

@@ -266,6 +266,7 @@ private:
     std::string m_buffer;
     bool m_output_failed = false;
     bool m_paging = false;         // holding output for the pager
+    std::string m_held_hints;      // hints given while paging: printed after the paged output
     std::FILE* m_pager = nullptr;  // the running pager's stdin
     bool m_pager_closed = false;   // the pager quit before the end of the output
 };

@@ -143,6 +143,10 @@ s.check("--no-pager: printed on the terminal", r.rc == 0 and not os.path.exists(
         r)
 r = run_pty(s, "tasks", "list", "--limit", "3", cols=120, rows=20, mock=big, env={"AGENTRAIL_PAGER": pager})
 s.check("output shorter than the screen: no pager", r.rc == 0 and not os.path.exists(paged) and "DEMO-1" in r.out, r)
+r = run_pty(s, "task", "show", "DEMO-4", cols=120, rows=40, mock=big, env={"AGENTRAIL_PAGER": pager})
+s.check("a short `task show` on a TTY: its next-step hints come after the result, not before it",
+        r.rc == 0 and not os.path.exists(paged) and "Next steps:" in r.out and "Description" in r.out
+        and r.out.index("Description") < r.out.index("Next steps:"), r)
 r = run_pty(s, "tasks", "list", "--limit", "40", cols=120, rows=20, mock=big, env={"AGENTRAIL_PAGER": pager},
             stdout_pipe=True)
 s.check("piped: no pager", r.rc == 0 and not os.path.exists(paged) and r.piped.count("GEN-") >= 40, r)

@@ -48,7 +48,11 @@ if [ ! -f "$build/CMakeCache.txt" ]; then
 fi
 targets=()
 for h in "${harnesses[@]}"; do targets+=("agentrail-fuzz-${h//_/-}"); done
-nice -n 5 cmake --build "$build" -j "${FUZZ_JOBS:-2}" --target "${targets[@]}" >/dev/null
+if ! nice -n 5 cmake --build "$build" -j "${FUZZ_JOBS:-2}" --target "${targets[@]}" >"$build/build.log" 2>&1; then
+  echo "fuzz: building the harnesses failed:" >&2
+  grep -E 'error|undefined reference' "$build/build.log" | head -40 >&2 || tail -40 "$build/build.log" >&2
+  exit 1
+fi
 
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
