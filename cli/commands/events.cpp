@@ -367,14 +367,17 @@ void tail(Context& ctx, TailArgs a) {
     // On a terminal, one status line that is rewritten while reconnecting and cleared once connected.
     const bool status_line = settings.stderr_tty && !settings.quiet;
     auto status_shown = std::make_shared<bool>(false);
-    stream.on_state([&out, view, status_line, status_shown](StreamState s, std::string_view reason) {
-        if (s != StreamState::connected) return;
-        if (*status_shown) {
-            std::fputs("\r\x1b[K", stderr);
-            *status_shown = false;
-        }
-        if (view == TailView::human) out.note(reason.empty() ? "connected" : std::string(reason));
-    });
+    auto ever_connected = std::make_shared<bool>(false);
+    stream.on_state(
+        [&out, view, status_line, status_shown, ever_connected](StreamState s, std::string_view reason) {
+            if (s != StreamState::connected) return;
+            *ever_connected = true;
+            if (*status_shown) {
+                std::fputs("\r\x1b[K", stderr);
+                *status_shown = false;
+            }
+            if (view == TailView::human) out.note(reason.empty() ? "connected" : std::string(reason));
+        });
     if (status_line) {
         stream.on_reconnect([status_shown](const ReconnectInfo& r) {
             const auto seconds = (r.delay.count() + 999) / 1000;
@@ -446,6 +449,13 @@ void tail(Context& ctx, TailArgs a) {
                       hints, e.details());
     }
     if (writer) writer->close();
+    // A --timeout that passed while no connection ever succeeded is not a quiet stream: nothing was
+    // watched at all, so it must not exit 0.
+    if (timed_out() && !*ever_connected)
+        throw Failure(exit_code::network, "network",
+                      "no connection to the event stream succeeded before --timeout " + a.timeout +
+                          "; is the server running at " + ctx.settings().base_url.value + "?",
+                      {"agentrail doctor"});
     if (timed_out()) out.note("timeout reached after " + std::to_string(printed) + " events");
     // With --no-retry a stream the server closed ends run() without an error; that is not the end the
     // user asked for (--count, --until, --timeout or Ctrl-C), so it must not exit 0.
