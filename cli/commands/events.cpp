@@ -378,15 +378,18 @@ void tail(Context& ctx, TailArgs a) {
             }
             if (view == TailView::human) out.note(reason.empty() ? "connected" : std::string(reason));
         });
-    if (status_line) {
-        stream.on_reconnect([status_shown](const ReconnectInfo& r) {
-            const auto seconds = (r.delay.count() + 999) / 1000;
-            std::fprintf(stderr, "\r\x1b[Kreconnecting (attempt %d, next in %lld s)", r.attempt,
-                         static_cast<long long>(seconds));
-            std::fflush(stderr);
-            *status_shown = true;
-        });
-    }
+    // A server that answers (even 503) is running: only connections that never got an answer at all mean
+    // "no server" at the end of a --timeout.
+    auto server_answered = std::make_shared<bool>(false);
+    stream.on_reconnect([status_line, status_shown, server_answered](const ReconnectInfo& r) {
+        if (r.reason.rfind("HTTP ", 0) == 0) *server_answered = true;
+        if (!status_line) return;
+        const auto seconds = (r.delay.count() + 999) / 1000;
+        std::fprintf(stderr, "\r\x1b[Kreconnecting (attempt %d, next in %lld s)", r.attempt,
+                     static_cast<long long>(seconds));
+        std::fflush(stderr);
+        *status_shown = true;
+    });
     const bool json_errors = ctx.error_format() == ErrorFormat::json;
     stream.on_gap([&ctx, json_errors, status_shown](const StreamGap& gap) {
         std::fflush(stdout);
@@ -449,11 +452,11 @@ void tail(Context& ctx, TailArgs a) {
                       hints, e.details());
     }
     if (writer) writer->close();
-    // A --timeout that passed while no connection ever succeeded is not a quiet stream: nothing was
-    // watched at all, so it must not exit 0.
-    if (timed_out() && !*ever_connected)
+    // A --timeout that passed while no server ever answered is not a quiet stream: nothing was watched at
+    // all, so it must not exit 0.
+    if (timed_out() && !*ever_connected && !*server_answered)
         throw Failure(exit_code::network, "network",
-                      "no connection to the event stream succeeded before --timeout " + a.timeout +
+                      "no server answered the event stream before --timeout " + a.timeout +
                           "; is the server running at " + ctx.settings().base_url.value + "?",
                       {"agentrail doctor"});
     if (timed_out()) out.note("timeout reached after " + std::to_string(printed) + " events");

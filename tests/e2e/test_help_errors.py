@@ -219,9 +219,9 @@ for args, op in ((("tasks", "list"), "list tasks: network: GET http://127.0.0.1:
             r.rc == 10 and err_lines(r) == expected and took > 0.2, "%s\nexpected: %s" % (r, expected))
 
 r = s.run("events", "tail", "--timeout", "2s", env=dead)
-s.check("no server: `events tail --timeout` that never connected exits 10 (not 0) and says what to check",
+s.check("no server: `events tail --timeout` that no server answered exits 10 (not 0) and says what to check",
         r.rc == 10 and [l for l in err_lines(r) if not l.startswith("warning:")] ==
-        ["error: tail events: network: no connection to the event stream succeeded before --timeout 2s; "
+        ["error: tail events: network: no server answered the event stream before --timeout 2s; "
          "is the server running at http://127.0.0.1:9?", "next: agentrail doctor"], r)
 
 # ---- the exact text of each kind of error ----------------------------------------------------------------------
