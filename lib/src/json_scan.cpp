@@ -148,6 +148,13 @@ private:
     }
 
     bool array() {
+        return elements([this] { return value(); });
+    }
+
+    // The elements of an array, each read by `element` (which consumes one value); the brackets, commas,
+    // whitespace and the depth limit are handled here once.
+    template <typename Element>
+    bool elements(Element&& element) {
         if (!enter()) return false;
         ws();
         if (at(']')) {
@@ -156,7 +163,7 @@ private:
             return true;
         }
         for (;;) {
-            if (!value()) return false;
+            if (!element()) return false;
             ws();
             if (at(',')) {
                 ++m_p;
@@ -172,31 +179,15 @@ private:
 
     // The "data" array: each element's extent is recorded.
     bool items(ListPageScan& out) {
-        if (!enter()) return false;
-        ws();
-        if (at(']')) {
-            ++m_p;
-            --m_depth;
-            return true;
-        }
-        for (;;) {
+        return elements([this, &out] {
             const Byte* start = m_p;
             m_saw_ws = false;
             if (!value()) return false;
             if (m_saw_ws) out.items_have_whitespace = true;
             out.items.push_back(
                 {static_cast<std::size_t>(start - m_begin), static_cast<std::size_t>(m_p - start)});
-            ws();
-            if (at(',')) {
-                ++m_p;
-                ws();
-                continue;
-            }
-            if (!at(']')) return false;
-            ++m_p;
-            --m_depth;
             return true;
-        }
+        });
     }
 
     // The "page" object: nextCursor (a string) and hasMore (a boolean) are read, like the typed path does.
