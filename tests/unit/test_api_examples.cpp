@@ -7,8 +7,11 @@
 #include <fstream>
 #include <functional>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
+#include <type_traits>
+#include <vector>
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
@@ -38,13 +41,40 @@ json load_examples() {
     return json::parse(in);
 }
 
-// Members of the top-level `extra` the document's own example should not need: anything but a null or an
+// Members a model's `extra` holds that the document's own example should not need: anything but a null or an
 // empty array/object that a known optional member was sent as (those are kept in `extra` to re-emit them).
-std::set<std::string> unknown_members(const json& extra) {
+// Walks nested models through their field lists, so "ruleSet.bogus" is found as well as "bogus".
+template <typename T>
+struct is_optional : std::false_type {};
+template <typename T>
+struct is_optional<std::optional<T>> : std::true_type {};
+template <typename T>
+struct is_vector : std::false_type {};
+template <typename T>
+struct is_vector<std::vector<T>> : std::true_type {};
+
+template <typename T>
+void unknown_members(const T& model, const std::string& path, std::set<std::string>& out) {
+    if constexpr (is_optional<T>::value) {
+        if (model) unknown_members(*model, path, out);
+    } else if constexpr (is_vector<T>::value) {
+        for (std::size_t i = 0; i < model.size(); ++i)
+            unknown_members(model[i], path + "[" + std::to_string(i) + "]", out);
+    } else if constexpr (requires { model.extra; }) {
+        for (const auto& [key, value] : model.extra.items())
+            if (!value.is_null() && !(value.is_array() && value.empty()) &&
+                !(value.is_object() && value.empty()))
+                out.insert(path + key);
+        T::for_each_field(model, [&](const char* name, const auto& member) {
+            unknown_members(member, path + name + ".", out);
+        });
+    }
+}
+
+template <typename T>
+std::set<std::string> unknown_members(const T& model) {
     std::set<std::string> out;
-    for (const auto& [key, value] : extra.items())
-        if (!value.is_null() && !(value.is_array() && value.empty()) && !(value.is_object() && value.empty()))
-            out.insert(key);
+    unknown_members(model, "", out);
     return out;
 }
 
@@ -52,14 +82,14 @@ std::set<std::string> unknown_members(const json& extra) {
 template <typename T>
 void round_trip(const json& value) {
     T model = value.get<T>();
-    CHECK(unknown_members(model.extra) == std::set<std::string>{});
+    CHECK(unknown_members(model) == std::set<std::string>{});
     CHECK(json(model) == value);
 }
 
 template <typename T>
 json typed_payload(const std::optional<T>& data) {
     REQUIRE(data.has_value());
-    CHECK(unknown_members(data->extra) == std::set<std::string>{});
+    CHECK(unknown_members(*data) == std::set<std::string>{});
     return json(*data);
 }
 

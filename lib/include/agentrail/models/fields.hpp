@@ -19,5 +19,15 @@
 // continuation). This header has no includes: the model headers include what their member types need.
 
 #define AGENTRAIL_FIELD_MEMBER(kind, type, member, json_name, ...) type member{__VA_ARGS__};
-/// Declares the members of a field list, e.g. AGENTRAIL_FIELD_MEMBERS(TaskAssignee) inside the struct.
-#define AGENTRAIL_FIELD_MEMBERS(Model) AGENTRAIL_FIELDS_##Model(AGENTRAIL_FIELD_MEMBER)
+#define AGENTRAIL_FIELD_VISIT(kind, type, member, json_name, ...) visit(json_name, self.member);
+/// Declares the members of a field list, e.g. AGENTRAIL_FIELD_MEMBERS(TaskAssignee) inside the struct, and
+/// `Model::for_each_field(model, visit)`, which calls visit("jsonName", model.member) for each field in order
+/// (`model` const or not), for code that walks a model's fields generically.
+// clang-format off
+#define AGENTRAIL_FIELD_MEMBERS(Model)                      \
+    AGENTRAIL_FIELDS_##Model(AGENTRAIL_FIELD_MEMBER)        \
+    template <typename Self, typename Visit>                \
+    static void for_each_field(Self& self, Visit&& visit) { \
+        AGENTRAIL_FIELDS_##Model(AGENTRAIL_FIELD_VISIT)     \
+    }
+// clang-format on
