@@ -204,11 +204,7 @@ public:
         m_j = extra.is_object() ? extra : nlohmann::json::object();
     }
 
-    template <typename T>
-    void put(const char* key, const T& value) {
-        m_j[key] = value;
-    }
-    /// The `req` kind of a field list: always written.
+    /// A required member (the `req` kind of a field list): always written.
     template <typename T>
     void req(const char* key, const T& value) {
         m_j[key] = value;

@@ -34,7 +34,7 @@ AGENTRAIL_JSON_MODEL(AgentRunReport, "run_report")
 
 void to_json(json& j, const AgentRun& v) {
     Writer w(j, v.extra);
-    w.put(v.run_id_key == "id" ? "id" : "runId", v.run_id);
+    w.req(v.run_id_key == "id" ? "id" : "runId", v.run_id);
     AGENTRAIL_WRITE_FIELDS(AgentRun)
 }
 

@@ -106,8 +106,8 @@ struct ProviderRepository {
     nlohmann::json extra = nlohmann::json::object();
 };
 
-#define AGENTRAIL_FIELDS_ProviderIssueLinks(X) X(req, std::string, provider_issue, "providerIssue") /* URI \
-                                                                                                     */
+#define AGENTRAIL_FIELDS_ProviderIssueLinks(X) \
+    X(req, std::string, provider_issue, "providerIssue") /* a URI */
 struct ProviderIssueLinks {
     AGENTRAIL_FIELD_MEMBERS(ProviderIssueLinks)
     nlohmann::json extra = nlohmann::json::object();
