@@ -8,149 +8,20 @@ using detail::Reader;
 using detail::Writer;
 using nlohmann::json;
 
-void to_json(json& j, const TaskEventActor& v) {
-    Writer w(j, v.extra);
-    w.put("id", v.id);
-    w.put("role", v.role);
-}
-
-void from_json(const json& j, TaskEventActor& v) {
-    Reader r(j, "actor");
-    r.req("id", v.id);
-    r.req("role", v.role);
-    r.collect_extra(v.extra);
-}
-
-void to_json(json& j, const TaskUpdatedData& v) {
-    Writer w(j, v.extra);
-    w.put("taskId", v.task_id);
-    w.put("taskIdentifier", v.task_identifier);
-    w.put("status", v.status);
-    w.opt("previousStatus", v.previous_status);
-    w.put("changedFields", v.changed_fields);
-    w.put("actor", v.actor);
-    w.put("summary", v.summary);
-    w.put("availableActions", v.available_actions);
-    w.opt("blocker", v.blocker);
-    w.put("links", v.links);
-}
-
-void from_json(const json& j, TaskUpdatedData& v) {
-    Reader r(j, "data");
-    r.req("taskId", v.task_id);
-    r.req("taskIdentifier", v.task_identifier);
-    r.req("status", v.status);
-    r.opt("previousStatus", v.previous_status);
-    r.req("changedFields", v.changed_fields);
-    r.req("actor", v.actor);
-    r.req("summary", v.summary);
-    r.req("availableActions", v.available_actions);
-    r.opt("blocker", v.blocker);
-    r.req("links", v.links);
-    r.collect_extra(v.extra);
-}
-
-void to_json(json& j, const TaskAwaitingUserData& v) {
-    Writer w(j, v.extra);
-    w.put("taskId", v.task_id);
-    w.put("taskIdentifier", v.task_identifier);
-    w.put("status", v.status);
-    w.opt("previousStatus", v.previous_status);
-    w.put("changedFields", v.changed_fields);
-    w.put("actor", v.actor);
-    w.put("summary", v.summary);
-    w.put("availableActions", v.available_actions);
-    w.put("blocker", v.blocker);
-    w.put("links", v.links);
-}
-
-void from_json(const json& j, TaskAwaitingUserData& v) {
-    Reader r(j, "data");
-    r.req("taskId", v.task_id);
-    r.req("taskIdentifier", v.task_identifier);
-    r.req("status", v.status);
-    r.opt("previousStatus", v.previous_status);
-    r.req("changedFields", v.changed_fields);
-    r.req("actor", v.actor);
-    r.req("summary", v.summary);
-    r.req("availableActions", v.available_actions);
-    r.req("blocker", v.blocker);
-    r.req("links", v.links);
-    r.collect_extra(v.extra);
-}
-
-void to_json(json& j, const TaskReviewedData& v) {
-    Writer w(j, v.extra);
-    w.put("taskId", v.task_id);
-    w.put("taskIdentifier", v.task_identifier);
-    w.put("status", v.status);
-    w.put("reviewOutcome", v.review_outcome);
-    w.put("reviewer", v.reviewer);
-    w.put("summary", v.summary);
-    w.put("availableActions", v.available_actions);
-    w.put("links", v.links);
-}
-
-void from_json(const json& j, TaskReviewedData& v) {
-    Reader r(j, "data");
-    r.req("taskId", v.task_id);
-    r.req("taskIdentifier", v.task_identifier);
-    r.req("status", v.status);
-    r.req("reviewOutcome", v.review_outcome);
-    r.req("reviewer", v.reviewer);
-    r.req("summary", v.summary);
-    r.req("availableActions", v.available_actions);
-    r.req("links", v.links);
-    r.collect_extra(v.extra);
-}
-
-void to_json(json& j, const TaskShippedData& v) {
-    Writer w(j, v.extra);
-    w.put("taskId", v.task_id);
-    w.put("taskIdentifier", v.task_identifier);
-    w.put("status", v.status);
-    w.put("shipStatus", v.ship_status);
-    w.put("operationId", v.operation_id);
-    w.put("targetEnvironment", v.target_environment);
-    w.put("summary", v.summary);
-    w.put("availableActions", v.available_actions);
-    w.put("links", v.links);
-}
-
-void from_json(const json& j, TaskShippedData& v) {
-    Reader r(j, "data");
-    r.req("taskId", v.task_id);
-    r.req("taskIdentifier", v.task_identifier);
-    r.req("status", v.status);
-    r.req("shipStatus", v.ship_status);
-    r.req("operationId", v.operation_id);
-    r.req("targetEnvironment", v.target_environment);
-    r.req("summary", v.summary);
-    r.req("availableActions", v.available_actions);
-    r.req("links", v.links);
-    r.collect_extra(v.extra);
-}
+AGENTRAIL_JSON_MODEL(TaskEventActor, "actor")
+AGENTRAIL_JSON_MODEL(TaskUpdatedData, "data")
+AGENTRAIL_JSON_MODEL(TaskAwaitingUserData, "data")
+AGENTRAIL_JSON_MODEL(TaskReviewedData, "data")
+AGENTRAIL_JSON_MODEL(TaskShippedData, "data")
 
 void to_json(json& j, const TaskEvent& v) {
     Writer w(j, v.extra);
-    w.put("id", v.id);
-    w.put("type", v.type);
-    w.put("occurredAt", v.occurred_at);
-    w.opt("sequence", v.sequence);
-    w.opt("taskVersion", v.task_version);
-    w.opt("traceId", v.trace_id);
-    w.opt("data", v.data);
+    AGENTRAIL_WRITE_FIELDS(TaskEvent)
 }
 
 void from_json(const json& j, TaskEvent& v) {
     Reader r(j, "event");
-    r.req("id", v.id);
-    r.req("type", v.type);
-    r.req("occurredAt", v.occurred_at);
-    r.opt("sequence", v.sequence);
-    r.opt("taskVersion", v.task_version);
-    r.opt("traceId", v.trace_id);
-    r.opt("data", v.data);
+    AGENTRAIL_READ_FIELDS(TaskEvent)
     r.collect_extra(v.extra);
     v.raw = j;
 }

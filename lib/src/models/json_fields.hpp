@@ -9,6 +9,7 @@
 //                                                                 re-emitted as null
 // - array / free-form member absent, null or empty             -> empty; an empty or null one is kept in
 // `extra`
+// - optional plain string absent or null                      -> ""; written only when non-empty
 // - any member the model does not know                         -> `extra`, re-emitted by to_json
 
 #include <cmath>
@@ -155,6 +156,20 @@ public:
         m_known.push_back(key);
     }
 
+    /// An optional plain string: absent or null reads as "" (a null stays in `extra`).
+    void opt(std::string_view key, std::string& out) {
+        std::optional<std::string> value;
+        opt(key, value);
+        out = value.value_or(std::string());
+    }
+
+    /// An optional JSON object (the `obj` kind): absent or null leaves it null (a null stays in `extra`);
+    /// anything else but an object is a protocol error.
+    void obj(std::string_view key, nlohmann::json& out) {
+        out = nullptr;
+        if (const nlohmann::json* value = take_object(key)) out = *value;
+    }
+
     /// Claims an object member the caller decodes itself; nullptr when absent or null.
     const nlohmann::json* take_object(std::string_view key) {
         auto it = m_j.find(key);
@@ -189,8 +204,9 @@ public:
         m_j = extra.is_object() ? extra : nlohmann::json::object();
     }
 
+    /// A required member (the `req` kind of a field list): always written.
     template <typename T>
-    void put(const char* key, const T& value) {
+    void req(const char* key, const T& value) {
         m_j[key] = value;
     }
     template <typename T>
@@ -205,6 +221,11 @@ public:
     void opt(const char* key, const nlohmann::json& value) {
         if (!value.is_null()) m_j[key] = value;
     }
+    /// A plain string is written only when non-empty.
+    void opt(const char* key, const std::string& value) {
+        if (!value.empty()) m_j[key] = value;
+    }
+    void obj(const char* key, const nlohmann::json& value) { opt(key, value); }
 
     nlohmann::json& json() { return m_j; }
 
@@ -213,3 +234,27 @@ private:
 };
 
 }  // namespace agentrail::detail
+
+// ---- field lists (agentrail/models/fields.hpp) expanded into to_json / from_json
+// ------------------------------
+
+/// One field of a field list as a Writer or Reader call: w.req("id", v.id); r.opt("dueAt", v.due_at); ...
+#define AGENTRAIL_DETAIL_WRITE_FIELD(kind, type, member, json_name, ...) w.kind(json_name, v.member);
+#define AGENTRAIL_DETAIL_READ_FIELD(kind, type, member, json_name, ...) r.kind(json_name, v.member);
+/// Every field of Model's list, for a to_json / from_json that also does something by hand (needs `w` / `r`
+/// and `v` in scope).
+#define AGENTRAIL_WRITE_FIELDS(Model) AGENTRAIL_FIELDS_##Model(AGENTRAIL_DETAIL_WRITE_FIELD)
+#define AGENTRAIL_READ_FIELDS(Model) AGENTRAIL_FIELDS_##Model(AGENTRAIL_DETAIL_READ_FIELD)
+
+/// to_json and from_json of a model that is exactly its field list plus `extra`; `root` names the object in
+/// protocol errors ("task.updatedAt: missing"). Use inside namespace agentrail.
+#define AGENTRAIL_JSON_MODEL(Model, root)               \
+    void to_json(nlohmann::json& j, const Model& v) {   \
+        ::agentrail::detail::Writer w(j, v.extra);      \
+        AGENTRAIL_WRITE_FIELDS(Model)                   \
+    }                                                   \
+    void from_json(const nlohmann::json& j, Model& v) { \
+        ::agentrail::detail::Reader r(j, root);         \
+        AGENTRAIL_READ_FIELDS(Model)                    \
+        r.collect_extra(v.extra);                       \
+    }

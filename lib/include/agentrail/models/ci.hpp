@@ -13,74 +13,87 @@
 
 #include "agentrail/export.hpp"
 #include "agentrail/models/enums.hpp"
+#include "agentrail/models/fields.hpp"
 
 AGENTRAIL_PUBLIC_BEGIN
 namespace agentrail {
 
+#define AGENTRAIL_FIELDS_CiCounts(X)       \
+    X(req, int, total, "total", 0)         \
+    X(req, int, passed, "passed", 0)       \
+    X(req, int, failed, "failed", 0)       \
+    X(req, int, running, "running", 0)     \
+    X(req, int, queued, "queued", 0)       \
+    X(req, int, cancelled, "cancelled", 0) \
+    X(req, int, skipped, "skipped", 0)
 struct CiCounts {
-    int total = 0;
-    int passed = 0;
-    int failed = 0;
-    int running = 0;
-    int queued = 0;
-    int cancelled = 0;
-    int skipped = 0;
+    AGENTRAIL_FIELD_MEMBERS(CiCounts)
     nlohmann::json extra = nlohmann::json::object();
 };
 
+#define AGENTRAIL_FIELDS_CiWorkflow(X)                                   \
+    X(req, std::string, name, "name")                                    \
+    X(opt, std::optional<std::string>, path, "path")                     \
+    X(req, std::string, status, "status") /* see agentrail::ci_status */ \
+    X(req, int, passed, "passed", 0)                                     \
+    X(req, int, failed, "failed", 0)                                     \
+    X(req, int, running, "running", 0)                                   \
+    X(req, int, queued, "queued", 0)                                     \
+    X(req, int, cancelled, "cancelled", 0)                               \
+    X(req, int, skipped, "skipped", 0)                                   \
+    X(opt, std::optional<std::string>, url, "url")
 struct CiWorkflow {
-    std::string name;
-    std::optional<std::string> path;
-    std::string status;  // see agentrail::ci_status
-    int passed = 0;
-    int failed = 0;
-    int running = 0;
-    int queued = 0;
-    int cancelled = 0;
-    int skipped = 0;
-    std::optional<std::string> url;
+    AGENTRAIL_FIELD_MEMBERS(CiWorkflow)
     nlohmann::json extra = nlohmann::json::object();
 };
 
+#define AGENTRAIL_FIELDS_CiCheck(X)                                          \
+    X(req, std::string, name, "name")                                        \
+    X(req, std::string, workflow, "workflow")                                \
+    X(req, std::string, status, "status") /* see agentrail::ci_status */     \
+    X(opt, std::optional<std::string>, url, "url")                           \
+    X(opt, std::optional<std::int64_t>, duration_seconds, "durationSeconds") \
+    X(req, int, failure_count, "failureCount", 0)
 struct CiCheck {
-    std::string name;
-    std::string workflow;
-    std::string status;  // see agentrail::ci_status
-    std::optional<std::string> url;
-    std::optional<std::int64_t> duration_seconds;
-    int failure_count = 0;
+    AGENTRAIL_FIELD_MEMBERS(CiCheck)
     nlohmann::json extra = nlohmann::json::object();
 };
 
+#define AGENTRAIL_FIELDS_CiFailureSummary(X)         \
+    X(req, std::string, check_name, "checkName")     \
+    X(req, std::string, workflow, "workflow")        \
+    X(req, std::string, test_name, "testName")       \
+    X(opt, std::optional<std::string>, file, "file") \
+    X(opt, std::optional<int>, line, "line")         \
+    X(req, std::string, message, "message")
 struct CiFailureSummary {
-    std::string check_name;
-    std::string workflow;
-    std::string test_name;
-    std::optional<std::string> file;
-    std::optional<int> line;
-    std::string message;
+    AGENTRAIL_FIELD_MEMBERS(CiFailureSummary)
     nlohmann::json extra = nlohmann::json::object();
 };
 
+#define AGENTRAIL_FIELDS_CiFlakyHint(X)                                   \
+    X(req, std::string, check_name, "checkName")                          \
+    X(req, std::string, confidence, "confidence") /* low, medium, high */ \
+    X(req, std::string, reason, "reason")
 struct CiFlakyHint {
-    std::string check_name;
-    std::string confidence;  // low, medium, high
-    std::string reason;
+    AGENTRAIL_FIELD_MEMBERS(CiFlakyHint)
     nlohmann::json extra = nlohmann::json::object();
 };
 
+#define AGENTRAIL_FIELDS_CiStatus(X)                                                           \
+    X(req, std::string, task_id, "taskId")                                                     \
+    X(opt, std::optional<std::string>, submission_id, "submissionId")                          \
+    X(req, std::string, overall_status, "overallStatus") /* see agentrail::ci_status */        \
+    X(req, CiCounts, summary, "summary")                                                       \
+    X(req, std::vector<CiWorkflow>, workflows, "workflows")                                    \
+    X(req, std::vector<CiCheck>, checks, "checks")                                             \
+    X(req, std::vector<CiFailureSummary>, failure_summaries, "failureSummaries")               \
+    X(req, std::vector<CiFlakyHint>, flaky_hints, "flakyHints")                                \
+    X(opt, std::optional<std::string>, updated_at, "updatedAt") /* nullable in the document */ \
+    X(opt, std::optional<std::string>, head_sha, "headSha")                                    \
+    X(req, std::vector<std::string>, available_actions, "availableActions")
 struct CiStatus {
-    std::string task_id;
-    std::optional<std::string> submission_id;
-    std::string overall_status;  // see agentrail::ci_status
-    CiCounts summary;
-    std::vector<CiWorkflow> workflows;
-    std::vector<CiCheck> checks;
-    std::vector<CiFailureSummary> failure_summaries;
-    std::vector<CiFlakyHint> flaky_hints;
-    std::optional<std::string> updated_at;  // nullable in the document
-    std::optional<std::string> head_sha;
-    std::vector<std::string> available_actions;
+    AGENTRAIL_FIELD_MEMBERS(CiStatus)
     nlohmann::json extra = nlohmann::json::object();
 };
 

@@ -15,84 +15,98 @@
 
 #include "agentrail/export.hpp"
 #include "agentrail/models/enums.hpp"
+#include "agentrail/models/fields.hpp"
 #include "agentrail/models/task.hpp"
 
 AGENTRAIL_PUBLIC_BEGIN
 namespace agentrail {
 
+#define AGENTRAIL_FIELDS_TaskEventActor(X) \
+    X(req, std::string, id, "id")          \
+    X(req, std::string, role, "role")
 struct TaskEventActor {
-    std::string id;
-    std::string role;
+    AGENTRAIL_FIELD_MEMBERS(TaskEventActor)
     nlohmann::json extra = nlohmann::json::object();
 };
 
+#define AGENTRAIL_FIELDS_TaskUpdatedData(X)                                 \
+    X(req, std::string, task_id, "taskId")                                  \
+    X(req, std::string, task_identifier, "taskIdentifier")                  \
+    X(req, std::string, status, "status")                                   \
+    /* empty: the task entered the lifecycle */                             \
+    X(opt, std::optional<std::string>, previous_status, "previousStatus")   \
+    X(req, std::vector<std::string>, changed_fields, "changedFields")       \
+    X(req, TaskEventActor, actor, "actor")                                  \
+    X(req, std::string, summary, "summary")                                 \
+    X(req, std::vector<std::string>, available_actions, "availableActions") \
+    X(opt, std::optional<TaskBlocker>, blocker, "blocker")                  \
+    X(req, nlohmann::json, links, "links") /* {task, reviewFeedback, ciStatus, shipOperation} */
 /// data of task.updated.
 struct TaskUpdatedData {
-    std::string task_id;
-    std::string task_identifier;
-    std::string status;
-    std::optional<std::string> previous_status;  // empty: the task entered the lifecycle
-    std::vector<std::string> changed_fields;
-    TaskEventActor actor;
-    std::string summary;
-    std::vector<std::string> available_actions;
-    std::optional<TaskBlocker> blocker;
-    nlohmann::json links;  // {task, reviewFeedback, ciStatus, shipOperation}
+    AGENTRAIL_FIELD_MEMBERS(TaskUpdatedData)
     nlohmann::json extra = nlohmann::json::object();
 };
 
+#define AGENTRAIL_FIELDS_TaskAwaitingUserData(X)                            \
+    X(req, std::string, task_id, "taskId")                                  \
+    X(req, std::string, task_identifier, "taskIdentifier")                  \
+    X(req, std::string, status, "status") /* "blocked" */                   \
+    X(opt, std::optional<std::string>, previous_status, "previousStatus")   \
+    X(req, std::vector<std::string>, changed_fields, "changedFields")       \
+    X(req, TaskEventActor, actor, "actor")                                  \
+    X(req, std::string, summary, "summary")                                 \
+    X(req, std::vector<std::string>, available_actions, "availableActions") \
+    X(req, TaskBlocker, blocker, "blocker")                                 \
+    X(req, nlohmann::json, links, "links")
 /// data of task.awaiting_user.
 struct TaskAwaitingUserData {
-    std::string task_id;
-    std::string task_identifier;
-    std::string status;  // "blocked"
-    std::optional<std::string> previous_status;
-    std::vector<std::string> changed_fields;
-    TaskEventActor actor;
-    std::string summary;
-    std::vector<std::string> available_actions;
-    TaskBlocker blocker;
-    nlohmann::json links;
+    AGENTRAIL_FIELD_MEMBERS(TaskAwaitingUserData)
     nlohmann::json extra = nlohmann::json::object();
 };
 
+#define AGENTRAIL_FIELDS_TaskReviewedData(X)                                                 \
+    X(req, std::string, task_id, "taskId")                                                   \
+    X(req, std::string, task_identifier, "taskIdentifier")                                   \
+    X(req, std::string, status, "status")                                                    \
+    X(req, std::string, review_outcome, "reviewOutcome") /* see agentrail::review_outcome */ \
+    X(req, TaskEventActor, reviewer, "reviewer")                                             \
+    X(req, std::string, summary, "summary")                                                  \
+    X(req, std::vector<std::string>, available_actions, "availableActions")                  \
+    X(req, nlohmann::json, links, "links")
 /// data of task.reviewed.
 struct TaskReviewedData {
-    std::string task_id;
-    std::string task_identifier;
-    std::string status;
-    std::string review_outcome;  // see agentrail::review_outcome
-    TaskEventActor reviewer;
-    std::string summary;
-    std::vector<std::string> available_actions;
-    nlohmann::json links;
+    AGENTRAIL_FIELD_MEMBERS(TaskReviewedData)
     nlohmann::json extra = nlohmann::json::object();
 };
 
+#define AGENTRAIL_FIELDS_TaskShippedData(X)                                                            \
+    X(req, std::string, task_id, "taskId")                                                             \
+    X(req, std::string, task_identifier, "taskIdentifier")                                             \
+    X(req, std::string, status, "status")                                                              \
+    X(req, std::string, ship_status, "shipStatus") /* see agentrail::ship_status */                    \
+    X(req, std::string, operation_id, "operationId")                                                   \
+    X(req, std::string, target_environment, "targetEnvironment") /* see agentrail::ship_environment */ \
+    X(req, std::string, summary, "summary")                                                            \
+    X(req, std::vector<std::string>, available_actions, "availableActions")                            \
+    X(req, nlohmann::json, links, "links")
 /// data of task.shipped.
 struct TaskShippedData {
-    std::string task_id;
-    std::string task_identifier;
-    std::string status;
-    std::string ship_status;  // see agentrail::ship_status
-    std::string operation_id;
-    std::string target_environment;  // see agentrail::ship_environment
-    std::string summary;
-    std::vector<std::string> available_actions;
-    nlohmann::json links;
+    AGENTRAIL_FIELD_MEMBERS(TaskShippedData)
     nlohmann::json extra = nlohmann::json::object();
 };
 
+#define AGENTRAIL_FIELDS_TaskEvent(X)                                                                      \
+    X(req, std::string, id, "id")     /* evt_...; deduplicate on it */                                     \
+    X(req, std::string, type, "type") /* see agentrail::event_type; unknown types are kept */              \
+    X(req, std::string, occurred_at, "occurredAt")                                                         \
+    X(opt, std::optional<std::int64_t>, sequence, "sequence") /* global outbox sequence (resume cursor) */ \
+    X(opt, std::optional<std::int64_t>, task_version, "taskVersion") /* per-task ordering */               \
+    X(opt, std::optional<std::string>, trace_id, "traceId")                                                \
+    X(opt, nlohmann::json, data, "data") /* the type-specific payload, as received */
 /// The event envelope, whatever its type.
 struct TaskEvent {
-    std::string id;    // evt_...; deduplicate on it
-    std::string type;  // see agentrail::event_type; unknown types are kept
-    std::string occurred_at;
-    std::optional<std::int64_t> sequence;      // global outbox sequence (also a resume cursor)
-    std::optional<std::int64_t> task_version;  // per-task ordering
-    std::optional<std::string> trace_id;
-    nlohmann::json data;  // the type-specific payload, as received
-    nlohmann::json raw;   // the whole envelope as received (set by from_json; not re-emitted separately)
+    AGENTRAIL_FIELD_MEMBERS(TaskEvent)
+    nlohmann::json raw;  // the whole envelope as received (set by from_json; not re-emitted separately)
     nlohmann::json extra = nlohmann::json::object();
 
     /// The typed payload when `type` matches, else nullopt; throws Error{protocol} when `data` does not

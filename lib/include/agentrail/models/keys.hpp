@@ -13,103 +13,128 @@
 
 #include "agentrail/export.hpp"
 #include "agentrail/models/enums.hpp"
+#include "agentrail/models/fields.hpp"
 
 AGENTRAIL_PUBLIC_BEGIN
 namespace agentrail {
 
+#define AGENTRAIL_FIELDS_AgentExternalIdentity(X)                       \
+    X(req, std::string, provider, "provider") /* e.g. github, linear */ \
+    X(req, std::string, subject, "subject")
 struct AgentExternalIdentity {
-    std::string provider;  // e.g. github, linear
-    std::string subject;
+    AGENTRAIL_FIELD_MEMBERS(AgentExternalIdentity)
     nlohmann::json extra = nlohmann::json::object();
 };
 
+#define AGENTRAIL_FIELDS_AgentIdentity(X)            \
+    X(req, std::string, id, "id") /* agt_... */      \
+    X(req, std::string, display_name, "displayName") \
+    X(req, std::string, role, "role")                \
+    X(req, std::vector<AgentExternalIdentity>, external_identities, "externalIdentities")
 struct AgentIdentity {
-    std::string id;  // agt_...
-    std::string display_name;
-    std::string role;
-    std::vector<AgentExternalIdentity> external_identities;
+    AGENTRAIL_FIELD_MEMBERS(AgentIdentity)
     nlohmann::json extra = nlohmann::json::object();
 };
 
+#define AGENTRAIL_FIELDS_RateLimit(X)                              \
+    X(req, int, window_seconds, "windowSeconds", 0) /* 10..3600 */ \
+    X(req, int, max_requests, "maxRequests", 0)     /* 1..10000 */
 struct RateLimit {
-    int window_seconds = 0;  // 10..3600
-    int max_requests = 0;    // 1..10000
+    AGENTRAIL_FIELD_MEMBERS(RateLimit)
     nlohmann::json extra = nlohmann::json::object();
 };
 
+#define AGENTRAIL_FIELDS_RateLimitWindow(X)      \
+    X(req, std::string, started_at, "startedAt") \
+    X(req, std::string, reset_at, "resetAt")     \
+    X(req, int, used, "used", 0)                 \
+    X(req, int, remaining, "remaining", 0)
 struct RateLimitWindow {
-    std::string started_at;
-    std::string reset_at;
-    int used = 0;
-    int remaining = 0;
+    AGENTRAIL_FIELD_MEMBERS(RateLimitWindow)
     nlohmann::json extra = nlohmann::json::object();
 };
 
+#define AGENTRAIL_FIELDS_ApiKeyCreateRequest(X)                                   \
+    X(req, AgentIdentity, agent, "agent")                                         \
+    X(req, std::vector<std::string>, scopes, "scopes") /* see agentrail::scope */ \
+    X(req, RateLimit, rate_limit, "rateLimit")                                    \
+    X(opt, std::optional<std::string>, expires_at, "expiresAt") /* unset: no expiry (field omitted) */
 /// Body of POST /agent-api-keys.
 struct ApiKeyCreateRequest {
-    AgentIdentity agent;
-    std::vector<std::string> scopes;  // see agentrail::scope
-    RateLimit rate_limit;
-    std::optional<std::string> expires_at;  // unset: no expiry (field omitted)
+    AGENTRAIL_FIELD_MEMBERS(ApiKeyCreateRequest)
     nlohmann::json extra = nlohmann::json::object();
 };
 
+#define AGENTRAIL_FIELDS_ApiKeyRotateRequest(X) X(opt, std::optional<std::string>, expires_at, "expiresAt")
 /// Body of POST /agent-api-keys/{keyId}/rotate; unset expires_at keeps the previous expiry.
 struct ApiKeyRotateRequest {
-    std::optional<std::string> expires_at;
+    AGENTRAIL_FIELD_MEMBERS(ApiKeyRotateRequest)
     nlohmann::json extra = nlohmann::json::object();
 };
 
+#define AGENTRAIL_FIELDS_ApiKey(X)                                              \
+    X(req, std::string, id, "id") /* akey_... */                                \
+    /* the secret; only in create and rotate answers */                         \
+    X(opt, std::optional<std::string>, api_key, "apiKey")                       \
+    X(req, AgentIdentity, agent, "agent")                                       \
+    X(req, std::vector<std::string>, scopes, "scopes")                          \
+    X(req, RateLimit, rate_limit, "rateLimit")                                  \
+    X(req, std::string, status, "status") /* see agentrail::key_status */       \
+    X(req, std::string, created_at, "createdAt")                                \
+    X(opt, std::optional<std::string>, expires_at, "expiresAt")                 \
+    X(opt, std::optional<std::string>, rotated_from_key_id, "rotatedFromKeyId") \
+    X(req, std::vector<std::string>, available_actions, "availableActions")
 struct ApiKey {
-    std::string id;                      // akey_...
-    std::optional<std::string> api_key;  // the secret; only in create and rotate answers
-    AgentIdentity agent;
-    std::vector<std::string> scopes;
-    RateLimit rate_limit;
-    std::string status;  // see agentrail::key_status
-    std::string created_at;
-    std::optional<std::string> expires_at;
-    std::optional<std::string> rotated_from_key_id;
-    std::vector<std::string> available_actions;
+    AGENTRAIL_FIELD_MEMBERS(ApiKey)
     nlohmann::json extra = nlohmann::json::object();
 };
 
+#define AGENTRAIL_FIELDS_ScopeUsage(X)  \
+    X(req, std::string, scope, "scope") \
+    X(req, std::int64_t, count, "count", 0)
 struct ScopeUsage {
-    std::string scope;
-    std::int64_t count = 0;
+    AGENTRAIL_FIELD_MEMBERS(ScopeUsage)
     nlohmann::json extra = nlohmann::json::object();
 };
 
+#define AGENTRAIL_FIELDS_OperationUsage(X)      \
+    X(req, std::string, operation, "operation") \
+    X(req, std::int64_t, count, "count", 0)
 struct OperationUsage {
-    std::string operation;
-    std::int64_t count = 0;
+    AGENTRAIL_FIELD_MEMBERS(OperationUsage)
     nlohmann::json extra = nlohmann::json::object();
 };
 
+#define AGENTRAIL_FIELDS_UsageTotals(X)           \
+    X(req, std::int64_t, accepted, "accepted", 0) \
+    X(req, std::int64_t, denied, "denied", 0)
 struct UsageTotals {
-    std::int64_t accepted = 0;
-    std::int64_t denied = 0;
+    AGENTRAIL_FIELD_MEMBERS(UsageTotals)
     nlohmann::json extra = nlohmann::json::object();
 };
 
+#define AGENTRAIL_FIELDS_UsageRateLimit(X)          \
+    X(req, int, window_seconds, "windowSeconds", 0) \
+    X(req, int, max_requests, "maxRequests", 0)     \
+    X(opt, std::optional<RateLimitWindow>, current_window, "currentWindow")
 struct UsageRateLimit {
-    int window_seconds = 0;
-    int max_requests = 0;
-    std::optional<RateLimitWindow> current_window;
+    AGENTRAIL_FIELD_MEMBERS(UsageRateLimit)
     nlohmann::json extra = nlohmann::json::object();
 };
 
+#define AGENTRAIL_FIELDS_ApiKeyUsage(X)                                     \
+    X(req, std::string, key_id, "keyId")                                    \
+    X(req, AgentIdentity, agent, "agent")                                   \
+    X(req, std::string, status, "status")                                   \
+    X(opt, std::optional<std::string>, last_used_at, "lastUsedAt")          \
+    X(req, UsageTotals, totals, "totals")                                   \
+    X(req, std::vector<ScopeUsage>, by_scope, "byScope")                    \
+    X(req, std::vector<OperationUsage>, by_operation, "byOperation")        \
+    X(req, UsageRateLimit, rate_limit, "rateLimit")                         \
+    X(req, std::vector<std::string>, available_actions, "availableActions") \
+    X(opt, std::vector<std::string>, scopes, "scopes") /* reference server extra; empty when absent */
 struct ApiKeyUsage {
-    std::string key_id;
-    AgentIdentity agent;
-    std::string status;
-    std::optional<std::string> last_used_at;
-    UsageTotals totals;
-    std::vector<ScopeUsage> by_scope;
-    std::vector<OperationUsage> by_operation;
-    UsageRateLimit rate_limit;
-    std::vector<std::string> available_actions;
-    std::vector<std::string> scopes;  // reference server extra; empty when absent
+    AGENTRAIL_FIELD_MEMBERS(ApiKeyUsage)
     nlohmann::json extra = nlohmann::json::object();
 };
 

@@ -19,6 +19,7 @@
 #include <nlohmann/json.hpp>
 
 #include "agentrail/export.hpp"
+#include "agentrail/models/fields.hpp"
 
 AGENTRAIL_PUBLIC_BEGIN
 namespace agentrail {
@@ -95,330 +96,399 @@ inline constexpr std::array<std::string_view, 3> all{progress, blocked, complete
 
 // ---- provider issue snapshots -----------------------------------------------------------------------
 
+#define AGENTRAIL_FIELDS_ProviderRepository(X)                     \
+    X(req, std::string, provider, "provider") /* github, gitlab */ \
+    X(req, std::string, owner, "owner")                            \
+    X(req, std::string, name, "name")                              \
+    X(req, std::string, default_branch, "defaultBranch")
 struct ProviderRepository {
-    std::string provider;  // github, gitlab
-    std::string owner;
-    std::string name;
-    std::string default_branch;
+    AGENTRAIL_FIELD_MEMBERS(ProviderRepository)
     nlohmann::json extra = nlohmann::json::object();
 };
 
+#define AGENTRAIL_FIELDS_ProviderIssueLinks(X) \
+    X(req, std::string, provider_issue, "providerIssue") /* a URI */
 struct ProviderIssueLinks {
-    std::string provider_issue;  // URI
+    AGENTRAIL_FIELD_MEMBERS(ProviderIssueLinks)
     nlohmann::json extra = nlohmann::json::object();
 };
 
+#define AGENTRAIL_FIELDS_ProviderIssueSnapshot(X)                                                         \
+    X(req, std::string, provider, "provider") /* see issue_provider */                                    \
+    X(req, std::string, provider_issue_id, "providerIssueId")                                             \
+    X(req, std::string, source_version, "sourceVersion")                                                  \
+    X(req, ProviderRepository, repository, "repository")                                                  \
+    X(req, std::string, title, "title")                                                                   \
+    X(req, std::string, body_digest, "bodyDigest")                                                        \
+    X(req, std::vector<std::string>, labels, "labels") /* required: always written, even when empty */    \
+    X(opt, std::optional<std::string>, project, "project")                                                \
+    X(req, std::string, issue_type, "issueType")                        /* see issue_type */              \
+    X(req, std::string, priority, "priority")                           /* low, medium, high, critical */ \
+    X(req, std::vector<std::string>, ownership_tags, "ownershipTags")   /* required: always written */    \
+    X(req, std::vector<std::string>, capability_tags, "capabilityTags") /* required: always written */    \
+    X(req, ProviderIssueLinks, links, "links")
 /// Body of POST /operator/intake/provider-issues, and the `snapshot` of an evaluation.
 struct ProviderIssueSnapshot {
-    std::string provider;  // see issue_provider
-    std::string provider_issue_id;
-    std::string source_version;
-    ProviderRepository repository;
-    std::string title;
-    std::string body_digest;
-    std::vector<std::string> labels;  // required: always written, even when empty
-    std::optional<std::string> project;
-    std::string issue_type;                    // see issue_type
-    std::string priority;                      // low, medium, high, critical
-    std::vector<std::string> ownership_tags;   // required: always written
-    std::vector<std::string> capability_tags;  // required: always written
-    ProviderIssueLinks links;
+    AGENTRAIL_FIELD_MEMBERS(ProviderIssueSnapshot)
     nlohmann::json extra = nlohmann::json::object();
 };
 
 // ---- rule sets ----------------------------------------------------------------------------------------
 
+#define AGENTRAIL_FIELDS_RoutingConditions(X)                                         \
+    X(opt, std::vector<std::string>, repositories, "repositories") /* "owner/name" */ \
+    X(opt, std::vector<std::string>, labels_any, "labelsAny")                         \
+    X(opt, std::vector<std::string>, projects, "projects")                            \
+    X(opt, std::vector<std::string>, issue_types, "issueTypes")                       \
+    X(opt, std::vector<std::string>, priorities, "priorities")                        \
+    X(opt, std::vector<std::string>, ownership_tags_any, "ownershipTagsAny")          \
+    X(opt, std::vector<std::string>, capability_tags_all, "capabilityTagsAll")
 /// Predicates of one rule; an empty list means "no condition on this field".
 struct RoutingConditions {
-    std::vector<std::string> repositories;  // "owner/name"
-    std::vector<std::string> labels_any;
-    std::vector<std::string> projects;
-    std::vector<std::string> issue_types;
-    std::vector<std::string> priorities;
-    std::vector<std::string> ownership_tags_any;
-    std::vector<std::string> capability_tags_all;
+    AGENTRAIL_FIELD_MEMBERS(RoutingConditions)
     nlohmann::json extra = nlohmann::json::object();
 };
 
+#define AGENTRAIL_FIELDS_RoutingTarget(X)                           \
+    X(req, std::string, type, "type") /* see routing_target_type */ \
+    X(req, std::string, id, "id")     /* agent id or triage queue id */
 struct RoutingTarget {
-    std::string type;  // see routing_target_type
-    std::string id;    // agent id or triage queue id
+    AGENTRAIL_FIELD_MEMBERS(RoutingTarget)
     nlohmann::json extra = nlohmann::json::object();
 };
 
+#define AGENTRAIL_FIELDS_RoutingRule(X)                    \
+    X(req, std::string, id, "id")                          \
+    X(req, std::string, name, "name")                      \
+    X(req, bool, enabled, "enabled", true)                 \
+    X(req, std::int64_t, priority, "priority", 0)          \
+    X(req, RoutingConditions, conditions, "conditions")    \
+    X(req, RoutingTarget, target, "target")                \
+    X(req, double, confidence, "confidence", 0) /* 0..1 */ \
+    X(req, std::string, explanation, "explanation")
 struct RoutingRule {
-    std::string id;
-    std::string name;
-    bool enabled = true;
-    std::int64_t priority = 0;
-    RoutingConditions conditions;
-    RoutingTarget target;
-    double confidence = 0;  // 0..1
-    std::string explanation;
+    AGENTRAIL_FIELD_MEMBERS(RoutingRule)
     nlohmann::json extra = nlohmann::json::object();
 };
 
+#define AGENTRAIL_FIELDS_ClassifierConfig(X)                                  \
+    X(req, bool, enabled, "enabled", false)                                   \
+    X(req, std::string, provider, "provider")                                 \
+    X(req, double, confidence_threshold, "confidenceThreshold", 0)            \
+    X(req, std::int64_t, max_candidates, "maxCandidates", 1) /* 1..20 */      \
+    X(req, std::string, fallback_triage_queue_id, "fallbackTriageQueueId")    \
+    /* see classifier_fallback */                                             \
+    X(opt, std::optional<std::string>, fallback_behavior, "fallbackBehavior") \
+    /* 1000..600000, server default 180000 */                                 \
+    X(opt, std::optional<std::int64_t>, timeout_ms, "timeoutMs")
 struct ClassifierConfig {
-    bool enabled = false;
-    std::string provider;
-    double confidence_threshold = 0;
-    std::int64_t max_candidates = 1;  // 1..20
-    std::string fallback_triage_queue_id;
-    std::optional<std::string> fallback_behavior;  // see classifier_fallback
-    std::optional<std::int64_t> timeout_ms;        // 1000..600000, server default 180000
+    AGENTRAIL_FIELD_MEMBERS(ClassifierConfig)
     nlohmann::json extra = nlohmann::json::object();
 };
 
+#define AGENTRAIL_FIELDS_RoutingRuleSetReplaceRequest(X)                                               \
+    X(req, std::string, source_ref, "sourceRef")                                                       \
+    X(req, std::string, change_reason, "changeReason") /* at most 500 characters */                    \
+    X(req, std::vector<RoutingRule>, rules, "rules")   /* required: always written, even when empty */ \
+    X(req, ClassifierConfig, classifier, "classifier")
 /// Body of PUT /operator/routing/rule-sets/current.
 struct RoutingRuleSetReplaceRequest {
-    std::string source_ref;
-    std::string change_reason;       // at most 500 characters
-    std::vector<RoutingRule> rules;  // required: always written, even when empty
-    ClassifierConfig classifier;
+    AGENTRAIL_FIELD_MEMBERS(RoutingRuleSetReplaceRequest)
     nlohmann::json extra = nlohmann::json::object();
 };
 
+#define AGENTRAIL_FIELDS_RoutingRuleSetAudit(X)                                       \
+    /* null when the server sent null (kept in `extra`) */                            \
+    X(opt, std::optional<std::string>, supersedes_rule_set_id, "supersedesRuleSetId") \
+    X(req, std::string, change_reason, "changeReason")
 struct RoutingRuleSetAudit {
-    std::optional<std::string> supersedes_rule_set_id;  // null when the server sent null (kept in `extra`)
-    std::string change_reason;
+    AGENTRAIL_FIELD_MEMBERS(RoutingRuleSetAudit)
     nlohmann::json extra = nlohmann::json::object();
 };
 
+#define AGENTRAIL_FIELDS_RoutingRuleSet(X)                          \
+    X(req, std::string, id, "id") /* rset_... */                    \
+    X(req, std::int64_t, version, "version", 0)                     \
+    X(req, std::string, status, "status") /* see rule_set_status */ \
+    X(req, std::string, source, "source") /* see rule_set_source */ \
+    X(req, std::string, source_ref, "sourceRef")                    \
+    X(req, std::string, created_by, "createdBy")                    \
+    X(req, std::string, created_at, "createdAt")                    \
+    X(req, std::vector<RoutingRule>, rules, "rules")                \
+    X(req, ClassifierConfig, classifier, "classifier")              \
+    X(req, RoutingRuleSetAudit, audit, "audit")
 /// One immutable rule set revision.
 struct RoutingRuleSet {
-    std::string id;  // rset_...
-    std::int64_t version = 0;
-    std::string status;  // see rule_set_status
-    std::string source;  // see rule_set_source
-    std::string source_ref;
-    std::string created_by;
-    std::string created_at;
-    std::vector<RoutingRule> rules;
-    ClassifierConfig classifier;
-    RoutingRuleSetAudit audit;
+    AGENTRAIL_FIELD_MEMBERS(RoutingRuleSet)
     nlohmann::json extra = nlohmann::json::object();
 };
 
 // ---- agent profiles -----------------------------------------------------------------------------------
 
+#define AGENTRAIL_FIELDS_AgentProfileReplaceRequest(X)                                                 \
+    X(req, std::string, display_name, "displayName")                                                   \
+    X(req, std::string, role, "role")                                                                  \
+    X(req, std::string, status, "status")                               /* see profile_status */       \
+    X(req, std::vector<std::string>, capability_tags, "capabilityTags") /* required: always written */ \
+    X(req, std::vector<std::string>, ownership_tags, "ownershipTags")   /* required: always written */ \
+    X(req, std::vector<std::string>, repo_allowlist, "repoAllowlist")   /* required: always written */ \
+    X(req, std::int64_t, max_concurrent_tasks, "maxConcurrentTasks", 0) /* 0..50 */                    \
+    X(req, std::string, source_ref, "sourceRef")                                                       \
+    X(req, std::string, change_reason, "changeReason")
 /// Body of PUT /operator/routing/agent-profiles/{agentId}.
 struct AgentProfileReplaceRequest {
-    std::string display_name;
-    std::string role;
-    std::string status;                        // see profile_status
-    std::vector<std::string> capability_tags;  // required: always written
-    std::vector<std::string> ownership_tags;   // required: always written
-    std::vector<std::string> repo_allowlist;   // required: always written
-    std::int64_t max_concurrent_tasks = 0;     // 0..50
-    std::string source_ref;
-    std::string change_reason;
+    AGENTRAIL_FIELD_MEMBERS(AgentProfileReplaceRequest)
     nlohmann::json extra = nlohmann::json::object();
 };
 
+#define AGENTRAIL_FIELDS_AgentProfile(X)                                \
+    X(req, std::string, agent_id, "agentId")                            \
+    X(req, std::string, display_name, "displayName")                    \
+    X(req, std::string, role, "role")                                   \
+    X(req, std::string, status, "status")                               \
+    X(req, std::vector<std::string>, capability_tags, "capabilityTags") \
+    X(req, std::vector<std::string>, ownership_tags, "ownershipTags")   \
+    X(req, std::vector<std::string>, repo_allowlist, "repoAllowlist")   \
+    X(req, std::int64_t, max_concurrent_tasks, "maxConcurrentTasks", 0) \
+    X(req, std::string, source, "source") /* see profile_source */      \
+    X(req, std::string, source_ref, "sourceRef")                        \
+    X(req, std::string, change_reason, "changeReason")                  \
+    X(req, std::string, updated_by, "updatedBy")                        \
+    X(req, std::string, updated_at, "updatedAt")
 struct AgentProfile {
-    std::string agent_id;
-    std::string display_name;
-    std::string role;
-    std::string status;
-    std::vector<std::string> capability_tags;
-    std::vector<std::string> ownership_tags;
-    std::vector<std::string> repo_allowlist;
-    std::int64_t max_concurrent_tasks = 0;
-    std::string source;  // see profile_source
-    std::string source_ref;
-    std::string change_reason;
-    std::string updated_by;
-    std::string updated_at;
+    AGENTRAIL_FIELD_MEMBERS(AgentProfile)
     nlohmann::json extra = nlohmann::json::object();
 };
 
 // ---- setup verification -------------------------------------------------------------------------------
 
+#define AGENTRAIL_FIELDS_SetupVerificationTaskRequest(X) \
+    X(req, std::string, agent_id, "agentId")             \
+    X(opt, std::optional<std::string>, source_ref, "sourceRef") /* e.g. agentrail-cli:init */
 /// Body of POST /operator/setup/verification-task.
 struct SetupVerificationTaskRequest {
-    std::string agent_id;
-    std::optional<std::string> source_ref;  // e.g. agentrail-cli:init
+    AGENTRAIL_FIELD_MEMBERS(SetupVerificationTaskRequest)
     nlohmann::json extra = nlohmann::json::object();
 };
 
+#define AGENTRAIL_FIELDS_SetupVerificationTask(X)          \
+    X(req, std::string, task_id, "taskId")                 \
+    X(req, std::string, task_identifier, "taskIdentifier") \
+    X(req, std::string, agent_id, "agentId")               \
+    X(req, std::string, source_ref, "sourceRef")           \
+    X(req, std::string, status, "status")                  \
+    X(req, std::string, created_at, "createdAt")           \
+    X(req, std::string, updated_at, "updatedAt")
 struct SetupVerificationTask {
-    std::string task_id;
-    std::string task_identifier;
-    std::string agent_id;
-    std::string source_ref;
-    std::string status;
-    std::string created_at;
-    std::string updated_at;
+    AGENTRAIL_FIELD_MEMBERS(SetupVerificationTask)
     nlohmann::json extra = nlohmann::json::object();
 };
 
 // ---- routing decisions --------------------------------------------------------------------------------
 
+#define AGENTRAIL_FIELDS_RoutingEvaluationRequest(X)                        \
+    /* unset: the active rule set (field omitted) */                        \
+    X(opt, std::optional<std::int64_t>, rule_set_version, "ruleSetVersion") \
+    X(req, ProviderIssueSnapshot, snapshot, "snapshot")
 /// Body of POST /operator/routing/evaluations.
 struct RoutingEvaluationRequest {
-    std::optional<std::int64_t> rule_set_version;  // unset: the active rule set (field omitted)
-    ProviderIssueSnapshot snapshot;
+    AGENTRAIL_FIELD_MEMBERS(RoutingEvaluationRequest)
     nlohmann::json extra = nlohmann::json::object();
 };
 
+#define AGENTRAIL_FIELDS_TaskAssignment(X)                                                 \
+    /* null when the server sent null (kept in `extra`) */                                 \
+    X(opt, std::optional<std::string>, assignee_agent_id, "assigneeAgentId")               \
+    /* null when the server sent null (kept in `extra`) */                                 \
+    X(opt, std::optional<std::string>, triage_queue_id, "triageQueueId")                   \
+    X(req, std::string, assignment_source, "assignmentSource") /* see assignment_source */ \
+    X(req, std::string, routing_decision_id, "routingDecisionId")                          \
+    /* null when the server sent null (kept in `extra`) */                                 \
+    X(opt, std::optional<std::string>, assigned_at, "assignedAt")
 struct TaskAssignment {
-    std::optional<std::string> assignee_agent_id;  // null when the server sent null (kept in `extra`)
-    std::optional<std::string> triage_queue_id;    // null when the server sent null (kept in `extra`)
-    std::string assignment_source;                 // see assignment_source
-    std::string routing_decision_id;
-    std::optional<std::string> assigned_at;  // null when the server sent null (kept in `extra`)
+    AGENTRAIL_FIELD_MEMBERS(TaskAssignment)
     nlohmann::json extra = nlohmann::json::object();
 };
 
+#define AGENTRAIL_FIELDS_MatchedRule(X) \
+    X(req, std::string, id, "id")       \
+    X(req, std::string, name, "name")   \
+    X(req, double, confidence, "confidence", 0)
 struct MatchedRule {
-    std::string id;
-    std::string name;
-    double confidence = 0;
+    AGENTRAIL_FIELD_MEMBERS(MatchedRule)
     nlohmann::json extra = nlohmann::json::object();
 };
 
+#define AGENTRAIL_FIELDS_ClassifierResult(X)    \
+    X(req, std::string, provider, "provider")   \
+    X(req, double, confidence, "confidence", 0) \
+    X(req, RoutingTarget, suggested_target, "suggestedTarget")
 struct ClassifierResult {
-    std::string provider;
-    double confidence = 0;
-    RoutingTarget suggested_target;
+    AGENTRAIL_FIELD_MEMBERS(ClassifierResult)
     nlohmann::json extra = nlohmann::json::object();
 };
 
+#define AGENTRAIL_FIELDS_RoutingReason(X)                             \
+    X(req, std::string, summary, "summary")                           \
+    X(req, std::vector<MatchedRule>, matched_rules, "matchedRules")   \
+    /* null when the server sent null (kept in `extra`) */            \
+    X(opt, std::optional<ClassifierResult>, classifier, "classifier") \
+    X(req, std::vector<std::string>, conflict_reasons, "conflictReasons")
 struct RoutingReason {
-    std::string summary;
-    std::vector<MatchedRule> matched_rules;
-    std::optional<ClassifierResult> classifier;  // null when the server sent null (kept in `extra`)
-    std::vector<std::string> conflict_reasons;
+    AGENTRAIL_FIELD_MEMBERS(RoutingReason)
     nlohmann::json extra = nlohmann::json::object();
 };
 
+#define AGENTRAIL_FIELDS_RoutingDecision(X)                               \
+    X(req, std::string, id, "id") /* rdec_... */                          \
+    X(opt, std::optional<std::string>, task_id, "taskId")                 \
+    X(opt, std::optional<std::string>, task_identifier, "taskIdentifier") \
+    X(req, std::string, outcome, "outcome") /* see routing_outcome */     \
+    X(req, RoutingTarget, target, "target")                               \
+    X(req, TaskAssignment, assignment, "assignment")                      \
+    X(req, double, confidence, "confidence", 0)                           \
+    X(req, RoutingReason, routing_reason, "routingReason")                \
+    X(req, std::vector<std::string>, available_actions, "availableActions")
 /// What an evaluation (dry run: task_id is null) or an intake decided.
 struct RoutingDecision {
-    std::string id;  // rdec_...
-    std::optional<std::string> task_id;
-    std::optional<std::string> task_identifier;
-    std::string outcome;  // see routing_outcome
-    RoutingTarget target;
-    TaskAssignment assignment;
-    double confidence = 0;
-    RoutingReason routing_reason;
-    std::vector<std::string> available_actions;
+    AGENTRAIL_FIELD_MEMBERS(RoutingDecision)
     nlohmann::json extra = nlohmann::json::object();
 };
 
+#define AGENTRAIL_FIELDS_RoutingAuditRuleSet(X) \
+    X(req, std::string, id, "id")               \
+    X(req, std::int64_t, version, "version", 0)
 struct RoutingAuditRuleSet {
-    std::string id;
-    std::int64_t version = 0;
+    AGENTRAIL_FIELD_MEMBERS(RoutingAuditRuleSet)
     nlohmann::json extra = nlohmann::json::object();
 };
 
+#define AGENTRAIL_FIELDS_RoutingAudit(X)             \
+    X(req, RoutingDecision, decision, "decision")    \
+    X(req, std::string, input_digest, "inputDigest") \
+    X(req, RoutingAuditRuleSet, rule_set, "ruleSet") \
+    X(req, std::string, created_at, "createdAt")
 /// GET /operator/routing/audit/{decisionId}.
 struct RoutingAudit {
-    RoutingDecision decision;
-    std::string input_digest;
-    RoutingAuditRuleSet rule_set;
-    std::string created_at;
+    AGENTRAIL_FIELD_MEMBERS(RoutingAudit)
     nlohmann::json extra = nlohmann::json::object();
 };
 
 // ---- managed runner (reference server only; not in either published contract) -------------------------
 
+#define AGENTRAIL_FIELDS_AgentRunReport(X)                            \
+    X(req, std::string, status, "status") /* see run_report_status */ \
+    X(req, std::string, summary, "summary")                           \
+    X(opt, std::optional<std::string>, created_at, "createdAt")       \
+    X(opt, nlohmann::json, handoff, "handoff") /* object or null */
 /// One report a run made (as stored on the run).
 struct AgentRunReport {
-    std::string status;  // see run_report_status
-    std::string summary;
-    std::optional<std::string> created_at;
-    nlohmann::json handoff;  // object or null
+    AGENTRAIL_FIELD_MEMBERS(AgentRunReport)
     nlohmann::json extra = nlohmann::json::object();
 };
 
+#define AGENTRAIL_FIELDS_AgentRun(X)                                          \
+    X(req, std::string, agent_id, "agentId")                                  \
+    X(req, std::string, task_id, "taskId")                                    \
+    /* see agent_run_status (other servers use other values: kept as sent) */ \
+    X(req, std::string, status, "status")                                     \
+    X(opt, std::optional<std::string>, runner, "runner")                      \
+    X(opt, std::optional<std::string>, task_identifier, "taskIdentifier")     \
+    X(opt, std::optional<std::string>, branch_name, "branchName")             \
+    X(opt, std::optional<std::string>, created_at, "createdAt")               \
+    X(opt, std::optional<std::string>, started_at, "startedAt")               \
+    X(opt, std::optional<std::string>, finished_at, "finishedAt")             \
+    X(opt, std::optional<std::string>, updated_at, "updatedAt")               \
+    X(opt, std::optional<std::int64_t>, exit_code, "exitCode")                \
+    X(opt, std::optional<std::string>, summary, "summary")                    \
+    X(opt, std::vector<AgentRunReport>, reports, "reports")
 /// A managed-runner run (GET /operator/agent-runs[/{runId}], POST /agent-runs/{runId}/report answers).
 /// Only the ids and the status are required; the reference server sends many more fields (paths, launch
 /// command, token hashes), which are kept in `extra`. The run id is read from `runId` (reference server)
 /// or, when that is absent, from `id`; `run_id_key` says which, and to_json writes it back there.
 struct AgentRun {
-    std::string run_id;                // run_...
+    std::string run_id;                // run_...; read from and written to run_id_key
     std::string run_id_key = "runId";  // "runId" or "id"
-    std::string agent_id;
-    std::string task_id;
-    std::string status;  // see agent_run_status (other servers use other values: kept as sent)
-    std::optional<std::string> runner;
-    std::optional<std::string> task_identifier;
-    std::optional<std::string> branch_name;
-    std::optional<std::string> created_at;
-    std::optional<std::string> started_at;
-    std::optional<std::string> finished_at;
-    std::optional<std::string> updated_at;
-    std::optional<std::int64_t> exit_code;
-    std::optional<std::string> summary;
-    std::vector<AgentRunReport> reports;
+    AGENTRAIL_FIELD_MEMBERS(AgentRun)
     nlohmann::json extra = nlohmann::json::object();
 };
 
+#define AGENTRAIL_FIELDS_AgentRunReportRequest(X)                                 \
+    X(req, std::string, status, "status") /* see run_report_status */             \
+    X(req, std::string, summary, "summary")                                       \
+    X(opt, std::optional<std::string>, reason, "reason")                          \
+    X(opt, std::optional<std::string>, action_required, "actionRequired")         \
+    X(opt, std::optional<std::string>, resume_instructions, "resumeInstructions") \
+    X(opt, nlohmann::json, handoff, "handoff") /* object, or null to omit */
 /// Body of POST /agent-runs/{runId}/report. On the reference server a `blocked` report needs reason,
 /// action_required and resume_instructions (the server also moves the task to awaiting-user); members
 /// other servers take (e.g. `details`, `artifacts`) go in `extra` and are sent as they are.
 struct AgentRunReportRequest {
-    std::string status;  // see run_report_status
-    std::string summary;
-    std::optional<std::string> reason;
-    std::optional<std::string> action_required;
-    std::optional<std::string> resume_instructions;
-    nlohmann::json handoff;  // object, or null to omit
+    AGENTRAIL_FIELD_MEMBERS(AgentRunReportRequest)
     nlohmann::json extra = nlohmann::json::object();
 };
 
+#define AGENTRAIL_FIELDS_RunContextRun(X)                                 \
+    X(req, std::string, run_id, "runId")                                  \
+    X(req, std::string, task_id, "taskId")                                \
+    X(opt, std::optional<std::string>, agent_id, "agentId")               \
+    X(opt, std::optional<std::string>, runner, "runner")                  \
+    X(opt, std::optional<std::string>, task_identifier, "taskIdentifier") \
+    X(opt, std::optional<std::string>, status, "status")                  \
+    X(opt, std::optional<std::string>, worktree_path, "worktreePath")     \
+    X(opt, std::optional<std::string>, branch_name, "branchName")
 struct RunContextRun {
-    std::string run_id;
-    std::string task_id;
-    std::optional<std::string> agent_id;
-    std::optional<std::string> runner;
-    std::optional<std::string> task_identifier;
-    std::optional<std::string> status;
-    std::optional<std::string> worktree_path;
-    std::optional<std::string> branch_name;
+    AGENTRAIL_FIELD_MEMBERS(RunContextRun)
     nlohmann::json extra = nlohmann::json::object();
 };
 
+#define AGENTRAIL_FIELDS_RunContextTask(X)                                      \
+    X(req, std::string, id, "id")                                               \
+    X(req, std::string, identifier, "identifier")                               \
+    X(req, std::string, title, "title")                                         \
+    X(opt, std::optional<std::string>, description, "description")              \
+    X(opt, std::optional<std::string>, status, "status")                        \
+    X(opt, std::optional<std::string>, priority, "priority")                    \
+    X(opt, std::vector<std::string>, acceptance_criteria, "acceptanceCriteria") \
+    X(opt, nlohmann::json, context, "context") /* object or null */             \
+    X(req, std::vector<std::string>, available_actions, "availableActions")
 struct RunContextTask {
-    std::string id;
-    std::string identifier;
-    std::string title;
-    std::optional<std::string> description;
-    std::optional<std::string> status;
-    std::optional<std::string> priority;
-    std::vector<std::string> acceptance_criteria;
-    nlohmann::json context;  // object or null
-    std::vector<std::string> available_actions;
+    AGENTRAIL_FIELD_MEMBERS(RunContextTask)
     nlohmann::json extra = nlohmann::json::object();
 };
 
+#define AGENTRAIL_FIELDS_RunContextAction(X) \
+    X(req, std::string, id, "id")            \
+    X(req, std::string, label, "label")
 struct RunContextAction {
-    std::string id;
-    std::string label;
+    AGENTRAIL_FIELD_MEMBERS(RunContextAction)
     nlohmann::json extra = nlohmann::json::object();
 };
 
+#define AGENTRAIL_FIELDS_RunContext(X)                  \
+    X(opt, std::optional<RunContextRun>, run, "run")    \
+    X(opt, std::optional<RunContextTask>, task, "task") \
+    X(opt, std::vector<RunContextAction>, next_actions, "nextActions")
 /// GET /agent-runs/{runId}/context: the compact task card a managed run reads with its run-context token.
 /// The reference server sends {run, task, nextActions}; each part is optional here so a server that
 /// shapes the card differently (e.g. top-level runId/status, task, instructions) still decodes, the rest
 /// kept in `extra`.
 struct RunContext {
-    std::optional<RunContextRun> run;
-    std::optional<RunContextTask> task;
-    std::vector<RunContextAction> next_actions;
+    AGENTRAIL_FIELD_MEMBERS(RunContext)
     nlohmann::json extra = nlohmann::json::object();
 };
 
+#define AGENTRAIL_FIELDS_TaskSourceRepairRequest(X)                   \
+    X(opt, std::optional<std::string>, source_ref, "sourceRef")       \
+    X(opt, std::optional<std::string>, change_reason, "changeReason") \
+    X(obj, nlohmann::json, source, "source") /* object, or null to omit */
 /// Body of PATCH /operator/tasks/{taskId}/source (reference server only). The reference server takes
 /// {sourceRef, changeReason, source}, where `source` holds the fields to change (provider, owner + repo
 /// together, issueNumber, branch, baseBranch, headSha, prUrl, labels, ...) and a null value removes one.
 /// Every member is optional so a server that takes a bare merge patch can be sent one: its members go in
 /// `extra` and are sent as they are.
 struct TaskSourceRepairRequest {
-    std::optional<std::string> source_ref;
-    std::optional<std::string> change_reason;
-    nlohmann::json source;  // object, or null to omit
+    AGENTRAIL_FIELD_MEMBERS(TaskSourceRepairRequest)
     nlohmann::json extra = nlohmann::json::object();
 };
 

@@ -11,41 +11,48 @@
 #include <nlohmann/json.hpp>
 
 #include "agentrail/export.hpp"
+#include "agentrail/models/fields.hpp"
 
 AGENTRAIL_PUBLIC_BEGIN
 namespace agentrail {
 
+#define AGENTRAIL_FIELDS_CircleCiWebhookReceipt(X)    \
+    X(req, bool, accepted, "accepted", false)         \
+    X(req, bool, deduplicated, "deduplicated", false) \
+    X(req, std::vector<std::string>, matched_tasks, "matchedTasks")
 struct CircleCiWebhookReceipt {
-    bool accepted = false;
-    bool deduplicated = false;
-    std::vector<std::string> matched_tasks;
+    AGENTRAIL_FIELD_MEMBERS(CircleCiWebhookReceipt)
     nlohmann::json extra = nlohmann::json::object();
 };
 
+#define AGENTRAIL_FIELDS_LinearIssueIntakeRequest(X)                                                  \
+    X(req, std::string, id, "id")                                                                     \
+    X(opt, std::string, identifier, "identifier") /* e.g. ENG-123; omitted when empty */              \
+    X(opt, std::string, url, "url")               /* omitted when empty */                            \
+    X(req, std::string, title, "title")                                                               \
+    X(opt, std::optional<std::string>, description, "description")                                    \
+    X(opt, std::optional<int>, priority, "priority") /* Linear numeric priority, 1 urgent .. 4 low */ \
+    X(opt, std::optional<std::string>, priority_label, "priorityLabel")                               \
+    X(opt, nlohmann::json, state, "state")         /* {id, name, type}; omitted when null */          \
+    X(opt, nlohmann::json, team, "team")           /* {id, key, name} */                              \
+    X(opt, nlohmann::json, assignee, "assignee")   /* {id, name} */                                   \
+    X(opt, nlohmann::json, labels, "labels")       /* array of {name}, or {nodes: [...]} */           \
+    X(opt, nlohmann::json, workspace, "workspace") /* {id, urlKey} */
 /// Body of POST /providers/linear/intake: a Linear issue. Only id and title are required; members this
 /// struct does not name (e.g. Linear fields added later) go in `extra` and are sent as they are.
 struct LinearIssueIntakeRequest {
-    std::string id;
-    std::string identifier;  // e.g. ENG-123; omitted when empty
-    std::string url;         // omitted when empty
-    std::string title;
-    std::optional<std::string> description;
-    std::optional<int> priority;  // Linear numeric priority, 1 urgent .. 4 low
-    std::optional<std::string> priority_label;
-    nlohmann::json state;      // {id, name, type}; omitted when null
-    nlohmann::json team;       // {id, key, name}
-    nlohmann::json assignee;   // {id, name}
-    nlohmann::json labels;     // array of {name}, or {nodes: [...]}
-    nlohmann::json workspace;  // {id, urlKey}
+    AGENTRAIL_FIELD_MEMBERS(LinearIssueIntakeRequest)
     nlohmann::json extra = nlohmann::json::object();
 };
 
+#define AGENTRAIL_FIELDS_LinearIssueIntake(X)                               \
+    X(req, std::string, task_id, "taskId")                                  \
+    X(req, std::string, identifier, "identifier")                           \
+    X(req, std::string, status, "status")                                   \
+    X(req, std::vector<std::string>, available_actions, "availableActions") \
+    X(req, std::string, created_at, "createdAt")
 struct LinearIssueIntake {
-    std::string task_id;
-    std::string identifier;
-    std::string status;
-    std::vector<std::string> available_actions;
-    std::string created_at;
+    AGENTRAIL_FIELD_MEMBERS(LinearIssueIntake)
     nlohmann::json extra = nlohmann::json::object();
 };
 
@@ -56,25 +63,30 @@ struct LinearWebhookHeaders {
     std::optional<std::string> signature;  // Linear-Signature
 };
 
+#define AGENTRAIL_FIELDS_LinearWebhookReceipt(X)                    \
+    X(req, std::vector<std::string>, matched_tasks, "matchedTasks") \
+    X(req, bool, deduplicated, "deduplicated", false)               \
+    X(req, bool, ignored, "ignored", false)                         \
+    X(opt, std::optional<std::string>, delivery_id, "deliveryId")   \
+    X(opt, std::optional<std::string>, event_type, "eventType")
 struct LinearWebhookReceipt {
-    std::vector<std::string> matched_tasks;
-    bool deduplicated = false;
-    bool ignored = false;
-    std::optional<std::string> delivery_id;
-    std::optional<std::string> event_type;
+    AGENTRAIL_FIELD_MEMBERS(LinearWebhookReceipt)
     nlohmann::json extra = nlohmann::json::object();
 };
 
+#define AGENTRAIL_FIELDS_LinearCommentRequest(X) X(req, std::string, body, "body")
 /// Body of the Linear comment route (scope providers:write).
 struct LinearCommentRequest {
-    std::string body;
+    AGENTRAIL_FIELD_MEMBERS(LinearCommentRequest)
     nlohmann::json extra = nlohmann::json::object();
 };
 
+#define AGENTRAIL_FIELDS_LinearWorkflowStateRequest(X)                        \
+    X(opt, std::optional<std::string>, state_id, "stateId")     /* stateId */ \
+    X(opt, std::optional<std::string>, state_name, "stateName") /* stateName */
 /// Body of the Linear workflow-state route (scope providers:write): set one of the two.
 struct LinearWorkflowStateRequest {
-    std::optional<std::string> state_id;    // stateId
-    std::optional<std::string> state_name;  // stateName
+    AGENTRAIL_FIELD_MEMBERS(LinearWorkflowStateRequest)
     nlohmann::json extra = nlohmann::json::object();
 };
 

@@ -12,41 +12,50 @@
 
 #include "agentrail/export.hpp"
 #include "agentrail/models/enums.hpp"
+#include "agentrail/models/fields.hpp"
 
 AGENTRAIL_PUBLIC_BEGIN
 namespace agentrail {
 
+#define AGENTRAIL_FIELDS_Reviewer(X) \
+    X(req, std::string, id, "id")    \
+    X(req, std::string, role, "role")
 struct Reviewer {
-    std::string id;
-    std::string role;
+    AGENTRAIL_FIELD_MEMBERS(Reviewer)
     nlohmann::json extra = nlohmann::json::object();
 };
 
+#define AGENTRAIL_FIELDS_ReviewDecision(X)                                      \
+    X(req, std::string, outcome, "outcome") /* see agentrail::review_outcome */ \
+    X(req, Reviewer, reviewer, "reviewer")                                      \
+    X(req, std::string, created_at, "createdAt")                                \
+    X(opt, std::optional<std::string>, head_sha, "headSha")                     \
+    X(req, std::string, summary, "summary")
 struct ReviewDecision {
-    std::string outcome;  // see agentrail::review_outcome
-    Reviewer reviewer;
-    std::string created_at;
-    std::optional<std::string> head_sha;
-    std::string summary;
+    AGENTRAIL_FIELD_MEMBERS(ReviewDecision)
     nlohmann::json extra = nlohmann::json::object();
 };
 
+#define AGENTRAIL_FIELDS_ReviewComment(X)                                          \
+    X(req, std::string, id, "id")                                                  \
+    X(req, std::string, author_role, "authorRole")                                 \
+    X(req, std::string, body, "body")                                              \
+    X(req, std::string, severity, "severity") /* see agentrail::review_severity */ \
+    X(opt, std::optional<std::string>, file, "file")                               \
+    X(opt, std::optional<int>, line, "line")                                       \
+    X(opt, std::optional<std::string>, suggested_action, "suggestedAction")
 struct ReviewComment {
-    std::string id;
-    std::string author_role;
-    std::string body;
-    std::string severity;  // see agentrail::review_severity
-    std::optional<std::string> file;
-    std::optional<int> line;
-    std::optional<std::string> suggested_action;
+    AGENTRAIL_FIELD_MEMBERS(ReviewComment)
     nlohmann::json extra = nlohmann::json::object();
 };
 
+#define AGENTRAIL_FIELDS_ReviewFeedback(X)                                   \
+    X(req, std::string, task_id, "taskId")                                   \
+    X(opt, std::optional<ReviewDecision>, latest_decision, "latestDecision") \
+    X(req, std::vector<ReviewComment>, comments, "comments")                 \
+    X(req, std::vector<std::string>, available_actions, "availableActions")
 struct ReviewFeedback {
-    std::string task_id;
-    std::optional<ReviewDecision> latest_decision;
-    std::vector<ReviewComment> comments;
-    std::vector<std::string> available_actions;
+    AGENTRAIL_FIELD_MEMBERS(ReviewFeedback)
     nlohmann::json extra = nlohmann::json::object();
 };
 

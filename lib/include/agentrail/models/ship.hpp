@@ -12,23 +12,29 @@
 
 #include "agentrail/export.hpp"
 #include "agentrail/models/enums.hpp"
+#include "agentrail/models/fields.hpp"
 
 AGENTRAIL_PUBLIC_BEGIN
 namespace agentrail {
 
+#define AGENTRAIL_FIELDS_TaskShipRequest(X)                                                            \
+    X(req, std::string, mode, "mode")                            /* see agentrail::ship_mode */        \
+    X(req, std::string, target_environment, "targetEnvironment") /* see agentrail::ship_environment */ \
+    X(req, std::string, expected_head_sha, "expectedHeadSha")    /* 40 lowercase hex digits */
 struct TaskShipRequest {
-    std::string mode;                // see agentrail::ship_mode
-    std::string target_environment;  // see agentrail::ship_environment
-    std::string expected_head_sha;   // 40 lowercase hex digits
+    AGENTRAIL_FIELD_MEMBERS(TaskShipRequest)
     nlohmann::json extra = nlohmann::json::object();
 };
 
+#define AGENTRAIL_FIELDS_ShipResult(X)                                                            \
+    X(req, std::string, task_id, "taskId")                                                        \
+    X(req, std::string, operation_id, "operationId")                                              \
+    /* see agentrail::ship_status; the reference server answers "merged" */                       \
+    X(req, std::string, status, "status")                                                         \
+    X(opt, std::optional<std::string>, queued_at, "queuedAt") /* the reference server omits it */ \
+    X(req, std::vector<std::string>, available_actions, "availableActions")
 struct ShipResult {
-    std::string task_id;
-    std::string operation_id;
-    std::string status;  // see agentrail::ship_status; the reference server answers "merged"
-    std::optional<std::string> queued_at;  // the reference server omits it
-    std::vector<std::string> available_actions;
+    AGENTRAIL_FIELD_MEMBERS(ShipResult)
     nlohmann::json extra = nlohmann::json::object();
 };
 

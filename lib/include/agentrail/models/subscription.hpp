@@ -12,43 +12,53 @@
 
 #include "agentrail/export.hpp"
 #include "agentrail/models/enums.hpp"
+#include "agentrail/models/fields.hpp"
 
 AGENTRAIL_PUBLIC_BEGIN
 namespace agentrail {
 
+#define AGENTRAIL_FIELDS_SubscriptionFilters(X) \
+    X(opt, std::vector<std::string>, task_ids, "taskIds") /* omitted when empty */
 struct SubscriptionFilters {
-    std::vector<std::string> task_ids;  // omitted when empty
+    AGENTRAIL_FIELD_MEMBERS(SubscriptionFilters)
     nlohmann::json extra = nlohmann::json::object();
 };
 
+#define AGENTRAIL_FIELDS_SubscriptionRetryPolicy(X)                  \
+    X(req, int, max_attempts, "maxAttempts", 0)                      \
+    X(req, int, initial_backoff_seconds, "initialBackoffSeconds", 0) \
+    X(req, int, max_backoff_seconds, "maxBackoffSeconds", 0)
 struct SubscriptionRetryPolicy {
-    int max_attempts = 0;
-    int initial_backoff_seconds = 0;
-    int max_backoff_seconds = 0;
+    AGENTRAIL_FIELD_MEMBERS(SubscriptionRetryPolicy)
     nlohmann::json extra = nlohmann::json::object();
 };
 
+#define AGENTRAIL_FIELDS_EventSubscriptionCreateRequest(X)                            \
+    X(req, std::string, url, "url")                                                   \
+    /* document types only (see is_document_event_type) */                            \
+    X(req, std::vector<std::string>, event_types, "eventTypes")                       \
+    X(req, std::string, secret, "secret") /* 16..128 characters; never echoed back */ \
+    X(opt, std::optional<std::string>, description, "description")                    \
+    X(opt, std::optional<SubscriptionFilters>, filters, "filters")
 /// Body of POST /event-subscriptions.
 struct EventSubscriptionCreateRequest {
-    std::string url;
-    std::vector<std::string> event_types;  // document types only (see is_document_event_type)
-    std::string secret;                    // 16..128 characters; never echoed back
-    std::optional<std::string> description;
-    std::optional<SubscriptionFilters> filters;
+    AGENTRAIL_FIELD_MEMBERS(EventSubscriptionCreateRequest)
     nlohmann::json extra = nlohmann::json::object();
 };
 
+#define AGENTRAIL_FIELDS_EventSubscription(X)                                                           \
+    X(req, std::string, id, "id")                                                                       \
+    X(req, std::string, url, "url")                                                                     \
+    X(req, std::vector<std::string>, event_types, "eventTypes")                                         \
+    X(opt, std::optional<SubscriptionFilters>, filters, "filters")                                      \
+    X(req, std::string, status, "status")                      /* see agentrail::subscription_status */ \
+    X(req, std::string, signing_algorithm, "signingAlgorithm") /* "hmac_sha256" */                      \
+    X(opt, std::optional<SubscriptionRetryPolicy>, retry_policy, "retryPolicy")                         \
+    X(req, std::string, created_at, "createdAt")                                                        \
+    X(opt, std::optional<std::string>, description, "description")                                      \
+    X(req, std::vector<std::string>, available_actions, "availableActions")
 struct EventSubscription {
-    std::string id;
-    std::string url;
-    std::vector<std::string> event_types;
-    std::optional<SubscriptionFilters> filters;
-    std::string status;             // see agentrail::subscription_status
-    std::string signing_algorithm;  // "hmac_sha256"
-    std::optional<SubscriptionRetryPolicy> retry_policy;
-    std::string created_at;
-    std::optional<std::string> description;
-    std::vector<std::string> available_actions;
+    AGENTRAIL_FIELD_MEMBERS(EventSubscription)
     nlohmann::json extra = nlohmann::json::object();
 };
 
