@@ -11,7 +11,8 @@
 #
 # How: each command below runs once under valgrind (lackey) against agentrail-mock; every function of the
 # binary with an executed instruction is listed by its symbol names (aliases included), sorted. Needs
-# valgrind, jq, curl and a built CLI with its symbol table (any build type; default build/release).
+# valgrind, jq, curl and a built CLI with its symbol table (any build type; default build/release; pass a
+# copy when the build tree may relink it meanwhile).
 # Run it after large changes to start-up, parsing, transport or rendering code: names that no longer exist
 # are ignored by the linker, so a stale list costs memory, never correctness (tests/bench/run-bench.sh's
 # peak RSS rows show it).
