@@ -2,6 +2,7 @@
 // This file holds the only top-level try/catch and the only mapping from an error to an exit code.
 
 #include <fcntl.h>
+#include <malloc.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -342,5 +343,9 @@ int run(int argc, char** argv) {
 
 int main(int argc, char** argv) {
     agentrail::cli::reopen_closed_std_fds();  // first: before anything opens a file or socket
+    // One malloc arena for every thread: the `--all` fetch thread (and libcurl's resolver thread) would
+    // each get an arena of their own, whose pages add to the peak RSS; a CLI has no lock contention to
+    // spare them for.
+    mallopt(M_ARENA_MAX, 1);
     return agentrail::cli::run(argc, argv);
 }

@@ -11,6 +11,7 @@
 #include "agentrail/json.hpp"
 #include "agentrail/raw_task_page.hpp"
 #include "context.hpp"
+#include "render/raw_cells.hpp"
 #include "render/raw_stream.hpp"
 
 namespace agentrail::cli {
@@ -146,20 +147,19 @@ void list_all_tasks(Context& ctx, const ListTasksOptions& options, const std::ve
             writer.finish();
         } else {
             auto stream = out.stream_list(columns, quiet_pointer);
-            // A table needs a few members of each item: only those are parsed (most of the time went to
-            // parsing whole pages into values).
-            std::vector<std::string> members;
+            // A table needs a few members of each item: only those are read, straight into the cells (most
+            // of the time went to parsing whole pages into values).
             bool members_only = out.human();
-            for (const auto& c : columns) {
+            for (const auto& c : stream.columns())
                 if (c.pointer.size() < 2 || c.pointer[0] != '/') members_only = false;
-                members.push_back(c.pointer.substr(1, c.pointer.find('/', 1) - 1));
-            }
+            const auto keys = members_only ? member_keys(stream.columns()) : std::vector<std::string>{};
+            Cells cells;
             while (auto page = queue.take()) {
                 if (members_only) {
-                    Json items = Json::array();
+                    cells.clear();
                     for (std::size_t i = 0; i < page->size(); ++i)
-                        items.push_back(pick_members(page->item(i), members));
-                    stream.page(items, Json());
+                        append_raw_cells(out, page->item(i), stream.columns(), keys, cells);
+                    stream.page_cells(cells);
                     continue;
                 }
                 // Already checked to be JSON with a "data" array by the fetch side's scan.

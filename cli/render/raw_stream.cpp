@@ -127,51 +127,89 @@ void append_indented_json(std::string& out, std::string_view json, std::size_t i
     }
 }
 
-nlohmann::json pick_members(std::string_view object, const std::vector<std::string>& keys) {
-    nlohmann::json out = nlohmann::json::object();
+nlohmann::json member_value(std::string_view value) {
+    const auto plain_string = [](std::string_view v) {
+        return v.size() >= 2 && v.front() == '"' && v.back() == '"' && v.find('\\') == std::string_view::npos;
+    };
+    if (plain_string(value)) return std::string(value.substr(1, value.size() - 2));
+    if (value == "null") return nullptr;
+    if (value == "true") return true;
+    if (value == "false") return false;
+    if (value.size() >= 2 && value.front() == '[') {
+        nlohmann::json items = nlohmann::json::array();
+        std::size_t i = 1;
+        const auto skip_space = [&] {
+            while (i < value.size() && is_space(value[i])) ++i;
+        };
+        skip_space();
+        if (i + 1 == value.size() && value[i] == ']') return items;
+        while (i < value.size() && value[i] == '"') {
+            const std::size_t end = string_end(value, i);
+            const auto item = value.substr(i, end - i);
+            if (!plain_string(item)) break;
+            items.push_back(std::string(item.substr(1, item.size() - 2)));
+            i = end;
+            skip_space();
+            if (i < value.size() && value[i] == ',') {
+                ++i;
+                skip_space();
+                continue;
+            }
+            if (i + 1 == value.size() && value[i] == ']') return items;
+            break;
+        }
+    }
+    return agentrail::parse_json(value);
+}
+
+std::optional<std::vector<std::string_view>> member_values(std::string_view object,
+                                                           const std::vector<std::string>& keys) {
+    std::vector<std::string_view> values(keys.size());
     std::size_t i = 0;
     const auto skip_space = [&] {
         while (i < object.size() && is_space(object[i])) ++i;
     };
     skip_space();
-    if (i >= object.size() || object[i] != '{') return agentrail::parse_json(object);
+    if (i >= object.size() || object[i] != '{') return std::nullopt;
     ++i;
     skip_space();
-    if (i < object.size() && object[i] == '}') return out;
+    if (i < object.size() && object[i] == '}') return values;
     while (i < object.size()) {
-        if (object[i] != '"') return agentrail::parse_json(object);
+        if (object[i] != '"') return std::nullopt;
         const std::size_t key_end = string_end(object, i);
-        if (key_end - i < 2) return agentrail::parse_json(object);
+        if (key_end - i < 2) return std::nullopt;
         const std::string_view key = object.substr(i + 1, key_end - i - 2);
-        if (key.find('\\') != std::string_view::npos) return agentrail::parse_json(object);
+        if (key.find('\\') != std::string_view::npos) return std::nullopt;
         i = key_end;
         skip_space();
-        if (i >= object.size() || object[i] != ':') return agentrail::parse_json(object);
+        if (i >= object.size() || object[i] != ':') return std::nullopt;
         ++i;
         skip_space();
         const std::size_t start = i;
         i = value_end(object, i);
-        if (i <= start) return agentrail::parse_json(object);
-        if (std::find(keys.begin(), keys.end(), key) != keys.end()) {
-            const std::string_view value = object.substr(start, i - start);
-            // A string without escapes is its own text (the page scan rejected control characters and
-            // invalid UTF-8); anything else goes through the parser. A repeated key: the last one wins,
-            // as in parse_json.
-            if (value.size() >= 2 && value.front() == '"' && value.find('\\') == std::string_view::npos)
-                out[std::string(key)] = std::string(value.substr(1, value.size() - 2));
-            else
-                out[std::string(key)] = agentrail::parse_json(value);
-        }
+        if (i <= start) return std::nullopt;
+        // A repeated key: the last one wins, as in parse_json.
+        for (std::size_t k = 0; k < keys.size(); ++k)
+            if (keys[k] == key) values[k] = object.substr(start, i - start);
         skip_space();
         if (i < object.size() && object[i] == ',') {
             ++i;
             skip_space();
             continue;
         }
-        if (i < object.size() && object[i] == '}') return out;
-        return agentrail::parse_json(object);
+        if (i < object.size() && object[i] == '}') return values;
+        return std::nullopt;
     }
-    return agentrail::parse_json(object);
+    return std::nullopt;
+}
+
+nlohmann::json pick_members(std::string_view object, const std::vector<std::string>& keys) {
+    const auto values = member_values(object, keys);
+    if (!values) return agentrail::parse_json(object);
+    nlohmann::json out = nlohmann::json::object();
+    for (std::size_t k = 0; k < keys.size(); ++k)
+        if (!(*values)[k].empty()) out[keys[k]] = member_value((*values)[k]);
+    return out;
 }
 
 }  // namespace agentrail::cli

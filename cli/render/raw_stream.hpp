@@ -8,6 +8,7 @@
 // strings stay escaped by JSON itself (the scan rejected raw control characters and invalid UTF-8).
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -28,5 +29,17 @@ void append_indented_json(std::string& out, std::string_view json, std::size_t i
 /// few members of a task, not the whole). Anything else than a plain object (not an object, a key written
 /// with escapes) is parsed whole with parse_json. Throws what parse_json throws.
 nlohmann::json pick_members(std::string_view object, const std::vector<std::string>& keys);
+
+/// The JSON value of `value` (the text of one well-formed JSON value, e.g. from member_values), as
+/// parse_json gives it; the small values table columns hold are made without the parser: a string without
+/// escapes (the page scan rejected control characters and invalid UTF-8, so it is its own text), null,
+/// true, false, and an array of such strings (availableActions).
+nlohmann::json member_value(std::string_view value);
+
+/// The texts of the members named `keys` of `object` (one well-formed JSON object), in the order of
+/// `keys`: an empty view for a member that is absent, the last one for a repeated key. Nothing when
+/// `object` is not a plain object this scan reads (not an object, a key written with escapes).
+std::optional<std::vector<std::string_view>> member_values(std::string_view object,
+                                                           const std::vector<std::string>& keys);
 
 }  // namespace agentrail::cli

@@ -464,6 +464,23 @@ void Renderer::ListStream::page(const Json& items, const Json& envelope) {
     r.flush();
 }
 
+void Renderer::ListStream::page_cells(const Cells& cells) {
+    auto& r = *m_renderer;
+    if (m_columns.empty()) return;
+    m_count += cells.size() / m_columns.size();
+    if (!m_widths.empty()) {
+        r.table_cells(cells, m_columns, m_widths, false);
+    } else {
+        for (std::size_t k = 0; k < cells.size(); ++k) m_cells.push_back(cells[k]);
+        if (m_count >= lookahead_rows) {
+            m_widths = widths();
+            r.table_cells(m_cells, m_columns, m_widths, true);
+            m_cells.clear();
+        }
+    }
+    r.flush();
+}
+
 std::vector<std::size_t> Renderer::ListStream::widths() const {
     auto widths = m_renderer->cell_widths(m_cells, m_columns);
     if (m_renderer->m_settings.width == 0 || m_renderer->m_settings.wide)

@@ -159,6 +159,11 @@ public:
     class ListStream {
     public:
         void page(const Json& items, const Json& envelope);
+        /// The table view (Renderer::human()) of a page given as its cells, one per column of columns(),
+        /// row after row, as the items' cells would be (e.g. append_raw_cells).
+        void page_cells(const Cells& cells);
+        /// The columns shown (--columns, -o wide applied).
+        const std::vector<Column>& columns() const { return m_columns; }
         /// Ends the document (closes the JSON array, prints buffered rows, runs --jq). Not called when a
         /// page failed, so a cut-off list is never made to look complete.
         void finish();

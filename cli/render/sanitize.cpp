@@ -45,8 +45,13 @@ std::string sanitize(std::string_view text, bool keep_newlines) {
     for (std::size_t i = 0; i < text.size();) {
         const auto c = static_cast<unsigned char>(text[i]);
         if (c >= 0x20 && c < 0x7F) {
-            out += static_cast<char>(c);
-            ++i;
+            // A run of printable ASCII (most text) in one append.
+            std::size_t end = i + 1;
+            while (end < text.size() && static_cast<unsigned char>(text[end]) >= 0x20 &&
+                   static_cast<unsigned char>(text[end]) < 0x7F)
+                ++end;
+            out.append(text, i, end - i);
+            i = end;
         } else if (c < 0x80) {
             if (c == '\n' && keep_newlines)
                 out += '\n';
