@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Writes every response example of docs/api/*.openapi.yaml to one JSON object, keyed
-"METHOD PATH STATUS NAME" (e.g. "GET /tasks/{id} 200 default"): the command tests' fixtures are the
-contract's own examples."""
+"METHOD PATH STATUS NAME" (e.g. "GET /tasks/{id} 200 default"), and every request body example keyed
+"REQUEST METHOD PATH NAME": the command tests' fixtures are the contract's own examples."""
 import json
 import sys
 
@@ -15,6 +15,10 @@ for source in sys.argv[2:]:
         for method, operation in operations.items():
             if not isinstance(operation, dict):
                 continue
+            for content in ((operation.get("requestBody") or {}).get("content") or {}).values():
+                for name, example in (content.get("examples") or {}).items():
+                    if "value" in example:
+                        out[f"REQUEST {method.upper()} {path} {name}"] = example["value"]
             for status, response in (operation.get("responses") or {}).items():
                 for content in (response.get("content") or {}).values():
                     for name, example in (content.get("examples") or {}).items():
