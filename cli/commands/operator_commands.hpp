@@ -1,6 +1,6 @@
 #pragma once
-// Operator commands' options and run functions (intake, setup, task source); the wiring is in
-// intake.cpp, setup.cpp and task_source.cpp.
+// Operator commands' options and run functions (intake, setup, task source, runs); the wiring is in
+// intake.cpp, setup.cpp, task_source.cpp and runs.cpp.
 
 #include <string>
 
@@ -26,5 +26,30 @@ struct TaskSourceSetOptions {
     std::string id, file;
 };
 int run_task_source_set(const TaskSourceSetOptions& options, Context& ctx);
+
+/// `runs list`
+struct RunListOptions {
+    std::string agent, status;
+    int limit = 0;
+};
+int run_runs_list(const RunListOptions& options, Context& ctx);
+
+/// `runs show RUN`
+struct RunShowOptions {
+    std::string id;
+};
+int run_runs_show(const RunShowOptions& options, Context& ctx);
+
+/// `runs context RUN --run-token-file FILE`
+struct RunContextOptions {
+    std::string id, token_file;
+};
+int run_runs_context(const RunContextOptions& options, Context& ctx);
+
+/// `runs report RUN -f REPORT.json [--run-token-file FILE]`
+struct RunReportOptions {
+    std::string id, file, token_file;
+};
+int run_runs_report(const RunReportOptions& options, Context& ctx);
 
 }  // namespace agentrail::cli

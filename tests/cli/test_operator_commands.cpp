@@ -135,3 +135,102 @@ TEST_CASE("tasks source set", "[cli][operator]") {
         CHECK(cli.run({"tasks", "source", "set", "tsk_nope", "-f", file.path}).exit == 5);
     }
 }
+
+namespace {
+
+json run(const std::string& id, const std::string& status) {
+    return {{"runId", id},
+            {"agentId", "agt_cto"},
+            {"taskId", "tsk_01ABC"},
+            {"taskIdentifier", "AGEA-95"},
+            {"status", status},
+            {"runner", "managed"},
+            {"updatedAt", "2026-05-05T12:00:00Z"},
+            {"summary", "working on it"},
+            {"reports", json::array({{{"status", "progress"}, {"summary", "half done"}}})}};
+}
+
+}  // namespace
+
+TEST_CASE("runs list and show", "[cli][operator][runs]") {
+    CliHarness cli;
+    const json runs = json::array({run("run_01A", "running"), run("run_01B", "failed")});
+    SECTION("list: filters become the query; each format") {
+        cli.fake->reply(200, envelope(runs));
+        auto r = cli.run({"runs", "list", "--agent", "agt_cto", "--status", "running", "--limit", "5"});
+        CHECK(r.exit == 0);
+        CHECK(cli.fake->last().url ==
+              "http://127.0.0.1:3000/operator/agent-runs?agentId=agt_cto&status=running&limit=5");
+        CHECK(r.out.rfind("RUN", 0) == 0);
+        CHECK(r.out.find("run_01B") != std::string::npos);
+        cli.fake->reply(200, envelope(runs));
+        CHECK(cli.run({"runs", "list", "-o", "json"}).json() == runs);
+        cli.fake->reply(200, envelope(runs));
+        CHECK(cli.run({"runs", "list", "-q"}).out == "run_01A\nrun_01B\n");
+    }
+    SECTION("show: reports as lines in the table; json as sent") {
+        cli.fake->reply(200, envelope(run("run_01A", "running")));
+        auto r = cli.run({"runs", "show", "run_01A"});
+        CHECK(r.exit == 0);
+        CHECK(r.out.find("progress: half done") != std::string::npos);
+        cli.fake->reply(200, envelope(run("run_01A", "running")));
+        CHECK(cli.run({"runs", "show", "run_01A", "-o", "json"}).json() == run("run_01A", "running"));
+    }
+    SECTION("bad ids and filters: exit 2; unknown run: exit 5") {
+        CHECK(cli.run({"runs", "show", "r1"}).exit == 2);
+        CHECK(cli.run({"runs", "list", "--agent", "cto"}).exit == 2);
+        CHECK(cli.run({"runs", "list", "--status", "sleeping"}).exit == 2);
+        CHECK(cli.fake->requests().empty());
+        cli.fake->reply(404, error_body("not_found", "no such run"));
+        CHECK(cli.run({"runs", "show", "run_nope"}).exit == 5);
+    }
+}
+
+TEST_CASE("runs context and report", "[cli][operator][runs]") {
+    CliHarness cli;
+    TempFile token("arrun_abcdefghijklmnopqrstuvwxyz012345\n");
+    SECTION("context: read with the run's token, not the API key") {
+        json context = {
+            {"run",
+             {{"runId", "run_01A"}, {"agentId", "agt_cto"}, {"taskId", "tsk_01ABC"}, {"status", "running"}}},
+            {"task",
+             {{"id", "tsk_01ABC"},
+              {"identifier", "AGEA-95"},
+              {"title", "Define routing"},
+              {"status", "in_progress"},
+              {"acceptanceCriteria", {"works"}},
+              {"availableActions", {"submit"}}}},
+            {"nextActions", {{{"id", "submit"}, {"label", "Finish and report."}}}}};
+        cli.fake->reply(200, envelope(context));
+        auto r = cli.run({"runs", "context", "run_01A", "--run-token-file", token.path});
+        CHECK(r.exit == 0);
+        CHECK(header_of(cli.fake->last(), "authorization") ==
+              "Bearer arrun_abcdefghijklmnopqrstuvwxyz012345");
+        CHECK(r.out.find("submit: Finish and report.") != std::string::npos);
+        cli.fake->reply(200, envelope(context));
+        CHECK(cli.run({"runs", "context", "run_01A", "--run-token-file", token.path, "-q"}).out ==
+              "run_01A\n");
+    }
+    SECTION("context: an empty token file is exit 2") {
+        TempFile empty("\n");
+        CHECK(cli.run({"runs", "context", "run_01A", "--run-token-file", empty.path}).exit == 2);
+        CHECK(cli.fake->requests().empty());
+    }
+    SECTION("report: the file's body posted; the run shown") {
+        TempFile report(R"({"status":"completed","summary":"all done"})");
+        cli.fake->reply(200, envelope(run("run_01A", "succeeded")));
+        auto r = cli.run({"runs", "report", "run_01A", "-f", report.path, "-o", "json"});
+        CHECK(r.exit == 0);
+        CHECK(r.json()["status"] == "succeeded");
+        CHECK(json::parse(cli.fake->last().body) == json({{"status", "completed"}, {"summary", "all done"}}));
+        CHECK(header_of(cli.fake->last(), "authorization") == "Bearer ar_test_key_123456");
+    }
+    SECTION("report: an empty summary is exit 2; a rejected status exit 7") {
+        TempFile bad(R"({"status":"completed","summary":" "})");
+        CHECK(cli.run({"runs", "report", "run_01A", "-f", bad.path}).exit == 2);
+        CHECK(cli.fake->requests().empty());
+        TempFile odd(R"({"status":"exploded","summary":"x"})");
+        cli.fake->reply(400, error_body("validation_failed", "status is not allowed"));
+        CHECK(cli.run({"runs", "report", "run_01A", "-f", odd.path}).exit == 7);
+    }
+}
