@@ -234,3 +234,102 @@ TEST_CASE("runs context and report", "[cli][operator][runs]") {
         CHECK(cli.run({"runs", "report", "run_01A", "-f", odd.path}).exit == 7);
     }
 }
+
+TEST_CASE("routing rules and profile: show, and set with a preview", "[cli][operator][routing]") {
+    CliHarness cli;
+    SECTION("rules show: table and json") {
+        const auto& current = example("GET /operator/routing/rule-sets/current 200 current");
+        cli.fake->reply(200, current.dump());
+        auto r = cli.run({"routing", "rules", "show"});
+        CHECK(r.exit == 0);
+        CHECK(r.out.find("rset_01JZROUTE0000000000000100") != std::string::npos);
+        CHECK(r.out.find("rule_architecture_to_cto") != std::string::npos);
+        cli.fake->reply(200, current.dump());
+        CHECK(cli.run({"routing", "rules", "show", "-o", "json"}).json() == current["data"]);
+        cli.fake->reply(200, current.dump());
+        CHECK(cli.run({"routing", "rules", "show", "-q"}).out == "rset_01JZROUTE0000000000000100\n");
+    }
+    SECTION("rules set --dry-run: the changes, nothing replaced") {
+        TempFile file(example("REQUEST PUT /operator/routing/rule-sets/current replace").dump());
+        cli.fake->reply(200, example("GET /operator/routing/rule-sets/current 200 current").dump());
+        auto r = cli.run({"routing", "rules", "set", "-f", file.path, "--dry-run", "-o", "json"});
+        CHECK(r.exit == 0);
+        CHECK(r.json().is_array());
+        CHECK(cli.fake->requests().size() == 1);  // the read only
+    }
+    SECTION("rules set without --yes and no terminal: exit 2, nothing replaced") {
+        TempFile file(example("REQUEST PUT /operator/routing/rule-sets/current replace").dump());
+        cli.fake->reply(200, example("GET /operator/routing/rule-sets/current 200 current").dump());
+        auto r = cli.run({"routing", "rules", "set", "-f", file.path, "--errors", "json"});
+        CHECK(r.exit == 2);
+        CHECK(r.err.rfind("Changes to the routing rule set:\n", 0) == 0);  // the preview, then the error
+        const auto last = r.err.substr(r.err.rfind('\n', r.err.size() - 2) + 1);
+        CHECK(json::parse(last)["error"]["code"] == "confirmation_required");
+        CHECK(cli.fake->requests().size() == 1);
+    }
+    SECTION("rules set --yes: the changes on stderr, the new revision shown") {
+        TempFile file(example("REQUEST PUT /operator/routing/rule-sets/current replace").dump());
+        cli.fake->reply(200, example("GET /operator/routing/rule-sets/current 200 current").dump());
+        cli.fake->reply(201, example("PUT /operator/routing/rule-sets/current 201 created").dump());
+        auto r = cli.run({"routing", "rules", "set", "-f", file.path, "--yes", "-q"});
+        CHECK(r.exit == 0);
+        CHECK(r.out == "rset_01JZROUTE0000000000000102\n");
+        CHECK(cli.fake->last().method == Method::put);
+    }
+    SECTION("profile set: a profile the key may not read is previewed whole") {
+        TempFile file(example("REQUEST PUT /operator/routing/agent-profiles/{agentId} cto_profile").dump());
+        cli.fake->reply(403, error_body("insufficient_scope", "needs routing:read"));
+        cli.fake->reply(200, example("PUT /operator/routing/agent-profiles/{agentId} 200 updated").dump());
+        auto r = cli.run({"routing", "profile", "set", "agt_cto", "-f", file.path, "-y", "-o", "json"});
+        CHECK(r.exit == 0);
+        CHECK(r.err.find("warning: cannot read the current profile (needs routing:read)") !=
+              std::string::npos);
+        CHECK(r.err.find("+ /displayName") != std::string::npos);
+        CHECK(r.json()["agentId"] == "agt_cto");
+        CHECK(cli.fake->last().url == "http://127.0.0.1:3000/operator/routing/agent-profiles/agt_cto");
+    }
+    SECTION("profile show; bad input is exit 2") {
+        cli.fake->reply(200,
+                        example("GET /operator/routing/agent-profiles/{agentId} 200 cto_profile").dump());
+        auto r = cli.run({"routing", "profile", "show", "agt_cto"});
+        CHECK(r.exit == 0);
+        CHECK(r.out.find("security-review") != std::string::npos);
+        CHECK(cli.run({"routing", "profile", "show", "cto"}).exit == 2);
+        TempFile bad(
+            R"({"displayName":"x","role":"r","status":"sleeping","maxConcurrentTasks":1,"changeReason":"c"})");
+        CHECK(cli.run({"routing", "profile", "set", "agt_cto", "-f", bad.path, "-y"}).exit == 2);
+        CHECK(cli.fake->requests().size() == 1);
+    }
+}
+
+TEST_CASE("routing evaluate and audit", "[cli][operator][routing]") {
+    CliHarness cli;
+    SECTION("evaluate: {ruleSetVersion, snapshot}; --rule-set-version overrides") {
+        TempFile file(example("REQUEST POST /operator/routing/evaluations dry_run").dump());
+        cli.fake->reply(200, example("POST /operator/routing/evaluations 200 dry_run_no_route").dump());
+        auto r =
+            cli.run({"routing", "evaluate", "-f", file.path, "--rule-set-version", "9", "--jq", ".outcome"});
+        CHECK(r.exit == 0);
+        CHECK(r.out == "no_route\n");
+        CHECK(json::parse(cli.fake->last().body)["ruleSetVersion"] == 9);
+    }
+    SECTION("evaluate: a superseded version is exit 6") {
+        TempFile file(example("REQUEST POST /operator/routing/evaluations dry_run").dump());
+        cli.fake->reply(409, error_body("conflict", "rule set version 8 is stale"));
+        CHECK(cli.run({"routing", "evaluate", "-f", file.path}).exit == 6);
+    }
+    SECTION("audit: table, json, --quiet; a bad id is exit 2") {
+        const auto& audit = example("GET /operator/routing/audit/{decisionId} 200 audit");
+        const std::string id = "rdec_01JZROUTE0000000000000001";
+        cli.fake->reply(200, audit.dump());
+        auto r = cli.run({"routing", "audit", id});
+        CHECK(r.exit == 0);
+        CHECK(r.out.find("rule_architecture_to_cto") != std::string::npos);
+        cli.fake->reply(200, audit.dump());
+        CHECK(cli.run({"routing", "audit", id, "-o", "json"}).json() == audit["data"]);
+        cli.fake->reply(200, audit.dump());
+        CHECK(cli.run({"routing", "audit", id, "-q"}).out == id + "\n");
+        CHECK(cli.run({"routing", "audit", "dec_1"}).exit == 2);
+        CHECK(cli.fake->requests().size() == 3);
+    }
+}
