@@ -175,17 +175,6 @@ int run_webhook_verify(const WebhookVerifyOptions& a, Context& ctx) {
 
 namespace {
 
-struct SignArgs {
-    SecretArgs secret;
-    std::string body_file = "-";
-    bool headers = false;
-    std::string event_id;
-    std::string event_type;
-    std::string subscription_id;
-    std::string delivery_id;
-    int attempt = 1;
-};
-
 std::string random_suffix() {
     static const char alphabet[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
     std::random_device device;
@@ -194,7 +183,9 @@ std::string random_suffix() {
     return out;
 }
 
-void sign(Context& ctx, const SignArgs& a) {
+}  // namespace
+
+int run_webhook_sign(const WebhookSignOptions& a, Context& ctx) {
     ctx.set_operation("sign webhook body");
     auto secret = load_secret(ctx, a.secret);
     WebhookVerifier signer(secret);
@@ -208,7 +199,7 @@ void sign(Context& ctx, const SignArgs& a) {
     if (!a.headers) {
         out.result(Json{{"signature", signature}}, Json{{"signature", signature}}, signature,
                    [&] { out.line(signature); });
-        return;
+        return exit_code::ok;
     }
     WebhookDeliveryHeaders h;
     h.signature = signature;
@@ -237,7 +228,10 @@ void sign(Context& ctx, const SignArgs& a) {
         text += name + ": " + value + "\n";
     }
     out.result(object, object, signature, [&] { out.write(text); });
+    return exit_code::ok;
 }
+
+namespace {
 
 struct ListenArgs {
     SecretArgs secret;
@@ -400,7 +394,7 @@ void register_webhook(CLI::App& app, Context& ctx) {
 
     auto* sign_cmd = webhook->add_subcommand(
         "sign", "Sign a body like AgentRail does: sha256=..., or the whole X-AgentRail-* header set");
-    auto s = std::make_shared<SignArgs>();
+    auto s = std::make_shared<WebhookSignOptions>();
     add_secret_options(*sign_cmd, s->secret);
     sign_cmd->add_option("--body-file", s->body_file, "The body to sign, or - for stdin")
         ->capture_default_str();
@@ -414,7 +408,7 @@ void register_webhook(CLI::App& app, Context& ctx) {
     sign_cmd->add_option("--attempt", s->attempt, "X-AgentRail-Delivery-Attempt")
         ->check(CLI::Range(1, 8))
         ->capture_default_str();
-    sign_cmd->callback([&ctx, s] { sign(ctx, *s); });
+    bind_run(sign_cmd, ctx, s, run_webhook_sign);
 
     auto* listen_cmd = webhook->add_subcommand(
         "listen", "Receive deliveries on 127.0.0.1: verify, de-duplicate, print, optionally forward");

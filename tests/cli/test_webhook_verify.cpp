@@ -102,3 +102,50 @@ TEST_CASE("webhook verify: exit 0 for a valid signature, 12 otherwise", "[cli][w
     }
     CHECK(cli.fake->requests().empty());
 }
+
+TEST_CASE("webhook sign: the signature, or the whole header set", "[cli][webhook]") {
+    CliHarness cli;
+    cli.env["HOOK_SECRET"] = secret;
+    TempFile file(body);
+    const auto signature = sign_webhook_body(body, secret);
+    SECTION("the signature in each format") {
+        CHECK(cli.run({"webhook", "sign", "--secret-env", "HOOK_SECRET", "--body-file", file.path}).out ==
+              signature + "\n");
+        CHECK(cli.run({"webhook", "sign", "--secret-env", "HOOK_SECRET", "--body-file", file.path, "-o",
+                       "json"})
+                  .json() == json({{"signature", signature}}));
+        CHECK(
+            cli.run({"webhook", "sign", "--secret-env", "HOOK_SECRET", "--body-file", file.path, "-q"}).out ==
+            signature + "\n");
+    }
+    SECTION("--headers: ids from the body, the ones given kept") {
+        auto r =
+            cli.run({"webhook", "sign", "--secret-env", "HOOK_SECRET", "--body-file", file.path, "--headers",
+                     "--subscription-id", "evsub_1", "--delivery-id", "dlv_1", "-o", "json"});
+        CHECK(r.exit == 0);
+        auto h = r.json();
+        CHECK(h["X-AgentRail-Signature"] == signature);
+        CHECK(h["X-AgentRail-Event-Id"] == "evt_1");
+        CHECK(h["X-AgentRail-Event-Type"] == "task.updated");
+        CHECK(h["X-AgentRail-Subscription-Id"] == "evsub_1");
+        CHECK(h["X-AgentRail-Delivery-Id"] == "dlv_1");
+        auto text = cli.run({"webhook", "sign", "--secret-env", "HOOK_SECRET", "--body-file", file.path,
+                             "--headers", "--subscription-id", "evsub_1", "--delivery-id", "dlv_1"});
+        CHECK(text.out.find("X-AgentRail-Signature: " + signature + "\n") != std::string::npos);
+    }
+    SECTION("--headers on a body without id or type: exit 2") {
+        TempFile bare(R"({"data":{}})");
+        auto r = cli.run(
+            {"webhook", "sign", "--secret-env", "HOOK_SECRET", "--body-file", bare.path, "--headers"});
+        CHECK(r.exit == 2);
+        CHECK(r.err.find("--event-id") != std::string::npos);
+    }
+    SECTION("what it signs, verify accepts") {
+        auto sig =
+            cli.run({"webhook", "sign", "--secret-env", "HOOK_SECRET", "--body-file", file.path, "-q"});
+        std::string produced = sig.out.substr(0, sig.out.size() - 1);
+        CHECK(cli.run({"webhook", "verify", "--secret-env", "HOOK_SECRET", "--signature", produced,
+                       "--body-file", file.path})
+                  .exit == 0);
+    }
+}
