@@ -118,3 +118,14 @@ TEST_CASE("api: any route, the body as JSON", "[cli][api]") {
         CHECK(r.json() == json({{"status", "ok"}}));
     }
 }
+
+TEST_CASE("config path follows the injected environment", "[cli][config]") {
+    CliHarness cli;
+    CHECK(cli.run({"config", "path"}).out ==
+          "/nonexistent/agentrail-cli-tests/.config/agentrail/config.toml\n");
+    cli.env["XDG_CONFIG_HOME"] = "/xdg";
+    CHECK(cli.run({"config", "path"}).out == "/xdg/agentrail/config.toml\n");
+    cli.env["XDG_CONFIG_HOME"] = "relative";  // not absolute: ignored, as the XDG spec says
+    CHECK(cli.run({"config", "path"}).out ==
+          "/nonexistent/agentrail-cli-tests/.config/agentrail/config.toml\n");
+}
