@@ -32,7 +32,7 @@ struct TempFile {
 
 }  // namespace
 
-TEST_CASE("intake issue: the snapshot file is sent; the decision rendered", "[cli][operator]") {
+TEST_CASE("intake issue: the snapshot file is sent, the decision rendered", "[cli][operator]") {
     CliHarness cli;
     const auto& snapshot = example("REQUEST POST /operator/intake/provider-issues github_issue");
     TempFile file(snapshot.dump());

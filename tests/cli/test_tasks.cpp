@@ -229,7 +229,7 @@ TEST_CASE("429 and 5xx are retried, then exit 8 and 9 with a retry hint", "[cli]
     }
 }
 
-TEST_CASE("no answer is exit 10 naming the server; garbage is exit 11", "[cli][tasks][errors]") {
+TEST_CASE("no answer is exit 10 naming the server, garbage is exit 11", "[cli][tasks][errors]") {
     CliHarness cli;
     SECTION("network") {
         cli.fake->fail_network();
@@ -245,7 +245,7 @@ TEST_CASE("no answer is exit 10 naming the server; garbage is exit 11", "[cli][t
     }
 }
 
-TEST_CASE("tasks show: json is the server's data; the table shows the fields", "[cli][tasks]") {
+TEST_CASE("tasks show: json is the server's data, the table shows the fields", "[cli][tasks]") {
     CliHarness cli;
     auto data = task("tsk_1", "DEMO-1", "blocked");
     data["blocker"] = example("POST /tasks/{id}/blocker 202 blocked")["data"]["blocker"];
