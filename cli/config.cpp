@@ -492,9 +492,11 @@ ConfigFile::ConfigFile(ConfigFile&&) noexcept = default;
 ConfigFile& ConfigFile::operator=(ConfigFile&&) noexcept = default;
 
 std::string ConfigFile::default_path() {
-    const char* xdg = std::getenv("XDG_CONFIG_HOME");
+    return default_path(std::getenv("XDG_CONFIG_HOME"), std::getenv("HOME"));
+}
+
+std::string ConfigFile::default_path(const char* xdg, const char* home) {
     if (xdg != nullptr && *xdg == '/') return std::string(xdg) + "/agentrail/config.toml";
-    const char* home = std::getenv("HOME");
     return std::string(home != nullptr ? home : ".") + "/.config/agentrail/config.toml";
 }
 

@@ -47,6 +47,8 @@ public:
 
     /// $XDG_CONFIG_HOME/agentrail/config.toml, else ~/.config/agentrail/config.toml.
     static std::string default_path();
+    /// The same with the values of XDG_CONFIG_HOME and HOME given (null: unset).
+    static std::string default_path(const char* xdg_config_home, const char* home);
 
     /// Reads `path`; a missing file yields an empty config. Throws Failure (usage) on a syntax error,
     /// as "PATH:LINE:COLUMN: what".

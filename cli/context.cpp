@@ -50,11 +50,6 @@ extern "C" void on_sigint(int) {
     _exit(exit_code::interrupted);
 }
 
-const char* env(const char* name) {
-    const char* value = std::getenv(name);
-    return (value != nullptr && *value != '\0') ? value : nullptr;
-}
-
 spdlog::level::level_enum to_spdlog(LogLevel level) {
     switch (level) {
         case LogLevel::trace:
@@ -73,7 +68,7 @@ spdlog::level::level_enum to_spdlog(LogLevel level) {
 
 /// stderr log sink that makes every message safe for a terminal first: log lines carry server text
 /// (error bodies, event fields, --debug bodies).
-using StderrSink = spdlog::sinks::ansicolor_stderr_sink_st;
+using StderrSink = spdlog::sinks::ansicolor_sink<spdlog::details::console_nullmutex>;
 class TerminalSafeSink final : public StderrSink {
 public:
     using StderrSink::StderrSink;
@@ -194,7 +189,7 @@ Failure no_api_key_failure() {
 }
 }  // namespace
 
-Context::Context() = default;
+Context::Context(Deps deps) : m_deps(std::move(deps)) {}
 Context::~Context() = default;
 
 void Context::add_global_options(CLI::App& app) {
@@ -296,7 +291,7 @@ void Context::resolve_settings() {
     }
     if (!o.timeout.empty()) s.timeout = {o.timeout, SettingSource::flag, "--timeout"};
 
-    s.config_path = ConfigFile::default_path();
+    s.config_path = config_path();
     // The file is read only when flags and environment leave something open. A profile that is not in
     // it is an error only when it was to give the URL or the key.
     const bool connection_open =
@@ -371,7 +366,7 @@ const ResolvedSettings& Context::settings() {
 
 ConfigFile& Context::config_file() {
     if (!m_config) {
-        m_config = std::make_unique<ConfigFile>(ConfigFile::load(ConfigFile::default_path()));
+        m_config = std::make_unique<ConfigFile>(ConfigFile::load(config_path()));
         for (const auto& warning : m_config->warnings()) log().warn("{}", warning);
         if (auto mode = m_config->loose_mode(); mode && m_config->holds_api_key()) {
             log().warn(
@@ -415,6 +410,8 @@ agentrail::Client& Context::client(KeyNeed need) {
     options.transport_options.user_agent = "agentrail-cli/" AGENTRAIL_CLI_VERSION;
     if (auto n = retries()) options.retry.max_attempts = *n + 1;
     options.allow_insecure_http = o.allow_insecure_http;
+    options.transport = make_transport(options.transport_options);
+    if (m_deps.sleep) options.sleep = m_deps.sleep;
     auto& logger = log();
     options.log = [this, &logger](LogLevel level, std::string_view message) {
         auto lvl = to_spdlog(level);
@@ -454,9 +451,18 @@ std::optional<int> Context::retries() {
     return std::stoi(s.retries.value);
 }
 
+std::string Context::config_path() const {
+    return ConfigFile::default_path(m_deps.lookup("XDG_CONFIG_HOME"), m_deps.lookup("HOME"));
+}
+
+std::shared_ptr<agentrail::Transport> Context::make_transport(
+    const agentrail::TransportOptions& options) const {
+    return m_deps.transport ? m_deps.transport(options) : nullptr;
+}
+
 Renderer& Context::out() {
     if (m_renderer) return *m_renderer;
-    auto settings = OutputSettings::detect();
+    auto settings = OutputSettings::detect(m_deps);
     const auto& o = m_options;
     if (o.json && !o.output.empty() && o.output != "json")
         throw usage_error("--json and --output " + o.output + " cannot be used together");
@@ -495,8 +501,8 @@ spdlog::logger& Context::log() {
 }
 
 void Context::setup_logging() {
-    auto sink = std::make_shared<TerminalSafeSink>();
-    bool color = isatty(STDERR_FILENO) != 0 && env("NO_COLOR") == nullptr;
+    auto sink = std::make_shared<TerminalSafeSink>(m_deps.err, spdlog::color_mode::never);
+    bool color = m_deps.tty().stderr_tty && env("NO_COLOR") == nullptr;
     if (const char* force = env("CLICOLOR_FORCE"); force != nullptr && std::string_view(force) != "0")
         color = env("NO_COLOR") == nullptr;
     sink->set_color_mode(color ? spdlog::color_mode::always : spdlog::color_mode::never);

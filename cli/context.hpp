@@ -3,11 +3,18 @@
 // config file), the API client (built on first use, so commands that do not call the API stay cheap),
 // the renderer for stdout, the stderr logger, and SIGINT handling.
 //
-// A command group registers itself with `void register_<group>(CLI::App&, Context&)` and, in its callback:
-//   ctx.set_operation("submit task " + id);      // "what failed" if it throws
-//   auto r = ctx.client().submit_task(id, req, ctx.mutation_options());
-//   ctx.out().object(r.raw_data(), r.envelope, fields, "/submissionId", id);
-// Errors are not caught in commands: agentrail::Error and cli::Failure propagate to main.cpp.
+// Everything it reaches outside the process (transport, stdout/stderr, clock, TTY facts, environment) comes
+// from its Deps (deps.hpp), so a test builds a Context on fakes and runs commands in-process.
+//
+// A command group registers itself with `void register_<group>(CLI::App&, Context&)`; each command is an
+// options struct, a run function and wiring that binds flags to the options (commands/run.hpp):
+//   int run_task_submit(const TaskSubmitOptions& o, Context& ctx) {
+//       ctx.set_operation("submit task " + o.id);      // "what failed" if it throws
+//       auto r = ctx.client().submit_task(o.id, req, ctx.mutation_options());
+//       ctx.out().object(r.raw_data(), r.envelope, fields, "/submissionId", o.id);
+//       return exit_code::ok;
+//   }
+// Errors are not caught in commands: agentrail::Error and cli::Failure propagate to run_app() (app.cpp).
 
 #include <atomic>
 #include <chrono>
@@ -18,6 +25,7 @@
 #include <vector>
 
 #include "agentrail/agentrail.hpp"
+#include "deps.hpp"
 
 namespace CLI {
 class App;
@@ -96,10 +104,20 @@ std::size_t parse_size(std::string_view text, std::string_view what);
 
 class Context {
 public:
-    Context();
+    /// `deps`: the transport, streams, clock, terminal and environment commands use (default: the process's).
+    explicit Context(Deps deps = Deps::system());
     ~Context();
     Context(const Context&) = delete;
     Context& operator=(const Context&) = delete;
+
+    const Deps& deps() const { return m_deps; }
+    /// Environment lookup through deps(): the value, or null when unset or empty.
+    const char* env(const char* name) const { return m_deps.getenv(name); }
+    /// $XDG_CONFIG_HOME/agentrail/config.toml, else ~/.config/agentrail/config.toml, in deps()'s environment.
+    std::string config_path() const;
+    /// A transport for a client with these options: deps()'s (a test's fake), else null (the library then
+    /// makes a curl transport from them).
+    std::shared_ptr<agentrail::Transport> make_transport(const agentrail::TransportOptions& options) const;
 
     /// Registers the global flags on the root app.
     void add_global_options(CLI::App& app);
@@ -147,7 +165,7 @@ public:
     /// values from `text`. Applied to everything the logger prints.
     std::string redact(std::string_view text) const;
 
-    /// Describes the operation in progress ("submit task tsk_1"); main.cpp reports it as what failed.
+    /// Describes the operation in progress ("submit task tsk_1"); app.cpp reports it as what failed.
     /// `subject` is the id the operation is about: error hints suggest commands for it.
     void set_operation(std::string description, std::string subject = {}) {
         m_operation = std::move(description);
@@ -168,7 +186,8 @@ public:
     // SIGINT. By default Ctrl-C ends the process at once with exit code 130. A command that can stop
     // cleanly (a stream, a wait, a listener) holds an InterruptScope while it runs: Ctrl-C then only sets
     // the flag, which it polls via interrupted() or hands to the library (StreamOptions::cancel,
-    // HttpRequest::cancel). A second Ctrl-C still ends the process. main.cpp exits 130 when the flag is set.
+    // HttpRequest::cancel). A second Ctrl-C still ends the process. run_app() returns 130 when the flag is
+    // set.
     static void install_signal_handlers();
     static bool interrupted() noexcept;
     static const std::atomic<bool>* interrupt_flag() noexcept;
@@ -187,6 +206,7 @@ private:
     void resolve_settings();
     void setup_logging();
 
+    Deps m_deps;
     GlobalOptions m_options;
     std::optional<ResolvedSettings> m_settings;
     std::unique_ptr<ConfigFile> m_config;

@@ -1,6 +1,6 @@
 #pragma once
 // The CLI's exit codes. Published in docs/exit-codes.md and `agentrail help exit-codes`; once released a
-// code never changes meaning. main.cpp is the only place that maps an error to one of these.
+// code never changes meaning. app.cpp is the only place that maps an error to one of these.
 
 #include <array>
 #include <stdexcept>
@@ -72,7 +72,7 @@ inline constexpr std::array<ExitCodeInfo, 17> exit_code_table{{
 }};
 
 /// A failure detected by the CLI itself (bad local input, an action the task does not offer, a wait that
-/// failed). Commands throw it; main.cpp reports it like an API error and exits with `exit_code()`.
+/// failed). Commands throw it; app.cpp reports it like an API error and exits with `exit_code()`.
 class Failure : public std::runtime_error {
 public:
     /// `code` is the short machine code shown after the operation ("invalid_argument", ...).

@@ -215,7 +215,7 @@ void add_use_profile(CLI::App& group, Context& ctx) {
 
 void add_path(CLI::App& group, Context& ctx) {
     auto* cmd = group.add_subcommand("path", "Print the config file path");
-    cmd->callback([&ctx] { ctx.out().line(ConfigFile::default_path()); });
+    cmd->callback([&ctx] { ctx.out().line(ctx.config_path()); });
 }
 
 }  // namespace

@@ -1,14 +1,16 @@
 // `agentrail doctor`: checks the setup end to end and says how to fix what is wrong.
 //
-// Checks, in order, each with an id, a result (ok, warn, fail), a detail and a fix hint:
-//   config        settings resolved (where from), config file mode
+// Checks, in order, each with an id, a result (ok, warn, fail), a detail and a fix hint (doctor.hpp):
+//   config        settings resolved (where from), config file mode; then a client from them
 //   reachability  GET /health answers, and how fast
 //   clock_skew    the server's `time` against the local clock (warn beyond 60 s)
 //   auth          the key is accepted (GET /tasks/mine?limit=1)
 //   scopes        the key's scopes, when the server reveals them (a 403's grantedScopes), else "unknown"
 //   tasks         how many tasks the key can see
-// Exit 0 without a fail; otherwise the error of the first failing check is rethrown, so main.cpp reports
+// Exit 0 without a fail; otherwise the error of the first failing check is rethrown, so run_app() reports
 // it and maps it to its exit code like any other command.
+
+#include "commands/doctor.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -25,6 +27,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "commands/run.hpp"
 #include "config.hpp"
 #include "context.hpp"
 #include "exit_codes.hpp"
@@ -32,15 +35,6 @@
 
 namespace agentrail::cli {
 namespace {
-
-struct CheckResult {
-    std::string id;
-    std::string result = "ok";  // ok, warn, fail
-    std::string detail;
-    std::string hint;
-    Json extra = Json::object();
-    std::exception_ptr error;  // for a fail: what main.cpp reports and maps to the exit code
-};
 
 /// Seconds since the epoch of an RFC 3339 time, or -1.
 double epoch_seconds(const std::string& text) {
@@ -86,8 +80,8 @@ std::string hint_for(const agentrail::Error& e) {
     }
 }
 
-CheckResult fail_from(std::string id, std::exception_ptr error) {
-    CheckResult r;
+DoctorResult fail_from(std::string id, std::exception_ptr error) {
+    DoctorResult r;
     r.id = std::move(id);
     r.result = "fail";
     r.error = error;
@@ -104,20 +98,18 @@ CheckResult fail_from(std::string id, std::exception_ptr error) {
     return r;
 }
 
-CheckResult not_checked(std::string id, const std::string& why) {
+DoctorResult not_checked(std::string id, const std::string& why) {
     return {std::move(id),  "warn", "not checked: " + why, "fix the failing check above first",
             Json::object(), {}};
 }
 
-void doctor(Context& ctx) {
-    ctx.set_operation("doctor");
-    std::vector<CheckResult> checks;
+}  // namespace
 
-    // config
-    const ResolvedSettings* settings = nullptr;
+std::optional<DoctorResult> doctor_check_config(DoctorState& state) {
     try {
-        settings = &ctx.settings();
-        CheckResult r{"config", "ok", "", "", Json::object(), {}};
+        state.settings = &state.ctx.settings();
+        const auto* settings = state.settings;
+        DoctorResult r{"config", "ok", "", "", Json::object(), {}};
         r.detail = "base URL " + settings->base_url.value + " (" + to_string(settings->base_url.source) + ")";
         r.extra["baseUrl"] = settings->base_url.value;
         r.extra["baseUrlSource"] = to_string(settings->base_url.source);
@@ -133,7 +125,7 @@ void doctor(Context& ctx) {
         }
         if (settings->config_loaded) {
             r.extra["configFile"] = settings->config_path;
-            if (auto mode = ctx.config_file().loose_mode()) {
+            if (auto mode = state.ctx.config_file().loose_mode()) {
                 char octal[8];
                 std::snprintf(octal, sizeof octal, "%04o", *mode);
                 r.result = "warn";
@@ -141,202 +133,223 @@ void doctor(Context& ctx) {
                 r.hint = "chmod 600 " + settings->config_path;
             }
         }
-        checks.push_back(std::move(r));
+        return r;
     } catch (...) {
+        state.settings = nullptr;
         auto r = fail_from("config", std::current_exception());
         r.hint = "fix the setting named above (`agentrail config explain` shows where each value comes from)";
-        checks.push_back(std::move(r));
+        return r;
     }
+}
 
-    // The checks below use a client that does not retry: a doctor should answer fast and show the first
-    // error.
-    std::unique_ptr<Client> client;
-    if (settings != nullptr) {
-        try {
-            ClientOptions options = ctx.client(Context::KeyNeed::optional).options();
-            options.transport = nullptr;
-            options.retry.max_attempts = 1;
-            options.transport_options.timeout =
-                std::min(options.transport_options.timeout, std::chrono::milliseconds(10000));
-            client = std::make_unique<Client>(options);
-        } catch (...) {
-            checks.push_back(fail_from("config", std::current_exception()));
+std::optional<DoctorResult> doctor_check_client(DoctorState& state) {
+    if (state.settings == nullptr) return std::nullopt;
+    // A client that does not retry: a doctor should answer fast and show the first error.
+    try {
+        ClientOptions options = state.ctx.client(Context::KeyNeed::optional).options();
+        options.retry.max_attempts = 1;
+        options.transport_options.timeout =
+            std::min(options.transport_options.timeout, std::chrono::milliseconds(10000));
+        options.transport = state.ctx.make_transport(options.transport_options);
+        state.client = std::make_unique<Client>(options);
+        return std::nullopt;
+    } catch (...) {
+        return fail_from("config", std::current_exception());
+    }
+}
+
+std::optional<DoctorResult> doctor_check_reachability(DoctorState& state) {
+    if (!state.client) return not_checked("reachability", "no usable settings");
+    try {
+        auto started = std::chrono::steady_clock::now();
+        state.health = state.client->health();
+        state.health_local_time =
+            std::chrono::duration<double>(state.ctx.deps().clock().time_since_epoch()).count();
+        auto ms =
+            std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started)
+                .count();
+        const auto& status = state.health->data.status;
+        DoctorResult r{"reachability", "ok", "", "", Json::object(), {}};
+        r.detail = "GET /health: " + status + " in " + std::to_string(ms) + " ms";
+        r.extra["latencyMs"] = ms;
+        r.extra["status"] = status;
+        if (status != "ok") {
+            r.result = "warn";
+            r.hint = "the server reports it is not healthy";
+        } else if (ms > 2000) {
+            r.result = "warn";
+            r.hint = "the server is slow to answer; check the network or the server's load";
         }
+        return r;
+    } catch (...) {
+        return fail_from("reachability", std::current_exception());
     }
+}
 
-    // reachability + clock_skew
-    bool reachable = false;
-    if (!client) {
-        checks.push_back(not_checked("reachability", "no usable settings"));
-        checks.push_back(not_checked("clock_skew", "no usable settings"));
-    } else {
-        try {
-            auto started = std::chrono::steady_clock::now();
-            auto health = client->health();
-            auto local =
-                std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
-            auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
-                                                                            started)
-                          .count();
-            reachable = true;
-            CheckResult r{"reachability", "ok", "", "", Json::object(), {}};
-            r.detail = "GET /health: " + health.data.status + " in " + std::to_string(ms) + " ms";
-            r.extra["latencyMs"] = ms;
-            r.extra["status"] = health.data.status;
-            if (health.data.status != "ok") {
-                r.result = "warn";
-                r.hint = "the server reports it is not healthy";
-            } else if (ms > 2000) {
-                r.result = "warn";
-                r.hint = "the server is slow to answer; check the network or the server's load";
-            }
-            checks.push_back(std::move(r));
-
-            CheckResult skew{"clock_skew", "ok", "", "", Json::object(), {}};
-            double server = epoch_seconds(health.data.time);
-            if (server < 0) {
-                skew.result = "warn";
-                skew.detail = "the server did not report a usable time ('" + health.data.time + "')";
-            } else {
-                double delta = local - server;
-                skew.extra["skewSeconds"] = std::round(delta * 10) / 10;
-                char text[64];
-                std::snprintf(text, sizeof text, "local clock %s the server by %.1f s",
-                              delta >= 0 ? "ahead of" : "behind", std::fabs(delta));
-                skew.detail = text;
-                if (std::fabs(delta) > 60) {
-                    skew.result = "warn";
-                    skew.hint = "synchronise the clock (e.g. enable NTP: timedatectl set-ntp true)";
-                }
-            }
-            checks.push_back(std::move(skew));
-        } catch (...) {
-            checks.push_back(fail_from("reachability", std::current_exception()));
-            checks.push_back(not_checked("clock_skew", "server unreachable"));
-        }
+std::optional<DoctorResult> doctor_check_clock_skew(DoctorState& state) {
+    if (!state.client) return not_checked("clock_skew", "no usable settings");
+    if (!state.health) return not_checked("clock_skew", "server unreachable");
+    DoctorResult skew{"clock_skew", "ok", "", "", Json::object(), {}};
+    const auto& time = state.health->data.time;
+    double server = epoch_seconds(time);
+    if (server < 0) {
+        skew.result = "warn";
+        skew.detail = "the server did not report a usable time ('" + time + "')";
+        return skew;
     }
+    double delta = state.health_local_time - server;
+    skew.extra["skewSeconds"] = std::round(delta * 10) / 10;
+    char text[64];
+    std::snprintf(text, sizeof text, "local clock %s the server by %.1f s",
+                  delta >= 0 ? "ahead of" : "behind", std::fabs(delta));
+    skew.detail = text;
+    if (std::fabs(delta) > 60) {
+        skew.result = "warn";
+        skew.hint = "synchronise the clock (e.g. enable NTP: timedatectl set-ntp true)";
+    }
+    return skew;
+}
 
-    // auth, scopes, tasks
-    bool authenticated = false;
-    bool can_read_tasks = true;
-    if (!reachable) {
-        checks.push_back(not_checked("auth", "server unreachable"));
-    } else {
+std::optional<DoctorResult> doctor_check_auth(DoctorState& state) {
+    if (!state.health) return not_checked("auth", "server unreachable");
+    try {
+        ListTasksOptions one;
+        one.limit = 1;
+        state.client->list_my_tasks(one);
+        state.authenticated = true;
+        return DoctorResult{"auth", "ok", "key accepted (GET /tasks/mine)", "", Json::object(), {}};
+    } catch (const ForbiddenError& e) {
+        state.authenticated = true;  // the key is valid; it only lacks the scope
+        state.can_read_tasks = false;
+        return DoctorResult{
+            "auth", "ok",           "key accepted, but it may not list tasks: " + e.api_message(),
+            "",     Json::object(), {}};
+    } catch (...) {
+        return fail_from("auth", std::current_exception());
+    }
+}
+
+namespace {
+
+std::string not_authenticated_reason(const DoctorState& state) {
+    return state.health ? "the key was not accepted" : "server unreachable";
+}
+
+}  // namespace
+
+std::optional<DoctorResult> doctor_check_scopes(DoctorState& state) {
+    if (!state.authenticated) return not_checked("scopes", not_authenticated_reason(state));
+    // Scopes are only revealed by a 403 insufficient_scope (its grantedScopes). Cheap reads that need
+    // different scopes are tried in turn; each success proves one scope. The key-usage probe uses a
+    // well-formed unknown id, so nothing real is read even when it is allowed.
+    auto& client = *state.client;
+    DoctorResult r{"scopes", "ok", "", "", Json::object(), {}};
+    std::vector<std::string> proven;
+    if (state.can_read_tasks) proven.emplace_back("tasks:read");
+    std::optional<std::vector<std::string>> granted;
+    auto probe = [&](const char* scope, const std::function<void()>& call) {
+        if (granted) return;
         try {
-            ListTasksOptions one;
-            one.limit = 1;
-            client->list_my_tasks(one);
-            authenticated = true;
-            checks.push_back({"auth", "ok", "key accepted (GET /tasks/mine)", "", Json::object(), {}});
+            call();
+            proven.emplace_back(scope);
         } catch (const ForbiddenError& e) {
-            authenticated = true;  // the key is valid; it only lacks the scope
-            can_read_tasks = false;
-            checks.push_back({"auth",
-                              "ok",
-                              "key accepted, but it may not list tasks: " + e.api_message(),
-                              "",
-                              Json::object(),
-                              {}});
-        } catch (...) {
-            checks.push_back(fail_from("auth", std::current_exception()));
+            auto list = e.granted_scopes();
+            if (!list.empty() || !e.required_scope().empty()) granted = list;
+        } catch (const agentrail::Error&) {
+            // e.g. 401 for the unknown probe id: proves nothing either way
         }
-    }
-
-    if (!authenticated) {
-        checks.push_back(
-            not_checked("scopes", reachable ? "the key was not accepted" : "server unreachable"));
-        checks.push_back(not_checked("tasks", reachable ? "the key was not accepted" : "server unreachable"));
+    };
+    probe("webhooks:read", [&] { client.list_event_subscriptions(); });
+    probe("usage:read", [&] { client.request(Method::get, "/agent-api-keys/akey_doctorprobe/usage"); });
+    if (granted) {
+        std::string list;
+        for (const auto& g : *granted) list += (list.empty() ? "" : ", ") + g;
+        r.detail = list.empty() ? std::string("none") : list;
+        r.extra["grantedScopes"] = *granted;
+        std::vector<std::string> missing;
+        for (const char* needed : {"tasks:read", "tasks:write", "events:read"})
+            if (std::find(granted->begin(), granted->end(), needed) == granted->end())
+                missing.emplace_back(needed);
+        if (!missing.empty()) {
+            std::string m;
+            for (const auto& x : missing) m += (m.empty() ? "" : ", ") + x;
+            r.result = "warn";
+            r.detail += " (missing " + m + ")";
+            r.hint = "commands that need " + m + " fail with exit 4; ask an admin for a key with them";
+        }
     } else {
-        // Scopes are only revealed by a 403 insufficient_scope (its grantedScopes). Cheap reads that need
-        // different scopes are tried in turn; each success proves one scope. The key-usage probe uses a
-        // well-formed unknown id, so nothing real is read even when it is allowed.
-        CheckResult r{"scopes", "ok", "", "", Json::object(), {}};
-        std::vector<std::string> proven;
-        if (can_read_tasks) proven.emplace_back("tasks:read");
-        std::optional<std::vector<std::string>> granted;
-        auto probe = [&](const char* scope, const std::function<void()>& call) {
-            if (granted) return;
-            try {
-                call();
-                proven.emplace_back(scope);
-            } catch (const ForbiddenError& e) {
-                auto list = e.granted_scopes();
-                if (!list.empty() || !e.required_scope().empty()) granted = list;
-            } catch (const agentrail::Error&) {
-                // e.g. 401 for the unknown probe id: proves nothing either way
-            }
-        };
-        probe("webhooks:read", [&] { client->list_event_subscriptions(); });
-        probe("usage:read", [&] { client->request(Method::get, "/agent-api-keys/akey_doctorprobe/usage"); });
-        if (granted) {
-            std::string list;
-            for (const auto& g : *granted) list += (list.empty() ? "" : ", ") + g;
-            r.detail = list.empty() ? std::string("none") : list;
-            r.extra["grantedScopes"] = *granted;
-            std::vector<std::string> missing;
-            for (const char* needed : {"tasks:read", "tasks:write", "events:read"})
-                if (std::find(granted->begin(), granted->end(), needed) == granted->end())
-                    missing.emplace_back(needed);
-            if (!missing.empty()) {
-                std::string m;
-                for (const auto& x : missing) m += (m.empty() ? "" : ", ") + x;
-                r.result = "warn";
-                r.detail += " (missing " + m + ")";
-                r.hint = "commands that need " + m + " fail with exit 4; ask an admin for a key with them";
-            }
-        } else {
-            std::string list;
-            for (const auto& g : proven) list += (list.empty() ? "" : ", ") + g;
-            r.detail = "unknown" + (list.empty() ? std::string() : " (includes " + list + ")");
-            r.extra["provenScopes"] = proven;
-        }
-        checks.push_back(std::move(r));
-
-        if (!can_read_tasks) {
-            checks.push_back({"tasks",
-                              "warn",
-                              "the key may not list tasks",
-                              "ask for a key with tasks:read",
-                              Json::object(),
-                              {}});
-        } else {
-            try {
-                std::map<std::string, long long> by_status;
-                long long total = 0;
-                int pages = 0;
-                bool more = false;
-                ListTasksOptions all;
-                all.limit = 100;
-                client->for_each_task_page(all, [&](const TaskPage& page) {
-                    for (const auto& task : page.raw_data()) {
-                        ++total;
-                        const auto& status = at_pointer(task, "/status");
-                        ++by_status[status.is_string() ? status.get<std::string>() : std::string("unknown")];
-                    }
-                    more = page.page && page.page->has_more;
-                    return ++pages < 20;  // enough to say "2000+" without walking a huge backlog
-                });
-                std::string counts;
-                for (const auto& [status, n] : by_status)
-                    counts += (counts.empty() ? "" : ", ") + std::to_string(n) + " " + status;
-                CheckResult t{"tasks", "ok", "", "", Json::object(), {}};
-                t.detail = std::to_string(total) + (more ? "+" : "") + " visible task" +
-                           (total == 1 ? "" : "s") + (counts.empty() ? "" : " (" + counts + ")");
-                t.extra["visibleTasks"] = total;
-                t.extra["byStatus"] = by_status;
-                if (total == 0) {
-                    t.result = "warn";
-                    t.hint = "no task is assigned to this key's agent yet";
-                }
-                checks.push_back(std::move(t));
-            } catch (...) {
-                checks.push_back(fail_from("tasks", std::current_exception()));
-            }
-        }
+        std::string list;
+        for (const auto& g : proven) list += (list.empty() ? "" : ", ") + g;
+        r.detail = "unknown" + (list.empty() ? std::string() : " (includes " + list + ")");
+        r.extra["provenScopes"] = proven;
     }
+    return r;
+}
 
+std::optional<DoctorResult> doctor_check_tasks(DoctorState& state) {
+    if (!state.authenticated) return not_checked("tasks", not_authenticated_reason(state));
+    if (!state.can_read_tasks)
+        return DoctorResult{
+            "tasks",        "warn", "the key may not list tasks", "ask for a key with tasks:read",
+            Json::object(), {}};
+    try {
+        std::map<std::string, long long> by_status;
+        long long total = 0;
+        int pages = 0;
+        bool more = false;
+        ListTasksOptions all;
+        all.limit = 100;
+        state.client->for_each_task_page(all, [&](const TaskPage& page) {
+            for (const auto& task : page.raw_data()) {
+                ++total;
+                const auto& status = at_pointer(task, "/status");
+                ++by_status[status.is_string() ? status.get<std::string>() : std::string("unknown")];
+            }
+            more = page.page && page.page->has_more;
+            return ++pages < 20;  // enough to say "2000+" without walking a huge backlog
+        });
+        std::string counts;
+        for (const auto& [status, n] : by_status)
+            counts += (counts.empty() ? "" : ", ") + std::to_string(n) + " " + status;
+        DoctorResult t{"tasks", "ok", "", "", Json::object(), {}};
+        t.detail = std::to_string(total) + (more ? "+" : "") + " visible task" + (total == 1 ? "" : "s") +
+                   (counts.empty() ? "" : " (" + counts + ")");
+        t.extra["visibleTasks"] = total;
+        t.extra["byStatus"] = by_status;
+        if (total == 0) {
+            t.result = "warn";
+            t.hint = "no task is assigned to this key's agent yet";
+        }
+        return t;
+    } catch (...) {
+        return fail_from("tasks", std::current_exception());
+    }
+}
+
+const std::vector<DoctorCheck>& doctor_checks() {
+    static const std::vector<DoctorCheck> checks = {{"config", doctor_check_config},
+                                                    {"config", doctor_check_client},
+                                                    {"reachability", doctor_check_reachability},
+                                                    {"clock_skew", doctor_check_clock_skew},
+                                                    {"auth", doctor_check_auth},
+                                                    {"scopes", doctor_check_scopes},
+                                                    {"tasks", doctor_check_tasks}};
+    return checks;
+}
+
+std::vector<DoctorResult> run_doctor_checks(Context& ctx) {
+    DoctorState state(ctx);
+    std::vector<DoctorResult> results;
+    for (const auto& check : doctor_checks())
+        if (auto r = check.run(state)) results.push_back(std::move(*r));
+    return results;
+}
+
+int run_doctor(const DoctorOptions&, Context& ctx) {
+    ctx.set_operation("doctor");
+    const auto checks = run_doctor_checks(ctx);
     Json items = Json::array();
-    const CheckResult* first_fail = nullptr;
+    const DoctorResult* first_fail = nullptr;
     for (const auto& c : checks) {
         Json item = {{"id", c.id}, {"result", c.result}, {"detail", c.detail}, {"hint", c.hint}};
         if (!c.extra.empty()) item["data"] = c.extra;
@@ -355,15 +368,14 @@ void doctor(Context& ctx) {
         ctx.set_operation("doctor: " + first_fail->id);
         std::rethrow_exception(first_fail->error);
     }
+    return exit_code::ok;
 }
-
-}  // namespace
 
 void register_doctor(CLI::App& app, Context& ctx) {
     auto* cmd = app.add_subcommand(
         "doctor",
         "Check settings, reachability, clock, key, scopes and visible tasks, with fixes (--json for agents)");
-    cmd->callback([&ctx] { doctor(ctx); });
+    bind_run(cmd, ctx, std::make_shared<DoctorOptions>(), run_doctor);
 }
 
 }  // namespace agentrail::cli

@@ -7,43 +7,44 @@
 
 #include <CLI/CLI.hpp>
 
+#include "commands/operator_commands.hpp"
 #include "commands/operator_common.hpp"
+#include "commands/run.hpp"
 #include "context.hpp"
 
 namespace agentrail::cli {
-namespace {
 
-struct IssueArgs {
-    std::string file;
-    bool dry_run = false;
-};
+int run_intake_issue(const IntakeIssueOptions& o, Context& ctx) {
+    Json input = read_json_object(o.file);
+    auto snapshot = decode_input<ProviderIssueSnapshot>(input, o.file);
+    auto op = operator_client(ctx);
+    ctx.out();
+    if (o.dry_run) {
+        ctx.set_operation("evaluate routing for " + snapshot.provider_issue_id);
+        RoutingEvaluationRequest request;
+        request.snapshot = snapshot;
+        auto r = op.evaluate_routing(request, ctx.mutation_options());
+        render_decision(ctx, r.raw_data(), r.envelope, true);
+        return exit_code::ok;
+    }
+    ctx.set_operation("ingest " + snapshot.provider_issue_id);
+    auto r = op.ingest_provider_issue(snapshot, ctx.mutation_options());
+    render_decision(ctx, r.raw_data(), r.envelope, false);
+    return exit_code::ok;
+}
+
+namespace {
 
 void add_issue(CLI::App& intake, Context& ctx) {
     auto* cmd = intake.add_subcommand(
         "issue",
         "Ingest a provider issue snapshot: route it and create or triage its task (needs routing:admin)");
-    auto a = std::make_shared<IssueArgs>();
+    auto a = std::make_shared<IntakeIssueOptions>();
     cmd->add_option("-f,--file", a->file, "Issue snapshot JSON (ProviderIssueSnapshot); '-' = stdin")
         ->required();
     cmd->add_flag("--dry-run", a->dry_run,
                   "Only evaluate where it would go (routing:evaluate); no task is created or assigned");
-    cmd->callback([&ctx, a] {
-        Json input = read_json_object(a->file);
-        auto snapshot = decode_input<ProviderIssueSnapshot>(input, a->file);
-        auto op = operator_client(ctx);
-        ctx.out();
-        if (a->dry_run) {
-            ctx.set_operation("evaluate routing for " + snapshot.provider_issue_id);
-            RoutingEvaluationRequest request;
-            request.snapshot = snapshot;
-            auto r = op.evaluate_routing(request, ctx.mutation_options());
-            render_decision(ctx, r.raw_data(), r.envelope, true);
-            return;
-        }
-        ctx.set_operation("ingest " + snapshot.provider_issue_id);
-        auto r = op.ingest_provider_issue(snapshot, ctx.mutation_options());
-        render_decision(ctx, r.raw_data(), r.envelope, false);
-    });
+    bind_run(cmd, ctx, a, run_intake_issue);
 }
 
 }  // namespace

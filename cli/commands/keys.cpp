@@ -12,6 +12,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include "commands/keys.hpp"
+#include "commands/run.hpp"
 #include "config.hpp"
 #include "context.hpp"
 #include "exit_codes.hpp"
@@ -140,7 +142,7 @@ void render_new_key(Context& ctx, const Response<ApiKey>& r, const SaveTarget& t
     });
     if (saved) {
         out.note("API key written to " + saved_to);
-        if (!target.profile.empty() && std::getenv("AGENTRAIL_API_KEY") != nullptr)
+        if (!target.profile.empty() && ctx.deps().lookup("AGENTRAIL_API_KEY") != nullptr)
             out.warn("AGENTRAIL_API_KEY is set: it takes precedence over the key saved in the profile");
     } else if (out.human() && !secret.empty()) {
         out.warn(
@@ -174,134 +176,141 @@ std::string check_save_profile(Context& ctx) {
     return profile;
 }
 
-struct CreateArgs {
-    std::string agent_id, display_name, role, rate_limit = "600/60s", expires_at, save_to;
-    std::vector<std::string> scopes, externals;
-};
+}  // namespace
+
+int run_key_create(const KeyCreateOptions& o, Context& ctx) {
+    require_agent_id(o.agent_id, "--agent-id");
+    require_length(o.display_name, 1, 200, "--display-name");
+    require_length(o.role, 1, 200, "--role");
+    ApiKeyCreateRequest request;
+    request.agent.id = o.agent_id;
+    request.agent.display_name = o.display_name;
+    request.agent.role = o.role;
+    for (const auto& s : o.scopes) {
+        require_one_of(s,
+                       {"auth:admin", "ci:read", "events:read", "routing:admin", "routing:evaluate",
+                        "routing:read", "reviews:read", "ship:write", "tasks:read", "tasks:write",
+                        "usage:read", "webhooks:read", "webhooks:write", "providers:write"},
+                       "--scope");
+        if (std::find(request.scopes.begin(), request.scopes.end(), s) == request.scopes.end())
+            request.scopes.push_back(s);
+    }
+    for (const auto& e : o.externals) {
+        auto colon = e.find(':');
+        if (colon == std::string::npos || colon == 0 || colon + 1 == e.size())
+            throw usage_error("--external: expected PROVIDER:SUBJECT, got '" + e + "'");
+        AgentExternalIdentity identity;
+        identity.provider = e.substr(0, colon);
+        identity.subject = e.substr(colon + 1);
+        request.agent.external_identities.push_back(std::move(identity));
+    }
+    request.rate_limit = parse_rate_limit(o.rate_limit);
+    if (!o.expires_at.empty()) {
+        require_future_rfc3339(o.expires_at, "--expires-at");
+        request.expires_at = o.expires_at;
+    }
+    ctx.set_operation("create API key for " + o.agent_id);
+    ctx.out();
+    check_save_to(o.save_to);
+    auto r = ctx.client(Context::KeyNeed::optional).create_api_key(request, ctx.mutation_options());
+    render_new_key(ctx, r, SaveTarget{o.save_to, {}});
+    return exit_code::ok;
+}
+
+int run_key_rotate(const KeyRotateOptions& o, Context& ctx) {
+    require_key_id(o.id);
+    ApiKeyRotateRequest request;
+    if (!o.expires_at.empty()) {
+        require_future_rfc3339(o.expires_at, "--expires-at");
+        request.expires_at = o.expires_at;
+    }
+    ctx.set_operation("rotate API key " + o.id, o.id);
+    ctx.out();
+    check_save_to(o.save_to);
+    SaveTarget target{o.save_to, o.save ? check_save_profile(ctx) : std::string{}};
+    auto r = about_key_id(o.id,
+                          [&] { return ctx.client().rotate_api_key(o.id, request, ctx.mutation_options()); });
+    render_new_key(ctx, r, target);
+    return exit_code::ok;
+}
+
+int run_key_usage(const KeyUsageOptions& o, Context& ctx) {
+    require_key_id(o.id);
+    ctx.set_operation("get usage of API key " + o.id, o.id);
+    auto& out = ctx.out();
+    auto r = about_key_id(o.id, [&] { return ctx.client().get_api_key_usage(o.id); });
+    const auto& data = r.raw_data();
+    out.result(data, r.envelope, o.id, [&] {
+        Json view = data;
+        const auto& rl = at_pointer(data, "/rateLimit");
+        if (rl.is_object()) {
+            auto num = [&](const char* p) {
+                const auto& v = at_pointer(rl, p);
+                return v.is_null() ? std::string("?") : v.dump();
+            };
+            view["rateLimitText"] = num("/currentWindow/used") + " of " + num("/maxRequests") +
+                                    " used in this " + num("/windowSeconds") + "s window (" +
+                                    num("/currentWindow/remaining") + " left)";
+        }
+        out.fields(view, {{"Key", "/keyId"},
+                          {"Agent", "/agent/id"},
+                          {"Name", "/agent/displayName"},
+                          {"Status", "/status", Kind::status},
+                          {"Scopes", "/scopes", Kind::list},
+                          {"Last used", "/lastUsedAt", Kind::time},
+                          {"Accepted", "/totals/accepted"},
+                          {"Denied", "/totals/denied"},
+                          {"Rate limit", "/rateLimitText"},
+                          {"Window resets", "/rateLimit/currentWindow/resetAt", Kind::time}});
+        out.line("");
+        out.table(at_pointer(data, "/byScope"), {{"SCOPE", "/scope"}, {"COUNT", "/count"}});
+        out.line("");
+        out.table(at_pointer(data, "/byOperation"), {{"OPERATION", "/operation"}, {"COUNT", "/count"}});
+        out.next_steps(actions_of(r.envelope), o.id);
+    });
+    return exit_code::ok;
+}
+
+// ---- wiring: flags bound to the options, the callback calls run ---------------------------------------
+
+namespace {
 
 void add_create(CLI::App& keys, Context& ctx) {
     auto* cmd = keys.add_subcommand("create", "Issue an API key for an agent identity (needs auth:admin)");
-    auto a = std::make_shared<CreateArgs>();
-    cmd->add_option("--agent-id", a->agent_id, "Agent id (agt_...)")->required();
-    cmd->add_option("--display-name", a->display_name, "Agent display name")->required();
-    cmd->add_option("--role", a->role, "Agent role, e.g. platform_ci")->required();
-    cmd->add_option("--scope", a->scopes, "Scope to grant, repeatable (e.g. tasks:read)")->required();
-    cmd->add_option("--rate-limit", a->rate_limit, "REQUESTS/WINDOW, e.g. 600/60s")->capture_default_str();
-    cmd->add_option("--external", a->externals, "External identity PROVIDER:SUBJECT, repeatable");
-    cmd->add_option("--expires-at", a->expires_at, "Expiry, RFC 3339 (default: none)");
-    cmd->add_option("--save-to", a->save_to,
+    auto o = std::make_shared<KeyCreateOptions>();
+    cmd->add_option("--agent-id", o->agent_id, "Agent id (agt_...)")->required();
+    cmd->add_option("--display-name", o->display_name, "Agent display name")->required();
+    cmd->add_option("--role", o->role, "Agent role, e.g. platform_ci")->required();
+    cmd->add_option("--scope", o->scopes, "Scope to grant, repeatable (e.g. tasks:read)")->required();
+    cmd->add_option("--rate-limit", o->rate_limit, "REQUESTS/WINDOW, e.g. 600/60s")->capture_default_str();
+    cmd->add_option("--external", o->externals, "External identity PROVIDER:SUBJECT, repeatable");
+    cmd->add_option("--expires-at", o->expires_at, "Expiry, RFC 3339 (default: none)");
+    cmd->add_option("--save-to", o->save_to,
                     "Write the new key to this file (mode 0600) instead of printing it");
-    cmd->callback([&ctx, a] {
-        require_agent_id(a->agent_id, "--agent-id");
-        require_length(a->display_name, 1, 200, "--display-name");
-        require_length(a->role, 1, 200, "--role");
-        ApiKeyCreateRequest request;
-        request.agent.id = a->agent_id;
-        request.agent.display_name = a->display_name;
-        request.agent.role = a->role;
-        for (const auto& s : a->scopes) {
-            require_one_of(s,
-                           {"auth:admin", "ci:read", "events:read", "routing:admin", "routing:evaluate",
-                            "routing:read", "reviews:read", "ship:write", "tasks:read", "tasks:write",
-                            "usage:read", "webhooks:read", "webhooks:write", "providers:write"},
-                           "--scope");
-            if (std::find(request.scopes.begin(), request.scopes.end(), s) == request.scopes.end())
-                request.scopes.push_back(s);
-        }
-        for (const auto& e : a->externals) {
-            auto colon = e.find(':');
-            if (colon == std::string::npos || colon == 0 || colon + 1 == e.size())
-                throw usage_error("--external: expected PROVIDER:SUBJECT, got '" + e + "'");
-            AgentExternalIdentity identity;
-            identity.provider = e.substr(0, colon);
-            identity.subject = e.substr(colon + 1);
-            request.agent.external_identities.push_back(std::move(identity));
-        }
-        request.rate_limit = parse_rate_limit(a->rate_limit);
-        if (!a->expires_at.empty()) {
-            require_future_rfc3339(a->expires_at, "--expires-at");
-            request.expires_at = a->expires_at;
-        }
-        ctx.set_operation("create API key for " + a->agent_id);
-        ctx.out();
-        check_save_to(a->save_to);
-        auto r = ctx.client(Context::KeyNeed::optional).create_api_key(request, ctx.mutation_options());
-        render_new_key(ctx, r, SaveTarget{a->save_to, {}});
-    });
+    bind_run(cmd, ctx, o, run_key_create);
 }
 
 void add_rotate(CLI::App& keys, Context& ctx) {
     auto* cmd = keys.add_subcommand("rotate", "Replace a key with a new secret; the old one stops working");
-    auto id = std::make_shared<std::string>();
-    auto expires_at = std::make_shared<std::string>();
-    auto save_to = std::make_shared<std::string>();
-    auto save = std::make_shared<bool>(false);
-    cmd->add_option("key_id", *id, "Key id (akey_...)")->required();
-    cmd->add_option("--expires-at", *expires_at,
+    auto o = std::make_shared<KeyRotateOptions>();
+    cmd->add_option("key_id", o->id, "Key id (akey_...)")->required();
+    cmd->add_option("--expires-at", o->expires_at,
                     "Expiry of the new key, RFC 3339 (default: keep the old one)");
     auto* save_to_option = cmd->add_option(
-        "--save-to", *save_to, "Write the new key to this file (mode 0600) instead of printing it");
+        "--save-to", o->save_to, "Write the new key to this file (mode 0600) instead of printing it");
     cmd->add_flag(
-           "--save", *save,
+           "--save", o->save,
            "Write the new key into the active profile (--profile) of the config file, mode 0600, instead "
            "of printing it")
         ->excludes(save_to_option);
-    cmd->callback([&ctx, id, expires_at, save_to, save] {
-        require_key_id(*id);
-        ApiKeyRotateRequest request;
-        if (!expires_at->empty()) {
-            require_future_rfc3339(*expires_at, "--expires-at");
-            request.expires_at = *expires_at;
-        }
-        ctx.set_operation("rotate API key " + *id, *id);
-        ctx.out();
-        check_save_to(*save_to);
-        SaveTarget target{*save_to, *save ? check_save_profile(ctx) : std::string{}};
-        auto r = about_key_id(
-            *id, [&] { return ctx.client().rotate_api_key(*id, request, ctx.mutation_options()); });
-        render_new_key(ctx, r, target);
-    });
+    bind_run(cmd, ctx, o, run_key_rotate);
 }
 
 void add_usage(CLI::App& keys, Context& ctx) {
     auto* cmd = keys.add_subcommand("usage", "Show usage counters and the rate-limit window of a key");
-    auto id = std::make_shared<std::string>();
-    cmd->add_option("key_id", *id, "Key id (akey_...)")->required();
-    cmd->callback([&ctx, id] {
-        require_key_id(*id);
-        ctx.set_operation("get usage of API key " + *id, *id);
-        auto& out = ctx.out();
-        auto r = about_key_id(*id, [&] { return ctx.client().get_api_key_usage(*id); });
-        const auto& data = r.raw_data();
-        out.result(data, r.envelope, *id, [&] {
-            Json view = data;
-            const auto& rl = at_pointer(data, "/rateLimit");
-            if (rl.is_object()) {
-                auto num = [&](const char* p) {
-                    const auto& v = at_pointer(rl, p);
-                    return v.is_null() ? std::string("?") : v.dump();
-                };
-                view["rateLimitText"] = num("/currentWindow/used") + " of " + num("/maxRequests") +
-                                        " used in this " + num("/windowSeconds") + "s window (" +
-                                        num("/currentWindow/remaining") + " left)";
-            }
-            out.fields(view, {{"Key", "/keyId"},
-                              {"Agent", "/agent/id"},
-                              {"Name", "/agent/displayName"},
-                              {"Status", "/status", Kind::status},
-                              {"Scopes", "/scopes", Kind::list},
-                              {"Last used", "/lastUsedAt", Kind::time},
-                              {"Accepted", "/totals/accepted"},
-                              {"Denied", "/totals/denied"},
-                              {"Rate limit", "/rateLimitText"},
-                              {"Window resets", "/rateLimit/currentWindow/resetAt", Kind::time}});
-            out.line("");
-            out.table(at_pointer(data, "/byScope"), {{"SCOPE", "/scope"}, {"COUNT", "/count"}});
-            out.line("");
-            out.table(at_pointer(data, "/byOperation"), {{"OPERATION", "/operation"}, {"COUNT", "/count"}});
-            out.next_steps(actions_of(r.envelope), *id);
-        });
-    });
+    auto o = std::make_shared<KeyUsageOptions>();
+    cmd->add_option("key_id", o->id, "Key id (akey_...)")->required();
+    bind_run(cmd, ctx, o, run_key_usage);
 }
 
 }  // namespace

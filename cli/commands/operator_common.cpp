@@ -108,14 +108,14 @@ bool preview_and_confirm(Context& ctx, const Json& changes, std::string_view wha
     if (lines.empty()) out.note("  (no changes)");
     for (const auto& l : lines) out.note("  " + l);
     if (yes) return true;
-    if (::isatty(STDIN_FILENO) == 0)
+    if (!ctx.deps().tty().stdin_tty)
         throw Failure(
             exit_code::usage, "confirmation_required",
             "replacing " + std::string(what) +
                 " needs confirmation: pass --yes (standard input is not a terminal); nothing was sent");
     out.flush();
-    std::fprintf(stderr, "Replace %s? [y/N] ", std::string(what).c_str());
-    std::fflush(stderr);
+    std::fprintf(ctx.deps().err, "Replace %s? [y/N] ", std::string(what).c_str());
+    std::fflush(ctx.deps().err);
     std::string answer;
     if (!std::getline(std::cin, answer)) answer.clear();
     answer = trim(answer);

@@ -9,7 +9,9 @@
 
 #include <CLI/CLI.hpp>
 
+#include "commands/operator_commands.hpp"
 #include "commands/operator_common.hpp"
+#include "commands/run.hpp"
 #include "context.hpp"
 #include "exit_codes.hpp"
 #include "render/render.hpp"
@@ -134,13 +136,111 @@ void render_profile(Context& ctx, const Json& data, const Json& envelope) {
                 "/agentId");
 }
 
-struct ReplaceArgs {
-    std::string agent, file;
-    bool dry_run = false;
-    bool yes = false;
-};
+}  // namespace
 
-void add_replace_flags(CLI::App* cmd, ReplaceArgs& a, const char* file_help) {
+int run_routing_rules_show(const RoutingRulesShowOptions&, Context& ctx) {
+    ctx.set_operation("show the routing rule set");
+    ctx.out();
+    auto r = operator_client(ctx).get_current_routing_rule_set();
+    render_rule_set(ctx, r.raw_data(), r.envelope);
+    return exit_code::ok;
+}
+
+int run_routing_rules_set(const RoutingReplaceOptions& o, Context& ctx) {
+    auto request = read_rule_set(o.file);
+    ctx.set_operation("replace the routing rule set");
+    auto op = operator_client(ctx);
+    Json before =
+        current_or_null(ctx, "rule set", [&] { return op.get_current_routing_rule_set().raw_data(); });
+    Json changes = json_diff(before.is_null() ? Json::object() : comparable_rule_set(before),
+                             comparable_rule_set(Json(request)));
+    if (!preview_and_confirm(ctx, changes, "the routing rule set", o.dry_run, o.yes)) return exit_code::ok;
+    auto r = op.replace_current_routing_rule_set(request, ctx.mutation_options());
+    render_rule_set(ctx, r.raw_data(), r.envelope);
+    return exit_code::ok;
+}
+
+int run_routing_profile_show(const RoutingProfileShowOptions& o, Context& ctx) {
+    require_agent_id(o.agent, "agent");
+    ctx.set_operation("show the routing profile of " + o.agent);
+    ctx.out();
+    auto r = operator_client(ctx).get_routing_agent_profile(o.agent);
+    render_profile(ctx, r.raw_data(), r.envelope);
+    return exit_code::ok;
+}
+
+int run_routing_profile_set(const RoutingReplaceOptions& o, Context& ctx) {
+    require_agent_id(o.agent, "agent");
+    auto request = read_profile(o.file);
+    ctx.set_operation("replace the routing profile of " + o.agent);
+    auto op = operator_client(ctx);
+    Json after = request;
+    Json before =
+        current_or_null(ctx, "profile", [&] { return op.get_routing_agent_profile(o.agent).raw_data(); });
+    Json comparable = Json::object();
+    if (before.is_object())
+        for (const auto& [key, value] : after.items())
+            if (before.contains(key)) comparable[key] = before[key];
+    Json changes = json_diff(comparable, after);
+    if (!preview_and_confirm(ctx, changes, "the routing profile of " + o.agent, o.dry_run, o.yes))
+        return exit_code::ok;
+    auto r = op.replace_routing_agent_profile(o.agent, request, ctx.mutation_options());
+    render_profile(ctx, r.raw_data(), r.envelope);
+    return exit_code::ok;
+}
+
+int run_routing_evaluate(const RoutingEvaluateOptions& o, Context& ctx) {
+    Json input = read_json_object(o.file);
+    RoutingEvaluationRequest request;
+    if (input.contains("snapshot"))
+        request = decode_input<RoutingEvaluationRequest>(input, o.file);
+    else
+        request.snapshot = decode_input<ProviderIssueSnapshot>(input, o.file);
+    if (o.rule_set_version > 0) request.rule_set_version = o.rule_set_version;
+    ctx.set_operation("evaluate routing for " + request.snapshot.provider_issue_id);
+    ctx.out();
+    auto r = operator_client(ctx).evaluate_routing(request, ctx.mutation_options());
+    render_decision(ctx, r.raw_data(), r.envelope, true);
+    return exit_code::ok;
+}
+
+int run_routing_audit(const RoutingAuditOptions& o, Context& ctx) {
+    if (!matches_id(o.decision, "rdec_"))
+        throw usage_error("decision: expected a decision id like rdec_..., got '" + o.decision + "'");
+    ctx.set_operation("show routing decision " + o.decision, o.decision);
+    auto& out = ctx.out();
+    auto r = operator_client(ctx).get_routing_decision_audit(o.decision);
+    const Json& data = r.raw_data();
+    out.result(data, r.envelope, o.decision, [&] {
+        Json view = data;
+        const Json& d = at_pointer(data, "/decision");
+        Json rules = Json::array();
+        for (const auto& m : at_pointer(d, "/routingReason/matchedRules"))
+            rules.push_back(m.value("id", "?"));
+        view["matched"] = rules;
+        const Json& set_id = at_pointer(data, "/ruleSet/id");
+        view["ruleSetText"] = (set_id.is_string() ? set_id.get<std::string>() : std::string("?")) + " v" +
+                              at_pointer(data, "/ruleSet/version").dump();
+        out.fields(view, {{"Decision", "/decision/id"},
+                          {"Outcome", "/decision/outcome", Kind::status},
+                          {"Target", "/decision/target/id"},
+                          {"Confidence", "/decision/confidence"},
+                          {"Matched rules", "/matched", Kind::list},
+                          {"Summary", "/decision/routingReason/summary"},
+                          {"Task", "/decision/taskId"},
+                          {"Rule set", "/ruleSetText"},
+                          {"Input digest", "/inputDigest"},
+                          {"Created", "/createdAt", Kind::time}});
+        out.next_steps(operator_next_steps(r.envelope, data), "");
+    });
+    return exit_code::ok;
+}
+
+// ---- wiring: flags bound to the options, the callback calls run ---------------------------------------
+
+namespace {
+
+void add_replace_flags(CLI::App* cmd, RoutingReplaceOptions& a, const char* file_help) {
     cmd->add_option("-f,--file", a.file, file_help)->required();
     cmd->add_flag("--dry-run", a.dry_run, "Show what would change and send nothing");
     cmd->add_flag("-y,--yes", a.yes,
@@ -152,29 +252,13 @@ void add_rules(CLI::App& routing, Context& ctx) {
     rules->require_subcommand(1);
 
     auto* show = rules->add_subcommand("show", "Show the active rule set (needs routing:read)");
-    show->callback([&ctx] {
-        ctx.set_operation("show the routing rule set");
-        ctx.out();
-        auto r = operator_client(ctx).get_current_routing_rule_set();
-        render_rule_set(ctx, r.raw_data(), r.envelope);
-    });
+    bind_run(show, ctx, std::make_shared<RoutingRulesShowOptions>(), run_routing_rules_show);
 
     auto* set = rules->add_subcommand(
         "set", "Replace the active rule set with a new revision from a JSON file (needs routing:admin)");
-    auto a = std::make_shared<ReplaceArgs>();
+    auto a = std::make_shared<RoutingReplaceOptions>();
     add_replace_flags(set, *a, "Rule set JSON {sourceRef, changeReason, rules, classifier}; '-' = stdin");
-    set->callback([&ctx, a] {
-        auto request = read_rule_set(a->file);
-        ctx.set_operation("replace the routing rule set");
-        auto op = operator_client(ctx);
-        Json before =
-            current_or_null(ctx, "rule set", [&] { return op.get_current_routing_rule_set().raw_data(); });
-        Json changes = json_diff(before.is_null() ? Json::object() : comparable_rule_set(before),
-                                 comparable_rule_set(Json(request)));
-        if (!preview_and_confirm(ctx, changes, "the routing rule set", a->dry_run, a->yes)) return;
-        auto r = op.replace_current_routing_rule_set(request, ctx.mutation_options());
-        render_rule_set(ctx, r.raw_data(), r.envelope);
-    });
+    bind_run(set, ctx, a, run_routing_rules_set);
 }
 
 void add_profile(CLI::App& routing, Context& ctx) {
@@ -182,110 +266,41 @@ void add_profile(CLI::App& routing, Context& ctx) {
     profile->require_subcommand(1);
 
     auto* show = profile->add_subcommand("show", "Show an agent's routing profile (needs routing:read)");
-    auto agent = std::make_shared<std::string>();
-    show->add_option("agent", *agent, "Agent id (agt_...)")->required();
-    show->callback([&ctx, agent] {
-        require_agent_id(*agent, "agent");
-        ctx.set_operation("show the routing profile of " + *agent);
-        ctx.out();
-        auto r = operator_client(ctx).get_routing_agent_profile(*agent);
-        render_profile(ctx, r.raw_data(), r.envelope);
-    });
+    auto agent = std::make_shared<RoutingProfileShowOptions>();
+    show->add_option("agent", agent->agent, "Agent id (agt_...)")->required();
+    bind_run(show, ctx, agent, run_routing_profile_show);
 
     auto* set = profile->add_subcommand(
         "set", "Create or replace an agent's routing profile from a JSON file (needs routing:admin)");
-    auto a = std::make_shared<ReplaceArgs>();
+    auto a = std::make_shared<RoutingReplaceOptions>();
     set->add_option("agent", a->agent, "Agent id (agt_...)")->required();
     add_replace_flags(
         set, *a,
         "Profile JSON {displayName, role, status, capabilityTags, ownershipTags, repoAllowlist, "
         "maxConcurrentTasks, sourceRef, changeReason}; '-' = stdin");
-    set->callback([&ctx, a] {
-        require_agent_id(a->agent, "agent");
-        auto request = read_profile(a->file);
-        ctx.set_operation("replace the routing profile of " + a->agent);
-        auto op = operator_client(ctx);
-        Json after = request;
-        Json before = current_or_null(ctx, "profile",
-                                      [&] { return op.get_routing_agent_profile(a->agent).raw_data(); });
-        Json comparable = Json::object();
-        if (before.is_object())
-            for (const auto& [key, value] : after.items())
-                if (before.contains(key)) comparable[key] = before[key];
-        Json changes = json_diff(comparable, after);
-        if (!preview_and_confirm(ctx, changes, "the routing profile of " + a->agent, a->dry_run, a->yes))
-            return;
-        auto r = op.replace_routing_agent_profile(a->agent, request, ctx.mutation_options());
-        render_profile(ctx, r.raw_data(), r.envelope);
-    });
+    bind_run(set, ctx, a, run_routing_profile_set);
 }
-
-struct EvaluateArgs {
-    std::string file;
-    std::int64_t rule_set_version = 0;
-};
 
 void add_evaluate(CLI::App& routing, Context& ctx) {
     auto* cmd = routing.add_subcommand(
         "evaluate",
         "Dry-run routing for a provider issue: the chosen agent, confidence and matched rules; no task is "
         "created or assigned, an audit record is written (needs routing:evaluate)");
-    auto a = std::make_shared<EvaluateArgs>();
+    auto a = std::make_shared<RoutingEvaluateOptions>();
     cmd->add_option("-f,--file", a->file, "Issue snapshot JSON (or {ruleSetVersion, snapshot}); '-' = stdin")
         ->required();
     cmd->add_option("--rule-set-version", a->rule_set_version,
                     "Evaluate this rule set version (default: active)")
         ->check(CLI::PositiveNumber);
-    cmd->callback([&ctx, a] {
-        Json input = read_json_object(a->file);
-        RoutingEvaluationRequest request;
-        if (input.contains("snapshot"))
-            request = decode_input<RoutingEvaluationRequest>(input, a->file);
-        else
-            request.snapshot = decode_input<ProviderIssueSnapshot>(input, a->file);
-        if (a->rule_set_version > 0) request.rule_set_version = a->rule_set_version;
-        ctx.set_operation("evaluate routing for " + request.snapshot.provider_issue_id);
-        ctx.out();
-        auto r = operator_client(ctx).evaluate_routing(request, ctx.mutation_options());
-        render_decision(ctx, r.raw_data(), r.envelope, true);
-    });
+    bind_run(cmd, ctx, a, run_routing_evaluate);
 }
 
 void add_audit(CLI::App& routing, Context& ctx) {
     auto* cmd =
         routing.add_subcommand("audit", "Show the audit record of a routing decision (needs routing:read)");
-    auto id = std::make_shared<std::string>();
-    cmd->add_option("decision", *id, "Decision id (rdec_...)")->required();
-    cmd->callback([&ctx, id] {
-        if (!matches_id(*id, "rdec_"))
-            throw usage_error("decision: expected a decision id like rdec_..., got '" + *id + "'");
-        ctx.set_operation("show routing decision " + *id, *id);
-        auto& out = ctx.out();
-        auto r = operator_client(ctx).get_routing_decision_audit(*id);
-        const Json& data = r.raw_data();
-        out.result(data, r.envelope, *id, [&] {
-            Json view = data;
-            const Json& d = at_pointer(data, "/decision");
-            Json rules = Json::array();
-            for (const auto& m : at_pointer(d, "/routingReason/matchedRules"))
-                rules.push_back(m.value("id", "?"));
-            view["matched"] = rules;
-            const Json& set_id = at_pointer(data, "/ruleSet/id");
-            view["ruleSetText"] = (set_id.is_string() ? set_id.get<std::string>() : std::string("?")) + " v" +
-                                  at_pointer(data, "/ruleSet/version").dump();
-            out.fields(view, {{"Decision", "/decision/id"},
-                              {"Outcome", "/decision/outcome", Kind::status},
-                              {"Target", "/decision/target/id"},
-                              {"Confidence", "/decision/confidence"},
-                              {"Matched rules", "/matched", Kind::list},
-                              {"Summary", "/decision/routingReason/summary"},
-                              {"Task", "/decision/taskId"},
-                              {"Rule set", "/ruleSetText"},
-                              {"Input digest", "/inputDigest"},
-                              {"Created", "/createdAt", Kind::time}});
-            out.next_steps(operator_next_steps(r.envelope, data), "");
-        });
-    });
+    auto id = std::make_shared<RoutingAuditOptions>();
+    cmd->add_option("decision", id->decision, "Decision id (rdec_...)")->required();
+    bind_run(cmd, ctx, id, run_routing_audit);
 }
 
 }  // namespace

@@ -8,7 +8,9 @@
 
 #include <CLI/CLI.hpp>
 
+#include "commands/operator_commands.hpp"
 #include "commands/operator_common.hpp"
+#include "commands/run.hpp"
 #include "context.hpp"
 #include "validate.hpp"
 
@@ -60,105 +62,129 @@ void render_run(Context& ctx, const Json& data, const Json& envelope) {
                 id_pointer(data), run_view(data));
 }
 
-struct ListArgs {
-    std::string agent, status;
-    int limit = 0;
-};
+}  // namespace
+
+int run_runs_list(const RunListOptions& o, Context& ctx) {
+    ListAgentRunsOptions options;
+    if (!o.agent.empty()) {
+        require_agent_id(o.agent, "--agent");
+        options.agent_id = o.agent;
+    }
+    if (!o.status.empty()) options.status = o.status;
+    if (o.limit > 0) options.limit = o.limit;
+    ctx.set_operation("list runs");
+    ctx.out();
+    auto r = operator_client(ctx).list_agent_runs(options);
+    const Json& items = r.raw_data();
+    ctx.out().list(items, r.envelope, run_columns(items),
+                   id_pointer(items.is_array() && !items.empty() ? items[0] : Json()));
+    return exit_code::ok;
+}
+
+int run_runs_show(const RunShowOptions& o, Context& ctx) {
+    require_run_id(o.id, "run");
+    ctx.set_operation("show run " + o.id, o.id);
+    ctx.out();
+    auto r = operator_client(ctx).get_agent_run(o.id);
+    render_run(ctx, r.raw_data(), r.envelope);
+    return exit_code::ok;
+}
+
+int run_runs_context(const RunContextOptions& o, Context& ctx) {
+    require_run_id(o.id, "run");
+    std::string token = trim(read_small_file(o.token_file, "--run-token-file"));
+    if (token.empty()) throw usage_error("--run-token-file " + o.token_file + ": the file is empty");
+    ctx.set_operation("read the context of run " + o.id, o.id);
+    auto& out = ctx.out();
+    auto r = operator_client(ctx).get_run_context(o.id, token);
+    const Json& data = r.raw_data();
+    out.result(data, r.envelope, o.id, [&] {
+        Json view = data;
+        // Servers that put the run's fields at the top level (runId, status, agent) instead of `run`.
+        if (!view.contains("run") && view.contains("runId"))
+            view["run"] = {{"runId", view["runId"]},
+                           {"status", at_pointer(data, "/status")},
+                           {"agentId", at_pointer(data, "/agent/id")}};
+        Json next = Json::array();
+        for (const auto& n : at_pointer(data, "/nextActions"))
+            next.push_back(n.value("id", "?") + ": " + n.value("label", ""));
+        if (next.empty() && data.contains("instructions")) next.push_back(data["instructions"]);
+        view["nextText"] = next;
+        out.fields(view, {{"Run", "/run/runId"},
+                          {"Agent", "/run/agentId"},
+                          {"Run status", "/run/status", Kind::status},
+                          {"Branch", "/run/branchName"},
+                          {"Task", "/task/id"},
+                          {"Task key", "/task/identifier"},
+                          {"Title", "/task/title"},
+                          {"Task status", "/task/status", Kind::status},
+                          {"Priority", "/task/priority"},
+                          {"Acceptance", "/task/acceptanceCriteria", Kind::lines},
+                          {"Description", "/task/description"},
+                          {"Next", "/nextText", Kind::lines}});
+    });
+    return exit_code::ok;
+}
+
+int run_runs_report(const RunReportOptions& o, Context& ctx) {
+    require_run_id(o.id, "run");
+    Json input = read_json_object(o.file);
+    auto request = decode_input<AgentRunReportRequest>(input, o.file);
+    std::string where = "-f " + o.file + ": ";
+    // Statuses and required members differ between servers: the server checks them (exit 7).
+    if (trim(request.status).empty()) throw usage_error(where + "status: must not be empty");
+    if (trim(request.summary).empty()) throw usage_error(where + "summary: must not be empty");
+    if (!request.handoff.is_null() && !request.handoff.is_object())
+        throw usage_error(where + "handoff: expected an object or null");
+    std::optional<std::string> token;
+    if (!o.token_file.empty()) {
+        token = trim(read_small_file(o.token_file, "--run-token-file"));
+        if (token->empty()) throw usage_error("--run-token-file " + o.token_file + ": the file is empty");
+    }
+    ctx.set_operation("report on run " + o.id, o.id);
+    ctx.out();
+    auto r = operator_client(ctx).report_agent_run(o.id, request, token);
+    render_run(ctx, r.raw_data(), r.envelope);
+    return exit_code::ok;
+}
+
+// ---- wiring: flags bound to the options, the callback calls run ---------------------------------------
+
+namespace {
 
 void add_list(CLI::App& runs, Context& ctx) {
     auto* cmd = runs.add_subcommand("list", "List managed runs, newest first (needs usage:read)");
-    auto a = std::make_shared<ListArgs>();
+    auto a = std::make_shared<RunListOptions>();
     cmd->add_option("--agent", a->agent, "Only runs of this agent (agt_...)");
     cmd->add_option("--status", a->status, "Only runs in this status")
         ->check(CLI::IsMember({"starting", "running", "succeeded", "failed", "awaiting_user", "cancelled"}));
     cmd->add_option("--limit", a->limit, "At most this many runs, 1 to 100")->check(CLI::Range(1, 100));
-    cmd->callback([&ctx, a] {
-        ListAgentRunsOptions options;
-        if (!a->agent.empty()) {
-            require_agent_id(a->agent, "--agent");
-            options.agent_id = a->agent;
-        }
-        if (!a->status.empty()) options.status = a->status;
-        if (a->limit > 0) options.limit = a->limit;
-        ctx.set_operation("list runs");
-        ctx.out();
-        auto r = operator_client(ctx).list_agent_runs(options);
-        const Json& items = r.raw_data();
-        ctx.out().list(items, r.envelope, run_columns(items),
-                       id_pointer(items.is_array() && !items.empty() ? items[0] : Json()));
-    });
+    bind_run(cmd, ctx, a, run_runs_list);
 }
 
 void add_show(CLI::App& runs, Context& ctx) {
     auto* cmd = runs.add_subcommand("show", "Show one managed run (needs usage:read)");
-    auto id = std::make_shared<std::string>();
-    cmd->add_option("run", *id, "Run id (run_...)")->required();
-    cmd->callback([&ctx, id] {
-        require_run_id(*id, "run");
-        ctx.set_operation("show run " + *id, *id);
-        ctx.out();
-        auto r = operator_client(ctx).get_agent_run(*id);
-        render_run(ctx, r.raw_data(), r.envelope);
-    });
+    auto a = std::make_shared<RunShowOptions>();
+    cmd->add_option("run", a->id, "Run id (run_...)")->required();
+    bind_run(cmd, ctx, a, run_runs_show);
 }
-
-struct ContextArgs {
-    std::string id, token_file;
-};
 
 void add_context(CLI::App& runs, Context& ctx) {
     auto* cmd = runs.add_subcommand(
         "context", "Show a run's task card, read with the run's run-context token (not the API key)");
-    auto a = std::make_shared<ContextArgs>();
+    auto a = std::make_shared<RunContextOptions>();
     cmd->add_option("run", a->id, "Run id (run_...)")->required();
     cmd->add_option("--run-token-file", a->token_file,
                     "File holding the run-context token (arrun_...); '-' = stdin")
         ->required();
-    cmd->callback([&ctx, a] {
-        require_run_id(a->id, "run");
-        std::string token = trim(read_small_file(a->token_file, "--run-token-file"));
-        if (token.empty()) throw usage_error("--run-token-file " + a->token_file + ": the file is empty");
-        ctx.set_operation("read the context of run " + a->id, a->id);
-        auto& out = ctx.out();
-        auto r = operator_client(ctx).get_run_context(a->id, token);
-        const Json& data = r.raw_data();
-        out.result(data, r.envelope, a->id, [&] {
-            Json view = data;
-            // Servers that put the run's fields at the top level (runId, status, agent) instead of `run`.
-            if (!view.contains("run") && view.contains("runId"))
-                view["run"] = {{"runId", view["runId"]},
-                               {"status", at_pointer(data, "/status")},
-                               {"agentId", at_pointer(data, "/agent/id")}};
-            Json next = Json::array();
-            for (const auto& n : at_pointer(data, "/nextActions"))
-                next.push_back(n.value("id", "?") + ": " + n.value("label", ""));
-            if (next.empty() && data.contains("instructions")) next.push_back(data["instructions"]);
-            view["nextText"] = next;
-            out.fields(view, {{"Run", "/run/runId"},
-                              {"Agent", "/run/agentId"},
-                              {"Run status", "/run/status", Kind::status},
-                              {"Branch", "/run/branchName"},
-                              {"Task", "/task/id"},
-                              {"Task key", "/task/identifier"},
-                              {"Title", "/task/title"},
-                              {"Task status", "/task/status", Kind::status},
-                              {"Priority", "/task/priority"},
-                              {"Acceptance", "/task/acceptanceCriteria", Kind::lines},
-                              {"Description", "/task/description"},
-                              {"Next", "/nextText", Kind::lines}});
-        });
-    });
+    bind_run(cmd, ctx, a, run_runs_context);
 }
-
-struct ReportArgs {
-    std::string id, file, token_file;
-};
 
 void add_report(CLI::App& runs, Context& ctx) {
     auto* cmd = runs.add_subcommand(
         "report",
         "Report a run's progress, blocker or outcome (API key with tasks:write, or --run-token-file)");
-    auto a = std::make_shared<ReportArgs>();
+    auto a = std::make_shared<RunReportOptions>();
     cmd->add_option("run", a->id, "Run id (run_...)")->required();
     cmd->add_option(
            "-f,--file", a->file,
@@ -167,27 +193,7 @@ void add_report(CLI::App& runs, Context& ctx) {
         ->required();
     cmd->add_option("--run-token-file", a->token_file,
                     "Authenticate with the run's run-context token from this file instead of the API key");
-    cmd->callback([&ctx, a] {
-        require_run_id(a->id, "run");
-        Json input = read_json_object(a->file);
-        auto request = decode_input<AgentRunReportRequest>(input, a->file);
-        std::string where = "-f " + a->file + ": ";
-        // Statuses and required members differ between servers: the server checks them (exit 7).
-        if (trim(request.status).empty()) throw usage_error(where + "status: must not be empty");
-        if (trim(request.summary).empty()) throw usage_error(where + "summary: must not be empty");
-        if (!request.handoff.is_null() && !request.handoff.is_object())
-            throw usage_error(where + "handoff: expected an object or null");
-        std::optional<std::string> token;
-        if (!a->token_file.empty()) {
-            token = trim(read_small_file(a->token_file, "--run-token-file"));
-            if (token->empty())
-                throw usage_error("--run-token-file " + a->token_file + ": the file is empty");
-        }
-        ctx.set_operation("report on run " + a->id, a->id);
-        ctx.out();
-        auto r = operator_client(ctx).report_agent_run(a->id, request, token);
-        render_run(ctx, r.raw_data(), r.envelope);
-    });
+    bind_run(cmd, ctx, a, run_runs_report);
 }
 
 }  // namespace

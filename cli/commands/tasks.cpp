@@ -9,6 +9,7 @@
 #include <CLI/CLI.hpp>
 
 #include "commands/list_all.hpp"
+#include "commands/run.hpp"
 #include "commands/tasks.hpp"
 #include "commands/wait.hpp"
 #include "context.hpp"
@@ -103,227 +104,153 @@ std::pair<std::string, std::string> split_pair(const std::string& text, char sep
     return {text.substr(0, pos), text.substr(pos + 1)};
 }
 
-struct ListArgs {
-    std::string status;
-    int limit = 0;
-    std::string cursor;
-    bool all = false;
-    std::vector<std::string> columns;
-};
+}  // namespace
 
-void add_list(CLI::App& tasks, Context& ctx) {
-    auto* cmd = tasks.add_subcommand("list", "List the tasks assigned to you");
-    auto a = std::make_shared<ListArgs>();
-    cmd->add_option("--status", a->status, "Only tasks in this status")
-        ->check(CLI::IsMember({"todo", "in_progress", "in_review", "blocked"}));
-    cmd->add_option("--limit", a->limit, "Tasks per page, 1 to 100 (server default 25)")
-        ->check(CLI::Range(1, 100));
-    cmd->add_option("--cursor", a->cursor, "Start at this page cursor (from a previous page)");
-    cmd->add_flag("--all", a->all, "Follow every page, printing rows as pages arrive (-o json: one array)");
-    cmd->add_option("--columns", a->columns,
-                    "Table columns to show, in order, e.g. key,status,title (id, key, status, priority, "
-                    "updated, due, next, title)")
-        ->delimiter(',');
-    cmd->callback([&ctx, a] {
-        ctx.choose_columns(a->columns);
-        ListTasksOptions options;
-        if (!a->status.empty()) options.status = a->status;
-        if (a->limit > 0) options.limit = a->limit;
-        if (!a->cursor.empty()) options.cursor = a->cursor;
-        ctx.set_operation("list tasks");
-        auto& out = ctx.out();
-        out.page_output();
-        if (!a->all) {
-            if (print_raw_task_page(ctx, options)) return;  // -o ndjson|json: the server's bytes
-            auto page = ctx.client().list_my_tasks(options);
-            out.list(page.raw_data(), page.envelope, task_columns(), "/id");
-            return;
-        }
-        list_all_tasks(ctx, options, task_columns(), "/id");  // Ctrl-C stops after the page in flight
-    });
+int run_task_list(const TaskListOptions& o, Context& ctx) {
+    ctx.choose_columns(o.columns);
+    ListTasksOptions options;
+    if (!o.status.empty()) options.status = o.status;
+    if (o.limit > 0) options.limit = o.limit;
+    if (!o.cursor.empty()) options.cursor = o.cursor;
+    ctx.set_operation("list tasks");
+    auto& out = ctx.out();
+    out.page_output();
+    if (!o.all) {
+        if (print_raw_task_page(ctx, options)) return exit_code::ok;  // -o ndjson|json: the server's bytes
+        auto page = ctx.client().list_my_tasks(options);
+        out.list(page.raw_data(), page.envelope, task_columns(), "/id");
+        return exit_code::ok;
+    }
+    list_all_tasks(ctx, options, task_columns(), "/id");  // Ctrl-C stops after the page in flight
+    return exit_code::ok;
 }
 
-void add_show(CLI::App& tasks, Context& ctx) {
-    auto* cmd = tasks.add_subcommand("show", "Show one task in full");
-    auto id = std::make_shared<std::string>();
-    cmd->add_option("id", *id, "Task id (tsk_...) or key (DEMO-1)")->required();
-    cmd->callback([&ctx, id] {
-        *id = resolve_task(ctx, *id);
-        ctx.set_operation("show task " + *id, *id);
-        ctx.out().page_output();
-        auto r = ctx.client().get_task(*id);
-        render_task(ctx, r.raw_data(), r.envelope);
-    });
+int run_task_show(const TaskRefOptions& o, Context& ctx) {
+    const auto id = resolve_task(ctx, o.id);
+    ctx.set_operation("show task " + id, id);
+    ctx.out().page_output();
+    auto r = ctx.client().get_task(id);
+    render_task(ctx, r.raw_data(), r.envelope);
+    return exit_code::ok;
 }
 
-void add_start(CLI::App& tasks, Context& ctx) {
-    auto* cmd = tasks.add_subcommand("start", "Start a task (todo -> in_progress)");
-    auto id = std::make_shared<std::string>();
-    cmd->add_option("id", *id, "Task id (tsk_...) or key (DEMO-1)")->required();
-    cmd->callback([&ctx, id] {
-        *id = resolve_task(ctx, *id);
-        ctx.set_operation("start task " + *id, *id);
-        ctx.out();
-        auto r = ctx.client().start_task(*id, ctx.mutation_options());
-        render_task(ctx, r.raw_data(), r.envelope);
-    });
+int run_task_start(const TaskRefOptions& o, Context& ctx) {
+    const auto id = resolve_task(ctx, o.id);
+    ctx.set_operation("start task " + id, id);
+    ctx.out();
+    auto r = ctx.client().start_task(id, ctx.mutation_options());
+    render_task(ctx, r.raw_data(), r.envelope);
+    return exit_code::ok;
 }
 
-struct BlockArgs {
-    std::string id, reason, action_required, resume_instructions, source_run_id, source_agent_id;
-};
-
-void add_block(CLI::App& tasks, Context& ctx) {
-    auto* cmd = tasks.add_subcommand("block", "Mark a task blocked until the user acts");
-    auto a = std::make_shared<BlockArgs>();
-    cmd->add_option("id", a->id, "Task id (tsk_...) or key (DEMO-1)")->required();
-    cmd->add_option("--reason", a->reason, "Why the task cannot continue (1-500 characters)")->required();
-    cmd->add_option("--action-required", a->action_required, "What the user must do (1-2000 characters)")
-        ->required();
-    cmd->add_option("--resume-instructions", a->resume_instructions,
-                    "How work resumes once resolved (1-2000 characters)")
-        ->required();
-    cmd->add_option("--source-run-id", a->source_run_id,
-                    "Run that hit the blocker (run_...; default: generated)");
-    cmd->add_option("--source-agent-id", a->source_agent_id,
-                    "Agent that hit it (agt_...; default: the assignee)");
-    cmd->callback([&ctx, a] {
-        a->id = resolve_task(ctx, a->id);
-        require_length(a->reason, 1, 500, "--reason");
-        require_length(a->action_required, 1, 2000, "--action-required");
-        require_length(a->resume_instructions, 1, 2000, "--resume-instructions");
-        if (!a->source_run_id.empty()) require_run_id(a->source_run_id, "--source-run-id");
-        if (!a->source_agent_id.empty()) require_agent_id(a->source_agent_id, "--source-agent-id");
-        ctx.set_operation("block task " + a->id, a->id);
-        ctx.out();
-        TaskBlockerRequest request;
-        request.reason = a->reason;
-        request.action_required = a->action_required;
-        request.resume_instructions = a->resume_instructions;
-        request.source_run_id = a->source_run_id;
-        if (request.source_run_id.empty()) {
-            auto now = std::chrono::duration_cast<std::chrono::seconds>(
-                           std::chrono::system_clock::now().time_since_epoch())
-                           .count();
-            request.source_run_id = "run_cli_" + std::to_string(now);
-        }
-        request.source_agent_id = a->source_agent_id;
-        if (request.source_agent_id.empty()) {
-            auto task = ctx.client().get_task(a->id);
-            for (const char* pointer : {"/assigneeAgentId", "/assignee/id"}) {
-                const auto& v = at_pointer(task.raw_data(), pointer);
-                if (v.is_string() && matches_id(v.get<std::string>(), "agt_", true)) {
-                    request.source_agent_id = v.get<std::string>();
-                    break;
-                }
+int run_task_block(const TaskBlockOptions& o, Context& ctx) {
+    const auto id = resolve_task(ctx, o.id);
+    require_length(o.reason, 1, 500, "--reason");
+    require_length(o.action_required, 1, 2000, "--action-required");
+    require_length(o.resume_instructions, 1, 2000, "--resume-instructions");
+    if (!o.source_run_id.empty()) require_run_id(o.source_run_id, "--source-run-id");
+    if (!o.source_agent_id.empty()) require_agent_id(o.source_agent_id, "--source-agent-id");
+    ctx.set_operation("block task " + id, id);
+    ctx.out();
+    TaskBlockerRequest request;
+    request.reason = o.reason;
+    request.action_required = o.action_required;
+    request.resume_instructions = o.resume_instructions;
+    request.source_run_id = o.source_run_id;
+    if (request.source_run_id.empty()) {
+        auto now =
+            std::chrono::duration_cast<std::chrono::seconds>(ctx.deps().clock().time_since_epoch()).count();
+        request.source_run_id = "run_cli_" + std::to_string(now);
+    }
+    request.source_agent_id = o.source_agent_id;
+    if (request.source_agent_id.empty()) {
+        auto task = ctx.client().get_task(id);
+        for (const char* pointer : {"/assigneeAgentId", "/assignee/id"}) {
+            const auto& v = at_pointer(task.raw_data(), pointer);
+            if (v.is_string() && matches_id(v.get<std::string>(), "agt_", true)) {
+                request.source_agent_id = v.get<std::string>();
+                break;
             }
-            if (request.source_agent_id.empty())
-                throw usage_error("the task has no assignee agent id; pass --source-agent-id agt_...");
         }
-        auto r = ctx.client().block_task(a->id, request, ctx.mutation_options());
-        render_task(ctx, r.raw_data(), r.envelope);
-    });
+        if (request.source_agent_id.empty())
+            throw usage_error("the task has no assignee agent id; pass --source-agent-id agt_...");
+    }
+    auto r = ctx.client().block_task(id, request, ctx.mutation_options());
+    render_task(ctx, r.raw_data(), r.envelope);
+    return exit_code::ok;
 }
 
-void add_resolve(CLI::App& tasks, Context& ctx) {
-    auto* cmd = tasks.add_subcommand("resolve", "Resolve a task's blocker (blocked -> todo)");
-    auto id = std::make_shared<std::string>();
-    auto summary = std::make_shared<std::string>();
-    cmd->add_option("id", *id, "Task id (tsk_...) or key (DEMO-1)")->required();
-    cmd->add_option("--summary", *summary, "What the user did (1-2000 characters)")->required();
-    cmd->callback([&ctx, id, summary] {
-        *id = resolve_task(ctx, *id);
-        require_length(*summary, 1, 2000, "--summary");
-        ctx.set_operation("resolve blocker of task " + *id, *id);
-        ctx.out();
-        ResolveBlockerRequest request;
-        request.resolution_summary = *summary;
-        auto r = ctx.client().resolve_blocker(*id, request, ctx.mutation_options());
-        render_task(ctx, r.raw_data(), r.envelope);
-    });
+int run_task_resolve(const TaskResolveOptions& o, Context& ctx) {
+    const auto id = resolve_task(ctx, o.id);
+    require_length(o.summary, 1, 2000, "--summary");
+    ctx.set_operation("resolve blocker of task " + id, id);
+    ctx.out();
+    ResolveBlockerRequest request;
+    request.resolution_summary = o.summary;
+    auto r = ctx.client().resolve_blocker(id, request, ctx.mutation_options());
+    render_task(ctx, r.raw_data(), r.envelope);
+    return exit_code::ok;
 }
 
-struct SubmitArgs {
-    std::string id, summary, mode, notes, pr_title, pr_body;
-    std::vector<std::string> artifacts, checks;
-    bool draft = false;
-    bool force = false;
-};
+int run_task_submit(const TaskSubmitOptions& o, Context& ctx) {
+    const auto id = resolve_task(ctx, o.id);
+    require_length(o.summary, 1, 2000, "--summary");
+    if (o.notes.size() > 2000) require_length(o.notes, 0, 2000, "--notes");
+    if (o.pr_title.size() > 300) require_length(o.pr_title, 0, 300, "--pr-title");
+    if (o.pr_body.size() > 10000) require_length(o.pr_body, 0, 10000, "--pr-body");
+    if (o.artifacts.size() > 20) throw usage_error("--artifact: at most 20");
+    if (o.checks.size() > 20) throw usage_error("--check: at most 20");
+    TaskSubmitRequest request;
+    request.summary = o.summary;
+    if (!o.mode.empty()) request.mode = o.mode;
+    for (const auto& text : o.artifacts) {
+        auto [type, url] = split_pair(text, '=', "--artifact");
+        require_one_of(type, {"pull_request", "commit", "doc", "ci_run", "other"}, "--artifact type");
+        require_http_url(url, "--artifact url");
+        SubmitArtifact artifact;
+        artifact.type = type;
+        artifact.url = url;
+        request.artifacts.push_back(std::move(artifact));
+    }
+    for (const auto& text : o.checks) {
+        auto [name, status] = split_pair(text, '=', "--check");
+        require_one_of(status, {"passed", "failed", "running", "skipped"}, "--check status");
+        SubmitCheck check;
+        check.name = name;
+        check.status = status;
+        request.checks.push_back(std::move(check));
+    }
+    if (o.mode == "artifact" && request.artifacts.empty())
+        throw usage_error("--mode artifact needs at least one --artifact TYPE=URL");
+    if (!o.pr_title.empty() || !o.pr_body.empty() || o.draft) {
+        PullRequestOptions pr;
+        if (!o.pr_title.empty()) pr.title = o.pr_title;
+        if (!o.pr_body.empty()) pr.body = o.pr_body;
+        if (o.draft) pr.draft = true;
+        request.pull_request = std::move(pr);
+    }
+    if (!o.notes.empty()) request.notes = o.notes;
 
-void add_submit(CLI::App& tasks, Context& ctx) {
-    auto* cmd = tasks.add_subcommand("submit", "Submit the task's work for review");
-    auto a = std::make_shared<SubmitArgs>();
-    cmd->add_option("id", a->id, "Task id (tsk_...) or key (DEMO-1)")->required();
-    cmd->add_option("--summary", a->summary, "What was done (up to 2000 characters)")->required();
-    cmd->add_option("--mode", a->mode, "adapter_managed (server default) or artifact")
-        ->check(CLI::IsMember({"adapter_managed", "artifact"}));
-    cmd->add_option("--artifact", a->artifacts,
-                    "TYPE=URL, repeatable; TYPE: pull_request, commit, doc, ci_run, other");
-    cmd->add_option("--check", a->checks,
-                    "NAME=STATUS, repeatable; STATUS: passed, failed, running, skipped");
-    cmd->add_option("--notes", a->notes, "Notes for the reviewer (up to 2000 characters)");
-    cmd->add_option("--pr-title", a->pr_title, "Pull request title (adapter_managed)");
-    cmd->add_option("--pr-body", a->pr_body, "Pull request body (adapter_managed)");
-    cmd->add_flag("--draft", a->draft, "Open the pull request as a draft");
-    cmd->add_flag("--force", a->force,
-                  "Send the submit without reading the task first (even when it does not offer 'submit')");
-    cmd->callback([&ctx, a] {
-        a->id = resolve_task(ctx, a->id);
-        require_length(a->summary, 1, 2000, "--summary");
-        if (a->notes.size() > 2000) require_length(a->notes, 0, 2000, "--notes");
-        if (a->pr_title.size() > 300) require_length(a->pr_title, 0, 300, "--pr-title");
-        if (a->pr_body.size() > 10000) require_length(a->pr_body, 0, 10000, "--pr-body");
-        if (a->artifacts.size() > 20) throw usage_error("--artifact: at most 20");
-        if (a->checks.size() > 20) throw usage_error("--check: at most 20");
-        TaskSubmitRequest request;
-        request.summary = a->summary;
-        if (!a->mode.empty()) request.mode = a->mode;
-        for (const auto& text : a->artifacts) {
-            auto [type, url] = split_pair(text, '=', "--artifact");
-            require_one_of(type, {"pull_request", "commit", "doc", "ci_run", "other"}, "--artifact type");
-            require_http_url(url, "--artifact url");
-            SubmitArtifact artifact;
-            artifact.type = type;
-            artifact.url = url;
-            request.artifacts.push_back(std::move(artifact));
-        }
-        for (const auto& text : a->checks) {
-            auto [name, status] = split_pair(text, '=', "--check");
-            require_one_of(status, {"passed", "failed", "running", "skipped"}, "--check status");
-            SubmitCheck check;
-            check.name = name;
-            check.status = status;
-            request.checks.push_back(std::move(check));
-        }
-        if (a->mode == "artifact" && request.artifacts.empty())
-            throw usage_error("--mode artifact needs at least one --artifact TYPE=URL");
-        if (!a->pr_title.empty() || !a->pr_body.empty() || a->draft) {
-            PullRequestOptions pr;
-            if (!a->pr_title.empty()) pr.title = a->pr_title;
-            if (!a->pr_body.empty()) pr.body = a->pr_body;
-            if (a->draft) pr.draft = true;
-            request.pull_request = std::move(pr);
-        }
-        if (!a->notes.empty()) request.notes = a->notes;
-
-        ctx.set_operation("submit task " + a->id, a->id);
-        ctx.out();
-        if (!a->force) require_action(ctx, a->id, "submit");
-        auto r = ctx.client().submit_task(a->id, request, ctx.mutation_options());
-        ctx.out().object(r.raw_data(), r.envelope,
-                         {{"Submission", "/submissionId"},
-                          {"Task", "/taskId"},
-                          {"Status", "/status", Kind::status},
-                          {"Action", "/action"},
-                          {"PR", "/prUrl"},
-                          {"Branch", "/head"},
-                          {"Base", "/base"},
-                          {"Head SHA", "/headSha"},
-                          {"Accepted", "/acceptedAt", Kind::time},
-                          {"Idempotency key", "/idempotencyKey"}},
-                         "/submissionId", a->id);
-    });
+    ctx.set_operation("submit task " + id, id);
+    ctx.out();
+    if (!o.force) require_action(ctx, id, "submit");
+    auto r = ctx.client().submit_task(id, request, ctx.mutation_options());
+    ctx.out().object(r.raw_data(), r.envelope,
+                     {{"Submission", "/submissionId"},
+                      {"Task", "/taskId"},
+                      {"Status", "/status", Kind::status},
+                      {"Action", "/action"},
+                      {"PR", "/prUrl"},
+                      {"Branch", "/head"},
+                      {"Base", "/base"},
+                      {"Head SHA", "/headSha"},
+                      {"Accepted", "/acceptedAt", Kind::time},
+                      {"Idempotency key", "/idempotencyKey"}},
+                     "/submissionId", id);
+    return exit_code::ok;
 }
+
+namespace {
 
 std::string ci_counts(const Json& summary) {
     std::string out;
@@ -377,108 +304,177 @@ void show_ci_status(Context& ctx, const std::string& task) {
     });
 }
 
+int run_task_ci(const TaskRefOptions& o, Context& ctx) {
+    show_ci_status(ctx, o.id);
+    return exit_code::ok;
+}
+
+int run_task_review(const TaskRefOptions& o, Context& ctx) {
+    const auto id = resolve_task(ctx, o.id);
+    ctx.set_operation("get review feedback of task " + id, id);
+    auto& out = ctx.out();
+    out.page_output();
+    auto r = ctx.client().get_task_review_feedback(id);
+    const auto& data = r.raw_data();
+    const auto& outcome = at_pointer(data, "/latestDecision/outcome");
+    out.result(data, r.envelope, outcome.is_string() ? outcome.get<std::string>() : std::string{}, [&] {
+        out.fields(data, {{"Task", "/taskId"},
+                          {"Outcome", "/latestDecision/outcome", Kind::status},
+                          {"Reviewer", "/latestDecision/reviewer/id"},
+                          {"Role", "/latestDecision/reviewer/role"},
+                          {"When", "/latestDecision/createdAt", Kind::time},
+                          {"Head SHA", "/latestDecision/headSha"},
+                          {"Summary", "/latestDecision/summary"}});
+        out.line("");
+        out.table(at_pointer(data, "/comments"), {{"SEVERITY", "/severity", Kind::status},
+                                                  {"AUTHOR", "/authorRole"},
+                                                  {"FILE", "/file"},
+                                                  {"LINE", "/line"},
+                                                  {"COMMENT", "/body", Kind::text, true}});
+        out.next_steps(actions_of(r.envelope), id);
+    });
+    return exit_code::ok;
+}
+
+int run_task_ship(const TaskShipOptions& o, Context& ctx) {
+    const auto id = resolve_task(ctx, o.id);
+    if (!o.sha.empty()) require_sha(o.sha, "--expected-head-sha");
+    ctx.set_operation("ship task " + id, id);
+    ctx.out();
+    if (o.force && o.sha.empty())
+        throw usage_error("--force does not read the task, so it needs --expected-head-sha SHA");
+    std::optional<Response<TaskDetail>> task;
+    if (!o.force) task = require_action(ctx, id, "ship");
+    TaskShipRequest request;
+    request.mode = o.mode;
+    request.target_environment = o.env;
+    request.expected_head_sha = o.sha;
+    if (request.expected_head_sha.empty()) {
+        const auto& head = at_pointer(task->raw_data(), "/headSha");
+        if (!head.is_string()) throw usage_error("the task has no headSha yet; pass --expected-head-sha SHA");
+        request.expected_head_sha = head.get<std::string>();
+        require_sha(request.expected_head_sha, "the task's headSha");
+    }
+    auto r = ctx.client().ship_task(id, request, ctx.mutation_options());
+    ctx.out().object(r.raw_data(), r.envelope,
+                     {{"Task", "/taskId"},
+                      {"Operation", "/operationId"},
+                      {"Status", "/status", Kind::status},
+                      {"Queued", "/queuedAt", Kind::time}},
+                     "/operationId", id);
+    return exit_code::ok;
+}
+
+int run_task_rollback(const TaskRefOptions& o, Context& ctx) {
+    const auto id = resolve_task(ctx, o.id);
+    ctx.set_operation("roll back task " + id, id);
+    ctx.out();
+    auto r = ctx.client().rollback_task(id, ctx.mutation_options());
+    const auto& data = r.raw_data();
+    const char* quiet = data.contains("status") ? "/status" : "/taskId";
+    ctx.out().object(data, r.envelope, generic_fields(data), quiet, id);
+    return exit_code::ok;
+}
+
+// ---- wiring: flags bound to the options, the callback calls run ------------------------------------------
+
 namespace {
+
+CLI::Option* add_task_id(CLI::App* cmd, std::string& id) {
+    return cmd->add_option("id", id, "Task id (tsk_...) or key (DEMO-1)")->required();
+}
+
+void add_list(CLI::App& tasks, Context& ctx) {
+    auto* cmd = tasks.add_subcommand("list", "List the tasks assigned to you");
+    auto o = std::make_shared<TaskListOptions>();
+    cmd->add_option("--status", o->status, "Only tasks in this status")
+        ->check(CLI::IsMember({"todo", "in_progress", "in_review", "blocked"}));
+    cmd->add_option("--limit", o->limit, "Tasks per page, 1 to 100 (server default 25)")
+        ->check(CLI::Range(1, 100));
+    cmd->add_option("--cursor", o->cursor, "Start at this page cursor (from a previous page)");
+    cmd->add_flag("--all", o->all, "Follow every page, printing rows as pages arrive (-o json: one array)");
+    cmd->add_option("--columns", o->columns,
+                    "Table columns to show, in order, e.g. key,status,title (id, key, status, priority, "
+                    "updated, due, next, title)")
+        ->delimiter(',');
+    bind_run(cmd, ctx, o, run_task_list);
+}
+
+void add_ref_command(CLI::App& tasks, Context& ctx, const char* name, const char* description,
+                     int (*run)(const TaskRefOptions&, Context&)) {
+    auto* cmd = tasks.add_subcommand(name, description);
+    auto o = std::make_shared<TaskRefOptions>();
+    add_task_id(cmd, o->id);
+    bind_run(cmd, ctx, o, run);
+}
+
+void add_block(CLI::App& tasks, Context& ctx) {
+    auto* cmd = tasks.add_subcommand("block", "Mark a task blocked until the user acts");
+    auto o = std::make_shared<TaskBlockOptions>();
+    add_task_id(cmd, o->id);
+    cmd->add_option("--reason", o->reason, "Why the task cannot continue (1-500 characters)")->required();
+    cmd->add_option("--action-required", o->action_required, "What the user must do (1-2000 characters)")
+        ->required();
+    cmd->add_option("--resume-instructions", o->resume_instructions,
+                    "How work resumes once resolved (1-2000 characters)")
+        ->required();
+    cmd->add_option("--source-run-id", o->source_run_id,
+                    "Run that hit the blocker (run_...; default: generated)");
+    cmd->add_option("--source-agent-id", o->source_agent_id,
+                    "Agent that hit it (agt_...; default: the assignee)");
+    bind_run(cmd, ctx, o, run_task_block);
+}
+
+void add_resolve(CLI::App& tasks, Context& ctx) {
+    auto* cmd = tasks.add_subcommand("resolve", "Resolve a task's blocker (blocked -> todo)");
+    auto o = std::make_shared<TaskResolveOptions>();
+    add_task_id(cmd, o->id);
+    cmd->add_option("--summary", o->summary, "What the user did (1-2000 characters)")->required();
+    bind_run(cmd, ctx, o, run_task_resolve);
+}
+
+void add_submit(CLI::App& tasks, Context& ctx) {
+    auto* cmd = tasks.add_subcommand("submit", "Submit the task's work for review");
+    auto o = std::make_shared<TaskSubmitOptions>();
+    add_task_id(cmd, o->id);
+    cmd->add_option("--summary", o->summary, "What was done (up to 2000 characters)")->required();
+    cmd->add_option("--mode", o->mode, "adapter_managed (server default) or artifact")
+        ->check(CLI::IsMember({"adapter_managed", "artifact"}));
+    cmd->add_option("--artifact", o->artifacts,
+                    "TYPE=URL, repeatable; TYPE: pull_request, commit, doc, ci_run, other");
+    cmd->add_option("--check", o->checks,
+                    "NAME=STATUS, repeatable; STATUS: passed, failed, running, skipped");
+    cmd->add_option("--notes", o->notes, "Notes for the reviewer (up to 2000 characters)");
+    cmd->add_option("--pr-title", o->pr_title, "Pull request title (adapter_managed)");
+    cmd->add_option("--pr-body", o->pr_body, "Pull request body (adapter_managed)");
+    cmd->add_flag("--draft", o->draft, "Open the pull request as a draft");
+    cmd->add_flag("--force", o->force,
+                  "Send the submit without reading the task first (even when it does not offer 'submit')");
+    bind_run(cmd, ctx, o, run_task_submit);
+}
 
 void add_ci(CLI::App& tasks, Context& ctx) {
     auto* cmd = tasks.add_subcommand("ci", "Show the CI status of the task's latest submission");
     auto id = std::make_shared<std::string>();
-    cmd->add_option("id", *id, "Task id (tsk_...) or key (DEMO-1)")->required();
-    add_ci_watch(*cmd, ctx, id);  // --watch (wait.cpp); without it: show_ci_status
+    add_task_id(cmd, *id);
+    add_ci_watch(*cmd, ctx, id);  // --watch (wait.cpp); without it: run_task_ci
 }
-
-void add_review(CLI::App& tasks, Context& ctx) {
-    auto* cmd = tasks.add_subcommand("review", "Show the review feedback of the task");
-    auto id = std::make_shared<std::string>();
-    cmd->add_option("id", *id, "Task id (tsk_...) or key (DEMO-1)")->required();
-    cmd->callback([&ctx, id] {
-        *id = resolve_task(ctx, *id);
-        ctx.set_operation("get review feedback of task " + *id, *id);
-        auto& out = ctx.out();
-        out.page_output();
-        auto r = ctx.client().get_task_review_feedback(*id);
-        const auto& data = r.raw_data();
-        const auto& outcome = at_pointer(data, "/latestDecision/outcome");
-        out.result(data, r.envelope, outcome.is_string() ? outcome.get<std::string>() : std::string{}, [&] {
-            out.fields(data, {{"Task", "/taskId"},
-                              {"Outcome", "/latestDecision/outcome", Kind::status},
-                              {"Reviewer", "/latestDecision/reviewer/id"},
-                              {"Role", "/latestDecision/reviewer/role"},
-                              {"When", "/latestDecision/createdAt", Kind::time},
-                              {"Head SHA", "/latestDecision/headSha"},
-                              {"Summary", "/latestDecision/summary"}});
-            out.line("");
-            out.table(at_pointer(data, "/comments"), {{"SEVERITY", "/severity", Kind::status},
-                                                      {"AUTHOR", "/authorRole"},
-                                                      {"FILE", "/file"},
-                                                      {"LINE", "/line"},
-                                                      {"COMMENT", "/body", Kind::text, true}});
-            out.next_steps(actions_of(r.envelope), *id);
-        });
-    });
-}
-
-struct ShipArgs {
-    std::string id, mode = "merge_only", env = "staging", sha;
-    bool force = false;
-};
 
 void add_ship(CLI::App& tasks, Context& ctx) {
     auto* cmd = tasks.add_subcommand("ship", "Merge (and deploy) the task's approved work");
-    auto a = std::make_shared<ShipArgs>();
-    cmd->add_option("id", a->id, "Task id (tsk_...) or key (DEMO-1)")->required();
-    cmd->add_option("--mode", a->mode, "merge_only or merge_and_deploy")
+    auto o = std::make_shared<TaskShipOptions>();
+    add_task_id(cmd, o->id);
+    cmd->add_option("--mode", o->mode, "merge_only or merge_and_deploy")
         ->check(CLI::IsMember({"merge_only", "merge_and_deploy"}))
         ->capture_default_str();
-    cmd->add_option("--env", a->env, "Target environment: staging or production")
+    cmd->add_option("--env", o->env, "Target environment: staging or production")
         ->check(CLI::IsMember({"staging", "production"}))
         ->capture_default_str();
-    cmd->add_option("--expected-head-sha", a->sha,
+    cmd->add_option("--expected-head-sha", o->sha,
                     "Ship only if the head is this SHA (default: the task's headSha)");
-    cmd->add_flag("--force", a->force,
+    cmd->add_flag("--force", o->force,
                   "Send the ship without reading the task first (needs --expected-head-sha)");
-    cmd->callback([&ctx, a] {
-        a->id = resolve_task(ctx, a->id);
-        if (!a->sha.empty()) require_sha(a->sha, "--expected-head-sha");
-        ctx.set_operation("ship task " + a->id, a->id);
-        ctx.out();
-        if (a->force && a->sha.empty())
-            throw usage_error("--force does not read the task, so it needs --expected-head-sha SHA");
-        std::optional<Response<TaskDetail>> task;
-        if (!a->force) task = require_action(ctx, a->id, "ship");
-        TaskShipRequest request;
-        request.mode = a->mode;
-        request.target_environment = a->env;
-        request.expected_head_sha = a->sha;
-        if (request.expected_head_sha.empty()) {
-            const auto& head = at_pointer(task->raw_data(), "/headSha");
-            if (!head.is_string())
-                throw usage_error("the task has no headSha yet; pass --expected-head-sha SHA");
-            request.expected_head_sha = head.get<std::string>();
-            require_sha(request.expected_head_sha, "the task's headSha");
-        }
-        auto r = ctx.client().ship_task(a->id, request, ctx.mutation_options());
-        ctx.out().object(r.raw_data(), r.envelope,
-                         {{"Task", "/taskId"},
-                          {"Operation", "/operationId"},
-                          {"Status", "/status", Kind::status},
-                          {"Queued", "/queuedAt", Kind::time}},
-                         "/operationId", a->id);
-    });
-}
-
-void add_rollback(CLI::App& tasks, Context& ctx) {
-    auto* cmd = tasks.add_subcommand("rollback", "Roll back a shipped task");
-    auto id = std::make_shared<std::string>();
-    cmd->add_option("id", *id, "Task id (tsk_...) or key (DEMO-1)")->required();
-    cmd->callback([&ctx, id] {
-        *id = resolve_task(ctx, *id);
-        ctx.set_operation("roll back task " + *id, *id);
-        ctx.out();
-        auto r = ctx.client().rollback_task(*id, ctx.mutation_options());
-        const auto& data = r.raw_data();
-        const char* quiet = data.contains("status") ? "/status" : "/taskId";
-        ctx.out().object(data, r.envelope, generic_fields(data), quiet, *id);
-    });
+    bind_run(cmd, ctx, o, run_task_ship);
 }
 
 }  // namespace
@@ -488,15 +484,15 @@ void register_tasks(CLI::App& app, Context& ctx) {
     tasks->alias("task");
     tasks->require_subcommand(1);
     add_list(*tasks, ctx);
-    add_show(*tasks, ctx);
-    add_start(*tasks, ctx);
+    add_ref_command(*tasks, ctx, "show", "Show one task in full", run_task_show);
+    add_ref_command(*tasks, ctx, "start", "Start a task (todo -> in_progress)", run_task_start);
     add_block(*tasks, ctx);
     add_resolve(*tasks, ctx);
     add_submit(*tasks, ctx);
     add_ci(*tasks, ctx);
-    add_review(*tasks, ctx);
+    add_ref_command(*tasks, ctx, "review", "Show the review feedback of the task", run_task_review);
     add_ship(*tasks, ctx);
-    add_rollback(*tasks, ctx);
+    add_ref_command(*tasks, ctx, "rollback", "Roll back a shipped task", run_task_rollback);
 }
 
 }  // namespace agentrail::cli

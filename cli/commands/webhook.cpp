@@ -29,6 +29,8 @@
 #include "agentrail/transport.hpp"
 #include "agentrail/webhook.hpp"
 #include "commands/events.hpp"
+#include "commands/run.hpp"
+#include "commands/webhook.hpp"
 #include "context.hpp"
 #include "exit_codes.hpp"
 #include "render/render.hpp"
@@ -42,10 +44,7 @@ namespace {
 constexpr std::size_t kChunk = 64 * 1024;
 constexpr const char* kSignatureHeader = "X-AgentRail-Signature";
 
-struct SecretArgs {
-    std::string env;
-    std::string file;
-};
+using SecretArgs = WebhookSecretOptions;
 
 void add_secret_options(CLI::App& cmd, SecretArgs& s) {
     auto* env =
@@ -55,10 +54,10 @@ void add_secret_options(CLI::App& cmd, SecretArgs& s) {
     env->excludes(file);
 }
 
-std::string load_secret(const SecretArgs& s) {
+std::string load_secret(const Context& ctx, const SecretArgs& s) {
     std::string secret;
     if (!s.env.empty()) {
-        const char* value = std::getenv(s.env.c_str());
+        const char* value = ctx.deps().lookup(s.env.c_str());
         if (value == nullptr || *value == '\0')
             throw usage_error("--secret-env: the environment variable " + s.env + " is not set or empty");
         secret = value;
@@ -145,17 +144,11 @@ void print_event(Context& ctx, std::string_view body) {
     out.json(event);
 }
 
-struct VerifyArgs {
-    SecretArgs secret;
-    std::string signature;
-    std::string headers_file;
-    std::string body_file = "-";
-    bool print = false;
-};
+}  // namespace
 
-void verify(Context& ctx, const VerifyArgs& a) {
+int run_webhook_verify(const WebhookVerifyOptions& a, Context& ctx) {
     ctx.set_operation("verify webhook signature");
-    auto secret = load_secret(a.secret);
+    auto secret = load_secret(ctx, a.secret);
     std::string signature = a.signature;
     if (!a.headers_file.empty()) signature = signature_from_headers_file(a.headers_file);
     if (signature.empty())
@@ -177,18 +170,10 @@ void verify(Context& ctx, const VerifyArgs& a) {
         print_event(ctx, body);
     else if (ctx.out().settings().stderr_tty)
         ctx.out().note("valid");  // scripts go by the exit code
+    return exit_code::ok;
 }
 
-struct SignArgs {
-    SecretArgs secret;
-    std::string body_file = "-";
-    bool headers = false;
-    std::string event_id;
-    std::string event_type;
-    std::string subscription_id;
-    std::string delivery_id;
-    int attempt = 1;
-};
+namespace {
 
 std::string random_suffix() {
     static const char alphabet[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
@@ -198,9 +183,11 @@ std::string random_suffix() {
     return out;
 }
 
-void sign(Context& ctx, const SignArgs& a) {
+}  // namespace
+
+int run_webhook_sign(const WebhookSignOptions& a, Context& ctx) {
     ctx.set_operation("sign webhook body");
-    auto secret = load_secret(a.secret);
+    auto secret = load_secret(ctx, a.secret);
     WebhookVerifier signer(secret);
     std::string body;
     read_chunks(a.body_file, [&](std::string_view chunk) {
@@ -212,7 +199,7 @@ void sign(Context& ctx, const SignArgs& a) {
     if (!a.headers) {
         out.result(Json{{"signature", signature}}, Json{{"signature", signature}}, signature,
                    [&] { out.line(signature); });
-        return;
+        return exit_code::ok;
     }
     WebhookDeliveryHeaders h;
     h.signature = signature;
@@ -241,7 +228,10 @@ void sign(Context& ctx, const SignArgs& a) {
         text += name + ": " + value + "\n";
     }
     out.result(object, object, signature, [&] { out.write(text); });
+    return exit_code::ok;
 }
+
+namespace {
 
 struct ListenArgs {
     SecretArgs secret;
@@ -257,7 +247,7 @@ constexpr std::chrono::milliseconds kForwardGrace{10000};  // last chance for th
 
 void listen(Context& ctx, const ListenArgs& a) {
     ctx.set_operation("listen for webhooks");
-    auto secret = load_secret(a.secret);
+    auto secret = load_secret(ctx, a.secret);
     if (!a.forward_to.empty()) require_http_url(a.forward_to, "--forward-to");
     std::optional<std::chrono::steady_clock::time_point> deadline;
     if (!a.timeout.empty())
@@ -390,7 +380,7 @@ void register_webhook(CLI::App& app, Context& ctx) {
     auto* verify_cmd = webhook->add_subcommand(
         "verify",
         "Check a delivery's X-AgentRail-Signature against its exact body (exit 0 valid, 12 invalid)");
-    auto v = std::make_shared<VerifyArgs>();
+    auto v = std::make_shared<WebhookVerifyOptions>();
     add_secret_options(*verify_cmd, v->secret);
     auto* sig =
         verify_cmd->add_option("--signature", v->signature, "The received X-AgentRail-Signature value");
@@ -400,11 +390,11 @@ void register_webhook(CLI::App& app, Context& ctx) {
     verify_cmd->add_option("--body-file", v->body_file, "The raw body as received, or - for stdin")
         ->capture_default_str();
     verify_cmd->add_flag("--print", v->print, "Print the event once it verified");
-    verify_cmd->callback([&ctx, v] { verify(ctx, *v); });
+    bind_run(verify_cmd, ctx, v, run_webhook_verify);
 
     auto* sign_cmd = webhook->add_subcommand(
         "sign", "Sign a body like AgentRail does: sha256=..., or the whole X-AgentRail-* header set");
-    auto s = std::make_shared<SignArgs>();
+    auto s = std::make_shared<WebhookSignOptions>();
     add_secret_options(*sign_cmd, s->secret);
     sign_cmd->add_option("--body-file", s->body_file, "The body to sign, or - for stdin")
         ->capture_default_str();
@@ -418,7 +408,7 @@ void register_webhook(CLI::App& app, Context& ctx) {
     sign_cmd->add_option("--attempt", s->attempt, "X-AgentRail-Delivery-Attempt")
         ->check(CLI::Range(1, 8))
         ->capture_default_str();
-    sign_cmd->callback([&ctx, s] { sign(ctx, *s); });
+    bind_run(sign_cmd, ctx, s, run_webhook_sign);
 
     auto* listen_cmd = webhook->add_subcommand(
         "listen", "Receive deliveries on 127.0.0.1: verify, de-duplicate, print, optionally forward");

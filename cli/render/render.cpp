@@ -1,6 +1,5 @@
 #include "render/render.hpp"
 
-#include <sys/ioctl.h>
 #include <unistd.h>
 #include <algorithm>
 #include <cctype>
@@ -170,25 +169,26 @@ std::vector<std::string> actions_of(const Json& envelope) {
 }
 
 OutputSettings OutputSettings::detect() {
+    return detect(Deps::system());
+}
+
+OutputSettings OutputSettings::detect(const Deps& deps) {
     OutputSettings s;
-    s.stdout_tty = isatty(STDOUT_FILENO) != 0;
-    s.stderr_tty = isatty(STDERR_FILENO) != 0;
-    bool no_color = env("NO_COLOR") != nullptr;
-    const char* force_text = env("CLICOLOR_FORCE");
+    const auto terminal = deps.tty();
+    s.stdout_tty = terminal.stdout_tty;
+    s.stderr_tty = terminal.stderr_tty;
+    bool no_color = deps.getenv("NO_COLOR") != nullptr;
+    const char* force_text = deps.getenv("CLICOLOR_FORCE");
     bool force = force_text != nullptr && std::string_view(force_text) != "0";
     s.color = !no_color && (s.stdout_tty || force);
     s.color_stderr = !no_color && (s.stderr_tty || force);
     if (s.stdout_tty) {
-        winsize ws{};
-        if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) {
-            s.width = ws.ws_col;
-        } else if (const char* columns = env("COLUMNS")) {
-            s.width = static_cast<std::size_t>(std::max(0L, std::strtol(columns, nullptr, 10)));
-        }
-        if (s.width == 0) s.width = 80;
-        // Only a terminal that reports its size gets the pager (0: unknown, never paged).
-        if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0) s.height = ws.ws_row;
+        s.width = terminal.width;
+        s.height = terminal.height;
     }
+    s.out = deps.out;
+    s.err = deps.err;
+    s.now = deps.now;
     return s;
 }
 
@@ -277,8 +277,8 @@ void Renderer::end_page() {
     m_paging = false;
     flush();
     if (!m_held_hints.empty()) {
-        std::fwrite(m_held_hints.data(), 1, m_held_hints.size(), stderr);
-        std::fflush(stderr);
+        std::fwrite(m_held_hints.data(), 1, m_held_hints.size(), m_settings.err);
+        std::fflush(m_settings.err);
         m_held_hints.clear();
     }
 }
@@ -292,7 +292,7 @@ bool Renderer::start_pager(bool final) {
     auto command = pager_command();
     if (!command.empty()) {
         if (std::getenv("LESS") == nullptr) setenv("LESS", "FRX", 1);
-        std::fflush(stdout);
+        std::fflush(m_settings.out);
         std::signal(SIGPIPE, SIG_IGN);  // quitting the pager early is not an error
         m_pager = popen(command.c_str(), "w");
     }
@@ -323,13 +323,13 @@ void Renderer::flush() {
         return;
     }
     errno = 0;
-    bool ok = std::fwrite(m_buffer.data(), 1, m_buffer.size(), stdout) == m_buffer.size();
-    ok = std::fflush(stdout) == 0 && ok;
+    bool ok = std::fwrite(m_buffer.data(), 1, m_buffer.size(), m_settings.out) == m_buffer.size();
+    ok = std::fflush(m_settings.out) == 0 && ok;
     m_buffer.clear();
     if (!ok) {
         int error = errno != 0 ? errno : EIO;
         m_output_failed = true;
-        std::clearerr(stdout);
+        std::clearerr(m_settings.out);
         throw_output_error(error);
     }
 }
@@ -679,8 +679,8 @@ void Renderer::hint(std::string_view text) {
         return;
     }
     flush();  // after the results it belongs to
-    std::fprintf(stderr, "%.*s\n", static_cast<int>(text.size()), text.data());
-    std::fflush(stderr);
+    std::fprintf(m_settings.err, "%.*s\n", static_cast<int>(text.size()), text.data());
+    std::fflush(m_settings.err);
 }
 
 std::string Renderer::paint_stderr(std::string_view text, Style style) const {
@@ -690,14 +690,14 @@ std::string Renderer::paint_stderr(std::string_view text, Style style) const {
 }
 
 void Renderer::warn(std::string_view text) const {
-    std::fflush(stdout);
+    std::fflush(m_settings.out);
     std::string prefix = m_settings.color_stderr ? "\x1b[33mwarning:\x1b[0m " : "warning: ";
-    std::fprintf(stderr, "%s%s\n", prefix.c_str(), sanitize(text).c_str());
+    std::fprintf(m_settings.err, "%s%s\n", prefix.c_str(), sanitize(text).c_str());
 }
 
 void Renderer::note(std::string_view text) const {
     if (m_settings.quiet) return;
-    std::fprintf(stderr, "%s\n", sanitize(text).c_str());
+    std::fprintf(m_settings.err, "%s\n", sanitize(text).c_str());
 }
 
 std::string Renderer::format(const Json& value, Kind kind) const {
@@ -738,7 +738,8 @@ std::string Renderer::time(std::string_view rfc3339) const {
     if (!m_settings.stdout_tty) return std::string(rfc3339);
     auto t = parse_rfc3339(rfc3339);
     if (!t) return std::string(rfc3339);
-    auto now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+    auto now = std::chrono::system_clock::to_time_t(m_settings.now ? m_settings.now()
+                                                                   : std::chrono::system_clock::now());
     long long diff = static_cast<long long>(now) - static_cast<long long>(*t);
     bool future = diff < 0;
     long long d = future ? -diff : diff;

@@ -25,6 +25,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "deps.hpp"
 #include "render/width.hpp"
 
 namespace agentrail::cli {
@@ -49,9 +50,14 @@ struct OutputSettings {
     bool wide = false;                 // -o wide: every column, nothing dropped or cut
     std::vector<std::string> columns;  // --columns: these headers, in this order (empty = the default set)
     bool pager = false;                // long output on the TTY goes through the pager (see page_output)
+    std::FILE* out = stdout;           // results
+    std::FILE* err = stderr;           // hints, warnings, notes
+    Deps::Clock now;                   // for relative times; empty: the system clock
 
     /// Detects TTYs, NO_COLOR / CLICOLOR_FORCE and the terminal width (COLUMNS, then ioctl).
     static OutputSettings detect();
+    /// The same from `deps`: its terminal facts, environment, streams and clock.
+    static OutputSettings detect(const Deps& deps);
 };
 
 /// How a value is shown in the table view.
