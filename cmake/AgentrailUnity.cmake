@@ -21,10 +21,10 @@ function(agentrail_unity_build)
   endforeach()
 endfunction()
 
-# agentrail_unity_skip(DIR FILE...): FILEs (relative to DIR, where their target is defined) are compiled
-# on their own, outside the unity batches.
-function(agentrail_unity_skip dir)
-  if(NOT AGENTRAIL_UNITY_BUILD OR NOT EXISTS ${dir})
+# agentrail_unity_skip(TARGET DIR FILE...): FILEs of TARGET (relative to DIR, the directory that defines
+# it) are compiled on their own, outside the unity batches.
+function(agentrail_unity_skip target dir)
+  if(NOT AGENTRAIL_UNITY_BUILD OR NOT TARGET ${target})
     return()
   endif()
   set(files "")
