@@ -5,6 +5,7 @@
 #include <unistd.h>
 #include <cerrno>
 #include <charconv>
+#include <chrono>
 #include <cstring>
 #include <ctime>
 #include <fstream>
@@ -13,6 +14,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "agentrail/time.hpp"
 #include "exit_codes.hpp"
 
 namespace agentrail::cli {
@@ -82,43 +84,9 @@ void require_sha(std::string_view sha, std::string_view what) {
 }
 
 std::optional<std::time_t> parse_rfc3339(std::string_view v) {
-    // YYYY-MM-DDTHH:MM:SS[.frac](Z|+HH:MM|-HH:MM); the fraction is checked, not kept.
-    auto digits = [&](std::size_t pos, std::size_t n) {
-        if (pos + n > v.size()) return false;
-        for (std::size_t i = pos; i < pos + n; ++i)
-            if (!is_digit(v[i])) return false;
-        return true;
-    };
-    auto num = [&](std::size_t pos, std::size_t n) {
-        int out = 0;
-        for (std::size_t i = pos; i < pos + n; ++i) out = out * 10 + (v[i] - '0');
-        return out;
-    };
-    if (!(v.size() >= 20 && digits(0, 4) && v[4] == '-' && digits(5, 2) && v[7] == '-' && digits(8, 2) &&
-          (v[10] == 'T' || v[10] == 't') && digits(11, 2) && v[13] == ':' && digits(14, 2) && v[16] == ':' &&
-          digits(17, 2)))
-        return std::nullopt;
-    std::size_t pos = 19;
-    if (v[pos] == '.') {
-        const std::size_t start = ++pos;
-        while (pos < v.size() && is_digit(v[pos])) ++pos;
-        if (pos == start) return std::nullopt;
-    }
-    const auto zone = v.substr(std::min(pos, v.size()));
-    std::time_t offset = 0;
-    if (zone.size() == 6 && (zone[0] == '+' || zone[0] == '-') && digits(pos + 1, 2) && zone[3] == ':' &&
-        digits(pos + 4, 2))
-        offset = (zone[0] == '+' ? 1 : -1) * (num(pos + 1, 2) * 3600 + num(pos + 4, 2) * 60);
-    else if (zone != "Z" && zone != "z")
-        return std::nullopt;
-    std::tm tm{};
-    tm.tm_year = num(0, 4) - 1900;
-    tm.tm_mon = num(5, 2) - 1;
-    tm.tm_mday = num(8, 2);
-    tm.tm_hour = num(11, 2);
-    tm.tm_min = num(14, 2);
-    tm.tm_sec = num(17, 2);
-    return timegm(&tm) - offset;
+    const auto t = agentrail::parse_timestamp(v);
+    if (!t) return std::nullopt;
+    return static_cast<std::time_t>(std::chrono::floor<std::chrono::seconds>(t->time_since_epoch()).count());
 }
 
 void require_rfc3339(std::string_view v, std::string_view what) {

@@ -30,7 +30,7 @@ void require_run_id(std::string_view id, std::string_view what);
 /// 40 lower-case hex digits.
 void require_sha(std::string_view sha, std::string_view what);
 /// Seconds since the epoch of an RFC 3339 date-time (any offset, optional fraction, which is dropped), or
-/// nullopt when `value` is not one. The CLI's one parser of server and user times.
+/// nullopt when `value` is not one: agentrail::parse_timestamp, to the second.
 std::optional<std::time_t> parse_rfc3339(std::string_view value);
 /// An RFC 3339 date-time such as 2026-06-01T00:00:00Z.
 void require_rfc3339(std::string_view value, std::string_view what);

@@ -32,15 +32,14 @@ cmake --preset dev "${cache[@]}" "${lean[@]}" >/dev/null
 cmake --build build/dev -j "$jobs"
 
 echo "== tests"
-# soak-tail: the opt-in 2-minute events tail soak (tests/soak/README.md).
-ctest --test-dir build/dev --output-on-failure -j "$jobs" -LE 'bench|soak-tail'
+ctest --test-dir build/dev --output-on-failure -j "$jobs" -LE bench
 
 echo "== build (address,undefined sanitizers)"
 cmake --preset asan "${cache[@]}" "${lean[@]}" >/dev/null
 cmake --build build/asan -j "$jobs"
 
 echo "== tests under sanitizers"
-# The webhook soak (label soak-short) ran above; under the sanitizers it would only take longer.
+# The soaks (label soak-short) ran above; under the sanitizers they would only take longer.
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 ctest --test-dir build/asan --output-on-failure -j "$jobs" -LE 'bench|soak'
 

@@ -15,6 +15,7 @@
 #include "agentrail/events.hpp"
 #include "agentrail/json.hpp"
 #include "agentrail/recent_ids.hpp"
+#include "agentrail/time.hpp"
 #include "client_core.hpp"
 #include "client_impl.hpp"
 #include "pipeline.hpp"
@@ -64,6 +65,20 @@ std::string envelope_type(std::string_view data) {
     if (!json.is_object()) return {};
     auto it = json.find("type");
     return it != json.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+// `occurredAt` of a JSON event envelope, when it has a valid one.
+std::optional<Timestamp> occurred_at(std::string_view data) {
+    nlohmann::json json;
+    try {
+        json = parse_json(data);
+    } catch (const Error&) {
+        return std::nullopt;
+    }
+    if (!json.is_object()) return std::nullopt;
+    auto it = json.find("occurredAt");
+    if (it == json.end() || !it->is_string()) return std::nullopt;
+    return parse_timestamp(it->get_ref<const std::string&>());
 }
 
 // True when the envelope's data.taskId equals `task_id`. Most events of other tasks do not even contain
@@ -213,6 +228,16 @@ struct EventStream::Impl {
 
     void report_gap(std::chrono::system_clock::time_point from, const std::string& reason) {
         ++gaps;
+        // The events that may be missing come after the last one delivered, so they cannot be older than
+        // it: when that event says when it occurred, and that is earlier than when its bytes arrived (a
+        // tail that lagged behind a burst), the gap starts there.
+        if (!current.data.empty())
+            // Compared in microseconds: a time far from now would overflow the clock's nanoseconds (one
+            // before 1970 is not believed either).
+            if (auto occurred = occurred_at(current.data);
+                occurred && *occurred >= Timestamp{} &&
+                *occurred < std::chrono::time_point_cast<std::chrono::microseconds>(from))
+                from = std::chrono::time_point_cast<std::chrono::system_clock::duration>(*occurred);
         StreamGap gap{from, std::chrono::system_clock::now(), last_id, reason};
         core->log(LogLevel::info, "event stream gap (" + reason + "): events since the last one (" +
                                       (last_id.empty() ? std::string("none yet") : last_id) +

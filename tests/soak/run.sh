@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Soak tests of the long-running commands against agentrail-mock on 127.0.0.1 (not in the default test
-# run; short versions are the ctest entries soak_short (opt-in, label soak-tail) and soak_short_webhook).
+# run; short versions are the ctest entries soak_short and soak_short_webhook, label soak-short).
 #   tests/soak/run.sh MINUTES [BUILD_DIR]     (BUILD_DIR: default build/dev; a Release tree for figures)
 # `events tail` for MINUTES (soak_tail.py: cuts, stalls, 5xx/429, mock and tail restarts, paced and burst
 # events; no loss outside an announced gap, no duplicate, in order; flat RSS and fds).

@@ -229,6 +229,29 @@ def main():
     failures = []
     exit15 = []  # (cursor the tail exited 15 for, index of the tail started in its place)
 
+    def restart_if_exited():
+        """Restarts the tail when it ended by itself (as a supervisor would); True when it had."""
+        tail = tails[-1]
+        if tail.proc.poll() is None:
+            return False
+        if tail.proc.returncode == 15:
+            # The cursor in the state file was gone before this tail got through (the server restarted
+            # while it was retrying): exit 15 is how the tail says so. A supervisor would remove the
+            # file as the message advises; the events from that cursor on are announced as missing.
+            try:
+                with open(state_file) as f:
+                    saved = f.read().strip()
+                os.unlink(state_file)
+            except OSError:
+                saved = ""
+            exit15.append((saved, len(tails)))
+            log("tail %d exited 15 (cursor %s gone); restarted without it" % (tail.index, saved))
+        else:
+            failures.append("tail %d exited by itself with %s" % (tail.index, tail.proc.returncode))
+            log(failures[-1])
+        tails.append(Tail(a.agentrail, mock.base_url, workdir, len(tails), state_file))
+        return True
+
     def add_fault(rule):
         try:
             mock.call("POST", "/_mock/faults", rule)
@@ -250,23 +273,7 @@ def main():
     while time.monotonic() < end:
         now = time.monotonic()
         tail = tails[-1]
-        if tail.proc.poll() is not None:
-            if tail.proc.returncode == 15:
-                # The cursor in the state file was gone before this tail got through (the server restarted
-                # while it was retrying): exit 15 is how the tail says so. A supervisor would remove the
-                # file as the message advises; the events from that cursor on are announced as missing.
-                try:
-                    with open(state_file) as f:
-                        saved = f.read().strip()
-                    os.unlink(state_file)
-                except OSError:
-                    saved = ""
-                exit15.append((saved, len(tails)))
-                log("tail %d exited 15 (cursor %s gone); restarted without it" % (tail.index, saved))
-            else:
-                failures.append("tail %d exited by itself with %s" % (tail.index, tail.proc.returncode))
-                log(failures[-1])
-            tails.append(Tail(a.agentrail, mock.base_url, workdir, len(tails), state_file))
+        if restart_if_exited():
             continue
         if now >= next_sample:
             tail.sample()
@@ -345,6 +352,21 @@ def main():
     expected_id_suffix = "%012d" % last_seq
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
+        if restart_if_exited():
+            # A tail that ended (exit 15: its saved cursor died with a mock restart just before the end)
+            # is restarted live, as in the run; one more event, once its stream is open, shows it works.
+            stream_deadline = time.monotonic() + 10
+            streams = mock.call("GET", "/_mock/stats")["streams"]["total"]
+            while time.monotonic() < stream_deadline and \
+                    mock.call("GET", "/_mock/stats")["streams"]["total"] <= streams:
+                time.sleep(0.05)
+            t0 = time.time()
+            d = mock.call("POST", "/_mock/events/burst", {"count": 1, "taskId": TASK})["data"]
+            pub.published.append((mock.tag, d["firstSequence"], d["lastSequence"], t0, time.time()))
+            last_tag, last_seq = mock.tag, d["lastSequence"]
+            expected_id_suffix = "%012d" % last_seq
+            deadline = time.monotonic() + 30
+            continue
         try:
             with open(state_file) as f:
                 saved = f.read().strip()

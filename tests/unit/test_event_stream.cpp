@@ -655,10 +655,37 @@ TEST_CASE("410 on a reconnect with continue_after_expired_cursor: a gap, then li
     REQUIRE(gaps.size() == 1);
     CHECK(gaps[0].reason == "cursor_expired");
     CHECK(gaps[0].last_event_id == "evt_1");
+    // evt_1 occurred (2026-05-01T03:21:04Z) before its bytes arrived: the gap starts there, since the
+    // events the server lost came after it.
+    CHECK(gaps[0].from == std::chrono::system_clock::time_point(std::chrono::seconds(1777605664)));
     REQUIRE(fake->requests().size() == 3);
     CHECK(header_of(fake->requests()[1], "Last-Event-ID") == "evt_1");
     CHECK(header_of(fake->requests()[2], "Last-Event-ID").empty());
     CHECK(sleeps.sleeps->size() == 1);  // after the cut only; the 410 reconnects at once
+}
+
+TEST_CASE("a gap starts at the last bytes when the last event claims a later time", "[stream]") {
+    // A server whose clock runs ahead: its occurredAt cannot move the start of the gap later (nor can a
+    // nonsense time before 1970 move it back).
+    const auto when = GENERATE(as<std::string>{}, "2999-01-01T00:00:00Z", "0001-01-01T00:00:00Z");
+    std::string ahead = envelope("evt_1", "task.updated");
+    ahead.replace(ahead.find("2026-05-01T03:21:04Z"), 20, when);
+    auto fake = std::make_shared<FakeTransport>();
+    fake->stream_reply({kRetry, "id: evt_1\nevent: task.updated\ndata: " + ahead + "\n\n"}, true);
+    fake->reply(410, kCursorExpired);
+    fake->stream_reply({kRetry, frame("evt_9", "task.shipped")});
+    auto client = make_test_client(fake);
+    StreamOptions options;
+    options.continue_after_expired_cursor = true;
+    auto stream = client.stream_events(options);
+    std::vector<StreamGap> gaps;
+    stream.on_gap([&](const StreamGap& g) { gaps.push_back(g); });
+    const auto before = std::chrono::system_clock::now();
+    Collected got;
+    stream.run(collect(got, 2));
+    REQUIRE(gaps.size() == 1);
+    CHECK(gaps[0].from >= before);
+    CHECK(gaps[0].from <= gaps[0].to);
 }
 
 TEST_CASE("410 for the caller's own cursor still throws with continue_after_expired_cursor", "[stream]") {

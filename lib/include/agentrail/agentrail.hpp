@@ -27,6 +27,7 @@
 #include "agentrail/redact.hpp"
 #include "agentrail/response.hpp"
 #include "agentrail/task_lookup.hpp"
+#include "agentrail/time.hpp"
 #include "agentrail/transport.hpp"
 #include "agentrail/version.hpp"
 #include "agentrail/webhook.hpp"

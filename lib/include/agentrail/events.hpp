@@ -116,10 +116,12 @@ struct StreamOptions {
 /// happened in [from, to] may not have been delivered; list them with a query (e.g. tasks changed since
 /// `from`). A reconnect that resumes from a known cursor is no gap: the server replays what was missed.
 struct StreamGap {
-    std::chrono::system_clock::time_point from;  // last moment the stream was known to be complete
-    std::chrono::system_clock::time_point to;    // when the new connection was established
-    std::string last_event_id;                   // last event delivered before the gap; empty: none yet
-    std::string reason;                          // "no_cursor" or "cursor_expired"
+    // Last moment the stream was known to be complete: when the last bytes before the gap arrived, or
+    // the `occurredAt` of the last event delivered when that is earlier (a tail that lagged behind).
+    std::chrono::system_clock::time_point from;
+    std::chrono::system_clock::time_point to;  // when the new connection was established
+    std::string last_event_id;                 // last event delivered before the gap; empty: none yet
+    std::string reason;                        // "no_cursor" or "cursor_expired"
 };
 
 /// Progress of a reconnect, for status displays.
