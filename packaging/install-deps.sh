@@ -19,6 +19,7 @@ packages=(
   lintian dpkg-dev       # packaging test: lintian checks the .debs, dpkg-shlibdeps computes Depends
   curl openssl jq        # benchmarks compare against these; docs examples
   python3 python3-jsonschema python3-yaml  # contract tests validate against the OpenAPI schemas
+  python3-pytest python3-pytest-xdist  # runs the Python tests (tests/pytest.ini); -n auto runs them in parallel
   bash zsh fish bsdutils # completion tests; `script` for pseudo-TTY tests
   time                   # benchmarks: GNU time measures peak memory
   clang libclang-rt-14-dev  # fuzz harnesses: libFuzzer is in libclang-rt-14-dev, which clang only recommends

@@ -11,7 +11,9 @@ verification tasks, with the tasks and events intake creates checked against the
 The reference server's managed-runner and task-source routes are in neither document; their bodies are
 checked against REFERENCE_SCHEMAS below (the mock's shapes, see docs/mock-server.md).
 
-usage: contract_test.py PATH_TO_AGENTRAIL_MOCK [PATH_TO_OPENAPI_YAML [PATH_TO_OPERATOR_OPENAPI_YAML]]
+Run by pytest: python3 -m pytest tests/contract/contract_test.py --agentrail-mock=PATH [--openapi=YAML]
+[--operator-openapi=YAML] (default documents: $AGENTRAIL_OPENAPI / $AGENTRAIL_OPERATOR_OPENAPI, else docs/api/).
+Every schema check is recorded; a test fails listing every check that failed.
 """
 
 import hashlib
@@ -27,6 +29,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "mock_server", "tests"))
 
 import jsonschema  # noqa: E402
+import pytest  # noqa: E402
 import yaml  # noqa: E402
 from jsonschema import Draft202012Validator  # noqa: E402
 
@@ -39,35 +42,15 @@ except ImportError:  # Debian 12 ships jsonschema 4.10 (RefResolver)
 FORMAT_CHECKER = getattr(Draft202012Validator, "FORMAT_CHECKER", None) or jsonschema.draft202012_format_checker
 
 import mockutil as mu  # noqa: E402
+import tally  # noqa: E402
 
 
-def find_document(argv):
-    candidates = []
-    if len(argv) > 2:
-        candidates.append(argv[2])
-    if os.environ.get("AGENTRAIL_OPENAPI"):
-        candidates.append(os.environ["AGENTRAIL_OPENAPI"])
-    repo = os.path.abspath(os.path.join(HERE, "..", ".."))
-    candidates += [
-        os.path.join(repo, "docs", "api", "task-lifecycle.openapi.yaml"),
-    ]
+def find_document(option, env, name):
+    candidates = [option, os.environ.get(env), os.path.join(HERE, "..", "..", "docs", "api", name)]
     for c in candidates:
         if c and os.path.isfile(c):
             return c
-    sys.exit("contract_test: task-lifecycle.openapi.yaml not found (pass it as the second argument)")
-
-
-def find_operator_document(argv):
-    candidates = []
-    if len(argv) > 3:
-        candidates.append(argv[3])
-    if os.environ.get("AGENTRAIL_OPERATOR_OPENAPI"):
-        candidates.append(os.environ["AGENTRAIL_OPERATOR_OPENAPI"])
-    candidates.append(os.path.join(HERE, "..", "..", "docs", "api", "intake-routing-admin.openapi.yaml"))
-    for c in candidates:
-        if c and os.path.isfile(c):
-            return c
-    sys.exit("contract_test: intake-routing-admin.openapi.yaml not found (pass it as the third argument)")
+    pytest.fail(f"{name} not found (pass --openapi / --operator-openapi or set ${env})", pytrace=False)
 
 
 def _nullable(schema):
@@ -179,6 +162,7 @@ class Contract:
         self._validators = {}
         self.passed = 0
         self.failed = 0
+        self.failures = []
         self.seen = set()
 
     def resolve(self, obj):
@@ -220,10 +204,12 @@ class Contract:
         return "", None  # no JSON body documented (e.g. the event stream)
 
     def record(self, ok, what, detail=""):
+        tally.record("contract", ok)
         if ok:
             self.passed += 1
         else:
             self.failed += 1
+            self.failures.append(f"{what}: {detail}")
             print(f"FAIL {what}: {detail}", flush=True)
 
     def check(self, op_id, response, expect=None, note=""):
@@ -289,46 +275,56 @@ def idem():
     return "contract-" + uuid.uuid4().hex
 
 
-def main():
-    if len(sys.argv) < 2:
-        sys.exit(__doc__)
-    binary = sys.argv[1]
-    c = Contract(find_document(sys.argv))
-    op = Contract(find_operator_document(sys.argv), REFERENCE_SCHEMAS)
+def assert_all_passed(contract, passed_before=0, failures_before=0):
+    """Fails the test with every check that failed since the counts given."""
+    failures = contract.failures[failures_before:]
+    print(f"{contract.passed - passed_before} checks passed, {len(failures)} failed")
+    assert not failures, "\n".join(failures)
+
+
+@pytest.fixture(scope="module")
+def task_lifecycle(pytestconfig):
+    return Contract(find_document(pytestconfig.getoption("openapi"), "AGENTRAIL_OPENAPI",
+                                  "task-lifecycle.openapi.yaml"))
+
+
+@pytest.fixture(scope="module")
+def operator_document(pytestconfig):
+    return Contract(find_document(pytestconfig.getoption("operator_openapi"), "AGENTRAIL_OPERATOR_OPENAPI",
+                                  "intake-routing-admin.openapi.yaml"), REFERENCE_SCHEMAS)
+
+
+def test_task_lifecycle_document(mock_binary, task_lifecycle):
+    c = task_lifecycle
     receiver = mu.Receiver()
     # --event-types contract: the document's four event types only, so every event can be validated.
-    mock = mu.Mock(binary, "--event-types", "contract", "--max-streams", "2", "--delivery-backoff-scale", "0.001",
+    mock = mu.Mock(mock_binary, "--event-types", "contract", "--max-streams", "2", "--delivery-backoff-scale", "0.001",
                    "--heartbeat-ms", "200")
     try:
         scenario(c, mock, receiver)
-    except Exception:  # noqa: BLE001
-        import traceback
-        traceback.print_exc()
-        c.failed += 1
     finally:
         code = mock.stop()
         receiver.close()
     c.record(code == 0, "mock exits 0 on SIGTERM", f"exit code {code}")
     missing = [o for o in c.ops if not any(s[0] == o for s in c.seen) and o != "receiveTaskLifecycleWebhook"]
     c.record(not missing, "every operation exercised", f"missing {missing}")
+    assert_all_passed(c)
 
-    # The operator document, on a mock of its own.
-    mock = mu.Mock(binary, "--event-types", "contract", "--heartbeat-ms", "200")
+
+def test_operator_document(mock_binary, task_lifecycle, operator_document):
+    """The operator document, on a mock of its own."""
+    c, op = task_lifecycle, operator_document
+    passed_before, failures_before = c.passed, len(c.failures)
+    mock = mu.Mock(mock_binary, "--event-types", "contract", "--heartbeat-ms", "200")
     try:
         operator_scenario(op, c, mock)
-    except Exception:  # noqa: BLE001
-        import traceback
-        traceback.print_exc()
-        op.failed += 1
     finally:
         code = mock.stop()
     op.record(code == 0, "operator mock exits 0 on SIGTERM", f"exit code {code}")
     missing = [o for o in op.ops if not any(s[0] == o for s in op.seen)]
     op.record(not missing, "every operator operation exercised", f"missing {missing}")
-
-    passed, failed = c.passed + op.passed, c.failed + op.failed
-    print(f"{passed} passed, {failed} failed")
-    sys.exit(1 if failed else 0)
+    assert_all_passed(c, passed_before, failures_before)  # the tasks and events intake created
+    assert_all_passed(op)
 
 
 def exhaust_then(mock, fn, attempts=3):
@@ -518,7 +514,7 @@ def scenario(c, m, receiver):
     c.check("ingestLinearWebhook", m.post("/providers/linear/webhooks", {"type": "Issue"}), 400)
 
     # Deliveries still pending when a subscription is deactivated are dropped, so wait for them first.
-    mu.wait_for(lambda: receiver.count() >= 6, timeout=20, what="webhook deliveries")
+    mu.wait_until(lambda: receiver.count() >= 6, timeout=20, what="webhook deliveries")
 
     # ---- subscription deactivation ----
     c.check("deactivateEventSubscription", m.request("DELETE", f"/event-subscriptions/{sub_id}", key=D), 202)
@@ -771,6 +767,3 @@ def operator_scenario(op, c, m):
     op.check("updateTaskSource", patch(task_id, repair, key=None), 401)
     op.check("updateTaskSource", patch(task_id, repair, key=D), 403)
 
-
-if __name__ == "__main__":
-    main()

@@ -1,12 +1,23 @@
 """Helpers for the CLI end-to-end tests: start agentrail-mock, run the agentrail binary, record checks.
 
-Usage in a test script:
-    from e2e_support import Suite
-    s = Suite()                      # reads argv: AGENTRAIL_BIN MOCK_BIN
-    mock = s.mock("--tasks", "10")   # started on a free port; stopped at exit
-    r = s.run("tasks", "list", "--json", mock=mock)
-    s.check("list is JSON", r.rc == 0 and isinstance(r.json(), list), r)
-    s.finish()                       # prints "N passed, N failed", exits non-zero on failure
+The tests run under pytest (tests/e2e/conftest.py). Each test file is a scenario against one or more mocks;
+its tests run in order and share the module's Suite `s`, which tests/e2e/conftest.py creates per module:
+
+    import pytest
+
+    s = mock = None  # bound per module: the Suite, and the mock the scenario runs against
+
+    @pytest.fixture(scope="module", autouse=True)
+    def scenario(suite):
+        global s, mock
+        s, mock = suite, suite.mock("--tasks", "10")   # started on a free port; stopped after the module
+
+    def test_list():
+        r = s.run("tasks", "list", "--json", mock=mock)
+        s.check("list is JSON", r.rc == 0 and isinstance(r.json(), list), r)
+
+A check records its outcome and the test goes on (every check of a test runs); the test fails at its end
+listing every check that failed (tests/e2e/conftest.py).
 """
 
 import atexit
@@ -17,7 +28,11 @@ import signal
 import subprocess
 import sys
 import tempfile
-import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "pytest_support"))
+from timing import wait_until, within  # noqa: E402,F401 - for the tests
+import tally  # noqa: E402
+import timing  # noqa: E402
 
 DEMO_KEY = "ar_local_demo_key"
 ADMIN_KEY = "ar_local_admin_key"
@@ -61,32 +76,37 @@ class Result:
 
 
 class Suite:
-    def __init__(self):
-        if len(sys.argv) < 3:
-            sys.exit("usage: %s AGENTRAIL_BIN AGENTRAIL_MOCK_BIN" % sys.argv[0])
-        self.cli = os.path.abspath(sys.argv[1])
-        self.mock_bin = os.path.abspath(sys.argv[2])
+    def __init__(self, cli, mock_bin, tmp=None):
+        self.cli = os.path.abspath(cli)
+        self.mock_bin = os.path.abspath(mock_bin)
         self.passed = 0
         self.failed = 0
-        self.tmp = tempfile.mkdtemp(prefix="agentrail-e2e-")
+        self.failures = []  # (name, detail) of every failed check, in order
+        self.tmp = tmp or tempfile.mkdtemp(prefix="agentrail-e2e-")
         self.home = os.path.join(self.tmp, "home")
         os.makedirs(self.home)
+        self._mocks = []
 
     @property
     def sanitized(self):
-        """True when the binary runs under AddressSanitizer/ThreadSanitizer: its memory and timing then say
+        """True when the binaries run under AddressSanitizer/ThreadSanitizer: their memory and timing then say
         nothing about the program's own (ASan's quarantine alone keeps up to 256 MiB of freed memory)."""
-        if not hasattr(self, "_sanitized"):
-            libs = subprocess.run(["ldd", self.cli], capture_output=True, text=True).stdout
-            self._sanitized = any(name in libs for name in ("libasan", "libtsan", "libubsan"))
-        return self._sanitized
+        return timing.SANITIZED
 
     def rss_within(self, rss_mib, limit_mib):
         """A peak-memory bound that holds for a normal build (not checked under sanitizers)."""
         return self.sanitized or rss_mib < limit_mib
 
     def mock(self, *args):
-        return Mock(self.mock_bin, *args)
+        """Starts agentrail-mock ARGS on a free port; it is stopped when the suite closes."""
+        m = Mock(self.mock_bin, *args)
+        self._mocks.append(m)
+        return m
+
+    def close(self):
+        for m in self._mocks:
+            m.stop()
+        self._mocks = []
 
     def env(self, mock=None, key=DEMO_KEY, extra=None):
         env = {k: v for k, v in os.environ.items() if not k.startswith("AGENTRAIL_")}
@@ -117,26 +137,15 @@ class Suite:
         return Result(args, p.returncode, p.stdout.replace("\r\n", "\n"), p.stderr)
 
     def check(self, name, ok, detail=""):
+        tally.record("e2e", ok)
         if ok:
             self.passed += 1
             print("ok   %s" % name)
         else:
             self.failed += 1
+            self.failures.append((name, str(detail)))
             print("FAIL %s\n     %s" % (name, str(detail).replace("\n", "\n     ")))
         sys.stdout.flush()
-
-    def finish(self):
-        print("%d passed, %d failed" % (self.passed, self.failed))
-        sys.exit(1 if self.failed else 0)
-
-
-def wait_for(predicate, timeout=10.0, interval=0.1):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        if predicate():
-            return True
-        time.sleep(interval)
-    return False
 
 
 def interrupt(proc, timeout=10):

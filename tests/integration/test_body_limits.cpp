@@ -2,6 +2,7 @@
 // a declared length over the limit, a compressed body counted after decoding, and dot segments kept.
 
 #include <chrono>
+#include <mutex>
 #include <string>
 
 #include <catch2/catch.hpp>
@@ -57,8 +58,9 @@ TEST_CASE("an endless chunked body is cut at max_body_bytes", "[curl][hostile]")
 }
 
 TEST_CASE("a declared Content-Length over the limit fails before the body is read", "[curl][hostile]") {
-    TestServer server;
+    // Declared before the server: the server's threads, which read it, stop before it is destroyed.
     const std::string big(3 << 20, 'x');
+    TestServer server;
     server.server().Get("/big", [&big](const httplib::Request&, httplib::Response& res) {
         res.set_content(big, "application/octet-stream");
     });
@@ -76,8 +78,8 @@ TEST_CASE("a declared Content-Length over the limit fails before the body is rea
 }
 
 TEST_CASE("a compressed body is counted after decoding", "[curl][hostile]") {
+    const std::string text(4 << 20, 'a');  // compresses to a few KB; outlives the server's threads
     TestServer server;
-    const std::string text(4 << 20, 'a');  // compresses to a few KB
     server.server().Get("/text", [&text](const httplib::Request&, httplib::Response& res) {
         res.set_content(text, "text/plain");  // httplib compresses text/* when the client accepts it
     });
@@ -99,14 +101,19 @@ TEST_CASE("an error body streamed for a non-2xx stream() answer is capped too", 
 }
 
 TEST_CASE("dot segments in a path are sent as written", "[curl][hostile]") {
-    TestServer server;
+    // Written by a server thread, read here: the mutex orders the two (the socket does not, for the
+    // memory model), and both outlive the server's threads.
+    std::mutex mutex;
     std::string seen;
-    server.server().Get(".*", [&seen](const httplib::Request& req, httplib::Response& res) {
+    TestServer server;
+    server.server().Get(".*", [&](const httplib::Request& req, httplib::Response& res) {
+        const std::lock_guard lock(mutex);
         seen = req.path;
         res.set_content("{}", "application/json");
     });
     server.start();
     auto transport = agentrail::make_curl_transport();
     transport->send(get(server.url("/tasks/../keys")));
+    const std::lock_guard lock(mutex);
     CHECK(seen == "/tasks/../keys");
 }

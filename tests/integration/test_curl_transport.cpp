@@ -363,9 +363,9 @@ TEST_CASE("a chunked answer is reassembled", "[curl]") {
 }
 
 TEST_CASE("a compressed answer is decoded", "[curl]") {
-    TestServer server;
-    std::string text;
+    std::string text;  // outlives the server's threads, which read it
     for (int i = 0; i < 2000; ++i) text += "line " + std::to_string(i) + " of a compressible body\n";
+    TestServer server;
     server.server().Get("/text", [&text](const httplib::Request&, httplib::Response& res) {
         res.set_content(text, "text/plain");  // httplib compresses text/* when the client accepts it
     });

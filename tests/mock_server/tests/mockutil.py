@@ -1,4 +1,5 @@
-"""Helpers for the agentrail-mock integration tests: start the binary on 127.0.0.1:0, talk HTTP."""
+"""Helpers for the agentrail-mock integration tests (run by pytest, tests/conftest.py gives them the binary as
+`binary`): start the binary on 127.0.0.1:0, talk HTTP."""
 
 import http.client
 import json
@@ -10,8 +11,9 @@ import subprocess
 import sys
 import threading
 import time
-import traceback
 import urllib.parse
+
+from timing import wait_until, within  # noqa: F401 - used by the tests through `from mockutil import *`
 
 DEMO_KEY = "ar_local_demo_key"
 ADMIN_KEY = "ar_local_admin_key"
@@ -276,42 +278,6 @@ def parse_block(block):
         ev["data"] = "\n".join(data_lines)
         ev["json"] = json.loads(ev["data"])
     return ev
-
-
-# -- a tiny test runner: each test is a function taking the binary path --
-
-def run(tests, argv=None):
-    argv = argv or sys.argv
-    if len(argv) < 2:
-        print(f"usage: {argv[0]} PATH_TO_AGENTRAIL_MOCK", file=sys.stderr)
-        sys.exit(2)
-    binary = argv[1]
-    only = argv[2:]
-    passed = failed = 0
-    for t in tests:
-        if only and t.__name__ not in only:
-            continue
-        start = time.time()
-        try:
-            t(binary)
-            passed += 1
-            print(f"PASS {t.__name__} ({time.time() - start:.2f}s)", flush=True)
-        except Exception:  # noqa: BLE001 - report every failure and go on
-            failed += 1
-            print(f"FAIL {t.__name__} ({time.time() - start:.2f}s)", flush=True)
-            traceback.print_exc()
-    print(f"{passed} passed, {failed} failed")
-    sys.exit(1 if failed else 0)
-
-
-def wait_for(predicate, timeout=5, interval=0.02, what="condition"):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(interval)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 class Receiver:

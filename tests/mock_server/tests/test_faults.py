@@ -193,9 +193,3 @@ def test_invalid_rule_and_removal(binary):
         assert m.get("/health").status == 500
         assert m.request("DELETE", f"/_mock/faults/{rule['id']}").status == 200
         assert m.get("/health").status == 200
-
-
-if __name__ == "__main__":
-    run([test_fail_next_n_with_status_and_code, test_fraction_of_requests, test_latency, test_rate_limit_with_retry_after,
-         test_cut_connection_mid_body, test_malformed_and_non_json_bodies, test_sse_cut_every_n_events, test_sse_stall,
-         test_command_line_flags, test_invalid_rule_and_removal])

@@ -105,10 +105,3 @@ def test_records_never_expire_like_the_reference_server(binary):
         # A new key acts.
         fresh = m.post(f"/tasks/{TODO_TASK}/start", key=D, idem="cycle-start-02")
         assert fresh.status == 202 and fresh.json()["data"]["status"] == "in_progress"
-
-
-if __name__ == "__main__":
-    run([test_replay_is_verbatim_and_has_no_side_effect, test_changed_body_conflicts,
-         test_keys_are_scoped_per_operation_and_task, test_missing_or_short_key,
-         test_create_key_replay_returns_same_secret, test_failed_requests_are_not_stored,
-         test_records_never_expire_like_the_reference_server])

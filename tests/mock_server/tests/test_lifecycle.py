@@ -197,7 +197,7 @@ def test_ci_pending_then_passes(binary):
         assert r.status == 202
         assert m.get(f"/tasks/{IN_PROGRESS_TASK}/ci-status", key=D).json()["data"]["overallStatus"] == "running"
         assert m.get(f"/tasks/{IN_PROGRESS_TASK}/review-feedback", key=D).json()["data"]["latestDecision"]["outcome"] == "pending"
-        wait_for(lambda: m.get(f"/tasks/{IN_PROGRESS_TASK}/ci-status", key=D).json()["data"]["overallStatus"] == "passed",
+        wait_until(lambda: m.get(f"/tasks/{IN_PROGRESS_TASK}/ci-status", key=D).json()["data"]["overallStatus"] == "passed",
                  timeout=3, what="CI to pass")
         assert task(m, IN_PROGRESS_TASK)["availableActions"][-1] == "ship"
 
@@ -245,9 +245,3 @@ def test_failing_ci_emits_ci_failed(binary):
         m.control("POST", "/_mock/tasks/tsk_01JZDEMO0000000000000005/ci", {"overallStatus": "passed"})
         assert [e["event"] for e in s.events(1, timeout=3)] == ["task.ci_recovered"]
         s.close()
-
-
-if __name__ == "__main__":
-    run([test_full_lifecycle_with_events, test_block_and_resolve, test_auth_and_scope_errors,
-         test_keys_create_rotate_usage, test_ci_and_review_control, test_ci_pending_then_passes, test_failing_ci_flag,
-         test_contract_event_types_flag, test_failing_ci_emits_ci_failed])

@@ -783,13 +783,3 @@ def test_seed_routing_section(binary):
         assert bad.returncode == 2 and "routing.ruleSet" in bad.stderr, (bad.returncode, bad.stderr)
     finally:
         os.unlink(f.name)
-
-
-if __name__ == "__main__":
-    run([test_rule_set_get_and_replace, test_rule_set_validation, test_operator_auth_and_scopes,
-         test_prefix_usage_and_faults_apply,
-         test_agent_profile_get_and_replace, test_evaluation_matching, test_evaluation_classifier,
-         test_evaluation_writes_audit_and_changes_nothing, test_intake_routes_task_to_agent_with_event_and_run,
-         test_intake_newer_snapshot_reroutes_todo_task, test_intake_without_route_waits_in_triage,
-         test_setup_verification_task, test_agent_runs_list_and_get, test_run_context, test_run_report,
-         test_task_source_repair, test_reset_restores_seeded_routing, test_seed_routing_section])

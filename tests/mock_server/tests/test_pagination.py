@@ -54,7 +54,3 @@ def test_limits_and_invalid_inputs(binary):
         assert count("limit=abc") == 0
         assert count("cursor=not-a-cursor") == 0
         assert count("status=archived") == 0
-
-
-if __name__ == "__main__":
-    run([test_walk_all_pages, test_limits_and_invalid_inputs])

@@ -10,6 +10,7 @@ import socket
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import timing  # noqa: E402
 from mockutil import *  # noqa: E402,F403
 
 
@@ -30,7 +31,7 @@ def test_hundred_pages_of_hundred_tasks(binary):
         conns = m.control("GET", "/_mock/stats")["connections"] - base
         print(f"  100 pages x 100 tasks: {elapsed:.3f}s over {conns - 1} connection(s)")
         assert total == 10000 and conns == 2, (total, conns)
-        assert elapsed < 5.0, elapsed
+        assert within(elapsed, 5.0), elapsed
 
 
 def test_stream_hundred_thousand_events(binary):
@@ -51,7 +52,7 @@ def test_stream_hundred_thousand_events(binary):
         marker = b"\nevent: "
         pending = buf
         payload_total = 0
-        while count < n and time.time() - start < 30:
+        while count < n and time.time() - start < 30 * timing.SLOWDOWN:
             while True:
                 nl = pending.find(b"\r\n")
                 if nl < 0:
@@ -76,8 +77,4 @@ def test_stream_hundred_thousand_events(binary):
         print(f"  {count} events ({payload_total / 1e6:.1f} MB) in {elapsed:.3f}s")
         assert count == n, count
         assert stats["events"]["published"] == n
-        assert elapsed < 10.0, elapsed
-
-
-if __name__ == "__main__":
-    run([test_hundred_pages_of_hundred_tasks, test_stream_hundred_thousand_events])
+        assert within(elapsed, 10.0), elapsed

@@ -49,7 +49,3 @@ def test_seeded_tiny_limit_key(binary):
         r = m.get("/tasks/mine", key=RATELIMITED_KEY)
         if r.status == 429:
             assert r.json()["error"]["details"]["limit"] == {"windowSeconds": 60, "maxRequests": 3}
-
-
-if __name__ == "__main__":
-    run([test_window_budget_and_429, test_seeded_tiny_limit_key])

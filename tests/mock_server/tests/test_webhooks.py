@@ -44,7 +44,7 @@ def test_delivery_headers_and_signature(binary):
         with Mock(binary) as m:
             sub_id = subscribe(m, rx.url)
             m.post(f"/tasks/{TODO_TASK}/start", key=D, idem="wh-start-0001")
-            wait_for(lambda: rx.count() >= 1, what="delivery")
+            wait_until(lambda: rx.count() >= 1, what="delivery")
             req = rx.requests[0]
             h = req["headers"]
             env = json.loads(req["body"])
@@ -73,13 +73,13 @@ def test_retry_after_500(binary):
         with Mock(binary, "--delivery-backoff-scale", "0.005") as m:
             sub_id = subscribe(m, rx.url)
             m.post(f"/tasks/{TODO_TASK}/start", key=D, idem="wh-start-0002")
-            wait_for(lambda: rx.count() >= 3, timeout=10, what="three attempts")
+            wait_until(lambda: rx.count() >= 3, timeout=10, what="three attempts")
             event_ids = {r["headers"]["x-agentrail-event-id"] for r in rx.requests}
             delivery_ids = {r["headers"]["x-agentrail-delivery-id"] for r in rx.requests}
             attempts = [r["headers"]["x-agentrail-delivery-attempt"] for r in rx.requests]
             assert len(event_ids) == 1 and len(delivery_ids) == 3 and attempts == ["1", "2", "3"]
             assert rx.requests[0]["body"] == rx.requests[2]["body"]
-            d = wait_for(lambda: [x for x in deliveries(m, sub_id) if x["status"] == "delivered"], what="delivered")[0]
+            d = wait_until(lambda: [x for x in deliveries(m, sub_id) if x["status"] == "delivered"], what="delivered")[0]
             assert d["attempts"] == 3 and [a["responseStatus"] for a in d["attemptLog"]] == [500, 503, 200]
     finally:
         rx.close()
@@ -91,7 +91,7 @@ def test_410_disables_subscription(binary):
         with Mock(binary) as m:
             sub_id = subscribe(m, rx.url)
             m.post(f"/tasks/{TODO_TASK}/start", key=D, idem="wh-start-0003")
-            wait_for(lambda: m.get(f"/event-subscriptions/{sub_id}", key=D).json()["data"]["status"] == "disabled",
+            wait_until(lambda: m.get(f"/event-subscriptions/{sub_id}", key=D).json()["data"]["status"] == "disabled",
                      what="subscription disabled")
             assert rx.count() == 1
             m.post(f"/tasks/{TODO_TASK_2}/start", key=D, idem="wh-start-0004")
@@ -108,7 +108,7 @@ def test_4xx_fails_permanently_and_network_errors_retry(binary):
         with Mock(binary, "--delivery-backoff-scale", "0.0005", "--delivery-timeout-ms", "500") as m:
             sub_id = subscribe(m, rx.url)
             m.post(f"/tasks/{TODO_TASK}/start", key=D, idem="wh-start-0005")
-            wait_for(lambda: deliveries(m, sub_id) and deliveries(m, sub_id)[0]["status"] == "failed", what="failed")
+            wait_until(lambda: deliveries(m, sub_id) and deliveries(m, sub_id)[0]["status"] == "failed", what="failed")
             time.sleep(0.2)
             assert rx.count() == 1 and deliveries(m, sub_id)[0]["attempts"] == 1
             m.request("DELETE", f"/event-subscriptions/{sub_id}", key=D)
@@ -120,7 +120,7 @@ def test_4xx_fails_permanently_and_network_errors_retry(binary):
             probe.close()
             dead = subscribe(m, f"http://127.0.0.1:{dead_port}/gone", tag="dead")
             m.post(f"/tasks/{TODO_TASK_2}/start", key=D, idem="wh-start-0006")
-            final = wait_for(lambda: [x for x in deliveries(m, dead) if x["status"] == "failed"], timeout=15,
+            final = wait_until(lambda: [x for x in deliveries(m, dead) if x["status"] == "failed"], timeout=15,
                              what="gave up")[0]
             assert final["attempts"] == 8 and all(a["responseStatus"] is None and a["error"] for a in final["attemptLog"])
     finally:
@@ -140,7 +140,7 @@ def test_filters_and_remote_urls(binary):
             m.post(f"/tasks/{TODO_TASK_2}/blocker", {"sourceRunId": "run_1", "sourceAgentId": "agt_demo", "reason": "r",
                                                      "actionRequired": "a", "resumeInstructions": "i"},
                    key=D, idem="wh-block-0002")
-            wait_for(lambda: rx.count() >= 1, what="filtered delivery")
+            wait_until(lambda: rx.count() >= 1, what="filtered delivery")
             time.sleep(0.3)
             assert rx.count() == 1
             env = json.loads(rx.requests[0]["body"])
@@ -150,8 +150,3 @@ def test_filters_and_remote_urls(binary):
             assert deliveries(m, sub_id)[0]["status"] == "delivered"
     finally:
         rx.close()
-
-
-if __name__ == "__main__":
-    run([test_delivery_headers_and_signature, test_retry_after_500, test_410_disables_subscription,
-         test_4xx_fails_permanently_and_network_errors_retry, test_filters_and_remote_urls])
