@@ -8,12 +8,16 @@
 //   auto r = cli.run({"tasks", "show", "tsk_1", "-o", "json"});
 //   CHECK(r.exit == 0);  CHECK(r.json()["id"] == "tsk_1");
 
+#include <unistd.h>
+
+#include <cctype>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <functional>
 #include <map>
 #include <memory>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -134,15 +138,45 @@ private:
     }
 };
 
-/// A response example of the API contract (docs/api/*.openapi.yaml), e.g. example("GET /tasks/{id} 200
-/// default"): the whole body as the server sends it.
+/// An example of the API contract (docs/api/*.openapi.yaml, as tests/unit/api_examples/api_examples.json
+/// holds them): a response body by "METHOD PATH STATUS NAME", e.g. example("GET /tasks/{id} 200 default"),
+/// or a request body by "REQUEST METHOD PATH NAME".
 inline const nlohmann::json& example(const std::string& key) {
     static const nlohmann::json all = [] {
         std::ifstream in(AGENTRAIL_API_EXAMPLES);
-        return nlohmann::json::parse(in);
+        nlohmann::json by_key = nlohmann::json::object();
+        // "where" reads "paths./tasks/{id} get 200 application/json examples.default" (or "requestBody").
+        for (const auto& entry : nlohmann::json::parse(in)) {
+            std::istringstream where(entry.at("where").get<std::string>());
+            std::string path, method, status, content_type, name;
+            if (!(where >> path >> method >> status >> content_type >> name)) continue;
+            if (path.rfind("paths.", 0) != 0 || name.rfind("examples.", 0) != 0) continue;
+            path = path.substr(6);
+            name = name.substr(9);
+            for (auto& c : method) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+            by_key[status == "requestBody" ? "REQUEST " + method + " " + path + " " + name
+                                           : method + " " + path + " " + status + " " + name] =
+                entry.at("value");
+        }
+        return by_key;
     }();
     return all.at(key);
 }
+
+/// A file with `text` in it, removed when the object goes.
+struct TempFile {
+    std::string path;
+    explicit TempFile(const std::string& text) {
+        char name[] = "/tmp/agentrail-cli-test-XXXXXX";
+        int fd = ::mkstemp(name);
+        path = name;
+        std::ofstream(path, std::ios::binary) << text;
+        ::close(fd);
+    }
+    TempFile(const TempFile&) = delete;
+    TempFile& operator=(const TempFile&) = delete;
+    ~TempFile() { std::remove(path.c_str()); }
+};
 
 /// A JSON envelope {"data": DATA, "availableActions": ACTIONS} as the server sends it.
 inline std::string envelope(const nlohmann::json& data, const std::vector<std::string>& actions = {}) {

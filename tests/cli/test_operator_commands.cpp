@@ -1,8 +1,6 @@
 // Operator commands in-process (intake issue, setup verify-task, tasks source set): input files, the
 // request sent, outputs in each format and error paths.
 
-#include <unistd.h>
-
 #include <cstdio>
 #include <fstream>
 
@@ -14,23 +12,6 @@
 using namespace agentrail;
 using namespace agentrail::test;
 using nlohmann::json;
-
-namespace {
-
-/// A file holding `text`, removed at the end of the test.
-struct TempFile {
-    std::string path;
-    explicit TempFile(const std::string& text) {
-        char name[] = "/tmp/agentrail-cli-input-XXXXXX";
-        int fd = mkstemp(name);
-        path = name;
-        std::ofstream(path) << text;
-        ::close(fd);
-    }
-    ~TempFile() { std::remove(path.c_str()); }
-};
-
-}  // namespace
 
 TEST_CASE("intake issue: the snapshot file is sent, the decision rendered", "[cli][operator]") {
     CliHarness cli;

@@ -1,8 +1,6 @@
 // `webhook verify` in-process: the secret from the injected environment or a file, the signature from the
 // flag or a headers file, the exit codes, and --print in each format. Nothing is sent.
 
-#include <unistd.h>
-
 #include <cstdio>
 #include <fstream>
 
@@ -17,18 +15,6 @@ using namespace agentrail::test;
 using nlohmann::json;
 
 namespace {
-
-struct TempFile {
-    std::string path;
-    explicit TempFile(const std::string& text) {
-        char name[] = "/tmp/agentrail-cli-webhook-XXXXXX";
-        int fd = mkstemp(name);
-        path = name;
-        std::ofstream(path, std::ios::binary) << text;
-        ::close(fd);
-    }
-    ~TempFile() { std::remove(path.c_str()); }
-};
 
 const std::string secret = "whsec_0123456789abcdef0123456789abcdef";
 const std::string body = R"({"id":"evt_1","type":"task.updated","data":{"taskId":"tsk_1"}})";

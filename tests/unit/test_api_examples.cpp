@@ -80,7 +80,7 @@ std::set<std::string> unknown_members(const T& model) {
 
 // Decodes `value` as T, checks the model knows every member of it and re-encodes it to equal JSON.
 template <typename T>
-void round_trip(const json& value) {
+void model_round_trip(const json& value) {
     T model = value.get<T>();
     CHECK(unknown_members(model) == std::set<std::string>{});
     CHECK(json(model) == value);
@@ -95,7 +95,7 @@ json typed_payload(const std::optional<T>& data) {
 
 // An event envelope: the envelope and, for the document's four types, the typed payload.
 void event_round_trip(const json& value) {
-    round_trip<TaskEvent>(value);
+    model_round_trip<TaskEvent>(value);
     auto event = value.get<TaskEvent>();
     CHECK(event.raw == value);
     const std::string& type = event.type;
@@ -116,19 +116,19 @@ using Check = std::function<void(const json&)>;
 // A request or response body that is the model itself.
 template <typename T>
 Check body() {
-    return [](const json& value) { round_trip<T>(value); };
+    return [](const json& value) { model_round_trip<T>(value); };
 }
 // A response envelope {data: T, availableActions, meta}: the model is `data` (the envelope is Response<T>).
 template <typename T>
 Check data() {
-    return [](const json& value) { round_trip<T>(value.at("data")); };
+    return [](const json& value) { model_round_trip<T>(value.at("data")); };
 }
 // A list envelope {data: [T...], page, availableActions}.
 template <typename T>
 Check data_items() {
     return [](const json& value) {
         REQUIRE(value.at("data").is_array());
-        for (const auto& item : value.at("data")) round_trip<T>(item);
+        for (const auto& item : value.at("data")) model_round_trip<T>(item);
     };
 }
 
