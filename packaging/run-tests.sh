@@ -32,7 +32,7 @@ cmake --preset dev "${cache[@]}" "${lean[@]}" >/dev/null
 cmake --build build/dev -j "$jobs"
 
 echo "== tests"
-ctest --test-dir build/dev --output-on-failure -j "$jobs" -LE bench
+ctest --test-dir build/dev --output-on-failure -j "$jobs" -LE 'bench|fuzz-libfuzzer'
 
 echo "== build (address,undefined sanitizers)"
 cmake --preset asan "${cache[@]}" "${lean[@]}" >/dev/null

@@ -16,7 +16,6 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
-#include <ctime>
 #include <exception>
 #include <functional>
 #include <map>
@@ -27,6 +26,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "agentrail/time.hpp"
 #include "commands/run.hpp"
 #include "config.hpp"
 #include "context.hpp"
@@ -35,29 +35,6 @@
 
 namespace agentrail::cli {
 namespace {
-
-/// Seconds since the epoch of an RFC 3339 time, or -1.
-double epoch_seconds(const std::string& text) {
-    std::tm tm{};
-    double seconds = 0;
-    int consumed = 0;
-    // T or t (RFC 3339 allows either); %lf also reads "nan" and "1e999", which are no seconds of a minute.
-    if (std::sscanf(text.c_str(), "%4d-%2d-%2d%*1[Tt]%2d:%2d:%lf%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
-                    &tm.tm_hour, &tm.tm_min, &seconds, &consumed) != 6 ||
-        !(seconds >= 0 && seconds < 61))
-        return -1;
-    tm.tm_year -= 1900;
-    tm.tm_mon -= 1;
-    double t = static_cast<double>(timegm(&tm)) + seconds;
-    std::string zone = text.substr(static_cast<std::size_t>(consumed));
-    int oh = 0, om = 0;
-    if (zone.size() == 6 && (zone[0] == '+' || zone[0] == '-') &&
-        std::sscanf(zone.c_str() + 1, "%2d:%2d", &oh, &om) == 2)
-        t -= (zone[0] == '+' ? 1 : -1) * (oh * 3600.0 + om * 60.0);
-    else if (zone != "Z" && zone != "z")
-        return -1;
-    return t;
-}
 
 std::string hint_for(const agentrail::Error& e) {
     switch (e.kind()) {
@@ -191,12 +168,13 @@ std::optional<DoctorResult> doctor_check_clock_skew(DoctorState& state) {
     if (!state.health) return not_checked("clock_skew", "server unreachable");
     DoctorResult skew{"clock_skew", "ok", "", "", Json::object(), {}};
     const auto& time = state.health->data.time;
-    double server = epoch_seconds(time);
-    if (server < 0) {
+    const auto server_time = agentrail::parse_timestamp(time);
+    if (!server_time) {
         skew.result = "warn";
         skew.detail = "the server did not report a usable time ('" + time + "')";
         return skew;
     }
+    const double server = std::chrono::duration<double>(server_time->time_since_epoch()).count();
     double delta = state.health_local_time - server;
     skew.extra["skewSeconds"] = std::round(delta * 10) / 10;
     char text[64];

@@ -1,10 +1,8 @@
 // libFuzzer harness for the duration and time parsers: --timeout style durations (cli/context.cpp),
 // Retry-After (lib/src/client_core.cpp), RFC 3339 times as validated (cli/validate.cpp), shown relative
 // in tables (cli/render/render.cpp), shown as a clock time by `events tail` (cli/commands/events.cpp) and
-// compared with the local clock by `doctor` (cli/commands/doctor.cpp). The input is the text.
-//
-// doctor.cpp is compiled into this harness (it is not part of the agentrail-fuzz-cli library) so its
-// file-local parser can be called without widening the CLI's interfaces.
+// compared with the local clock by `doctor` (all through agentrail::parse_timestamp, lib/src/time.cpp). The
+// input is the text.
 
 #include <cmath>
 #include <cstddef>
@@ -13,8 +11,8 @@
 #include <cstdlib>
 #include <string>
 
+#include "agentrail/time.hpp"
 #include "client_core.hpp"
-#include "commands/doctor.cpp"  // NOLINT(bugprone-suspicious-include): see above
 #include "commands/events.hpp"
 #include "context.hpp"
 #include "exit_codes.hpp"
@@ -61,12 +59,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* bytes, std::size_t siz
     const Json event = {{"occurredAt", text}, {"type", "task.updated"}, {"data", Json::object()}};
     (void)event_human_line(renderer, event);
 
-    const double epoch = epoch_seconds(text);
-    if (!std::isfinite(epoch)) fail("doctor's time parser returned a non-finite time");
-    // What --expires-at accepts, with plausible fields, doctor reads too (T or t, Z or z, any offset).
+    const auto parsed = agentrail::parse_timestamp(text);
+    if (valid != parsed.has_value()) fail("--expires-at and parse_timestamp disagree");
+    // A valid time with plausible fields is after 1970 (T or t, Z or z, any offset).
     const auto field = [&](std::size_t pos) { return std::atoi(text.substr(pos, 2).c_str()); };
     if (valid && text[0] >= '2' && field(5) >= 1 && field(5) <= 12 && field(8) >= 1 && field(11) < 24 &&
-        field(14) < 60 && field(17) < 60 && epoch < 0)
-        fail("doctor rejects a valid RFC 3339 time");
+        field(14) < 60 && field(17) < 60 && parsed->time_since_epoch().count() < 0)
+        fail("parse_timestamp puts a time after 2000 before 1970");
     return 0;
 }

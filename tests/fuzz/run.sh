@@ -20,7 +20,10 @@ build=${FUZZ_BUILD_DIR:-$root/build/fuzz}
 work=${FUZZ_WORK_DIR:-$build/work}
 harnesses=("$@")
 if [ ${#harnesses[@]} -eq 0 ]; then
-  harnesses=(sse_parser models api_error webhook_signature config times webhook_request redact_sanitize)
+  for f in "$root"/tests/fuzz/fuzz_*.cpp; do  # one harness per fuzz_<name>.cpp (tests/fuzz/harnesses.cmake)
+    f=${f##*/fuzz_}
+    harnesses+=("${f%.cpp}")
+  done
 fi
 
 clangxx=$(command -v clang++ || command -v clang++-14 || true)
