@@ -114,12 +114,15 @@ int run_subscription_create(const SubscriptionCreateOptions& o, Context& ctx) {
     Json shown = data;
     // The only addition to the server's data: a secret the CLI generated must be seen once.
     if (show_secret && shown.is_object()) shown["secret"] = request.secret;
-    out.result(shown, r.envelope, show_secret ? id + "\n" + request.secret : id, [&] {
-        auto fields = subscription_fields();
-        if (show_secret) fields.insert(fields.begin() + 1, {"Signing secret", "/secret", Kind::secret});
-        out.fields(shown, fields);
-        out.next_steps(actions_of(r.envelope), id);
-    });
+    out.result(shown, r.envelope,
+               show_secret ? std::vector<std::string>{id, request.secret} : std::vector<std::string>{id},
+               [&] {
+                   auto fields = subscription_fields();
+                   if (show_secret)
+                       fields.insert(fields.begin() + 1, {"Signing secret", "/secret", Kind::secret});
+                   out.fields(shown, fields);
+                   out.next_steps(actions_of(r.envelope), id);
+               });
     if (saved)
         out.note("signing secret written to " + o.save_secret_to + " (mode 0600)");
     else if (show_secret && out.human())
