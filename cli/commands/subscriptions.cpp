@@ -181,6 +181,9 @@ void add_create(CLI::App& group, Context& ctx) {
     file->excludes(env);
     cmd->add_option("--save-secret-to", o->save_secret_to,
                     "Write the generated secret to this file (mode 0600) instead of printing it");
+    cmd->footer(
+        "Without --secret-file/--secret-env a strong secret is generated and shown once; with -q the output\n"
+        "is two lines, the subscription id then the secret (the id alone with --save-secret-to).");
     bind_run(cmd, ctx, o, run_subscription_create);
 }
 

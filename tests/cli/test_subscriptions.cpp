@@ -162,6 +162,11 @@ TEST_CASE("subscriptions create: the secret generated, read, or saved", "[cli][s
         REQUIRE(::stat(path.c_str(), &st) == 0);
         CHECK((st.st_mode & 0777) == 0600);
         std::remove(path.c_str());
+        cli.fake->reply(201, created.dump());
+        auto quiet = cli.run({"subs", "create", "--url", "https://a.example/h", "--event-type",
+                              "task.updated", "--save-secret-to", path, "-q"});
+        CHECK(quiet.out == sub_id + "\n");  // saved, so not printed: the id alone
+        std::remove(path.c_str());
         ::rmdir(dir_template);
     }
     SECTION("a duplicate: exit 6 with the contract's message") {
