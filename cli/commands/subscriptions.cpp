@@ -114,12 +114,15 @@ int run_subscription_create(const SubscriptionCreateOptions& o, Context& ctx) {
     Json shown = data;
     // The only addition to the server's data: a secret the CLI generated must be seen once.
     if (show_secret && shown.is_object()) shown["secret"] = request.secret;
-    out.result(shown, r.envelope, show_secret ? id + "\n" + request.secret : id, [&] {
-        auto fields = subscription_fields();
-        if (show_secret) fields.insert(fields.begin() + 1, {"Signing secret", "/secret", Kind::secret});
-        out.fields(shown, fields);
-        out.next_steps(actions_of(r.envelope), id);
-    });
+    out.result(shown, r.envelope,
+               show_secret ? std::vector<std::string>{id, request.secret} : std::vector<std::string>{id},
+               [&] {
+                   auto fields = subscription_fields();
+                   if (show_secret)
+                       fields.insert(fields.begin() + 1, {"Signing secret", "/secret", Kind::secret});
+                   out.fields(shown, fields);
+                   out.next_steps(actions_of(r.envelope), id);
+               });
     if (saved)
         out.note("signing secret written to " + o.save_secret_to + " (mode 0600)");
     else if (show_secret && out.human())
@@ -178,6 +181,9 @@ void add_create(CLI::App& group, Context& ctx) {
     file->excludes(env);
     cmd->add_option("--save-secret-to", o->save_secret_to,
                     "Write the generated secret to this file (mode 0600) instead of printing it");
+    cmd->footer(
+        "Without --secret-file/--secret-env a strong secret is generated and shown once; with -q the output\n"
+        "is two lines, the subscription id then the secret (the id alone with --save-secret-to).");
     bind_run(cmd, ctx, o, run_subscription_create);
 }
 

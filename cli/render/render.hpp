@@ -144,6 +144,10 @@ public:
     /// `quiet_value` when it is not empty, and the table view calls `human_view`.
     void result(const Json& data, const Json& envelope, std::string_view quiet_value,
                 const std::function<void()>& human_view);
+    /// The same with a --quiet value of several lines (e.g. an id, then a secret), each printed on a line
+    /// of its own (sanitized one by one: the newlines between them are not escaped as text).
+    void result(const Json& data, const Json& envelope, const std::vector<std::string>& quiet_lines,
+                const std::function<void()>& human_view);
     /// One object: the table view is `fields` then the envelope's availableActions as next steps for
     /// `subject` (the id the suggested commands use). `quiet_pointer` selects the --quiet value.
     void object(const Json& data, const Json& envelope, const std::vector<Field>& fields,
