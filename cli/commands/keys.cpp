@@ -95,8 +95,8 @@ std::string store_secret(Context& ctx, const SaveTarget& target, const std::stri
 }
 
 // What the key views add to the server's data (for the table view only).
-#define AGENTRAIL_FIELDS_KeyView(X) X(opt, std::string, rate_limit_text, "rateLimitText") /* "100 per 60s" \
-                                                                                           */
+#define AGENTRAIL_FIELDS_KeyView(X) \
+    X(opt, std::string, rate_limit_text, "rateLimitText") /* "100 per 60s", "3 of 100 used in ..." */
 struct KeyView {
     AGENTRAIL_FIELD_MEMBERS(KeyView)
 };
