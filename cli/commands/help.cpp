@@ -16,13 +16,32 @@
 
 namespace agentrail::cli {
 
+namespace {
+
+// One row of `agentrail exit-codes`, as -o json prints it and the table shows it.
+#define AGENTRAIL_FIELDS_ExitCodeView(X) \
+    X(req, int, code, "code", 0)         \
+    X(req, std::string, name, "name")    \
+    X(req, std::string, meaning, "meaning")
+struct ExitCodeView {
+    AGENTRAIL_FIELD_MEMBERS(ExitCodeView)
+};
+
+}  // namespace
+
 int run_exit_codes(const ExitCodesOptions&, Context& ctx) {
+    using V = ExitCodeView;
     auto& out = ctx.out();
     Json rows = Json::array();
     for (const auto& e : exit_code_table)
-        rows.push_back({{"code", e.code}, {"name", e.name}, {"meaning", e.meaning}});
-    out.list(rows, rows, {{"CODE", "/code"}, {"NAME", "/name"}, {"MEANING", "/meaning", Kind::text, true}},
-             "/code");
+        rows.push_back({{json_name<&V::code>(), e.code},
+                        {json_name<&V::name>(), e.name},
+                        {json_name<&V::meaning>(), e.meaning}});
+    out.list(rows, rows,
+             {{"CODE", json_path<&V::code>()},
+              {"NAME", json_path<&V::name>()},
+              {"MEANING", json_path<&V::meaning>(), Kind::text, true}},
+             json_path<&V::code>());
     return exit_code::ok;
 }
 
