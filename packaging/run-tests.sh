@@ -38,7 +38,8 @@ background_build() {  # PRESET TARGET... ; sets build_pid
     cmake --build "build/$preset" -j "$jobs" "$@" >"build/$preset.log" 2>&1 &
   build_pid=$!
 }
-wait_build() {  # PRESET
+wait_build() {  # PRESET: the tests are done, so the rest of the build gets the CPU back
+  { echo 0 >"/proc/$build_pid/autogroup"; } 2>/dev/null || true
   if ! wait "$build_pid"; then
     cat "build/$1.log"
     echo "run-tests: building build/$1 failed" >&2
