@@ -284,3 +284,27 @@ TEST_CASE("task ci --watch: plain lines when piped, the final status, exit codes
     }
     CHECK(cli.fake->pending() == 0);
 }
+
+TEST_CASE("task wait and task ci --watch on a terminal: redrawn in place", "[cli][wait]") {
+    CliHarness cli;
+    script_ci_passes(*cli.fake);
+    SECTION("task wait: the status line on stderr is redrawn and erased before the result") {
+        cli.terminal.stderr_tty = true;
+        cli.terminal.width = 100;
+        auto r = cli.run(wait_args({"--until", "ci=passed"}));
+        CHECK(r.exit == 0);
+        CHECK(r.err.find("\r\x1b[K") != std::string::npos);
+        CHECK(r.err.find("tsk_1: ") != std::string::npos);
+        CHECK(r.err.substr(r.err.rfind('\r')) == "\r\x1b[K");  // nothing left on the line
+        CHECK(r.out.find("reached") != std::string::npos);
+    }
+    SECTION("task ci --watch: the checks block on stdout, then next steps") {
+        cli.terminal.stdout_tty = true;
+        cli.terminal.width = 100;
+        auto r = cli.run({"task", "ci", T, "--watch", "--no-pager"});
+        CHECK(r.exit == 0);
+        CHECK(r.out.find("\x1b[") != std::string::npos);
+        CHECK(r.out.find("unit-tests") != std::string::npos);  // a check of the CI run, by name
+        CHECK(r.out.find("passed") != std::string::npos);
+    }
+}
