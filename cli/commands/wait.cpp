@@ -75,17 +75,21 @@ std::size_t stderr_width(const Context& ctx) {
     return 0;
 }
 
-/// Reads the JSON a snapshot carries, as the server sent it.
+/// The data of a read that may not have been made: as the server sent it, or null.
+template <typename T>
+const Json& data_of(const std::optional<Response<T>>& response) {
+    static const Json null_json;
+    return response ? response->raw_data() : null_json;
+}
+
+/// The JSON a snapshot carries, as the server sent it (CI and review: null when not read).
 struct Seen {
     const Json& task;
     const Json& envelope;
-    Json ci;      // ci-status data, or null when not read
-    Json review;  // review-feedback data, or null when not read
+    const Json& ci;
+    const Json& review;
     explicit Seen(const WaitSnapshot& s)
-        : task(s.task.raw_data()),
-          envelope(s.task.envelope),
-          ci(s.ci ? s.ci->raw_data() : Json()),
-          review(s.review ? s.review->raw_data() : Json()) {}
+        : task(s.task.raw_data()), envelope(s.task.envelope), ci(data_of(s.ci)), review(data_of(s.review)) {}
 };
 
 std::string str_at(const Json& value, std::string_view pointer) {

@@ -97,7 +97,8 @@ struct WaitResult {
 struct WaitOptions {
     /// Total time for the whole wait; unset: only the context's deadline bounds it.
     std::optional<std::chrono::milliseconds> timeout;
-    /// Cancellation and deadline of the wait, its reads and its stream; unset: the client's context.
+    /// Cancellation and deadline of the wait, its reads and its stream; unset: the client's
+    /// ClientOptions::context (for a client made by Client::with_context(), pass that context here).
     std::optional<CallContext> context;
     /// Period of the fallback poll when the event stream is unavailable.
     std::chrono::milliseconds poll_interval{5000};
