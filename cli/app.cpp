@@ -10,6 +10,7 @@
 #include <functional>
 #include <iostream>
 #include <memory>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -330,7 +331,11 @@ int run_app(int argc, char** argv, Context& ctx) {
         return Context::interrupted() ? exit_code::interrupted : ctx.exit_code();
     } catch (const CLI::ParseError& e) {
         if (e.get_exit_code() == 0) {
-            int code = app.exit(e) == 0 ? exit_code::ok : exit_code::usage;
+            // --help, --version: printed on deps()'s streams (the process's, or a test's).
+            std::ostringstream printed, complaints;
+            int code = app.exit(e, printed, complaints) == 0 ? exit_code::ok : exit_code::usage;
+            std::fputs(printed.str().c_str(), ctx.deps().out);
+            std::fputs(complaints.str().c_str(), ctx.deps().err);
             try {
                 check_stdout(ctx.deps().out);  // --help, --version
             } catch (const Failure& failure) {

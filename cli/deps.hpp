@@ -17,6 +17,8 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <string>
+#include <string_view>
 
 namespace agentrail {
 class Transport;
@@ -38,6 +40,7 @@ struct Deps {
     using TransportFactory = std::function<std::shared_ptr<Transport>(const TransportOptions&)>;
     using EnvLookup = std::function<const char*(const char* name)>;
     using Clock = std::function<std::chrono::system_clock::time_point()>;
+    using InputReader = std::function<std::string(std::size_t max_bytes, std::string_view what)>;
 
     /// Makes the transport of the API client; empty: the library's curl transport.
     TransportFactory transport;
@@ -52,6 +55,9 @@ struct Deps {
     EnvLookup env;
     /// How the client waits between retries; empty: it sleeps.
     std::function<void(std::chrono::milliseconds)> sleep;
+    /// Reads standard input when it is not a terminal (the key `login` and `config set api_key` read from
+    /// a pipe), at most max_bytes; empty: the process's stdin.
+    InputReader input;
 
     /// The real process: every member at its default.
     static Deps system() { return {}; }

@@ -75,13 +75,14 @@ std::string prompt_hidden(std::string_view prompt) {
     return line;
 }
 
-std::string read_secret(std::string_view prompt, std::string_view what) {
-    if (stdin_is_terminal()) {
+std::string read_secret(const Deps& deps, std::string_view prompt, std::string_view what) {
+    if (deps.tty().stdin_tty) {
         auto secret = trim(prompt_hidden(prompt));
         if (secret.empty()) throw usage_error(std::string(what) + ": nothing was entered");
         return secret;
     }
-    auto secret = trim(read_stdin(max_small_file_bytes, what));
+    auto secret =
+        trim(deps.input ? deps.input(max_small_file_bytes, what) : read_stdin(max_small_file_bytes, what));
     if (secret.empty()) throw usage_error(std::string(what) + ": nothing was read from standard input");
     return secret;
 }

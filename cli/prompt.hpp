@@ -4,6 +4,8 @@
 #include <string>
 #include <string_view>
 
+#include "deps.hpp"
+
 namespace agentrail::cli {
 
 /// True when standard input is a terminal.
@@ -14,8 +16,9 @@ bool stdin_is_terminal();
 /// interrupted Failure (exit 130).
 std::string prompt_hidden(std::string_view prompt);
 
-/// A secret for `what`: prompted for with prompt_hidden() when standard input is a terminal, else read
-/// from standard input (at most 4 KiB). Trimmed; throws a usage Failure when it is empty.
-std::string read_secret(std::string_view prompt, std::string_view what);
+/// A secret for `what`: prompted for with prompt_hidden() when standard input is a terminal (deps.tty()),
+/// else read from standard input (deps.input, at most 4 KiB). Trimmed; throws a usage Failure when it is
+/// empty.
+std::string read_secret(const Deps& deps, std::string_view prompt, std::string_view what);
 
 }  // namespace agentrail::cli

@@ -15,6 +15,8 @@
 #include <CLI/CLI.hpp>
 
 #include "command_tree.hpp"
+#include "commands/completion.hpp"
+#include "commands/run.hpp"
 #include "context.hpp"
 #include "exit_codes.hpp"
 #include "render/render.hpp"
@@ -483,6 +485,52 @@ complete -c agentrail -f -a '(__agentrail_complete)'
 
 }  // namespace
 
+int run_complete(const CompleteOptions& o, Context& ctx) {
+    if (o.what != "tasks") return exit_code::ok;
+    auto& g = ctx.options();
+    g.timeout = "1s";
+    g.deadline = "2s";
+    g.no_retry = true;
+    auto lower = [](std::string text) {
+        for (auto& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        return text;
+    };
+    std::string out;
+    try {
+        ListTasksOptions options;
+        options.limit = 100;
+        auto page = ctx.client().list_my_tasks(options);
+        auto want = lower(o.prefix);
+        auto clean = [](const std::string& text) {
+            std::string s = sanitize(text);
+            for (auto& c : s)
+                if (c == '\t') c = ' ';
+            return s;
+        };
+        for (const auto& t : page.data) {
+            if (!t.identifier.empty() && lower(t.identifier).rfind(want, 0) == 0)
+                out += clean(t.identifier) + "\t" + clean(t.title) + "\n";
+            if (t.id.rfind(o.prefix, 0) == 0)
+                out += clean(t.id) + "\t" + clean(t.identifier) + ": " + clean(t.title) + "\n";
+        }
+    } catch (const std::exception&) {
+        return exit_code::ok;  // no server, no key, a slow answer: no candidates
+    }
+    std::fputs(out.c_str(), ctx.deps().out);
+    return exit_code::ok;
+}
+
+int run_completion(const CompletionOptions& o, Context& ctx) {
+    auto tree = describe_command_tree(*o.root);
+    std::string script = o.shell == "bash"  ? bash_script(tree)
+                         : o.shell == "zsh" ? zsh_script(tree)
+                                            : fish_script(tree);
+    ctx.out().write(script);
+    return exit_code::ok;
+}
+
+// ---- wiring: flags bound to the options, the callback calls run ---------------------------------------
+
 namespace {
 
 /// `agentrail __complete tasks [PREFIX]` (hidden): "ID<TAB>KEY: TITLE" and "KEY<TAB>TITLE" lines of the
@@ -491,43 +539,10 @@ namespace {
 void add_complete(CLI::App& app, Context& ctx) {
     auto* cmd = app.add_subcommand("__complete", "Dynamic completion candidates (used by the scripts)");
     cmd->group("");
-    auto what = std::make_shared<std::string>();
-    auto prefix = std::make_shared<std::string>();
-    cmd->add_option("what", *what, "tasks")->required()->check(CLI::IsMember({"tasks"}));
-    cmd->add_option("prefix", *prefix, "Only candidates starting with this");
-    cmd->callback([&ctx, what, prefix] {
-        if (*what != "tasks") return;
-        auto& o = ctx.options();
-        o.timeout = "1s";
-        o.deadline = "2s";
-        o.no_retry = true;
-        auto lower = [](std::string text) {
-            for (auto& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-            return text;
-        };
-        std::string out;
-        try {
-            ListTasksOptions options;
-            options.limit = 100;
-            auto page = ctx.client().list_my_tasks(options);
-            auto want = lower(*prefix);
-            auto clean = [](const std::string& text) {
-                std::string s = sanitize(text);
-                for (auto& c : s)
-                    if (c == '\t') c = ' ';
-                return s;
-            };
-            for (const auto& t : page.data) {
-                if (!t.identifier.empty() && lower(t.identifier).rfind(want, 0) == 0)
-                    out += clean(t.identifier) + "\t" + clean(t.title) + "\n";
-                if (t.id.rfind(*prefix, 0) == 0)
-                    out += clean(t.id) + "\t" + clean(t.identifier) + ": " + clean(t.title) + "\n";
-            }
-        } catch (const std::exception&) {
-            return;  // no server, no key, a slow answer: no candidates
-        }
-        std::fputs(out.c_str(), stdout);
-    });
+    auto o = std::make_shared<CompleteOptions>();
+    cmd->add_option("what", o->what, "tasks")->required()->check(CLI::IsMember({"tasks"}));
+    cmd->add_option("prefix", o->prefix, "Only candidates starting with this");
+    bind_run(cmd, ctx, o, run_complete);
 }
 
 }  // namespace
@@ -535,21 +550,16 @@ void add_complete(CLI::App& app, Context& ctx) {
 void register_completion(CLI::App& app, Context& ctx) {
     add_complete(app, ctx);
     auto* cmd = app.add_subcommand("completion", "Print a shell completion script: bash, zsh or fish");
-    auto shell = std::make_shared<std::string>();
-    cmd->add_option("shell", *shell, "bash, zsh or fish")
+    auto o = std::make_shared<CompletionOptions>();
+    o->root = &app;
+    cmd->add_option("shell", o->shell, "bash, zsh or fish")
         ->required()
         ->check(CLI::IsMember({"bash", "zsh", "fish"}));
     cmd->footer(
         "bash: source <(agentrail completion bash)   zsh: agentrail completion zsh > "
         "\"${fpath[1]}/_agentrail\"   "
         "fish: agentrail completion fish > ~/.config/fish/completions/agentrail.fish");
-    cmd->callback([&app, &ctx, shell] {
-        auto tree = describe_command_tree(app);
-        std::string script = *shell == "bash"  ? bash_script(tree)
-                             : *shell == "zsh" ? zsh_script(tree)
-                                               : fish_script(tree);
-        ctx.out().write(script);
-    });
+    bind_run(cmd, ctx, o, run_completion);
 }
 
 }  // namespace agentrail::cli

@@ -280,7 +280,7 @@ std::optional<DoctorResult> doctor_check_tasks(DoctorState& state) {
         state.client->for_each_task_page(all, [&](const TaskPage& page) {
             for (const auto& task : page.raw_data()) {
                 ++total;
-                const auto& status = at_pointer(task, "/status");
+                const auto& status = at_pointer(task, json_path<&TaskSummary::status>());
                 ++by_status[status.is_string() ? status.get<std::string>() : std::string("unknown")];
             }
             more = page.page && page.page->has_more;
@@ -323,24 +323,43 @@ std::vector<DoctorResult> run_doctor_checks(Context& ctx) {
     return results;
 }
 
+namespace {
+
+// One check of doctor's report, as -o json prints it and the table shows it.
+#define AGENTRAIL_FIELDS_DoctorCheckView(X)                    \
+    X(req, std::string, id, "id")                              \
+    X(req, std::string, result, "result") /* ok, warn, fail */ \
+    X(req, std::string, detail, "detail")                      \
+    X(req, std::string, hint, "hint")                          \
+    X(opt, nlohmann::json, data, "data") /* the check's figures, when it has any */
+struct DoctorCheckView {
+    AGENTRAIL_FIELD_MEMBERS(DoctorCheckView)
+};
+
+}  // namespace
+
 int run_doctor(const DoctorOptions&, Context& ctx) {
+    using V = DoctorCheckView;
     ctx.set_operation("doctor");
     const auto checks = run_doctor_checks(ctx);
     Json items = Json::array();
     const DoctorResult* first_fail = nullptr;
     for (const auto& c : checks) {
-        Json item = {{"id", c.id}, {"result", c.result}, {"detail", c.detail}, {"hint", c.hint}};
-        if (!c.extra.empty()) item["data"] = c.extra;
+        Json item = {{json_name<&V::id>(), c.id},
+                     {json_name<&V::result>(), c.result},
+                     {json_name<&V::detail>(), c.detail},
+                     {json_name<&V::hint>(), c.hint}};
+        if (!c.extra.empty()) item[json_name<&V::data>()] = c.extra;
         items.push_back(std::move(item));
         if (c.result == "fail" && first_fail == nullptr) first_fail = &c;
     }
     Json report = {{"ok", first_fail == nullptr}, {"checks", items}};
     auto& out = ctx.out();
     out.result(report, report, first_fail == nullptr ? "ok" : "fail", [&] {
-        out.table(items, {{"CHECK", "/id"},
-                          {"RESULT", "/result", Kind::status},
-                          {"DETAIL", "/detail"},
-                          {"FIX", "/hint", Kind::text, true}});
+        out.table(items, {{"CHECK", json_path<&V::id>()},
+                          {"RESULT", json_path<&V::result>(), Kind::status},
+                          {"DETAIL", json_path<&V::detail>()},
+                          {"FIX", json_path<&V::hint>(), Kind::text, true}});
     });
     if (first_fail != nullptr) {
         ctx.set_operation("doctor: " + first_fail->id);

@@ -34,6 +34,7 @@
 #include "agentrail/json.hpp"
 #include "agentrail/models/enums.hpp"
 #include "commands/events.hpp"
+#include "commands/run.hpp"
 #include "context.hpp"
 #include "exit_codes.hpp"
 #include "render/render.hpp"
@@ -43,19 +44,6 @@
 
 namespace agentrail::cli {
 namespace {
-
-struct TailArgs {
-    std::vector<std::string> types;
-    std::string task;
-    std::string since;
-    bool from_start = false;
-    std::string state_file;
-    int heartbeat = 0;
-    std::string until;
-    long long count = 0;
-    std::string timeout;
-    std::string stall_timeout;
-};
 
 /// While alive, SIGCONT (the tail was stopped and continued, e.g. Ctrl-Z then fg, or SIGSTOP) makes the
 /// event stream reconnect at once instead of waiting out a connection that probably died meanwhile.
@@ -160,7 +148,7 @@ private:
 /// thread and no wake-up per event.
 class LineWriter {
 public:
-    explicit LineWriter(StateFile* state) : m_state(state) {}
+    LineWriter(std::FILE* out, StateFile* state) : m_out(out), m_state(state) {}
     ~LineWriter() {
         try {
             flush();  // the lines of events received before an error are still printed
@@ -180,7 +168,7 @@ public:
 
     void flush() {
         if (m_pending.empty()) return;
-        write_all(m_pending);
+        write_all(m_out, m_pending);
         m_pending.clear();
         if (m_pending.capacity() > 4 * kMaxPending) std::string().swap(m_pending);
         if (m_state != nullptr) m_state->save(m_pending_id);
@@ -190,9 +178,17 @@ public:
     void close() { flush(); }
 
 private:
-    static void write_all(std::string_view bytes) {
+    static void write_all(std::FILE* out, std::string_view bytes) {
+        const int fd = ::fileno(out);
+        if (fd < 0) {  // a stream with no descriptor (a test's memory stream): through stdio
+            if (std::fwrite(bytes.data(), 1, bytes.size(), out) != bytes.size() || std::fflush(out) != 0)
+                throw_output_error(errno);
+            return;
+        }
+        // Whatever stdio holds goes first, then the lines in one write() per read, bypassing its buffer.
+        if (std::fflush(out) != 0) throw_output_error(errno);
         while (!bytes.empty()) {
-            auto n = ::write(STDOUT_FILENO, bytes.data(), bytes.size());
+            auto n = ::write(fd, bytes.data(), bytes.size());
             if (n < 0) {
                 if (errno == EINTR) continue;
                 throw_output_error(errno);
@@ -202,6 +198,7 @@ private:
     }
 
     static constexpr std::size_t kMaxPending = 64 * 1024;
+    std::FILE* m_out;
     StateFile* m_state;
     std::string m_pending;
     std::string m_pending_id;
@@ -300,7 +297,10 @@ struct UntilSpec {
 
 enum class TailView { raw, human, machine };
 
-void tail(Context& ctx, TailArgs a) {
+}  // namespace
+
+int run_events_tail(const EventsTailOptions& o, Context& ctx) {
+    EventsTailOptions a = o;
     auto until = UntilSpec::parse(a.until);
     if (!a.task.empty()) a.task = resolve_task(ctx, a.task);
     std::optional<std::chrono::steady_clock::time_point> deadline;
@@ -347,6 +347,7 @@ void tail(Context& ctx, TailArgs a) {
 
     auto& out = ctx.out();
     const auto& settings = out.settings();
+    std::FILE* const err = settings.err;
     TailView view = TailView::machine;
     if (settings.jq.empty() && !settings.raw && !settings.quiet) {
         if (settings.format == OutputFormat::ndjson ||
@@ -359,7 +360,7 @@ void tail(Context& ctx, TailArgs a) {
     ctx.set_operation(options.cursor ? "tail events after " + *options.cursor : std::string("tail events"));
     std::optional<LineWriter> writer;
     if (view == TailView::raw) {
-        writer.emplace(state.get());
+        writer.emplace(settings.out, state.get());
         options.on_chunk_end = [&writer] { writer->flush(); };
     }
     auto& client = ctx.client();
@@ -368,37 +369,36 @@ void tail(Context& ctx, TailArgs a) {
     const bool status_line = settings.stderr_tty && !settings.quiet;
     auto status_shown = std::make_shared<bool>(false);
     auto ever_connected = std::make_shared<bool>(false);
-    stream.on_state(
-        [&out, view, status_line, status_shown, ever_connected](StreamState s, std::string_view reason) {
-            if (s != StreamState::connected) return;
-            *ever_connected = true;
-            if (*status_shown) {
-                std::fputs("\r\x1b[K", stderr);
-                *status_shown = false;
-            }
-            if (view == TailView::human) out.note(reason.empty() ? "connected" : std::string(reason));
-        });
+    stream.on_state([&out, err, view, status_shown, ever_connected](StreamState s, std::string_view reason) {
+        if (s != StreamState::connected) return;
+        *ever_connected = true;
+        if (*status_shown) {
+            std::fputs("\r\x1b[K", err);
+            *status_shown = false;
+        }
+        if (view == TailView::human) out.note(reason.empty() ? "connected" : std::string(reason));
+    });
     // A server that answers (even 503) is running: only connections that never got an answer at all mean
     // "no server" at the end of a --timeout.
     auto server_answered = std::make_shared<bool>(false);
-    stream.on_reconnect([status_line, status_shown, server_answered](const ReconnectInfo& r) {
+    stream.on_reconnect([err, status_line, status_shown, server_answered](const ReconnectInfo& r) {
         if (r.reason.rfind("HTTP ", 0) == 0) *server_answered = true;
         if (!status_line) return;
         const auto seconds = (r.delay.count() + 999) / 1000;
-        std::fprintf(stderr, "\r\x1b[Kreconnecting (attempt %d, next in %lld s)", r.attempt,
+        std::fprintf(err, "\r\x1b[Kreconnecting (attempt %d, next in %lld s)", r.attempt,
                      static_cast<long long>(seconds));
-        std::fflush(stderr);
+        std::fflush(err);
         *status_shown = true;
     });
     const bool json_errors = ctx.error_format() == ErrorFormat::json;
-    stream.on_gap([&ctx, json_errors, status_shown](const StreamGap& gap) {
-        std::fflush(stdout);
+    stream.on_gap([&ctx, out_file = settings.out, err, json_errors, status_shown](const StreamGap& gap) {
+        std::fflush(out_file);
         if (*status_shown) {
-            std::fputs("\r\x1b[K", stderr);
+            std::fputs("\r\x1b[K", err);
             *status_shown = false;
         }
-        std::fprintf(stderr, "%s\n", sanitize(ctx.redact(gap_report(gap, json_errors))).c_str());
-        std::fflush(stderr);
+        std::fprintf(err, "%s\n", sanitize(ctx.redact(gap_report(gap, json_errors))).c_str());
+        std::fflush(err);
     });
 
     Context::InterruptScope interruptible;
@@ -466,16 +466,17 @@ void tail(Context& ctx, TailArgs a) {
         throw Failure(exit_code::network, "stream_ended",
                       "the server closed the event stream after " + std::to_string(printed) +
                           " events; not reconnecting (--no-retry)");
+    return exit_code::ok;
 }
 
-}  // namespace
+// ---- wiring: flags bound to the options, the callback calls run ---------------------------------------
 
 void register_events(CLI::App& app, Context& ctx) {
     auto* events = app.add_subcommand("events", "Follow the task lifecycle event stream");
     events->require_subcommand(1);
     auto* cmd = events->add_subcommand(
         "tail", "Print events as they happen; resumes after disconnects (and restarts, with --state-file)");
-    auto a = std::make_shared<TailArgs>();
+    auto a = std::make_shared<EventsTailOptions>();
     cmd->add_option("--type", a->types, "Only events of this type (e.g. task.updated)");
     cmd->add_option("--task", a->task, "Only events of this task (id tsk_... or key DEMO-1)");
     auto* since_opt = cmd->add_option(
@@ -505,7 +506,7 @@ void register_events(CLI::App& app, Context& ctx) {
         "missed (a reconnect with no event id to resume from, or a server that lost the position) a "
         "warning on stderr gives the time span ({\"gap\":...} with --errors json). After a suspend or "
         "SIGSTOP/SIGCONT the stream reconnects at once.");
-    cmd->callback([&ctx, a] { tail(ctx, *a); });
+    bind_run(cmd, ctx, a, run_events_tail);
 }
 
 }  // namespace agentrail::cli

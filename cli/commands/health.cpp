@@ -17,13 +17,13 @@ int run_health(const HealthOptions&, Context& ctx) {
     // /health answers a bare object, not an envelope.
     const auto& data = r.envelope.contains("data") ? r.raw_data() : r.envelope;
     out.object(data, r.envelope,
-               {{"Status", "/status", Kind::status},
-                {"Service", "/service"},
-                {"Base URL", "/publicBaseUrl"},
-                {"Path prefix", "/pathPrefix"},
-                {"Server time", "/time"},
-                {"Uptime (s)", "/uptimeSeconds"}},
-               "/status");
+               {{"Status", json_path<&Health::status>(), Kind::status},
+                {"Service", json_path<&Health::service>()},
+                {"Base URL", json_path<&Health::public_base_url>()},
+                {"Path prefix", json_path<&Health::path_prefix>()},
+                {"Server time", json_path<&Health::time>()},
+                {"Uptime (s)", json_path<&Health::uptime_seconds>()}},
+               json_path<&Health::status>());
     return exit_code::ok;
 }
 

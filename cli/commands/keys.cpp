@@ -94,12 +94,19 @@ std::string store_secret(Context& ctx, const SaveTarget& target, const std::stri
     return "profile " + target.profile + " of " + config.path() + " (mode 0600)";
 }
 
+// What the key views add to the server's data (for the table view only).
+#define AGENTRAIL_FIELDS_KeyView(X) \
+    X(opt, std::string, rate_limit_text, "rateLimitText") /* "100 per 60s", "3 of 100 used in ..." */
+struct KeyView {
+    AGENTRAIL_FIELD_MEMBERS(KeyView)
+};
+
 /// Prints a created or rotated key, handling the one-time secret.
 void render_new_key(Context& ctx, const Response<ApiKey>& r, const SaveTarget& target) {
     auto& out = ctx.out();
     Json data = r.raw_data();
     Json envelope = r.envelope;
-    const auto& secret_json = at_pointer(data, "/apiKey");
+    const auto& secret_json = at_pointer(data, json_path<&ApiKey::api_key>());
     std::string secret = secret_json.is_string() ? secret_json.get<std::string>() : std::string{};
     std::string saved_to;
     if ((!target.file.empty() || !target.profile.empty()) && !secret.empty()) {
@@ -112,31 +119,33 @@ void render_new_key(Context& ctx, const Response<ApiKey>& r, const SaveTarget& t
     }
     bool saved = !saved_to.empty();
     if (saved) {
-        data.erase("apiKey");
-        if (envelope.contains("data") && envelope["data"].is_object()) envelope["data"].erase("apiKey");
+        data.erase(json_name<&ApiKey::api_key>());
+        if (envelope.contains("data") && envelope["data"].is_object())
+            envelope["data"].erase(json_name<&ApiKey::api_key>());
     }
     Json view = data;
-    const auto& window = at_pointer(data, "/rateLimit/windowSeconds");
-    const auto& max = at_pointer(data, "/rateLimit/maxRequests");
+    const auto& window = at_pointer(data, json_path<&ApiKey::rate_limit, &RateLimit::window_seconds>());
+    const auto& max = at_pointer(data, json_path<&ApiKey::rate_limit, &RateLimit::max_requests>());
     if (window.is_number() && max.is_number())
-        view["rateLimitText"] = max.dump() + " per " + window.dump() + "s";
-    const auto& id_json = at_pointer(data, "/id");
+        view[json_name<&KeyView::rate_limit_text>()] = max.dump() + " per " + window.dump() + "s";
+    const auto& id_json = at_pointer(data, json_path<&ApiKey::id>());
     std::string id = id_json.is_string() ? id_json.get<std::string>() : std::string{};
     // A key just issued: rotating it again is never the next step.
     auto actions = actions_of(envelope);
     actions.erase(std::remove(actions.begin(), actions.end(), "rotate"), actions.end());
     out.result(data, envelope, saved ? id : secret, [&] {
-        std::vector<Field> fields = {{"ID", "/id"}};
-        if (!saved) fields.push_back({"API key", "/apiKey", Kind::secret});
-        fields.insert(fields.end(), {{"Agent", "/agent/id"},
-                                     {"Name", "/agent/displayName"},
-                                     {"Role", "/agent/role"},
-                                     {"Scopes", "/scopes", Kind::list},
-                                     {"Rate limit", "/rateLimitText"},
-                                     {"Status", "/status", Kind::status},
-                                     {"Created", "/createdAt", Kind::time},
-                                     {"Expires", "/expiresAt", Kind::time},
-                                     {"Rotated from", "/rotatedFromKeyId"}});
+        using K = ApiKey;
+        std::vector<Field> fields = {{"ID", json_path<&K::id>()}};
+        if (!saved) fields.push_back({"API key", json_path<&K::api_key>(), Kind::secret});
+        fields.insert(fields.end(), {{"Agent", json_path<&K::agent, &AgentIdentity::id>()},
+                                     {"Name", json_path<&K::agent, &AgentIdentity::display_name>()},
+                                     {"Role", json_path<&K::agent, &AgentIdentity::role>()},
+                                     {"Scopes", json_path<&K::scopes>(), Kind::list},
+                                     {"Rate limit", json_path<&KeyView::rate_limit_text>()},
+                                     {"Status", json_path<&K::status>(), Kind::status},
+                                     {"Created", json_path<&K::created_at>(), Kind::time},
+                                     {"Expires", json_path<&K::expires_at>(), Kind::time},
+                                     {"Rotated from", json_path<&K::rotated_from_key_id>()}});
         out.fields(view, fields);
         out.next_steps(actions, id);
     });
@@ -241,31 +250,39 @@ int run_key_usage(const KeyUsageOptions& o, Context& ctx) {
     auto r = about_key_id(o.id, [&] { return ctx.client().get_api_key_usage(o.id); });
     const auto& data = r.raw_data();
     out.result(data, r.envelope, o.id, [&] {
+        using U = ApiKeyUsage;
+        using L = UsageRateLimit;
         Json view = data;
-        const auto& rl = at_pointer(data, "/rateLimit");
+        const auto& rl = at_pointer(data, json_path<&U::rate_limit>());
         if (rl.is_object()) {
-            auto num = [&](const char* p) {
+            auto num = [&](std::string_view p) {
                 const auto& v = at_pointer(rl, p);
                 return v.is_null() ? std::string("?") : v.dump();
             };
-            view["rateLimitText"] = num("/currentWindow/used") + " of " + num("/maxRequests") +
-                                    " used in this " + num("/windowSeconds") + "s window (" +
-                                    num("/currentWindow/remaining") + " left)";
+            view[json_name<&KeyView::rate_limit_text>()] =
+                num(json_path<&L::current_window, &RateLimitWindow::used>()) + " of " +
+                num(json_path<&L::max_requests>()) + " used in this " + num(json_path<&L::window_seconds>()) +
+                "s window (" + num(json_path<&L::current_window, &RateLimitWindow::remaining>()) + " left)";
         }
-        out.fields(view, {{"Key", "/keyId"},
-                          {"Agent", "/agent/id"},
-                          {"Name", "/agent/displayName"},
-                          {"Status", "/status", Kind::status},
-                          {"Scopes", "/scopes", Kind::list},
-                          {"Last used", "/lastUsedAt", Kind::time},
-                          {"Accepted", "/totals/accepted"},
-                          {"Denied", "/totals/denied"},
-                          {"Rate limit", "/rateLimitText"},
-                          {"Window resets", "/rateLimit/currentWindow/resetAt", Kind::time}});
+        out.fields(view, {{"Key", json_path<&U::key_id>()},
+                          {"Agent", json_path<&U::agent, &AgentIdentity::id>()},
+                          {"Name", json_path<&U::agent, &AgentIdentity::display_name>()},
+                          {"Status", json_path<&U::status>(), Kind::status},
+                          {"Scopes", json_path<&U::scopes>(), Kind::list},
+                          {"Last used", json_path<&U::last_used_at>(), Kind::time},
+                          {"Accepted", json_path<&U::totals, &UsageTotals::accepted>()},
+                          {"Denied", json_path<&U::totals, &UsageTotals::denied>()},
+                          {"Rate limit", json_path<&KeyView::rate_limit_text>()},
+                          {"Window resets",
+                           json_path<&U::rate_limit, &L::current_window, &RateLimitWindow::reset_at>(),
+                           Kind::time}});
         out.line("");
-        out.table(at_pointer(data, "/byScope"), {{"SCOPE", "/scope"}, {"COUNT", "/count"}});
+        out.table(at_pointer(data, json_path<&U::by_scope>()),
+                  {{"SCOPE", json_path<&ScopeUsage::scope>()}, {"COUNT", json_path<&ScopeUsage::count>()}});
         out.line("");
-        out.table(at_pointer(data, "/byOperation"), {{"OPERATION", "/operation"}, {"COUNT", "/count"}});
+        out.table(at_pointer(data, json_path<&U::by_operation>()),
+                  {{"OPERATION", json_path<&OperationUsage::operation>()},
+                   {"COUNT", json_path<&OperationUsage::count>()}});
         out.next_steps(actions_of(r.envelope), o.id);
     });
     return exit_code::ok;

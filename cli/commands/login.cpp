@@ -8,6 +8,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include "commands/login.hpp"
+#include "commands/run.hpp"
 #include "config.hpp"
 #include "context.hpp"
 #include "exit_codes.hpp"
@@ -27,7 +29,7 @@ struct KeyCheck {
 /// with `key`, without retries: 401 means the key is wrong; 403 means it is valid but cannot list tasks.
 KeyCheck check_key(Context& ctx, const std::string& key) {
     ClientOptions options = ctx.client(Context::KeyNeed::optional).options();
-    options.transport = nullptr;
+    options.transport = ctx.make_transport(options.transport_options);  // a fresh one (a test's fake)
     options.api_key = key;
     options.retry.max_attempts = 1;
     Client client(std::move(options));
@@ -50,7 +52,9 @@ KeyCheck check_key(Context& ctx, const std::string& key) {
     return result;
 }
 
-void run_login(Context& ctx) {
+}  // namespace
+
+int run_login(const LoginOptions&, Context& ctx) {
     const auto& o = ctx.options();
     if (!o.api_key_file.empty() || o.api_key_stdin)
         throw usage_error(
@@ -61,7 +65,7 @@ void run_login(Context& ctx) {
     auto profile = ctx.profile_to_edit();
     const auto& settings = ctx.settings();
     const auto& base_url = settings.base_url.value;
-    auto key = read_secret("API key for " + base_url + " (input hidden): ", "API key");
+    auto key = read_secret(ctx.deps(), "API key for " + base_url + " (input hidden): ", "API key");
     auto check = check_key(ctx, key);
 
     ctx.set_operation("save the API key");
@@ -93,9 +97,10 @@ void run_login(Context& ctx) {
         out.warn("AGENTRAIL_API_KEY is set: it takes precedence over the key just saved");
     if (settings.base_url.source == SettingSource::env)
         out.warn("AGENTRAIL_BASE_URL is set: the profile's base_url is used only without it");
+    return exit_code::ok;
 }
 
-}  // namespace
+// ---- wiring ---------------------------------------------------------------------------------------------
 
 void register_login(CLI::App& app, Context& ctx) {
     auto* cmd = app.add_subcommand(
@@ -104,7 +109,7 @@ void register_login(CLI::App& app, Context& ctx) {
         "The key is prompted for with the input hidden; in a pipe it is read from standard input. It is\n"
         "checked with one call to the server, then stored in the active profile (--profile) of the config\n"
         "file, mode 0600. With --base-url the URL is stored too.");
-    cmd->callback([&ctx] { run_login(ctx); });
+    bind_run(cmd, ctx, std::make_shared<LoginOptions>(), run_login);
 }
 
 }  // namespace agentrail::cli

@@ -125,7 +125,8 @@ bool preview_and_confirm(Context& ctx, const Json& changes, std::string_view wha
 
 namespace {
 
-/// A run's id: `runId` (reference server) or, on a run object without it, `id`.
+/// A run's id: `runId` (reference server) or, on a run object without it, `id`. (AgentRun reads it from
+/// either, so it is a plain member, not in the field list: these two names are written out here.)
 std::optional<std::string> run_id(const Json& data) {
     const Json& id = at_pointer(data, "/runId");
     if (id.is_string()) return id.get<std::string>();
@@ -141,22 +142,28 @@ std::vector<std::string> operator_next_steps(const Json& envelope, const Json& d
         const Json& v = at_pointer(data, pointer);
         return v.is_string() ? v.get<std::string>() : std::string(fallback);
     };
+    // `data` is any operator answer: a decision, an audit record, a profile, a rule set, a set-up task or a
+    // run. Members several of them share (taskId, agentId) are named from one of them.
+    const auto& decision_id = json_path<&RoutingDecision::id>();
+    const auto& task_id = json_path<&RoutingDecision::task_id>();  // also SetupVerificationTask, AgentRun
+    const auto& audited_task_id = json_path<&RoutingAudit::decision, &RoutingDecision::task_id>();
+    const auto& agent_id = json_path<&AgentProfile::agent_id>();  // also SetupVerificationTask, AgentRun
     std::vector<std::string> out;
     for (const auto& action : actions_of(envelope)) {
-        if (action == "view_audit" && at_pointer(data, "/id").is_string())
-            out.push_back("agentrail routing audit " + text("/id", ""));
-        else if (action == "view_task" && at_pointer(data, "/taskId").is_string())
-            out.push_back("agentrail task show " + text("/taskId", ""));
-        else if (action == "view_task" && at_pointer(data, "/decision/taskId").is_string())
-            out.push_back("agentrail task show " + text("/decision/taskId", ""));
+        if (action == "view_audit" && at_pointer(data, decision_id).is_string())
+            out.push_back("agentrail routing audit " + text(decision_id, ""));
+        else if (action == "view_task" && at_pointer(data, task_id).is_string())
+            out.push_back("agentrail task show " + text(task_id, ""));
+        else if (action == "view_task" && at_pointer(data, audited_task_id).is_string())
+            out.push_back("agentrail task show " + text(audited_task_id, ""));
         else if (action == "evaluate")
             out.push_back("agentrail routing evaluate -f ISSUE.json");
         else if (action == "view_rule_set")
             out.push_back("agentrail routing rules show");
-        else if (action == "update" && at_pointer(data, "/agentId").is_string() &&
-                 !at_pointer(data, "/taskId").is_string())
-            out.push_back("agentrail routing profile set " + text("/agentId", "") + " -f PROFILE.json");
-        else if (action == "update" && at_pointer(data, "/rules").is_array())
+        else if (action == "update" && at_pointer(data, agent_id).is_string() &&
+                 !at_pointer(data, task_id).is_string())
+            out.push_back("agentrail routing profile set " + text(agent_id, "") + " -f PROFILE.json");
+        else if (action == "update" && at_pointer(data, json_path<&RoutingRuleSet::rules>()).is_array())
             out.push_back("agentrail routing rules set -f RULES.json");
         else if (action == "view_context" && run_id(data))
             out.push_back("agentrail runs context " + *run_id(data) + " --run-token-file FILE");
@@ -164,8 +171,8 @@ std::vector<std::string> operator_next_steps(const Json& envelope, const Json& d
             out.push_back("agentrail runs report " + *run_id(data) + " -f REPORT.json");
         else if (action == "list_agent_runs")
             out.push_back("agentrail runs list");
-        else if (action == "submit" && at_pointer(data, "/taskId").is_string())
-            out.push_back("agentrail task submit " + text("/taskId", "") + " --summary ...");
+        else if (action == "submit" && at_pointer(data, task_id).is_string())
+            out.push_back("agentrail task submit " + text(task_id, "") + " --summary ...");
         else
             out.push_back(action);
     }
@@ -182,42 +189,63 @@ void show_object(Context& ctx, const Json& data, const Json& envelope, const std
     });
 }
 
+namespace {
+
+// What the decision view adds to the server's data (for the table view only).
+#define AGENTRAIL_FIELDS_DecisionView(X)                                                        \
+    X(opt, std::string, chosen, "chosen")                  /* the agent, or "triage queue Q" */ \
+    X(opt, std::vector<std::string>, matched, "matched")   /* "rule (confidence)" per rule */   \
+    X(opt, std::string, classifier_text, "classifierText") /* "provider -> target (confidence)" */
+struct DecisionView {
+    AGENTRAIL_FIELD_MEMBERS(DecisionView)
+};
+
+}  // namespace
+
 void render_decision(Context& ctx, const Json& data, const Json& envelope, bool dry_run) {
+    using D = RoutingDecision;
+    using V = DecisionView;
     auto& out = ctx.out();
-    const Json& id = at_pointer(data, "/id");
+    const Json& id = at_pointer(data, json_path<&D::id>());
     std::string decision_id = id.is_string() ? id.get<std::string>() : std::string();
     out.result(data, envelope, decision_id, [&] {
         Json view = data;
-        const Json& type = at_pointer(data, "/target/type");
-        const Json& target = at_pointer(data, "/target/id");
+        const Json& type = at_pointer(data, json_path<&D::target, &RoutingTarget::type>());
+        const Json& target = at_pointer(data, json_path<&D::target, &RoutingTarget::id>());
         if (type == "agent")
-            view["chosen"] = target;
+            view[json_name<&V::chosen>()] = target;
         else if (target.is_string())
-            view["chosen"] = "triage queue " + target.get<std::string>();
+            view[json_name<&V::chosen>()] = "triage queue " + target.get<std::string>();
         Json rules = Json::array();
-        for (const auto& r : at_pointer(data, "/routingReason/matchedRules")) {
-            std::string text = r.value("id", "?");
-            if (r.contains("confidence") && r["confidence"].is_number())
-                text += " (" + r["confidence"].dump() + ")";
+        for (const auto& r :
+             at_pointer(data, json_path<&D::routing_reason, &RoutingReason::matched_rules>())) {
+            std::string text = r.value(std::string(json_name<&MatchedRule::id>()), "?");
+            const Json& confidence = at_pointer(r, json_path<&MatchedRule::confidence>());
+            if (confidence.is_number()) text += " (" + confidence.dump() + ")";
             rules.push_back(text);
         }
-        view["matched"] = rules;
-        const Json& classifier = at_pointer(data, "/routingReason/classifier");
-        if (classifier.is_object())
-            view["classifierText"] = classifier.value("provider", "?") + " -> " +
-                                     at_pointer(classifier, "/suggestedTarget/id").dump() + " (" +
-                                     at_pointer(classifier, "/confidence").dump() + ")";
-        out.fields(view, {{"Decision", "/id"},
-                          {"Outcome", "/outcome", Kind::status},
-                          {"Chosen", "/chosen"},
-                          {"Confidence", "/confidence"},
-                          {"Matched rules", "/matched", Kind::lines},
-                          {"Classifier", "/classifierText"},
-                          {"Conflicts", "/routingReason/conflictReasons", Kind::list},
-                          {"Summary", "/routingReason/summary"},
-                          {"Source", "/assignment/assignmentSource"},
-                          {"Task", "/taskId"},
-                          {"Task key", "/taskIdentifier"}});
+        view[json_name<&V::matched>()] = rules;
+        const Json& classifier =
+            at_pointer(data, json_path<&D::routing_reason, &RoutingReason::classifier>());
+        if (classifier.is_object()) {
+            view[json_name<&V::classifier_text>()] =
+                classifier.value(std::string(json_name<&ClassifierResult::provider>()), "?") + " -> " +
+                at_pointer(classifier, json_path<&ClassifierResult::suggested_target, &RoutingTarget::id>())
+                    .dump() +
+                " (" + at_pointer(classifier, json_path<&ClassifierResult::confidence>()).dump() + ")";
+        }
+        out.fields(view, {{"Decision", json_path<&D::id>()},
+                          {"Outcome", json_path<&D::outcome>(), Kind::status},
+                          {"Chosen", json_path<&V::chosen>()},
+                          {"Confidence", json_path<&D::confidence>()},
+                          {"Matched rules", json_path<&V::matched>(), Kind::lines},
+                          {"Classifier", json_path<&V::classifier_text>()},
+                          {"Conflicts", json_path<&D::routing_reason, &RoutingReason::conflict_reasons>(),
+                           Kind::list},
+                          {"Summary", json_path<&D::routing_reason, &RoutingReason::summary>()},
+                          {"Source", json_path<&D::assignment, &TaskAssignment::assignment_source>()},
+                          {"Task", json_path<&D::task_id>()},
+                          {"Task key", json_path<&D::task_identifier>()}});
         if (dry_run) out.line("Dry run: no task was created, assigned or woken (the decision is audited).");
         out.next_steps(operator_next_steps(envelope, data), "");
     });

@@ -2,12 +2,15 @@
 // (docs/commands.md) and the man page in roff (docs/agentrail.1), both generated from the command tree so
 // they cannot drift from the parser (a test compares the checked-in files with this output).
 
+#include <memory>
 #include <string>
 #include <vector>
 
 #include <CLI/CLI.hpp>
 
 #include "command_tree.hpp"
+#include "commands/help.hpp"
+#include "commands/run.hpp"
 #include "context.hpp"
 #include "exit_codes.hpp"
 #include "help_meta.hpp"
@@ -264,14 +267,28 @@ std::string man_page(const CommandInfo& root) {
 
 }  // namespace
 
+int run_help_reference(const ReferenceOptions& o, Context& ctx) {
+    ctx.out().write(markdown(describe_command_tree(*o.root)));
+    return exit_code::ok;
+}
+
+int run_help_man(const ReferenceOptions& o, Context& ctx) {
+    ctx.out().write(man_page(describe_command_tree(*o.root)));
+    return exit_code::ok;
+}
+
+// ---- wiring ---------------------------------------------------------------------------------------------
+
 void register_reference(CLI::App& app, Context& ctx) {
+    auto o = std::make_shared<ReferenceOptions>();
+    o->root = &app;
     auto* help = app.get_subcommand("help");
     auto* reference = help->add_subcommand("reference", "Print the command reference (Markdown)");
     reference->group("");  // hidden: a tool for docs/, not a topic for users
-    reference->callback([&app, &ctx] { ctx.out().write(markdown(describe_command_tree(app))); });
+    bind_run(reference, ctx, o, run_help_reference);
     auto* man = help->add_subcommand("man", "Print the man page (roff)");
     man->group("");
-    man->callback([&app, &ctx] { ctx.out().write(man_page(describe_command_tree(app))); });
+    bind_run(man, ctx, o, run_help_man);
 }
 
 }  // namespace agentrail::cli

@@ -23,20 +23,21 @@ namespace {
 /// The part of a rule set that routing uses, with rules keyed by id so the preview names the rule that
 /// changes instead of an array index.
 Json comparable_rule_set(const Json& rule_set) {
+    using S = RoutingRuleSet;
     Json out = Json::object();
     Json rules = Json::object();
     std::size_t index = 0;
-    for (const auto& rule : at_pointer(rule_set, "/rules")) {
-        const Json& id = at_pointer(rule, "/id");
+    for (const auto& rule : at_pointer(rule_set, json_path<&S::rules>())) {
+        const Json& id = at_pointer(rule, json_path<&RoutingRule::id>());
         std::string key = id.is_string() ? id.get<std::string>() : "#" + std::to_string(index);
         rules[key] = rule;
         ++index;
     }
-    out["rules"] = rules;
-    const Json& classifier = at_pointer(rule_set, "/classifier");
-    if (!classifier.is_null()) out["classifier"] = classifier;
-    const Json& ref = at_pointer(rule_set, "/sourceRef");
-    if (!ref.is_null()) out["sourceRef"] = ref;
+    out[json_name<&S::rules>()] = rules;
+    const Json& classifier = at_pointer(rule_set, json_path<&S::classifier>());
+    if (!classifier.is_null()) out[json_name<&S::classifier>()] = classifier;
+    const Json& ref = at_pointer(rule_set, json_path<&S::source_ref>());
+    if (!ref.is_null()) out[json_name<&S::source_ref>()] = ref;
     return out;
 }
 
@@ -91,50 +92,64 @@ Json current_or_null(Context& ctx, std::string_view what, Fetch&& fetch) {
 }
 
 void render_rule_set(Context& ctx, const Json& data, const Json& envelope) {
+    using S = RoutingRuleSet;
+    using C = ClassifierConfig;
+    using R = RoutingRule;
     auto& out = ctx.out();
-    const Json& id = at_pointer(data, "/id");
+    const Json& id = at_pointer(data, json_path<&S::id>());
     out.result(data, envelope, id.is_string() ? id.get<std::string>() : std::string(), [&] {
-        out.fields(data, {{"ID", "/id"},
-                          {"Version", "/version"},
-                          {"Status", "/status", Kind::status},
-                          {"Source", "/source"},
-                          {"Source ref", "/sourceRef"},
-                          {"Created by", "/createdBy"},
-                          {"Created", "/createdAt", Kind::time},
-                          {"Change reason", "/audit/changeReason"},
-                          {"Supersedes", "/audit/supersedesRuleSetId"},
-                          {"Classifier", "/classifier/provider"},
-                          {"Classifier on", "/classifier/enabled"},
-                          {"Threshold", "/classifier/confidenceThreshold"},
-                          {"Fallback queue", "/classifier/fallbackTriageQueueId"}});
+        out.fields(data,
+                   {{"ID", json_path<&S::id>()},
+                    {"Version", json_path<&S::version>()},
+                    {"Status", json_path<&S::status>(), Kind::status},
+                    {"Source", json_path<&S::source>()},
+                    {"Source ref", json_path<&S::source_ref>()},
+                    {"Created by", json_path<&S::created_by>()},
+                    {"Created", json_path<&S::created_at>(), Kind::time},
+                    {"Change reason", json_path<&S::audit, &RoutingRuleSetAudit::change_reason>()},
+                    {"Supersedes", json_path<&S::audit, &RoutingRuleSetAudit::supersedes_rule_set_id>()},
+                    {"Classifier", json_path<&S::classifier, &C::provider>()},
+                    {"Classifier on", json_path<&S::classifier, &C::enabled>()},
+                    {"Threshold", json_path<&S::classifier, &C::confidence_threshold>()},
+                    {"Fallback queue", json_path<&S::classifier, &C::fallback_triage_queue_id>()}});
         out.heading("Rules");
-        out.table(at_pointer(data, "/rules"), {{"ID", "/id"},
-                                               {"PRIORITY", "/priority"},
-                                               {"ENABLED", "/enabled"},
-                                               {"TARGET", "/target/id"},
-                                               {"CONFIDENCE", "/confidence"},
-                                               {"NAME", "/name", Kind::text, true}});
+        out.table(at_pointer(data, json_path<&S::rules>()),
+                  {{"ID", json_path<&R::id>()},
+                   {"PRIORITY", json_path<&R::priority>()},
+                   {"ENABLED", json_path<&R::enabled>()},
+                   {"TARGET", json_path<&R::target, &RoutingTarget::id>()},
+                   {"CONFIDENCE", json_path<&R::confidence>()},
+                   {"NAME", json_path<&R::name>(), Kind::text, true}});
         out.next_steps(operator_next_steps(envelope, data), "");
     });
 }
 
 void render_profile(Context& ctx, const Json& data, const Json& envelope) {
+    using P = AgentProfile;
     show_object(ctx, data, envelope,
-                {{"Agent", "/agentId"},
-                 {"Name", "/displayName"},
-                 {"Role", "/role"},
-                 {"Status", "/status", Kind::status},
-                 {"Capabilities", "/capabilityTags", Kind::list},
-                 {"Ownership", "/ownershipTags", Kind::list},
-                 {"Repositories", "/repoAllowlist", Kind::list},
-                 {"Max tasks", "/maxConcurrentTasks"},
-                 {"Source", "/source"},
-                 {"Source ref", "/sourceRef"},
-                 {"Change reason", "/changeReason"},
-                 {"Updated by", "/updatedBy"},
-                 {"Updated", "/updatedAt", Kind::time}},
-                "/agentId");
+                {{"Agent", json_path<&P::agent_id>()},
+                 {"Name", json_path<&P::display_name>()},
+                 {"Role", json_path<&P::role>()},
+                 {"Status", json_path<&P::status>(), Kind::status},
+                 {"Capabilities", json_path<&P::capability_tags>(), Kind::list},
+                 {"Ownership", json_path<&P::ownership_tags>(), Kind::list},
+                 {"Repositories", json_path<&P::repo_allowlist>(), Kind::list},
+                 {"Max tasks", json_path<&P::max_concurrent_tasks>()},
+                 {"Source", json_path<&P::source>()},
+                 {"Source ref", json_path<&P::source_ref>()},
+                 {"Change reason", json_path<&P::change_reason>()},
+                 {"Updated by", json_path<&P::updated_by>()},
+                 {"Updated", json_path<&P::updated_at>(), Kind::time}},
+                json_path<&P::agent_id>());
 }
+
+// What the audit view adds to the server's data (for the table view only).
+#define AGENTRAIL_FIELDS_AuditView(X)                                                 \
+    X(opt, std::vector<std::string>, matched, "matched") /* the matched rules' ids */ \
+    X(opt, std::string, rule_set_text, "ruleSetText")    /* "rset_... v3" */
+struct AuditView {
+    AGENTRAIL_FIELD_MEMBERS(AuditView)
+};
 
 }  // namespace
 
@@ -211,26 +226,30 @@ int run_routing_audit(const RoutingAuditOptions& o, Context& ctx) {
     auto& out = ctx.out();
     auto r = operator_client(ctx).get_routing_decision_audit(o.decision);
     const Json& data = r.raw_data();
+    using A = RoutingAudit;
+    using D = RoutingDecision;
+    using V = AuditView;
     out.result(data, r.envelope, o.decision, [&] {
         Json view = data;
-        const Json& d = at_pointer(data, "/decision");
+        const Json& d = at_pointer(data, json_path<&A::decision>());
         Json rules = Json::array();
-        for (const auto& m : at_pointer(d, "/routingReason/matchedRules"))
-            rules.push_back(m.value("id", "?"));
-        view["matched"] = rules;
-        const Json& set_id = at_pointer(data, "/ruleSet/id");
-        view["ruleSetText"] = (set_id.is_string() ? set_id.get<std::string>() : std::string("?")) + " v" +
-                              at_pointer(data, "/ruleSet/version").dump();
-        out.fields(view, {{"Decision", "/decision/id"},
-                          {"Outcome", "/decision/outcome", Kind::status},
-                          {"Target", "/decision/target/id"},
-                          {"Confidence", "/decision/confidence"},
-                          {"Matched rules", "/matched", Kind::list},
-                          {"Summary", "/decision/routingReason/summary"},
-                          {"Task", "/decision/taskId"},
-                          {"Rule set", "/ruleSetText"},
-                          {"Input digest", "/inputDigest"},
-                          {"Created", "/createdAt", Kind::time}});
+        for (const auto& m : at_pointer(d, json_path<&D::routing_reason, &RoutingReason::matched_rules>()))
+            rules.push_back(m.value(std::string(json_name<&MatchedRule::id>()), "?"));
+        view[json_name<&V::matched>()] = rules;
+        const Json& set_id = at_pointer(data, json_path<&A::rule_set, &RoutingAuditRuleSet::id>());
+        view[json_name<&V::rule_set_text>()] =
+            (set_id.is_string() ? set_id.get<std::string>() : std::string("?")) + " v" +
+            at_pointer(data, json_path<&A::rule_set, &RoutingAuditRuleSet::version>()).dump();
+        out.fields(view, {{"Decision", json_path<&A::decision, &D::id>()},
+                          {"Outcome", json_path<&A::decision, &D::outcome>(), Kind::status},
+                          {"Target", json_path<&A::decision, &D::target, &RoutingTarget::id>()},
+                          {"Confidence", json_path<&A::decision, &D::confidence>()},
+                          {"Matched rules", json_path<&V::matched>(), Kind::list},
+                          {"Summary", json_path<&A::decision, &D::routing_reason, &RoutingReason::summary>()},
+                          {"Task", json_path<&A::decision, &D::task_id>()},
+                          {"Rule set", json_path<&V::rule_set_text>()},
+                          {"Input digest", json_path<&A::input_digest>()},
+                          {"Created", json_path<&A::created_at>(), Kind::time}});
         out.next_steps(operator_next_steps(r.envelope, data), "");
     });
     return exit_code::ok;

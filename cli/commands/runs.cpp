@@ -17,48 +17,60 @@
 namespace agentrail::cli {
 namespace {
 
-/// Where a run's id is: `runId` on the reference server, `id` on servers that name it so.
+/// Where a run's id is: `runId` on the reference server, `id` on servers that name it so. (AgentRun reads
+/// it from either, so it is a plain member, not in the field list: these two names are written out here.)
 std::string id_pointer(const Json& run) {
     return run.is_object() && !run.contains("runId") && run.contains("id") ? "/id" : "/runId";
 }
 
 std::vector<Column> run_columns(const Json& items) {
+    using R = AgentRun;
     return {{"RUN", id_pointer(items.is_array() && !items.empty() ? items[0] : Json())},
-            {"AGENT", "/agentId"},
-            {"TASK", "/taskIdentifier"},
-            {"STATUS", "/status", Kind::status},
-            {"RUNNER", "/runner"},
-            {"UPDATED", "/updatedAt", Kind::time},
-            {"SUMMARY", "/summary", Kind::text, true}};
+            {"AGENT", json_path<&R::agent_id>()},
+            {"TASK", json_path<&R::task_identifier>()},
+            {"STATUS", json_path<&R::status>(), Kind::status},
+            {"RUNNER", json_path<&R::runner>()},
+            {"UPDATED", json_path<&R::updated_at>(), Kind::time},
+            {"SUMMARY", json_path<&R::summary>(), Kind::text, true}};
 }
+
+// What the run views add to the server's data (for the table view only).
+#define AGENTRAIL_FIELDS_RunView(X)                                                                \
+    X(opt, std::vector<std::string>, report_text, "reportText") /* "status: summary" per report */ \
+    X(opt, std::vector<std::string>, next_text, "nextText")     /* "id: label" per next action */
+struct RunView {
+    AGENTRAIL_FIELD_MEMBERS(RunView)
+};
 
 /// Adds "reportText" (one line per report) for the table view only; machine formats print `data` as sent.
 Json run_view(const Json& data) {
     Json view = data;
     Json lines = Json::array();
-    for (const auto& r : at_pointer(data, "/reports"))
-        lines.push_back(r.value("status", "?") + ": " + r.value("summary", ""));
-    if (!lines.empty()) view["reportText"] = lines;
+    for (const auto& r : at_pointer(data, json_path<&AgentRun::reports>()))
+        lines.push_back(r.value(std::string(json_name<&AgentRunReport::status>()), "?") + ": " +
+                        r.value(std::string(json_name<&AgentRunReport::summary>()), ""));
+    if (!lines.empty()) view[json_name<&RunView::report_text>()] = lines;
     return view;
 }
 
 void render_run(Context& ctx, const Json& data, const Json& envelope) {
+    using R = AgentRun;
     show_object(ctx, data, envelope,
                 {{"Run", id_pointer(data)},
-                 {"Agent", "/agentId"},
-                 {"Task", "/taskId"},
-                 {"Task key", "/taskIdentifier"},
-                 {"Status", "/status", Kind::status},
-                 {"Runner", "/runner"},
-                 {"Branch", "/branchName"},
-                 {"Created", "/createdAt", Kind::time},
-                 {"Started", "/startedAt", Kind::time},
-                 {"Finished", "/finishedAt", Kind::time},
-                 {"Updated", "/updatedAt", Kind::time},
-                 {"Exit code", "/exitCode"},
-                 {"Summary", "/summary"},
-                 {"Report", "/report/summary"},
-                 {"Reports", "/reportText", Kind::lines}},
+                 {"Agent", json_path<&R::agent_id>()},
+                 {"Task", json_path<&R::task_id>()},
+                 {"Task key", json_path<&R::task_identifier>()},
+                 {"Status", json_path<&R::status>(), Kind::status},
+                 {"Runner", json_path<&R::runner>()},
+                 {"Branch", json_path<&R::branch_name>()},
+                 {"Created", json_path<&R::created_at>(), Kind::time},
+                 {"Started", json_path<&R::started_at>(), Kind::time},
+                 {"Finished", json_path<&R::finished_at>(), Kind::time},
+                 {"Updated", json_path<&R::updated_at>(), Kind::time},
+                 {"Exit code", json_path<&R::exit_code>()},
+                 {"Summary", json_path<&R::summary>()},
+                 {"Report", "/report/summary"},  // a latest report some servers send: not in AgentRun
+                 {"Reports", json_path<&RunView::report_text>(), Kind::lines}},
                 id_pointer(data), run_view(data));
 }
 
@@ -99,29 +111,36 @@ int run_runs_context(const RunContextOptions& o, Context& ctx) {
     auto r = operator_client(ctx).get_run_context(o.id, token);
     const Json& data = r.raw_data();
     out.result(data, r.envelope, o.id, [&] {
+        using C = RunContext;
+        using Run = RunContextRun;
+        using Task = RunContextTask;
         Json view = data;
-        // Servers that put the run's fields at the top level (runId, status, agent) instead of `run`.
-        if (!view.contains("run") && view.contains("runId"))
-            view["run"] = {{"runId", view["runId"]},
-                           {"status", at_pointer(data, "/status")},
-                           {"agentId", at_pointer(data, "/agent/id")}};
+        // Servers that put the run's fields at the top level (runId, status, agent) instead of `run`: a
+        // shape RunContext does not model (kept in its `extra`), so those names are written out here.
+        const std::string run_key(json_name<&C::run>());
+        const std::string run_id_key(json_name<&Run::run_id>());
+        if (!view.contains(run_key) && view.contains(run_id_key))
+            view[run_key] = {{run_id_key, view[run_id_key]},
+                             {json_name<&Run::status>(), at_pointer(data, "/status")},
+                             {json_name<&Run::agent_id>(), at_pointer(data, "/agent/id")}};
         Json next = Json::array();
-        for (const auto& n : at_pointer(data, "/nextActions"))
-            next.push_back(n.value("id", "?") + ": " + n.value("label", ""));
+        for (const auto& n : at_pointer(data, json_path<&C::next_actions>()))
+            next.push_back(n.value(std::string(json_name<&RunContextAction::id>()), "?") + ": " +
+                           n.value(std::string(json_name<&RunContextAction::label>()), ""));
         if (next.empty() && data.contains("instructions")) next.push_back(data["instructions"]);
-        view["nextText"] = next;
-        out.fields(view, {{"Run", "/run/runId"},
-                          {"Agent", "/run/agentId"},
-                          {"Run status", "/run/status", Kind::status},
-                          {"Branch", "/run/branchName"},
-                          {"Task", "/task/id"},
-                          {"Task key", "/task/identifier"},
-                          {"Title", "/task/title"},
-                          {"Task status", "/task/status", Kind::status},
-                          {"Priority", "/task/priority"},
-                          {"Acceptance", "/task/acceptanceCriteria", Kind::lines},
-                          {"Description", "/task/description"},
-                          {"Next", "/nextText", Kind::lines}});
+        view[json_name<&RunView::next_text>()] = next;
+        out.fields(view, {{"Run", json_path<&C::run, &Run::run_id>()},
+                          {"Agent", json_path<&C::run, &Run::agent_id>()},
+                          {"Run status", json_path<&C::run, &Run::status>(), Kind::status},
+                          {"Branch", json_path<&C::run, &Run::branch_name>()},
+                          {"Task", json_path<&C::task, &Task::id>()},
+                          {"Task key", json_path<&C::task, &Task::identifier>()},
+                          {"Title", json_path<&C::task, &Task::title>()},
+                          {"Task status", json_path<&C::task, &Task::status>(), Kind::status},
+                          {"Priority", json_path<&C::task, &Task::priority>()},
+                          {"Acceptance", json_path<&C::task, &Task::acceptance_criteria>(), Kind::lines},
+                          {"Description", json_path<&C::task, &Task::description>()},
+                          {"Next", json_path<&RunView::next_text>(), Kind::lines}});
     });
     return exit_code::ok;
 }

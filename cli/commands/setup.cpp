@@ -23,15 +23,16 @@ int run_setup_verify_task(const SetupVerifyTaskOptions& o, Context& ctx) {
     ctx.out();
     auto r = operator_client(ctx).create_setup_verification_task(request, ctx.mutation_options());
     const Json& data = r.raw_data();
+    using T = SetupVerificationTask;
     show_object(ctx, data, r.envelope,
-                {{"Task", "/taskId"},
-                 {"Key", "/taskIdentifier"},
-                 {"Agent", "/agentId"},
-                 {"Status", "/status", Kind::status},
-                 {"Source ref", "/sourceRef"},
-                 {"Created", "/createdAt", Kind::time},
-                 {"Updated", "/updatedAt", Kind::time}},
-                "/taskId");
+                {{"Task", json_path<&T::task_id>()},
+                 {"Key", json_path<&T::task_identifier>()},
+                 {"Agent", json_path<&T::agent_id>()},
+                 {"Status", json_path<&T::status>(), Kind::status},
+                 {"Source ref", json_path<&T::source_ref>()},
+                 {"Created", json_path<&T::created_at>(), Kind::time},
+                 {"Updated", json_path<&T::updated_at>(), Kind::time}},
+                json_path<&T::task_id>());
     return exit_code::ok;
 }
 

@@ -22,20 +22,23 @@
 namespace agentrail::cli {
 namespace {
 
+using Subscription = EventSubscription;
+
 std::vector<Field> subscription_fields() {
-    return {{"ID", "/id"},
-            {"URL", "/url"},
-            {"Status", "/status", Kind::status},
-            {"Events", "/eventTypes", Kind::list},
-            {"Tasks", "/filters/taskIds", Kind::list},
-            {"Description", "/description"},
-            {"Signing", "/signingAlgorithm"},
-            {"Max attempts", "/retryPolicy/maxAttempts"},
-            {"Created", "/createdAt", Kind::time}};
+    using S = Subscription;
+    return {{"ID", json_path<&S::id>()},
+            {"URL", json_path<&S::url>()},
+            {"Status", json_path<&S::status>(), Kind::status},
+            {"Events", json_path<&S::event_types>(), Kind::list},
+            {"Tasks", json_path<&S::filters, &SubscriptionFilters::task_ids>(), Kind::list},
+            {"Description", json_path<&S::description>()},
+            {"Signing", json_path<&S::signing_algorithm>()},
+            {"Max attempts", json_path<&S::retry_policy, &SubscriptionRetryPolicy::max_attempts>()},
+            {"Created", json_path<&S::created_at>(), Kind::time}};
 }
 
 std::string id_of(const Json& data) {
-    const auto& id = at_pointer(data, "/id");
+    const auto& id = at_pointer(data, json_path<&Subscription::id>());
     return id.is_string() ? id.get<std::string>() : std::string{};
 }
 
@@ -113,13 +116,20 @@ int run_subscription_create(const SubscriptionCreateOptions& o, Context& ctx) {
     auto id = id_of(data);
     Json shown = data;
     // The only addition to the server's data: a secret the CLI generated must be seen once.
-    if (show_secret && shown.is_object()) shown["secret"] = request.secret;
-    out.result(shown, r.envelope, show_secret ? id + "\n" + request.secret : id, [&] {
-        auto fields = subscription_fields();
-        if (show_secret) fields.insert(fields.begin() + 1, {"Signing secret", "/secret", Kind::secret});
-        out.fields(shown, fields);
-        out.next_steps(actions_of(r.envelope), id);
-    });
+    // It goes where the request had it (the server never echoes it back).
+    if (show_secret && shown.is_object())
+        shown[json_name<&EventSubscriptionCreateRequest::secret>()] = request.secret;
+    out.result(
+        shown, r.envelope,
+        show_secret ? std::vector<std::string>{id, request.secret} : std::vector<std::string>{id}, [&] {
+            auto fields = subscription_fields();
+            if (show_secret)
+                fields.insert(
+                    fields.begin() + 1,
+                    {"Signing secret", json_path<&EventSubscriptionCreateRequest::secret>(), Kind::secret});
+            out.fields(shown, fields);
+            out.next_steps(actions_of(r.envelope), id);
+        });
     if (saved)
         out.note("signing secret written to " + o.save_secret_to + " (mode 0600)");
     else if (show_secret && out.human())
@@ -131,14 +141,15 @@ int run_subscription_list(const SubscriptionListOptions&, Context& ctx) {
     ctx.set_operation("list event subscriptions");
     auto& out = ctx.out();
     auto r = ctx.client().list_event_subscriptions();
+    using S = Subscription;
     out.list(r.raw_data(), r.envelope,
-             {{"ID", "/id"},
-              {"STATUS", "/status", Kind::status},
-              {"EVENTS", "/eventTypes", Kind::list},
-              {"TASKS", "/filters/taskIds", Kind::list},
-              {"CREATED", "/createdAt", Kind::time},
-              {"URL", "/url", Kind::text, true}},
-             "/id");
+             {{"ID", json_path<&S::id>()},
+              {"STATUS", json_path<&S::status>(), Kind::status},
+              {"EVENTS", json_path<&S::event_types>(), Kind::list},
+              {"TASKS", json_path<&S::filters, &SubscriptionFilters::task_ids>(), Kind::list},
+              {"CREATED", json_path<&S::created_at>(), Kind::time},
+              {"URL", json_path<&S::url>(), Kind::text, true}},
+             json_path<&S::id>());
     return exit_code::ok;
 }
 
@@ -147,7 +158,7 @@ int run_subscription_get(const SubscriptionRefOptions& o, Context& ctx) {
     ctx.set_operation("get event subscription " + o.id, o.id);
     auto& out = ctx.out();
     auto r = ctx.client().get_event_subscription(o.id);
-    out.object(r.raw_data(), r.envelope, subscription_fields(), "/id", o.id);
+    out.object(r.raw_data(), r.envelope, subscription_fields(), json_path<&Subscription::id>(), o.id);
     return exit_code::ok;
 }
 
@@ -156,7 +167,7 @@ int run_subscription_delete(const SubscriptionRefOptions& o, Context& ctx) {
     ctx.set_operation("deactivate event subscription " + o.id, o.id);
     auto& out = ctx.out();
     auto r = ctx.client().deactivate_event_subscription(o.id);
-    out.object(r.raw_data(), r.envelope, subscription_fields(), "/id", o.id);
+    out.object(r.raw_data(), r.envelope, subscription_fields(), json_path<&Subscription::id>(), o.id);
     return exit_code::ok;
 }
 
@@ -178,6 +189,9 @@ void add_create(CLI::App& group, Context& ctx) {
     file->excludes(env);
     cmd->add_option("--save-secret-to", o->save_secret_to,
                     "Write the generated secret to this file (mode 0600) instead of printing it");
+    cmd->footer(
+        "Without --secret-file/--secret-env a strong secret is generated and shown once; with -q the output\n"
+        "is two lines, the subscription id then the secret (the id alone with --save-secret-to).");
     bind_run(cmd, ctx, o, run_subscription_create);
 }
 

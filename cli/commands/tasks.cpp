@@ -26,42 +26,49 @@ std::vector<Column> task_columns() {
     // ABCD-123456, the longest status and priority, a millisecond RFC 3339 time, the longest action list.
     // On a terminal, narrow widths drop UPDATED, then PRIORITY, then ID (cut in the middle first: a key
     // names the task as well), then NEXT; TITLE is the last to go. DUE is shown with -o wide / --columns.
-    return {{"ID", "/id", Kind::text, false, 30, 60, true, 12, true},
-            {"KEY", "/identifier", Kind::text, false, 11, 90, true},
-            {"STATUS", "/status", Kind::status, false, 11, 80, true},
-            {"PRIORITY", "/priority", Kind::text, false, 8, 50, true},
-            {"UPDATED", "/updatedAt", Kind::time, false, 24, 40, true},
-            {"DUE", "/dueAt", Kind::time, false, 24, 30, true, 0, false, true},
-            {"NEXT", "/availableActions", Kind::actions, true, 42, 70, true, 8},
-            {"TITLE", "/title", Kind::text, true, 0, 100, true, 30}};
+    using T = TaskSummary;
+    return {{"ID", json_path<&T::id>(), Kind::text, false, 30, 60, true, 12, true},
+            {"KEY", json_path<&T::identifier>(), Kind::text, false, 11, 90, true},
+            {"STATUS", json_path<&T::status>(), Kind::status, false, 11, 80, true},
+            {"PRIORITY", json_path<&T::priority>(), Kind::text, false, 8, 50, true},
+            {"UPDATED", json_path<&T::updated_at>(), Kind::time, false, 24, 40, true},
+            {"DUE", json_path<&T::due_at>(), Kind::time, false, 24, 30, true, 0, false, true},
+            {"NEXT", json_path<&T::available_actions>(), Kind::actions, true, 42, 70, true, 8},
+            {"TITLE", json_path<&T::title>(), Kind::text, true, 0, 100, true, 30}};
 }
 
 }  // namespace
 
 void render_task(Context& ctx, const Json& data, const Json& envelope) {
-    std::vector<Field> fields = {{"ID", "/id"},
-                                 {"Key", "/identifier"},
-                                 {"Title", "/title"},
-                                 {"Status", "/status", Kind::status},
-                                 {"Priority", "/priority"},
-                                 {"Assignee", "/assignee/name"},
-                                 {"Updated", "/updatedAt", Kind::time}};
-    if (data.contains("dueAt")) fields.push_back({"Due", "/dueAt", Kind::time});
-    fields.insert(fields.end(), {{"Issue", "/links/issue"},
-                                 {"PR", "/prUrl"},
-                                 {"Branch", "/branch"},
-                                 {"Head SHA", "/headSha"},
-                                 {"Submission", "/submissionId"}});
-    if (!at_pointer(data, "/blocker").is_null()) {
-        fields.insert(fields.end(), {{"Blocked by", "/blocker/reason"},
-                                     {"Action required", "/blocker/actionRequired"},
-                                     {"Then", "/blocker/resumeInstructions"}});
+    using T = TaskDetail;
+    std::vector<Field> fields = {{"ID", json_path<&T::id>()},
+                                 {"Key", json_path<&T::identifier>()},
+                                 {"Title", json_path<&T::title>()},
+                                 {"Status", json_path<&T::status>(), Kind::status},
+                                 {"Priority", json_path<&T::priority>()},
+                                 {"Assignee", json_path<&T::assignee, &TaskAssignee::name>()},
+                                 {"Updated", json_path<&T::updated_at>(), Kind::time}};
+    // A due date is a member of the list's summary; a detail that has one carries it as an extra.
+    if (data.contains(json_name<&TaskSummary::due_at>()))
+        fields.push_back({"Due", json_path<&TaskSummary::due_at>(), Kind::time});
+    fields.insert(fields.end(), {{"Issue", json_path<&T::links, json_key{"issue"}>()},
+                                 {"PR", json_path<&T::pr_url>()},
+                                 {"Branch", json_path<&T::branch>()},
+                                 {"Head SHA", json_path<&T::head_sha>()},
+                                 {"Submission", json_path<&T::submission_id>()}});
+    if (!at_pointer(data, json_path<&T::blocker>()).is_null()) {
+        fields.insert(fields.end(),
+                      {{"Blocked by", json_path<&T::blocker, &TaskBlocker::reason>()},
+                       {"Action required", json_path<&T::blocker, &TaskBlocker::action_required>()},
+                       {"Then", json_path<&T::blocker, &TaskBlocker::resume_instructions>()}});
     }
-    if (data.contains("acceptanceCriteria"))
-        fields.push_back({"Acceptance", "/acceptanceCriteria", Kind::lines});
-    if (data.contains("description")) fields.push_back({"Description", "/description"});
-    auto id = at_pointer(data, "/id");
-    ctx.out().object(data, envelope, fields, "/id", id.is_string() ? id.get<std::string>() : std::string{});
+    if (data.contains(json_name<&T::acceptance_criteria>()))
+        fields.push_back({"Acceptance", json_path<&T::acceptance_criteria>(), Kind::lines});
+    if (data.contains(json_name<&T::description>()))
+        fields.push_back({"Description", json_path<&T::description>()});
+    auto id = at_pointer(data, json_path<&T::id>());
+    ctx.out().object(data, envelope, fields, json_path<&T::id>(),
+                     id.is_string() ? id.get<std::string>() : std::string{});
 }
 
 namespace {
@@ -89,7 +96,7 @@ Response<TaskDetail> require_action(Context& ctx, const std::string& id, const s
     auto actions = actions_of(task.envelope);
     if (std::find(actions.begin(), actions.end(), action) != actions.end()) return task;
     // The actions it does offer become the error's `next:` commands (never raw action names here).
-    const auto& status = at_pointer(task.raw_data(), "/status");
+    const auto& status = at_pointer(task.raw_data(), json_path<&TaskDetail::status>());
     throw Failure(exit_code::conflict, "action_not_available",
                   "task is " +
                       (status.is_string() ? status.get<std::string>() : std::string("in another state")) +
@@ -118,10 +125,11 @@ int run_task_list(const TaskListOptions& o, Context& ctx) {
     if (!o.all) {
         if (print_raw_task_page(ctx, options)) return exit_code::ok;  // -o ndjson|json: the server's bytes
         auto page = ctx.client().list_my_tasks(options);
-        out.list(page.raw_data(), page.envelope, task_columns(), "/id");
+        out.list(page.raw_data(), page.envelope, task_columns(), json_path<&TaskSummary::id>());
         return exit_code::ok;
     }
-    list_all_tasks(ctx, options, task_columns(), "/id");  // Ctrl-C stops after the page in flight
+    list_all_tasks(ctx, options, task_columns(),
+                   json_path<&TaskSummary::id>());  // Ctrl-C stops after the page in flight
     return exit_code::ok;
 }
 
@@ -165,7 +173,8 @@ int run_task_block(const TaskBlockOptions& o, Context& ctx) {
     request.source_agent_id = o.source_agent_id;
     if (request.source_agent_id.empty()) {
         auto task = ctx.client().get_task(id);
-        for (const char* pointer : {"/assigneeAgentId", "/assignee/id"}) {
+        for (std::string_view pointer : {json_pointer<&TaskDetail::assignee_agent_id>(),
+                                         json_pointer<&TaskDetail::assignee, &TaskAssignee::id>()}) {
             const auto& v = at_pointer(task.raw_data(), pointer);
             if (v.is_string() && matches_id(v.get<std::string>(), "agt_", true)) {
                 request.source_agent_id = v.get<std::string>();
@@ -235,30 +244,45 @@ int run_task_submit(const TaskSubmitOptions& o, Context& ctx) {
     ctx.out();
     if (!o.force) require_action(ctx, id, "submit");
     auto r = ctx.client().submit_task(id, request, ctx.mutation_options());
+    using S = TaskSubmission;
     ctx.out().object(r.raw_data(), r.envelope,
-                     {{"Submission", "/submissionId"},
-                      {"Task", "/taskId"},
-                      {"Status", "/status", Kind::status},
-                      {"Action", "/action"},
-                      {"PR", "/prUrl"},
-                      {"Branch", "/head"},
-                      {"Base", "/base"},
-                      {"Head SHA", "/headSha"},
-                      {"Accepted", "/acceptedAt", Kind::time},
-                      {"Idempotency key", "/idempotencyKey"}},
-                     "/submissionId", id);
+                     {{"Submission", json_path<&S::submission_id>()},
+                      {"Task", json_path<&S::task_id>()},
+                      {"Status", json_path<&S::status>(), Kind::status},
+                      {"Action", json_path<&S::action>()},
+                      {"PR", json_path<&S::pr_url>()},
+                      {"Branch", json_path<&S::head>()},
+                      {"Base", json_path<&S::base>()},
+                      {"Head SHA", json_path<&S::head_sha>()},
+                      {"Accepted", json_path<&S::accepted_at>(), Kind::time},
+                      {"Idempotency key", json_path<&S::idempotency_key>()}},
+                     json_path<&S::submission_id>(), id);
     return exit_code::ok;
 }
 
 namespace {
 
+// What the CI view adds to the server's CI status (for the table view only).
+#define AGENTRAIL_FIELDS_CiStatusView(X) \
+    X(opt, std::string, counts, "counts") /* "3 passed, 1 failed (4 total)" */
+struct CiStatusView {
+    AGENTRAIL_FIELD_MEMBERS(CiStatusView)
+};
+
 std::string ci_counts(const Json& summary) {
+    using C = CiCounts;
     std::string out;
-    for (const char* k : {"passed", "failed", "running", "queued", "cancelled", "skipped"}) {
-        const auto& v = at_pointer(summary, std::string("/") + k);
-        if (v.is_number() && v.get<long long>() > 0) out += (out.empty() ? "" : ", ") + v.dump() + " " + k;
+    for (auto [k, pointer] : {std::pair{json_name<&C::passed>(), json_pointer<&C::passed>()},
+                              std::pair{json_name<&C::failed>(), json_pointer<&C::failed>()},
+                              std::pair{json_name<&C::running>(), json_pointer<&C::running>()},
+                              std::pair{json_name<&C::queued>(), json_pointer<&C::queued>()},
+                              std::pair{json_name<&C::cancelled>(), json_pointer<&C::cancelled>()},
+                              std::pair{json_name<&C::skipped>(), json_pointer<&C::skipped>()}}) {
+        const auto& v = at_pointer(summary, pointer);
+        if (v.is_number() && v.get<long long>() > 0)
+            out += (out.empty() ? "" : ", ") + v.dump() + " " + std::string(k);
     }
-    const auto& total = at_pointer(summary, "/total");
+    const auto& total = at_pointer(summary, json_path<&C::total>());
     if (total.is_number()) out += (out.empty() ? "" : " ") + std::string("(") + total.dump() + " total)";
     return out.empty() ? "-" : out;
 }
@@ -272,33 +296,37 @@ void show_ci_status(Context& ctx, const std::string& task) {
     out.page_output();
     auto r = ctx.client().get_task_ci_status(task_id);
     const auto& data = r.raw_data();
-    const auto& overall = at_pointer(data, "/overallStatus");
+    using C = CiStatus;
+    const auto& overall = at_pointer(data, json_path<&C::overall_status>());
     out.result(data, r.envelope, overall.is_string() ? overall.get<std::string>() : std::string{}, [&] {
-        Json view = {{"taskId", at_pointer(data, "/taskId")},
-                     {"submissionId", at_pointer(data, "/submissionId")},
-                     {"overallStatus", at_pointer(data, "/overallStatus")},
-                     {"counts", ci_counts(at_pointer(data, "/summary"))},
-                     {"updatedAt", at_pointer(data, "/updatedAt")}};
-        out.fields(view, {{"Task", "/taskId"},
-                          {"Submission", "/submissionId"},
-                          {"Overall", "/overallStatus", Kind::status},
-                          {"Checks", "/counts"},
-                          {"Updated", "/updatedAt", Kind::time}});
+        Json view = {
+            {json_name<&C::task_id>(), at_pointer(data, json_path<&C::task_id>())},
+            {json_name<&C::submission_id>(), at_pointer(data, json_path<&C::submission_id>())},
+            {json_name<&C::overall_status>(), overall},
+            {json_name<&CiStatusView::counts>(), ci_counts(at_pointer(data, json_path<&C::summary>()))},
+            {json_name<&C::updated_at>(), at_pointer(data, json_path<&C::updated_at>())}};
+        out.fields(view, {{"Task", json_path<&C::task_id>()},
+                          {"Submission", json_path<&C::submission_id>()},
+                          {"Overall", json_path<&C::overall_status>(), Kind::status},
+                          {"Checks", json_path<&CiStatusView::counts>()},
+                          {"Updated", json_path<&C::updated_at>(), Kind::time}});
         out.line("");
-        out.table(at_pointer(data, "/checks"), {{"CHECK", "/name"},
-                                                {"WORKFLOW", "/workflow"},
-                                                {"STATUS", "/status", Kind::status},
-                                                {"SECONDS", "/durationSeconds"},
-                                                {"URL", "/url", Kind::text, true}});
-        const auto& failures = at_pointer(data, "/failureSummaries");
+        out.table(at_pointer(data, json_path<&C::checks>()),
+                  {{"CHECK", json_path<&CiCheck::name>()},
+                   {"WORKFLOW", json_path<&CiCheck::workflow>()},
+                   {"STATUS", json_path<&CiCheck::status>(), Kind::status},
+                   {"SECONDS", json_path<&CiCheck::duration_seconds>()},
+                   {"URL", json_path<&CiCheck::url>(), Kind::text, true}});
+        const auto& failures = at_pointer(data, json_path<&C::failure_summaries>());
         if (failures.is_array() && !failures.empty()) {
             out.line("");
             out.heading("Failures");
-            out.table(failures, {{"CHECK", "/checkName"},
-                                 {"TEST", "/testName"},
-                                 {"FILE", "/file"},
-                                 {"LINE", "/line"},
-                                 {"MESSAGE", "/message", Kind::text, true}});
+            using F = CiFailureSummary;
+            out.table(failures, {{"CHECK", json_path<&F::check_name>()},
+                                 {"TEST", json_path<&F::test_name>()},
+                                 {"FILE", json_path<&F::file>()},
+                                 {"LINE", json_path<&F::line>()},
+                                 {"MESSAGE", json_path<&F::message>(), Kind::text, true}});
         }
         out.next_steps(actions_of(r.envelope), task_id);
     });
@@ -316,21 +344,24 @@ int run_task_review(const TaskRefOptions& o, Context& ctx) {
     out.page_output();
     auto r = ctx.client().get_task_review_feedback(id);
     const auto& data = r.raw_data();
-    const auto& outcome = at_pointer(data, "/latestDecision/outcome");
+    using R = ReviewFeedback;
+    using D = ReviewDecision;
+    const auto& outcome = at_pointer(data, json_path<&R::latest_decision, &D::outcome>());
     out.result(data, r.envelope, outcome.is_string() ? outcome.get<std::string>() : std::string{}, [&] {
-        out.fields(data, {{"Task", "/taskId"},
-                          {"Outcome", "/latestDecision/outcome", Kind::status},
-                          {"Reviewer", "/latestDecision/reviewer/id"},
-                          {"Role", "/latestDecision/reviewer/role"},
-                          {"When", "/latestDecision/createdAt", Kind::time},
-                          {"Head SHA", "/latestDecision/headSha"},
-                          {"Summary", "/latestDecision/summary"}});
+        out.fields(data, {{"Task", json_path<&R::task_id>()},
+                          {"Outcome", json_path<&R::latest_decision, &D::outcome>(), Kind::status},
+                          {"Reviewer", json_path<&R::latest_decision, &D::reviewer, &Reviewer::id>()},
+                          {"Role", json_path<&R::latest_decision, &D::reviewer, &Reviewer::role>()},
+                          {"When", json_path<&R::latest_decision, &D::created_at>(), Kind::time},
+                          {"Head SHA", json_path<&R::latest_decision, &D::head_sha>()},
+                          {"Summary", json_path<&R::latest_decision, &D::summary>()}});
         out.line("");
-        out.table(at_pointer(data, "/comments"), {{"SEVERITY", "/severity", Kind::status},
-                                                  {"AUTHOR", "/authorRole"},
-                                                  {"FILE", "/file"},
-                                                  {"LINE", "/line"},
-                                                  {"COMMENT", "/body", Kind::text, true}});
+        out.table(at_pointer(data, json_path<&R::comments>()),
+                  {{"SEVERITY", json_path<&ReviewComment::severity>(), Kind::status},
+                   {"AUTHOR", json_path<&ReviewComment::author_role>()},
+                   {"FILE", json_path<&ReviewComment::file>()},
+                   {"LINE", json_path<&ReviewComment::line>()},
+                   {"COMMENT", json_path<&ReviewComment::body>(), Kind::text, true}});
         out.next_steps(actions_of(r.envelope), id);
     });
     return exit_code::ok;
@@ -350,18 +381,18 @@ int run_task_ship(const TaskShipOptions& o, Context& ctx) {
     request.target_environment = o.env;
     request.expected_head_sha = o.sha;
     if (request.expected_head_sha.empty()) {
-        const auto& head = at_pointer(task->raw_data(), "/headSha");
+        const auto& head = at_pointer(task->raw_data(), json_path<&TaskDetail::head_sha>());
         if (!head.is_string()) throw usage_error("the task has no headSha yet; pass --expected-head-sha SHA");
         request.expected_head_sha = head.get<std::string>();
         require_sha(request.expected_head_sha, "the task's headSha");
     }
     auto r = ctx.client().ship_task(id, request, ctx.mutation_options());
     ctx.out().object(r.raw_data(), r.envelope,
-                     {{"Task", "/taskId"},
-                      {"Operation", "/operationId"},
-                      {"Status", "/status", Kind::status},
-                      {"Queued", "/queuedAt", Kind::time}},
-                     "/operationId", id);
+                     {{"Task", json_path<&ShipResult::task_id>()},
+                      {"Operation", json_path<&ShipResult::operation_id>()},
+                      {"Status", json_path<&ShipResult::status>(), Kind::status},
+                      {"Queued", json_path<&ShipResult::queued_at>(), Kind::time}},
+                     json_path<&ShipResult::operation_id>(), id);
     return exit_code::ok;
 }
 

@@ -233,19 +233,12 @@ int run_webhook_sign(const WebhookSignOptions& a, Context& ctx) {
 
 namespace {
 
-struct ListenArgs {
-    SecretArgs secret;
-    int port = 0;
-    std::string host = "127.0.0.1";
-    std::string forward_to;
-    long long count = 0;
-    std::string timeout;
-};
-
 constexpr std::size_t kForwardQueue = 10000;               // deliveries waiting for the target
 constexpr std::chrono::milliseconds kForwardGrace{10000};  // last chance for them after the listener stops
 
-void listen(Context& ctx, const ListenArgs& a) {
+}  // namespace
+
+int run_webhook_listen(const WebhookListenOptions& a, Context& ctx) {
     ctx.set_operation("listen for webhooks");
     auto secret = load_secret(ctx, a.secret);
     if (!a.forward_to.empty()) require_http_url(a.forward_to, "--forward-to");
@@ -262,9 +255,9 @@ void listen(Context& ctx, const ListenArgs& a) {
     bool human = !raw && out.human();
 
     WebhookListener listener(a.host, a.port);
-    std::fprintf(stderr, "ready: listening on %s (POST webhook deliveries here; Ctrl-C to stop)\n",
+    std::fprintf(settings.err, "ready: listening on %s (POST webhook deliveries here; Ctrl-C to stop)\n",
                  listener.url().c_str());
-    std::fflush(stderr);
+    std::fflush(settings.err);
 
     // Forwards go through a queue and a thread of their own, retried until the target takes them: a slow
     // or failing target holds up neither the listener nor the printing. A full queue answers 503.
@@ -369,9 +362,10 @@ void listen(Context& ctx, const ListenArgs& a) {
                      " before the listener stopped: " + ids + (left.size() > 20 ? ", ..." : ""));
         }
     }
+    return exit_code::ok;
 }
 
-}  // namespace
+// ---- wiring: flags bound to the options, the callback calls run ---------------------------------------
 
 void register_webhook(CLI::App& app, Context& ctx) {
     auto* webhook = app.add_subcommand("webhook", "Verify, sign and receive webhook deliveries");
@@ -412,7 +406,7 @@ void register_webhook(CLI::App& app, Context& ctx) {
 
     auto* listen_cmd = webhook->add_subcommand(
         "listen", "Receive deliveries on 127.0.0.1: verify, de-duplicate, print, optionally forward");
-    auto l = std::make_shared<ListenArgs>();
+    auto l = std::make_shared<WebhookListenOptions>();
     add_secret_options(*listen_cmd, l->secret);
     listen_cmd->add_option("--port", l->port, "Port to listen on (0: a free one, printed on stderr)")
         ->check(CLI::Range(0, 65535))
@@ -424,7 +418,7 @@ void register_webhook(CLI::App& app, Context& ctx) {
         "event id, retried until it answers 2xx");
     listen_cmd->add_option("--count", l->count, "Stop after N verified deliveries")->check(positive_count());
     listen_cmd->add_option("--timeout", l->timeout, "Stop after this long, e.g. 5m (exit 0)");
-    listen_cmd->callback([&ctx, l] { listen(ctx, *l); });
+    bind_run(listen_cmd, ctx, l, run_webhook_listen);
 }
 
 }  // namespace agentrail::cli

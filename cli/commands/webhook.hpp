@@ -1,5 +1,5 @@
 #pragma once
-// `agentrail webhook verify|sign`: options and run functions; the wiring is in webhook.cpp.
+// `agentrail webhook verify|sign|listen`: options and run functions; the wiring is in webhook.cpp.
 
 #include <string>
 
@@ -36,5 +36,18 @@ struct WebhookSignOptions {
     int attempt = 1;
 };
 int run_webhook_sign(const WebhookSignOptions& options, Context& ctx);
+
+/// `webhook listen`
+struct WebhookListenOptions {
+    WebhookSecretOptions secret;
+    int port = 0;  // 0: a free one, printed on stderr
+    std::string host = "127.0.0.1";
+    std::string forward_to;  // --forward-to URL
+    long long count = 0;     // stop after N verified deliveries, 0 = no limit
+    std::string timeout;     // stop after this long (exit 0)
+};
+/// Serves deliveries on a real socket until --count, --timeout or Ctrl-C (exit 0); usage Failure (exit 2)
+/// for a missing secret, a bad --forward-to or --timeout, or an address that cannot be bound.
+int run_webhook_listen(const WebhookListenOptions& options, Context& ctx);
 
 }  // namespace agentrail::cli

@@ -366,6 +366,18 @@ void Renderer::result(const Json& data, const Json& envelope, std::string_view q
     }
 }
 
+void Renderer::result(const Json& data, const Json& envelope, const std::vector<std::string>& quiet_lines,
+                      const std::function<void()>& human_view) {
+    if (m_jq || m_settings.raw || m_settings.format != OutputFormat::table) {
+        machine(m_settings.raw ? envelope : data);
+    } else if (m_settings.quiet) {
+        for (const auto& value : quiet_lines)
+            if (!value.empty()) line(sanitize(value));
+    } else {
+        human_view();
+    }
+}
+
 void Renderer::object(const Json& data, const Json& envelope, const std::vector<Field>& field_list,
                       std::string_view quiet_pointer, std::string_view subject) {
     const auto& quiet = at_pointer(data, quiet_pointer);

@@ -11,7 +11,8 @@
 //   --quiet only the essential value (an id, a status), one per line.
 //
 // Machine formats print the JSON untouched; the table view is built by the command from Field/Column
-// descriptions (JSON pointers into `data`), so every format is driven by the same raw JSON.
+// descriptions (JSON pointers into `data`, spelled from model members with json_path<...>(),
+// agentrail/models/field_path.hpp), so every format is driven by the same raw JSON.
 // stdout is written through one buffer: flushed once at the end for single results, after every row
 // or event for streams.
 
@@ -25,6 +26,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "agentrail/models/field_path.hpp"
 #include "deps.hpp"
 #include "render/width.hpp"
 
@@ -71,7 +73,8 @@ enum class Kind {
     secret,   // printed as is, in bold: only for values the user must copy now
 };
 
-/// One row of a key/value view: `pointer` is a JSON pointer into the object ("/assignee/name").
+/// One row of a key/value view: `pointer` is a JSON pointer into the object, e.g.
+/// json_path<&TaskDetail::assignee, &TaskAssignee::name>() ("/assignee/name").
 struct Field {
     std::string label;
     std::string pointer;
@@ -143,6 +146,10 @@ public:
     /// The general form: machine formats print `data` (or `envelope` with --raw), --quiet prints
     /// `quiet_value` when it is not empty, and the table view calls `human_view`.
     void result(const Json& data, const Json& envelope, std::string_view quiet_value,
+                const std::function<void()>& human_view);
+    /// The same with a --quiet value of several lines (e.g. an id, then a secret), each printed on a line
+    /// of its own (sanitized one by one: the newlines between them are not escaped as text).
+    void result(const Json& data, const Json& envelope, const std::vector<std::string>& quiet_lines,
                 const std::function<void()>& human_view);
     /// One object: the table view is `fields` then the envelope's availableActions as next steps for
     /// `subject` (the id the suggested commands use). `quiet_pointer` selects the --quiet value.

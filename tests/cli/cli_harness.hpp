@@ -17,7 +17,9 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <sstream>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -86,6 +88,8 @@ public:
     cli::Terminal terminal;  // not a TTY anywhere: what a script sees
     std::chrono::system_clock::time_point now =
         std::chrono::system_clock::from_time_t(1780000000);  // 2026-05-28T20:26:40Z
+    /// Standard input as a pipe would give it (e.g. the key `login` reads); nullopt: reading it fails.
+    std::optional<std::string> input;
     /// Retry waits the client asked for (it never sleeps).
     std::vector<std::chrono::milliseconds> sleeps;
 
@@ -102,6 +106,10 @@ public:
             return it == env.end() ? nullptr : it->second.c_str();
         };
         d.sleep = [this](std::chrono::milliseconds ms) { sleeps.push_back(ms); };
+        d.input = [this](std::size_t max_bytes, std::string_view what) -> std::string {
+            if (!input) throw std::runtime_error("the test gave no standard input for " + std::string(what));
+            return input->substr(0, max_bytes);
+        };
         return d;
     }
 

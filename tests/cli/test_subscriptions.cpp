@@ -113,10 +113,12 @@ TEST_CASE("subscriptions create: the secret generated, read, or saved", "[cli][s
         cli.fake->reply(201, created.dump());
         auto r =
             cli.run({"subs", "create", "--url", "https://a.example/h", "--event-type", "task.updated", "-q"});
-        // Today the id and the secret come out on one line, the newline between them escaped as text by the
-        // terminal sanitiser (kept as it is here; a separate fix).
-        CHECK(r.out.rfind(sub_id + "\\x0awhsec_", 0) == 0);
-        CHECK(r.out.size() == sub_id.size() + 4 + 70 + 1);
+        // Two lines, the id then the secret, so a script reads them apart (`read -r id; read -r secret`).
+        CHECK(r.exit == 0);
+        REQUIRE(r.out.size() == sub_id.size() + 1 + 70 + 1);
+        CHECK(r.out.rfind(sub_id + "\nwhsec_", 0) == 0);
+        CHECK(r.out.back() == '\n');
+        CHECK(r.out.find("\\x") == std::string::npos);
     }
     SECTION("--secret-env: read from the environment given") {
         cli.env["HOOK_SECRET"] = "  0123456789abcdef0123  ";
@@ -159,6 +161,11 @@ TEST_CASE("subscriptions create: the secret generated, read, or saved", "[cli][s
         struct stat st {};
         REQUIRE(::stat(path.c_str(), &st) == 0);
         CHECK((st.st_mode & 0777) == 0600);
+        std::remove(path.c_str());
+        cli.fake->reply(201, created.dump());
+        auto quiet = cli.run({"subs", "create", "--url", "https://a.example/h", "--event-type",
+                              "task.updated", "--save-secret-to", path, "-q"});
+        CHECK(quiet.out == sub_id + "\n");  // saved, so not printed: the id alone
         std::remove(path.c_str());
         ::rmdir(dir_template);
     }

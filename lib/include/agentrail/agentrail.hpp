@@ -13,6 +13,7 @@
 #include "agentrail/models/ci.hpp"
 #include "agentrail/models/enums.hpp"
 #include "agentrail/models/event.hpp"
+#include "agentrail/models/field_path.hpp"
 #include "agentrail/models/health.hpp"
 #include "agentrail/models/keys.hpp"
 #include "agentrail/models/providers.hpp"

@@ -20,14 +20,23 @@
 
 #define AGENTRAIL_FIELD_MEMBER(kind, type, member, json_name, ...) type member{__VA_ARGS__};
 #define AGENTRAIL_FIELD_VISIT(kind, type, member, json_name, ...) visit(json_name, self.member);
+#define AGENTRAIL_FIELD_POINTER(kind, type, member, json_name, ...) \
+    visit(json_name, &agentrail_model::member);
 /// Declares the members of a field list, e.g. AGENTRAIL_FIELD_MEMBERS(TaskAssignee) inside the struct, and
 /// `Model::for_each_field(model, visit)`, which calls visit("jsonName", model.member) for each field in order
-/// (`model` const or not), for code that walks a model's fields generically.
+/// (`model` const or not), for code that walks a model's fields generically, and the compile-time
+/// `Model::for_each_field_pointer(visit)`, which calls visit("jsonName", &Model::member) (for
+/// agentrail/models/field_path.hpp: JSON pointers spelled from members).
 // clang-format off
-#define AGENTRAIL_FIELD_MEMBERS(Model)                      \
-    AGENTRAIL_FIELDS_##Model(AGENTRAIL_FIELD_MEMBER)        \
-    template <typename Self, typename Visit>                \
-    static void for_each_field(Self& self, Visit&& visit) { \
-        AGENTRAIL_FIELDS_##Model(AGENTRAIL_FIELD_VISIT)     \
+#define AGENTRAIL_FIELD_MEMBERS(Model)                                \
+    AGENTRAIL_FIELDS_##Model(AGENTRAIL_FIELD_MEMBER)                  \
+    template <typename Self, typename Visit>                          \
+    static void for_each_field(Self& self, Visit&& visit) {           \
+        AGENTRAIL_FIELDS_##Model(AGENTRAIL_FIELD_VISIT)               \
+    }                                                                 \
+    template <typename Visit>                                         \
+    static constexpr void for_each_field_pointer(Visit&& visit) {     \
+        using agentrail_model = Model;                                \
+        AGENTRAIL_FIELDS_##Model(AGENTRAIL_FIELD_POINTER)             \
     }
 // clang-format on
