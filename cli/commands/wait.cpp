@@ -97,6 +97,23 @@ std::string str_at(const Json& value, std::string_view pointer) {
     return v.is_string() ? v.get<std::string>() : std::string{};
 }
 
+// What `task wait` prints: the task, the condition, how it ended and what was read last (-o json prints it
+// as is; the table shows some of it).
+#define AGENTRAIL_FIELDS_WaitResultView(X)                                                      \
+    X(req, std::string, task_id, "taskId")                                                      \
+    X(req, std::string, until, "until")     /* ci=passed, ... */                                \
+    X(req, std::string, outcome, "outcome") /* reached, failed, timeout */                      \
+    X(req, std::string, detail, "detail")   /* "CI passed", "task is in_review", ... */         \
+    X(req, double, waited_seconds, "waitedSeconds", 0)                                          \
+    X(req, std::string, status, "status") /* the task's */                                      \
+    X(req, std::vector<std::string>, available_actions, "availableActions")                     \
+    X(req, TaskDetail, task, "task")                                                            \
+    X(opt, std::optional<CiStatus>, ci, "ci")               /* ci conditions; null: not read */ \
+    X(opt, std::optional<ReviewFeedback>, review, "review") /* review conditions */
+struct WaitResultView {
+    AGENTRAIL_FIELD_MEMBERS(WaitResultView)
+};
+
 /// Follows the task with the library's wait_until() until it decides, the timeout passes or Ctrl-C (the
 /// result is then `cancelled`). `on_check` sees every look.
 WaitResult follow(Context& ctx, const std::string& id, const WaitCondition& condition, WaitOptions options,
@@ -115,12 +132,16 @@ WaitResult follow(Context& ctx, const std::string& id, const WaitCondition& cond
 /// "CI running 2/3": the overall status and how many checks have finished.
 std::string ci_progress(const Json& ci) {
     if (ci.is_null()) return "CI not started";
-    std::string text = "CI " + sanitize(str_at(ci, "/overallStatus"));
-    const auto& total = at_pointer(ci, "/summary/total");
+    using C = CiStatus;
+    using N = CiCounts;
+    std::string text = "CI " + sanitize(str_at(ci, json_pointer<&C::overall_status>()));
+    const auto& total = at_pointer(ci, json_pointer<&C::summary, &N::total>());
     if (total.is_number_integer() && total.get<long long>() > 0) {
         long long done = 0;
-        for (const char* k : {"passed", "failed", "cancelled", "skipped"}) {
-            const auto& v = at_pointer(ci, std::string("/summary/") + k);
+        for (auto pointer :
+             {json_pointer<&C::summary, &N::passed>(), json_pointer<&C::summary, &N::failed>(),
+              json_pointer<&C::summary, &N::cancelled>(), json_pointer<&C::summary, &N::skipped>()}) {
+            const auto& v = at_pointer(ci, pointer);
             if (v.is_number_integer()) done += v.get<long long>();
         }
         text += " " + std::to_string(done) + "/" + std::to_string(total.get<long long>());
@@ -132,11 +153,12 @@ std::string ci_progress(const Json& ci) {
 /// are read once the task has a submission, so one that was not read means there is none yet.
 std::string wait_status(const WaitCondition& c, const WaitSnapshot& s) {
     const Seen seen(s);
-    std::string text = "task " + sanitize(str_at(seen.task, "/status"));
+    std::string text = "task " + sanitize(str_at(seen.task, json_pointer<&TaskDetail::status>()));
     if (c.kind == WaitCondition::Kind::ci) {
         text += !s.ci ? ", no submission yet" : ", " + ci_progress(seen.ci);
     } else if (c.kind == WaitCondition::Kind::review) {
-        auto outcome = sanitize(str_at(seen.review, "/latestDecision/outcome"));
+        auto outcome = sanitize(
+            str_at(seen.review, json_pointer<&ReviewFeedback::latest_decision, &ReviewDecision::outcome>()));
         text += !s.review         ? ", no submission yet"
                 : outcome.empty() ? ", review pending"
                                   : ", review " + outcome;
@@ -159,27 +181,37 @@ const char* outcome_text(WaitOutcome outcome) {
 }
 
 Json result_json(const std::string& id, const WaitCondition& c, const WaitResult& r) {
+    using V = WaitResultView;
     const Seen seen(r.last);
-    Json j = {{"taskId", id},
-              {"until", c.text()},
-              {"outcome", outcome_text(r.outcome)},
-              {"detail", r.last.detail},
-              {"waitedSeconds", static_cast<double>(r.waited.count()) / 1000.0},
-              {"status", at_pointer(seen.task, "/status")},
-              {"availableActions", actions_of(seen.envelope)},
-              {"task", seen.task}};
-    if (c.kind == WaitCondition::Kind::ci) j["ci"] = seen.ci;
-    if (c.kind == WaitCondition::Kind::review) j["review"] = seen.review;
+    Json j = {{json_name<&V::task_id>(), id},
+              {json_name<&V::until>(), c.text()},
+              {json_name<&V::outcome>(), outcome_text(r.outcome)},
+              {json_name<&V::detail>(), r.last.detail},
+              {json_name<&V::waited_seconds>(), static_cast<double>(r.waited.count()) / 1000.0},
+              {json_name<&V::status>(), at_pointer(seen.task, json_pointer<&TaskDetail::status>())},
+              {json_name<&V::available_actions>(), actions_of(seen.envelope)},
+              {json_name<&V::task>(), seen.task}};
+    if (c.kind == WaitCondition::Kind::ci) j[json_name<&V::ci>()] = seen.ci;
+    if (c.kind == WaitCondition::Kind::review) j[json_name<&V::review>()] = seen.review;
     return j;
 }
 
 // ---- task ci --watch -------------------------------------------------------------------------------------
 
 std::string ci_summary(const Json& ci) {
+    using C = CiStatus;
+    using N = CiCounts;
     std::string out;
-    for (const char* k : {"passed", "failed", "running", "queued", "cancelled", "skipped"}) {
-        const auto& v = at_pointer(ci, std::string("/summary/") + k);
-        if (v.is_number() && v.get<long long>() > 0) out += (out.empty() ? "" : ", ") + v.dump() + " " + k;
+    for (auto [k, pointer] :
+         {std::pair{json_name<&N::passed>(), json_pointer<&C::summary, &N::passed>()},
+          std::pair{json_name<&N::failed>(), json_pointer<&C::summary, &N::failed>()},
+          std::pair{json_name<&N::running>(), json_pointer<&C::summary, &N::running>()},
+          std::pair{json_name<&N::queued>(), json_pointer<&C::summary, &N::queued>()},
+          std::pair{json_name<&N::cancelled>(), json_pointer<&C::summary, &N::cancelled>()},
+          std::pair{json_name<&N::skipped>(), json_pointer<&C::summary, &N::skipped>()}}) {
+        const auto& v = at_pointer(ci, pointer);
+        if (v.is_number() && v.get<long long>() > 0)
+            out += (out.empty() ? "" : ", ") + v.dump() + " " + std::string(k);
     }
     return out;
 }
@@ -191,8 +223,9 @@ public:
 
     void update(const WaitSnapshot& s) {
         const Seen seen(s);
-        std::string overall =
-            seen.ci.is_null() ? std::string("waiting") : sanitize(str_at(seen.ci, "/overallStatus"));
+        std::string overall = seen.ci.is_null()
+                                  ? std::string("waiting")
+                                  : sanitize(str_at(seen.ci, json_pointer<&CiStatus::overall_status>()));
         if (!m_out.settings().stdout_tty) {
             std::string line = overall;
             auto counts = ci_summary(seen.ci);
@@ -210,15 +243,17 @@ public:
         auto counts = ci_summary(seen.ci);
         if (!counts.empty()) head += "  " + counts;
         lines.push_back(head);
-        const auto& checks = at_pointer(seen.ci, "/checks");
+        const auto& checks = at_pointer(seen.ci, json_pointer<&CiStatus::checks>());
         std::size_t width = 5;
         if (checks.is_array())
-            for (const auto& c : checks) width = std::max(width, display_width(sanitize(str_at(c, "/name"))));
+            for (const auto& c : checks)
+                width = std::max(width, display_width(sanitize(str_at(c, json_pointer<&CiCheck::name>()))));
         if (checks.is_array()) {
             for (const auto& c : checks) {
-                auto name = sanitize(str_at(c, "/name"));
+                auto name = sanitize(str_at(c, json_pointer<&CiCheck::name>()));
                 name.append(width - display_width(name), ' ');
-                lines.push_back("  " + name + "  " + m_out.paint_status(sanitize(str_at(c, "/status"))));
+                lines.push_back("  " + name + "  " +
+                                m_out.paint_status(sanitize(str_at(c, json_pointer<&CiCheck::status>()))));
             }
         }
         if (!m_live) {
@@ -274,16 +309,20 @@ int run_task_wait(const TaskWaitOptions& o, Context& ctx) {
     const auto actions = actions_of(r.last.task.envelope);
     const char* outcome = outcome_text(r.outcome);
     out.result(result, result, outcome, [&] {
-        std::vector<Field> fields = {{"Task", "/taskId"},
-                                     {"Until", "/until"},
-                                     {"Outcome", "/outcome", Kind::status},
-                                     {"Detail", "/detail"},
-                                     {"Status", "/status", Kind::status}};
+        using V = WaitResultView;
+        std::vector<Field> fields = {{"Task", json_path<&V::task_id>()},
+                                     {"Until", json_path<&V::until>()},
+                                     {"Outcome", json_path<&V::outcome>(), Kind::status},
+                                     {"Detail", json_path<&V::detail>()},
+                                     {"Status", json_path<&V::status>(), Kind::status}};
         if (condition.kind == WaitCondition::Kind::ci)
-            fields.push_back({"CI", "/ci/overallStatus", Kind::status});
+            fields.push_back({"CI", json_path<&V::ci, &CiStatus::overall_status>(), Kind::status});
         if (condition.kind == WaitCondition::Kind::review)
-            fields.push_back({"Review", "/review/latestDecision/outcome", Kind::status});
-        fields.push_back({"Waited (s)", "/waitedSeconds"});
+            fields.push_back(
+                {"Review",
+                 json_path<&V::review, &ReviewFeedback::latest_decision, &ReviewDecision::outcome>(),
+                 Kind::status});
+        fields.push_back({"Waited (s)", json_path<&V::waited_seconds>()});
         out.fields(result, fields);
         out.next_steps(actions, id);
     });
@@ -312,7 +351,7 @@ int run_ci_watch(const CiWatchOptions& o, Context& ctx) {
     const Seen seen(r.last);
     const auto actions = actions_of(seen.envelope);
     if (!live) {
-        const auto& overall = at_pointer(seen.ci, "/overallStatus");
+        const auto& overall = at_pointer(seen.ci, json_pointer<&CiStatus::overall_status>());
         out.result(seen.ci, seen.ci, overall.is_string() ? overall.get<std::string>() : std::string{}, [] {});
     } else {
         out.next_steps(actions, id);
@@ -320,7 +359,7 @@ int run_ci_watch(const CiWatchOptions& o, Context& ctx) {
     if (r.outcome == WaitOutcome::timed_out)
         throw Failure(exit_code::wait_timeout, "wait_timeout",
                       "timed out after " + o.timeout + " (" + r.last.detail + ")");
-    if (str_at(seen.ci, "/overallStatus") != "passed")
+    if (str_at(seen.ci, json_pointer<&CiStatus::overall_status>()) != "passed")
         throw Failure(exit_code::wait_failed, "ci_failed", r.last.detail, actions);
     return exit_code::ok;
 }
