@@ -1,22 +1,16 @@
-// `agentrail task wait ID --until CONDITION` and `agentrail task ci ID --watch`: block until a task reaches
-// a state, driven by the event stream, with polling as the fallback.
-//
-// The state is always read from the API (task, CI status, review feedback), never inferred from event
-// payloads: events only say "look again". The order avoids a gap: the stream connects first, the state is
-// checked once it is connected, and every event for the task after that triggers another check. When the
-// stream cannot be used (no events:read scope, repeated disconnects), the state is polled instead.
+// `agentrail task wait ID --until CONDITION` and `agentrail task ci ID --watch`: flags, the live progress
+// and the result. The waiting itself is the library's agentrail::wait_until() (agentrail/wait.hpp): it
+// reads the state from the API when the task's event stream connects and after every event for the task,
+// and polls when the stream cannot be used.
 
 #include <algorithm>
-#include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <cstdlib>
-#include <exception>
+#include <functional>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
-#include <thread>
+#include <string_view>
 #include <vector>
 
 #include <sys/ioctl.h>
@@ -25,6 +19,8 @@
 #include <spdlog/logger.h>
 #include <CLI/CLI.hpp>
 
+#include "agentrail/wait.hpp"
+#include "commands/run.hpp"
 #include "commands/tasks.hpp"
 #include "commands/wait.hpp"
 #include "context.hpp"
@@ -38,78 +34,62 @@
 namespace agentrail::cli {
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
-struct Condition {
-    enum class Kind { ci, review, status, action };
-    Kind kind = Kind::status;
-    std::string value;
-    std::string text;  // as given, e.g. "ci=passed"
-
-    static Condition parse(const std::string& text) {
-        auto eq = text.find('=');
-        if (eq == std::string::npos || eq == 0 || eq + 1 == text.size())
-            throw usage_error(
-                "--until: expected KEY=VALUE (ci=passed, review=approved, status=done, action=ship), got '" +
-                text + "'");
-        Condition c;
-        c.text = text;
-        auto key = text.substr(0, eq);
-        c.value = text.substr(eq + 1);
-        if (key == "ci") {
-            c.kind = Kind::ci;
-            require_one_of(c.value, {"passed", "failed", "finished"}, "--until ci");
-        } else if (key == "review") {
-            c.kind = Kind::review;
-            require_one_of(c.value, {"approved", "changes_requested"}, "--until review");
-        } else if (key == "status") {
-            c.kind = Kind::status;
-            require_one_of(c.value, {"todo", "in_progress", "in_review", "blocked", "done", "cancelled"},
-                           "--until status");
-        } else if (key == "action") {
-            c.kind = Kind::action;
-            if (!std::all_of(c.value.begin(), c.value.end(),
-                             [](char ch) { return (ch >= 'a' && ch <= 'z') || ch == '_'; }))
-                throw usage_error("--until action: '" + c.value +
-                                  "' is not an action name (e.g. ship, submit)");
-        } else {
-            throw usage_error("--until: unknown condition '" + key + "' (use ci, review, status or action)");
-        }
-        return c;
+/// --until KEY=VALUE as the library's condition; a usage error (exit 2) when it is not one.
+WaitCondition parse_condition(const std::string& text) {
+    auto eq = text.find('=');
+    if (eq == std::string::npos || eq == 0 || eq + 1 == text.size())
+        throw usage_error(
+            "--until: expected KEY=VALUE (ci=passed, review=approved, status=done, action=ship), got '" +
+            text + "'");
+    auto key = text.substr(0, eq);
+    auto value = text.substr(eq + 1);
+    if (key == "ci") {
+        require_one_of(value, {"passed", "failed", "finished"}, "--until ci");
+        return WaitCondition::ci(value);
     }
-};
+    if (key == "review") {
+        require_one_of(value, {"approved", "changes_requested"}, "--until review");
+        return WaitCondition::review(value);
+    }
+    if (key == "status") {
+        require_one_of(value, {"todo", "in_progress", "in_review", "blocked", "done", "cancelled"},
+                       "--until status");
+        return WaitCondition::status(value);
+    }
+    if (key == "action") {
+        if (!std::all_of(value.begin(), value.end(),
+                         [](char ch) { return (ch >= 'a' && ch <= 'z') || ch == '_'; }))
+            throw usage_error("--until action: '" + value + "' is not an action name (e.g. ship, submit)");
+        return WaitCondition::action(value);
+    }
+    throw usage_error("--until: unknown condition '" + key + "' (use ci, review, status or action)");
+}
 
-/// Columns of the terminal on `fd`, 0 when it is not one.
-std::size_t terminal_width(int fd) {
+/// Columns of stderr's terminal, 0 when it is not one (a test's Deps give the terminal's facts).
+std::size_t stderr_width(const Context& ctx) {
+    if (ctx.deps().terminal) return ctx.deps().terminal->width;
     winsize ws{};
-    if (isatty(fd) != 0 && ioctl(fd, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) return ws.ws_col;
-    if (const char* columns = std::getenv("COLUMNS")) return std::strtoul(columns, nullptr, 10);
+    if (isatty(STDERR_FILENO) != 0 && ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+        return ws.ws_col;
+    if (const char* columns = ctx.deps().getenv("COLUMNS")) return std::strtoul(columns, nullptr, 10);
     return 0;
 }
 
-enum class Verdict { pending, reached, failed };
-
-const char* to_string(Verdict v) {
-    switch (v) {
-        case Verdict::pending:
-            return "pending";
-        case Verdict::reached:
-            return "reached";
-        case Verdict::failed:
-            return "failed";
-    }
-    return "pending";
+/// The data of a read that may not have been made: as the server sent it, or null.
+template <typename T>
+const Json& data_of(const std::optional<Response<T>>& response) {
+    static const Json null_json;
+    return response ? response->raw_data() : null_json;
 }
 
-/// One look at the task: its detail, CI status and review feedback (the last two only when the condition
-/// needs them; null when the task has no submission yet).
-struct Snapshot {
-    Verdict verdict = Verdict::pending;
-    std::string detail;
-    Json task;
-    Json task_envelope;
-    Json ci;      // ci-status data, or null
-    Json review;  // review-feedback data, or null
+/// The JSON a snapshot carries, as the server sent it (CI and review: null when not read).
+struct Seen {
+    const Json& task;
+    const Json& envelope;
+    const Json& ci;
+    const Json& review;
+    explicit Seen(const WaitSnapshot& s)
+        : task(s.task.raw_data()), envelope(s.task.envelope), ci(data_of(s.ci)), review(data_of(s.review)) {}
 };
 
 std::string str_at(const Json& value, std::string_view pointer) {
@@ -117,170 +97,51 @@ std::string str_at(const Json& value, std::string_view pointer) {
     return v.is_string() ? v.get<std::string>() : std::string{};
 }
 
-/// False only when the task says it has no submission (`submissionId` null); a task detail without the
-/// member is asked about its CI and review like any other.
-bool has_submission(const Json& task) {
-    if (!task.is_object()) return true;
-    auto it = task.find("submissionId");
-    return it == task.end() || !it->is_null();
-}
-
-Snapshot look(Client& client, const std::string& id, const Condition& c) {
-    Snapshot s;
-    auto task = client.get_task(id);
-    s.task = task.raw_data();
-    s.task_envelope = task.envelope;
-    auto status = str_at(s.task, "/status");
-    bool terminal = status == "done" || status == "cancelled";
-
-    switch (c.kind) {
-        case Condition::Kind::status:
-            if (status == c.value) {
-                s.verdict = Verdict::reached;
-                s.detail = "task is " + status;
-            }
-            break;
-        case Condition::Kind::action: {
-            auto actions = actions_of(task.envelope);
-            if (std::find(actions.begin(), actions.end(), c.value) != actions.end()) {
-                s.verdict = Verdict::reached;
-                s.detail = "task offers " + c.value;
-            }
-            break;
-        }
-        case Condition::Kind::ci: {
-            // No submission yet, so no CI yet: keep waiting. Once there is one, every error (a 404 "CI
-            // source not found" included) ends the wait with its exit code instead of looking like
-            // "CI waiting" until the timeout.
-            if (!has_submission(s.task)) break;
-            s.ci = client.get_task_ci_status(id).raw_data();
-            auto overall = str_at(s.ci, "/overallStatus");
-            bool finished = overall == "passed" || overall == "failed" || overall == "cancelled";
-            if (!finished) break;
-            if (c.value == "finished" || overall == c.value) {
-                s.verdict = Verdict::reached;
-            } else {
-                s.verdict = Verdict::failed;
-            }
-            s.detail = "CI " + overall;
-            return s;
-        }
-        case Condition::Kind::review: {
-            if (!has_submission(s.task)) break;
-            s.review = client.get_task_review_feedback(id).raw_data();
-            auto outcome = str_at(s.review, "/latestDecision/outcome");
-            if (outcome == c.value) {
-                s.verdict = Verdict::reached;
-                s.detail = "review " + outcome;
-                return s;
-            }
-            if (outcome == "approved" || outcome == "changes_requested") {
-                s.verdict = Verdict::failed;
-                s.detail = "review " + outcome;
-                return s;
-            }
-            break;
-        }
-    }
-    if (s.verdict == Verdict::pending && terminal) {
-        s.verdict = Verdict::failed;
-        s.detail = "task is " + status + " and can no longer reach " + c.text;
-    }
-    if (s.verdict == Verdict::pending) s.detail = "task is " + status;
-    return s;
-}
-
-struct WaitOptions {
-    std::optional<std::chrono::milliseconds> timeout;
-    std::chrono::milliseconds poll_interval{5000};
+// What `task wait` prints: the task, the condition, how it ended and what was read last (-o json prints it
+// as is; the table shows some of it).
+#define AGENTRAIL_FIELDS_WaitResultView(X)                                                      \
+    X(req, std::string, task_id, "taskId")                                                      \
+    X(req, std::string, until, "until")     /* ci=passed, ... */                                \
+    X(req, std::string, outcome, "outcome") /* reached, failed, timeout */                      \
+    X(req, std::string, detail, "detail")   /* "CI passed", "task is in_review", ... */         \
+    X(req, double, waited_seconds, "waitedSeconds", 0)                                          \
+    X(req, std::string, status, "status") /* the task's */                                      \
+    X(req, std::vector<std::string>, available_actions, "availableActions")                     \
+    X(req, TaskDetail, task, "task")                                                            \
+    X(opt, std::optional<CiStatus>, ci, "ci")               /* ci conditions; null: not read */ \
+    X(opt, std::optional<ReviewFeedback>, review, "review") /* review conditions */
+struct WaitResultView {
+    AGENTRAIL_FIELD_MEMBERS(WaitResultView)
 };
 
-enum class WaitEnd { decided, timed_out, interrupted };
-
-/// Follows the task until `look` decides, the deadline passes or Ctrl-C. `on_look` sees every snapshot.
-WaitEnd follow(Context& ctx, const std::string& id, const Condition& condition, const WaitOptions& options,
-               Snapshot& last, const std::function<void(const Snapshot&)>& on_look) {
-    auto& client = ctx.client();
-    // Ctrl-C or the timeout end the wait; a decision ends its stream at once (stop.cancel()).
+/// Follows the task with the library's wait_until() until it decides, the timeout passes or Ctrl-C (the
+/// result is then `cancelled`). `on_check` sees every look.
+WaitResult follow(Context& ctx, const std::string& id, const WaitCondition& condition, WaitOptions options,
+                  std::function<void(const WaitSnapshot&)> on_check) {
     Context::InterruptScope interruptible;
-    const auto interrupt = Context::interrupt_context();
-    const agentrail::CallContext stop =
-        options.timeout ? interrupt.with_timeout(*options.timeout) : interrupt.child();
-    auto ended = [&] {
-        if (Context::interrupted()) return WaitEnd::interrupted;
-        return stop.expired() ? WaitEnd::timed_out : WaitEnd::decided;
+    options.context = Context::interrupt_context();
+    options.max_reconnects = 3;
+    options.on_check = std::move(on_check);
+    const auto interval = options.poll_interval;
+    options.on_polling = [&ctx, interval](std::string_view reason) {
+        ctx.log().info("event stream unavailable ({}); polling every {} ms", reason, interval.count());
     };
-    auto check = [&] {
-        last = look(client, id, condition);
-        on_look(last);
-        return last.verdict != Verdict::pending;
-    };
-
-    // The stream gets a client of its own: state checks run while its transfer is in progress.
-    ClientOptions stream_options = client.options();
-    stream_options.transport = nullptr;
-    Client stream_client(stream_options);
-    StreamOptions so;
-    so.task_id = id;
-    so.context = stop;
-    so.max_reconnects = 3;
-    auto stream = stream_client.stream_events(so);
-    std::exception_ptr check_error;
-    bool decided = false;
-    bool checked = false;
-    stream.on_state([&](StreamState state, std::string_view) {
-        if (state != StreamState::connected || decided || check_error) return;
-        try {
-            checked = true;
-            if (check()) {
-                decided = true;
-                stop.cancel();  // ends the transfer at once
-            }
-        } catch (...) {
-            check_error = std::current_exception();
-            stop.cancel();
-        }
-    });
-    try {
-        stream.run([&](const StreamEvent&) {
-            try {
-                if (check()) decided = true;
-            } catch (...) {
-                check_error = std::current_exception();
-            }
-            return !decided && !check_error;
-        });
-    } catch (const agentrail::Error& e) {
-        if (check_error) std::rethrow_exception(check_error);
-        if (stop.done()) return ended();
-        ctx.log().info("event stream unavailable ({}); polling every {} ms", e.what(),
-                       options.poll_interval.count());
-    }
-    if (check_error) std::rethrow_exception(check_error);
-    if (decided) return WaitEnd::decided;
-    if (stop.done()) {
-        // Stopped by the deadline or Ctrl-C; a check that never ran (stream never connected) runs once.
-        if (!checked && !Context::interrupted()) check();
-        return last.verdict != Verdict::pending ? WaitEnd::decided : ended();
-    }
-
-    // Polling fallback.
-    for (;;) {
-        if (check()) return WaitEnd::decided;
-        stop.sleep_for(options.poll_interval);
-        if (stop.done()) return last.verdict != Verdict::pending ? WaitEnd::decided : ended();
-    }
+    return wait_until(ctx.client(), id, condition, options);
 }
 
 /// "CI running 2/3": the overall status and how many checks have finished.
 std::string ci_progress(const Json& ci) {
     if (ci.is_null()) return "CI not started";
-    std::string text = "CI " + sanitize(str_at(ci, "/overallStatus"));
-    const auto& total = at_pointer(ci, "/summary/total");
+    using C = CiStatus;
+    using N = CiCounts;
+    std::string text = "CI " + sanitize(str_at(ci, json_pointer<&C::overall_status>()));
+    const auto& total = at_pointer(ci, json_pointer<&C::summary, &N::total>());
     if (total.is_number_integer() && total.get<long long>() > 0) {
         long long done = 0;
-        for (const char* k : {"passed", "failed", "cancelled", "skipped"}) {
-            const auto& v = at_pointer(ci, std::string("/summary/") + k);
+        for (auto pointer :
+             {json_pointer<&C::summary, &N::passed>(), json_pointer<&C::summary, &N::failed>(),
+              json_pointer<&C::summary, &N::cancelled>(), json_pointer<&C::summary, &N::skipped>()}) {
+            const auto& v = at_pointer(ci, pointer);
             if (v.is_number_integer()) done += v.get<long long>();
         }
         text += " " + std::to_string(done) + "/" + std::to_string(total.get<long long>());
@@ -288,102 +149,69 @@ std::string ci_progress(const Json& ci) {
     return text;
 }
 
-/// The live status of a wait: what the task is doing now, for the condition waited for.
-std::string wait_status(const Condition& c, const Snapshot& s) {
-    std::string text = "task " + sanitize(str_at(s.task, "/status"));
-    if (c.kind == Condition::Kind::ci) {
-        text += s.ci.is_null() && !has_submission(s.task) ? ", no submission yet" : ", " + ci_progress(s.ci);
-    } else if (c.kind == Condition::Kind::review) {
-        auto outcome = sanitize(str_at(s.review, "/latestDecision/outcome"));
-        text += s.review.is_null() && !has_submission(s.task) ? ", no submission yet"
-                : outcome.empty()                             ? ", review pending"
-                                                              : ", review " + outcome;
+/// The live status of a wait: what the task is doing now, for the condition waited for. CI and review
+/// are read once the task has a submission, so one that was not read means there is none yet.
+std::string wait_status(const WaitCondition& c, const WaitSnapshot& s) {
+    const Seen seen(s);
+    std::string text = "task " + sanitize(str_at(seen.task, json_pointer<&TaskDetail::status>()));
+    if (c.kind == WaitCondition::Kind::ci) {
+        text += !s.ci ? ", no submission yet" : ", " + ci_progress(seen.ci);
+    } else if (c.kind == WaitCondition::Kind::review) {
+        auto outcome = sanitize(
+            str_at(seen.review, json_pointer<&ReviewFeedback::latest_decision, &ReviewDecision::outcome>()));
+        text += !s.review         ? ", no submission yet"
+                : outcome.empty() ? ", review pending"
+                                  : ", review " + outcome;
     }
     return text;
 }
 
-Json result_json(const std::string& id, const Condition& c, const Snapshot& s, const char* outcome,
-                 std::chrono::milliseconds waited) {
-    Json j = {{"taskId", id},
-              {"until", c.text},
-              {"outcome", outcome},
-              {"detail", s.detail},
-              {"waitedSeconds", static_cast<double>(waited.count()) / 1000.0},
-              {"status", at_pointer(s.task, "/status")},
-              {"availableActions", actions_of(s.task_envelope)},
-              {"task", s.task}};
-    if (c.kind == Condition::Kind::ci) j["ci"] = s.ci;
-    if (c.kind == Condition::Kind::review) j["review"] = s.review;
-    return j;
+/// "reached", "failed" or "timeout": the outcome as `task wait` prints it.
+const char* outcome_text(WaitOutcome outcome) {
+    switch (outcome) {
+        case WaitOutcome::reached:
+            return "reached";
+        case WaitOutcome::unreachable:
+            return "failed";
+        case WaitOutcome::timed_out:
+        case WaitOutcome::cancelled:
+            break;
+    }
+    return "timeout";
 }
 
-struct WaitArgs {
-    std::string id;
-    std::string until;
-    std::string timeout;
-    std::string poll_interval = "5s";
-};
-
-void wait_command(Context& ctx, WaitArgs a) {
-    auto condition = Condition::parse(a.until);
-    WaitOptions options;
-    if (!a.timeout.empty()) options.timeout = parse_duration(a.timeout, "--timeout");
-    options.poll_interval = parse_duration(a.poll_interval, "--poll-interval");
-    const auto shown = sanitize(a.id);  // as the user named it (a key reads better than an id)
-    a.id = resolve_task(ctx, a.id);
-    ctx.set_operation("wait for task " + a.id + " until " + condition.text, a.id);
-    auto& out = ctx.out();
-    auto started = Clock::now();
-    Snapshot last;
-    // Progress on stderr (stdout holds the result): live on a terminal, else one line per change for a
-    // person reading a log; nothing with -q or a machine format that is not on a terminal.
-    const auto& settings = out.settings();
-    std::optional<LiveStatus> status;
-    if (!settings.quiet && (settings.stderr_tty || out.human()))
-        status.emplace(stderr, settings.stderr_tty, terminal_width(STDERR_FILENO), shown + ": ");
-    if (status) status->set("waiting for " + condition.text);
-    auto end = follow(ctx, a.id, condition, options, last, [&](const Snapshot& s) {
-        ctx.log().info("{}: {} ({})", a.id, to_string(s.verdict), s.detail);
-        if (status)
-            status->set(s.verdict == Verdict::pending
-                            ? "waiting for " + condition.text + ": " + wait_status(condition, s)
-                            : wait_status(condition, s));
-    });
-    if (status) status->stop();
-    if (end == WaitEnd::interrupted) return;
-    auto waited = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started);
-    const char* outcome = end == WaitEnd::timed_out ? "timeout" : to_string(last.verdict);
-    auto result = result_json(a.id, condition, last, outcome, waited);
-    out.result(result, result, outcome, [&] {
-        std::vector<Field> fields = {{"Task", "/taskId"},
-                                     {"Until", "/until"},
-                                     {"Outcome", "/outcome", Kind::status},
-                                     {"Detail", "/detail"},
-                                     {"Status", "/status", Kind::status}};
-        if (condition.kind == Condition::Kind::ci)
-            fields.push_back({"CI", "/ci/overallStatus", Kind::status});
-        if (condition.kind == Condition::Kind::review)
-            fields.push_back({"Review", "/review/latestDecision/outcome", Kind::status});
-        fields.push_back({"Waited (s)", "/waitedSeconds"});
-        out.fields(result, fields);
-        out.next_steps(actions_of(last.task_envelope), a.id);
-    });
-    if (end == WaitEnd::timed_out)
-        throw Failure(
-            exit_code::wait_timeout, "wait_timeout",
-            "timed out after " + a.timeout + " waiting for " + condition.text + " (" + last.detail + ")");
-    if (last.verdict == Verdict::failed)
-        throw Failure(exit_code::wait_failed, "wait_failed",
-                      condition.text + " cannot be reached: " + last.detail, actions_of(last.task_envelope));
+Json result_json(const std::string& id, const WaitCondition& c, const WaitResult& r) {
+    using V = WaitResultView;
+    const Seen seen(r.last);
+    Json j = {{json_name<&V::task_id>(), id},
+              {json_name<&V::until>(), c.text()},
+              {json_name<&V::outcome>(), outcome_text(r.outcome)},
+              {json_name<&V::detail>(), r.last.detail},
+              {json_name<&V::waited_seconds>(), static_cast<double>(r.waited.count()) / 1000.0},
+              {json_name<&V::status>(), at_pointer(seen.task, json_pointer<&TaskDetail::status>())},
+              {json_name<&V::available_actions>(), actions_of(seen.envelope)},
+              {json_name<&V::task>(), seen.task}};
+    if (c.kind == WaitCondition::Kind::ci) j[json_name<&V::ci>()] = seen.ci;
+    if (c.kind == WaitCondition::Kind::review) j[json_name<&V::review>()] = seen.review;
+    return j;
 }
 
 // ---- task ci --watch -------------------------------------------------------------------------------------
 
 std::string ci_summary(const Json& ci) {
+    using C = CiStatus;
+    using N = CiCounts;
     std::string out;
-    for (const char* k : {"passed", "failed", "running", "queued", "cancelled", "skipped"}) {
-        const auto& v = at_pointer(ci, std::string("/summary/") + k);
-        if (v.is_number() && v.get<long long>() > 0) out += (out.empty() ? "" : ", ") + v.dump() + " " + k;
+    for (auto [k, pointer] :
+         {std::pair{json_name<&N::passed>(), json_pointer<&C::summary, &N::passed>()},
+          std::pair{json_name<&N::failed>(), json_pointer<&C::summary, &N::failed>()},
+          std::pair{json_name<&N::running>(), json_pointer<&C::summary, &N::running>()},
+          std::pair{json_name<&N::queued>(), json_pointer<&C::summary, &N::queued>()},
+          std::pair{json_name<&N::cancelled>(), json_pointer<&C::summary, &N::cancelled>()},
+          std::pair{json_name<&N::skipped>(), json_pointer<&C::summary, &N::skipped>()}}) {
+        const auto& v = at_pointer(ci, pointer);
+        if (v.is_number() && v.get<long long>() > 0)
+            out += (out.empty() ? "" : ", ") + v.dump() + " " + std::string(k);
     }
     return out;
 }
@@ -393,12 +221,14 @@ class CiView {
 public:
     CiView(Renderer& out, std::string id) : m_out(out), m_id(std::move(id)) {}
 
-    void update(const Snapshot& s) {
-        std::string overall =
-            s.ci.is_null() ? std::string("waiting") : sanitize(str_at(s.ci, "/overallStatus"));
+    void update(const WaitSnapshot& s) {
+        const Seen seen(s);
+        std::string overall = seen.ci.is_null()
+                                  ? std::string("waiting")
+                                  : sanitize(str_at(seen.ci, json_pointer<&CiStatus::overall_status>()));
         if (!m_out.settings().stdout_tty) {
             std::string line = overall;
-            auto counts = ci_summary(s.ci);
+            auto counts = ci_summary(seen.ci);
             if (!counts.empty()) line += " (" + counts + ")";
             if (line != m_last_line) {
                 m_out.line(m_id + ": CI " + line);
@@ -410,26 +240,28 @@ public:
         std::vector<std::string> lines;
         std::string head =
             m_out.paint("CI", Style::bold) + " for " + m_id + ": " + m_out.paint_status(overall);
-        auto counts = ci_summary(s.ci);
+        auto counts = ci_summary(seen.ci);
         if (!counts.empty()) head += "  " + counts;
         lines.push_back(head);
-        const auto& checks = at_pointer(s.ci, "/checks");
+        const auto& checks = at_pointer(seen.ci, json_pointer<&CiStatus::checks>());
         std::size_t width = 5;
         if (checks.is_array())
-            for (const auto& c : checks) width = std::max(width, display_width(sanitize(str_at(c, "/name"))));
+            for (const auto& c : checks)
+                width = std::max(width, display_width(sanitize(str_at(c, json_pointer<&CiCheck::name>()))));
         if (checks.is_array()) {
             for (const auto& c : checks) {
-                auto name = sanitize(str_at(c, "/name"));
+                auto name = sanitize(str_at(c, json_pointer<&CiCheck::name>()));
                 name.append(width - display_width(name), ' ');
-                lines.push_back("  " + name + "  " + m_out.paint_status(sanitize(str_at(c, "/status"))));
+                lines.push_back("  " + name + "  " +
+                                m_out.paint_status(sanitize(str_at(c, json_pointer<&CiCheck::status>()))));
             }
         }
         if (!m_live) {
             m_out.flush();
-            m_live.emplace(stdout, true, m_out.settings().width);
+            m_live.emplace(m_out.settings().out, true, m_out.settings().width);
         }
         m_live->set_block(std::move(lines));
-        m_live->set(ci_progress(s.ci));
+        m_live->set(ci_progress(seen.ci));
     }
 
     /// Ends the live view (the block stays on screen, the spinner line goes).
@@ -444,52 +276,110 @@ private:
     std::optional<LiveStatus> m_live;
 };
 
-void watch_ci(Context& ctx, const std::string& task, const std::string& timeout) {
-    auto condition = Condition::parse("ci=finished");
+}  // namespace
+
+int run_task_wait(const TaskWaitOptions& o, Context& ctx) {
+    const auto condition = parse_condition(o.until);
     WaitOptions options;
-    if (!timeout.empty()) options.timeout = parse_duration(timeout, "--timeout");
-    const auto id = resolve_task(ctx, task);
+    if (!o.timeout.empty()) options.timeout = parse_duration(o.timeout, "--timeout");
+    options.poll_interval = parse_duration(o.poll_interval, "--poll-interval");
+    const auto shown = sanitize(o.id);  // as the user named it (a key reads better than an id)
+    const auto id = resolve_task(ctx, o.id);
+    const auto until = condition.text();
+    ctx.set_operation("wait for task " + id + " until " + until, id);
+    auto& out = ctx.out();
+    // Progress on stderr (stdout holds the result): live on a terminal, else one line per change for a
+    // person reading a log; nothing with -q or a machine format that is not on a terminal.
+    const auto& settings = out.settings();
+    std::optional<LiveStatus> status;
+    if (!settings.quiet && (settings.stderr_tty || out.human()))
+        status.emplace(settings.err, settings.stderr_tty, stderr_width(ctx), shown + ": ");
+    if (status) status->set("waiting for " + until);
+    auto r = follow(ctx, id, condition, options, [&](const WaitSnapshot& s) {
+        ctx.log().info("{}: {} ({})", id,
+                       s.verdict == WaitVerdict::unreachable ? "failed" : to_string(s.verdict), s.detail);
+        if (status)
+            status->set(s.verdict == WaitVerdict::pending
+                            ? "waiting for " + until + ": " + wait_status(condition, s)
+                            : wait_status(condition, s));
+    });
+    if (status) status->stop();
+    if (r.outcome == WaitOutcome::cancelled) return exit_code::ok;  // Ctrl-C: run_app() exits 130
+    const auto result = result_json(id, condition, r);
+    const auto actions = actions_of(r.last.task.envelope);
+    const char* outcome = outcome_text(r.outcome);
+    out.result(result, result, outcome, [&] {
+        using V = WaitResultView;
+        std::vector<Field> fields = {{"Task", json_path<&V::task_id>()},
+                                     {"Until", json_path<&V::until>()},
+                                     {"Outcome", json_path<&V::outcome>(), Kind::status},
+                                     {"Detail", json_path<&V::detail>()},
+                                     {"Status", json_path<&V::status>(), Kind::status}};
+        if (condition.kind == WaitCondition::Kind::ci)
+            fields.push_back({"CI", json_path<&V::ci, &CiStatus::overall_status>(), Kind::status});
+        if (condition.kind == WaitCondition::Kind::review)
+            fields.push_back(
+                {"Review",
+                 json_path<&V::review, &ReviewFeedback::latest_decision, &ReviewDecision::outcome>(),
+                 Kind::status});
+        fields.push_back({"Waited (s)", json_path<&V::waited_seconds>()});
+        out.fields(result, fields);
+        out.next_steps(actions, id);
+    });
+    if (r.outcome == WaitOutcome::timed_out)
+        throw Failure(exit_code::wait_timeout, "wait_timeout",
+                      "timed out after " + o.timeout + " waiting for " + until + " (" + r.last.detail + ")");
+    if (r.outcome == WaitOutcome::unreachable)
+        throw Failure(exit_code::wait_failed, "wait_failed", until + " cannot be reached: " + r.last.detail,
+                      actions);
+    return exit_code::ok;
+}
+
+int run_ci_watch(const CiWatchOptions& o, Context& ctx) {
+    WaitOptions options;
+    if (!o.timeout.empty()) options.timeout = parse_duration(o.timeout, "--timeout");
+    const auto id = resolve_task(ctx, o.id);
     ctx.set_operation("watch CI of task " + id, id);
     auto& out = ctx.out();
-    bool live = out.human();
+    const bool live = out.human();
     CiView view(out, id);
-    Snapshot last;
-    auto end = follow(ctx, id, condition, options, last, [&](const Snapshot& s) {
+    auto r = follow(ctx, id, WaitCondition::ci("finished"), options, [&](const WaitSnapshot& s) {
         if (live) view.update(s);
     });
     view.stop();
-    if (end == WaitEnd::interrupted) return;
+    if (r.outcome == WaitOutcome::cancelled) return exit_code::ok;  // Ctrl-C: run_app() exits 130
+    const Seen seen(r.last);
+    const auto actions = actions_of(seen.envelope);
     if (!live) {
-        const auto& overall = at_pointer(last.ci, "/overallStatus");
-        out.result(last.ci, last.ci, overall.is_string() ? overall.get<std::string>() : std::string{}, [] {});
+        const auto& overall = at_pointer(seen.ci, json_pointer<&CiStatus::overall_status>());
+        out.result(seen.ci, seen.ci, overall.is_string() ? overall.get<std::string>() : std::string{}, [] {});
     } else {
-        out.next_steps(actions_of(last.task_envelope), id);
+        out.next_steps(actions, id);
     }
-    if (end == WaitEnd::timed_out)
+    if (r.outcome == WaitOutcome::timed_out)
         throw Failure(exit_code::wait_timeout, "wait_timeout",
-                      "timed out after " + timeout + " (" + last.detail + ")");
-    if (str_at(last.ci, "/overallStatus") != "passed")
-        throw Failure(exit_code::wait_failed, "ci_failed", last.detail, actions_of(last.task_envelope));
+                      "timed out after " + o.timeout + " (" + r.last.detail + ")");
+    if (str_at(seen.ci, json_pointer<&CiStatus::overall_status>()) != "passed")
+        throw Failure(exit_code::wait_failed, "ci_failed", r.last.detail, actions);
+    return exit_code::ok;
 }
-
-}  // namespace
 
 void register_wait(CLI::App& app, Context& ctx) {
     auto* tasks = app.get_subcommand("tasks");
 
     auto* wait = tasks->add_subcommand(
         "wait", "Block until the task reaches a state (exit 0), or cannot (13), or time runs out (14)");
-    auto a = std::make_shared<WaitArgs>();
-    wait->add_option("id", a->id, "Task id (tsk_...) or key (DEMO-1)")->required();
+    auto o = std::make_shared<TaskWaitOptions>();
+    wait->add_option("id", o->id, "Task id (tsk_...) or key (DEMO-1)")->required();
     wait->add_option(
-            "--until", a->until,
+            "--until", o->until,
             "ci=passed|failed|finished, review=approved|changes_requested, status=STATUS or action=ACTION")
         ->required();
-    wait->add_option("--timeout", a->timeout,
+    wait->add_option("--timeout", o->timeout,
                      "Give up after this long, e.g. 10m (exit 14); default: no limit");
-    wait->add_option("--poll-interval", a->poll_interval, "Poll period when the event stream is unavailable")
+    wait->add_option("--poll-interval", o->poll_interval, "Poll period when the event stream is unavailable")
         ->capture_default_str();
-    wait->callback([&ctx, a] { wait_command(ctx, *a); });
+    bind_run(wait, ctx, o, run_task_wait);
 }
 
 void add_ci_watch(CLI::App& ci, Context& ctx, std::shared_ptr<std::string> id) {
@@ -502,9 +392,9 @@ void add_ci_watch(CLI::App& ci, Context& ctx, std::shared_ptr<std::string> id) {
             throw usage_error(
                 "--timeout after `task ci` needs --watch (a request timeout goes before the command)");
         if (*watch)
-            watch_ci(ctx, *id, *timeout);
+            ctx.set_exit_code(run_ci_watch(CiWatchOptions{*id, *timeout}, ctx));
         else
-            show_ci_status(ctx, *id);
+            ctx.set_exit_code(run_task_ci(TaskRefOptions{*id}, ctx));
     });
 }
 

@@ -31,4 +31,5 @@
 #include "agentrail/time.hpp"
 #include "agentrail/transport.hpp"
 #include "agentrail/version.hpp"
+#include "agentrail/wait.hpp"
 #include "agentrail/webhook.hpp"
