@@ -475,8 +475,6 @@ Renderer& Context::out() {
     } else if (o.output == "table" || o.output == "wide") {
         settings.format_explicit = true;
         settings.wide = o.output == "wide";
-    } else if (m_preferred_format) {
-        settings.format = *m_preferred_format;
     }
     settings.raw = o.raw;
     settings.quiet = o.quiet;

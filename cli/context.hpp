@@ -152,9 +152,6 @@ public:
 
     /// The renderer for results on stdout (built on first use from -o/--json/--jq/--raw/--quiet).
     Renderer& out();
-    /// Format to use when neither -o nor --json was given (e.g. a stream that prints NDJSON when stdout is
-    /// not a TTY). Call before the first out().
-    void prefer_format(OutputFormat format) { m_preferred_format = format; }
     /// Table columns named by a --columns option (headers, any case). Call before the first out().
     void choose_columns(std::vector<std::string> columns) { m_columns = std::move(columns); }
     ErrorFormat error_format() const;
@@ -212,7 +209,6 @@ private:
     std::unique_ptr<ConfigFile> m_config;
     std::unique_ptr<agentrail::Client> m_client;
     std::unique_ptr<Renderer> m_renderer;
-    std::optional<OutputFormat> m_preferred_format;
     std::vector<std::string> m_columns;
     std::shared_ptr<spdlog::logger> m_logger;
     std::string m_operation;
