@@ -103,6 +103,18 @@ class Suite:
         self._mocks.append(m)
         return m
 
+    def seeded_mock(self, edit):
+        """Starts agentrail-mock on tests/mock_server/seed.example.json as changed by edit(seed); returns
+        (mock, seed)."""
+        root = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+        with open(os.path.join(root, "tests/mock_server/seed.example.json")) as f:
+            seed = json.load(f)
+        edit(seed)
+        seed_file = os.path.join(self.tmp, "seed.json")
+        with open(seed_file, "w") as f:
+            json.dump(seed, f)
+        return self.mock("--seed", seed_file), seed
+
     def close(self):
         for m in self._mocks:
             m.stop()

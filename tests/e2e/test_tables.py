@@ -5,7 +5,6 @@ is the last to go), ids cut in the middle on a TTY only, NEXT with the most usef
 --columns; piped, nothing is ever cut. The pager: $AGENTRAIL_PAGER / $PAGER for output longer than the screen,
 never when piped, short, or with --no-pager."""
 
-import json
 import os
 import re
 import unicodedata
@@ -15,7 +14,6 @@ import pytest
 from pty_support import run_pty
 
 s = mock = seed = None  # bound by scenario() below
-ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 ELLIPSIS = "\u2026"
 
 WIDE_TITLE = "\u4fee\u590d\u767b\u5f55\u95ee\u9898 \U0001F680 cafe\u0301 \u6587\u6863\u548c\u6d4b\u8bd5\u7528\u4f8b\u5168\u90e8\u66f4\u65b0\u5b8c\u6210"
@@ -26,13 +24,11 @@ def scenario(suite):
     """The Suite of this module (tests/e2e/conftest.py) and a mock whose DEMO-2 has a wide title."""
     global s, mock, seed
     s = suite
-    with open(os.path.join(ROOT, "tests/mock_server/seed.example.json")) as f:
-        seed = json.load(f)
-    seed["tasks"][1]["title"] = WIDE_TITLE  # DEMO-2
-    seed_file = os.path.join(s.tmp, "seed.json")
-    with open(seed_file, "w") as f:
-        json.dump(seed, f)
-    mock = s.mock("--seed", seed_file)
+
+    def edit(data):
+        data["tasks"][1]["title"] = WIDE_TITLE  # DEMO-2
+
+    mock, seed = s.seeded_mock(edit)
 
 
 def cells(text):

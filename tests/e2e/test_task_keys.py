@@ -3,12 +3,10 @@
 page, stopping at the first exact match; an unknown or ambiguous key exits 5 naming the candidates."""
 
 import json
-import os
 
 import pytest
 
 s = mock = seed = None  # bound by scenario() below
-ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 T1, T4 = "tsk_01JZDEMO0000000000000001", "tsk_01JZDEMO0000000000000004"
 
 
@@ -17,15 +15,13 @@ def scenario(suite):
     """The Suite of this module (tests/e2e/conftest.py) and a mock seeded with two look-alike keys."""
     global s, mock, seed
     s = suite
-    with open(os.path.join(ROOT, "tests/mock_server/seed.example.json")) as f:
-        seed = json.load(f)
-    # Two tracker identifiers that end alike: "ENG-7" alone is ambiguous, each full identifier is not.
-    seed["tasks"][5]["identifier"] = "linear:acme:issues/ENG-7"
-    seed["tasks"][6]["identifier"] = "linear:beta:issues/ENG-7"
-    seed_file = os.path.join(s.tmp, "seed.json")
-    with open(seed_file, "w") as f:
-        json.dump(seed, f)
-    mock = s.mock("--seed", seed_file)
+
+    def edit(data):
+        # Two tracker identifiers that end alike: "ENG-7" alone is ambiguous, each full identifier is not.
+        data["tasks"][5]["identifier"] = "linear:acme:issues/ENG-7"
+        data["tasks"][6]["identifier"] = "linear:beta:issues/ENG-7"
+
+    mock, seed = s.seeded_mock(edit)
 
 
 def run(*args, **kw):
