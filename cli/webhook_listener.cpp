@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -11,7 +12,9 @@
 #include <cctype>
 #include <cerrno>
 #include <charconv>
+#include <climits>
 #include <condition_variable>
+#include <cstdint>
 #include <cstring>
 #include <deque>
 #include <exception>
@@ -26,7 +29,6 @@ namespace agentrail::cli {
 namespace {
 
 constexpr std::size_t kMaxHeaderBytes = 64 * 1024;
-constexpr int kPollSliceMs = 100;
 constexpr std::size_t kMaxQueued = 64;  // accepted connections waiting for a worker
 
 bool iequals(std::string_view a, std::string_view b) {
@@ -103,26 +105,59 @@ void send_reply(int fd, int status, std::string_view body) {
     send_all(fd, head);
 }
 
-/// Reads from a connection with a deadline, watching the stop flag between poll slices.
+enum class Wait { ready, woken, timed_out, failed };
+
+/// Blocks until `fd` has input (or an error or hang-up to report), the wake descriptor is readable (the
+/// serving context was cancelled), or `until` passes; no slices, one poll() for the whole wait.
+Wait wait_for_input(int fd, int wake_fd, std::optional<std::chrono::steady_clock::time_point> until) {
+    for (;;) {
+        int timeout = -1;
+        if (until) {
+            auto now = std::chrono::steady_clock::now();
+            if (now >= *until) return Wait::timed_out;
+            // Rounded up: waking a little before the deadline would only mean another poll().
+            auto left = std::chrono::ceil<std::chrono::milliseconds>(*until - now).count();
+            timeout = static_cast<int>(std::min<long long>(left, INT_MAX));
+        }
+        pollfd p[2] = {{fd, POLLIN, 0}, {wake_fd, POLLIN, 0}};
+        int ready = ::poll(p, 2, timeout);
+        if (ready < 0) {
+            if (errno == EINTR) continue;  // Ctrl-C: its cancellation arrives through the wake descriptor
+            return Wait::failed;
+        }
+        if (p[1].revents != 0) return Wait::woken;  // stopping wins over more input
+        if ((p[0].revents & POLLNVAL) != 0) return Wait::failed;
+        if (p[0].revents != 0) return Wait::ready;
+    }
+}
+
+/// Reads from a connection until the request's deadline, or until serving ends (its context is cancelled
+/// or its deadline passes), whichever comes first.
 class Reader {
 public:
-    Reader(int fd, const std::atomic<bool>& stop, std::chrono::milliseconds deadline)
-        : m_fd(fd), m_stop(stop), m_deadline(std::chrono::steady_clock::now() + deadline) {}
+    Reader(int fd, int wake_fd, const CallContext& serving, std::chrono::milliseconds deadline)
+        : m_fd(fd),
+          m_wake_fd(wake_fd),
+          m_serving(serving),
+          m_until(std::chrono::steady_clock::now() + deadline) {
+        if (auto end = serving.deadline()) m_until = std::min(m_until, *end);
+    }
 
-    /// Appends what arrives to `buffer`; false on EOF, error, timeout or stop.
+    /// Appends what arrives to `buffer`; false on EOF, error, timeout or the end of serving.
     bool read_more(std::string& buffer) {
         char chunk[16384];
         for (;;) {
-            if (m_stop.load() || std::chrono::steady_clock::now() >= m_deadline) {
-                m_timed_out = !m_stop.load();
-                return false;
+            switch (wait_for_input(m_fd, m_wake_fd, m_until)) {
+                case Wait::ready:
+                    break;
+                case Wait::timed_out:
+                    // The request's own deadline: answered 408. Serving's deadline: closed unanswered.
+                    m_timed_out = !m_serving.done();
+                    return false;
+                case Wait::woken:
+                case Wait::failed:
+                    return false;
             }
-            pollfd p{m_fd, POLLIN, 0};
-            auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-                m_deadline - std::chrono::steady_clock::now());
-            int ready = ::poll(&p, 1, static_cast<int>(std::clamp<long long>(left.count(), 1, kPollSliceMs)));
-            if (ready < 0 && errno != EINTR) return false;
-            if (ready <= 0) continue;
             auto n = ::recv(m_fd, chunk, sizeof chunk, 0);
             if (n < 0 && errno == EINTR) continue;
             if (n <= 0) return false;
@@ -134,8 +169,9 @@ public:
 
 private:
     int m_fd;
-    const std::atomic<bool>& m_stop;
-    std::chrono::steady_clock::time_point m_deadline;
+    int m_wake_fd;
+    const CallContext& m_serving;
+    std::chrono::steady_clock::time_point m_until;
     bool m_timed_out = false;
 };
 
@@ -187,7 +223,8 @@ WebhookListener::WebhookListener(const std::string& host, int port) : m_host(hos
     if (port < 0 || port > 65535 || inet_pton(AF_INET, host.c_str(), &addr.sin_addr) != 1)
         throw usage_error("--host/--port: '" + host + ":" + std::to_string(port) +
                           "' is not an IPv4 address and port");
-    m_fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    // Non-blocking, so that a client that gives up between poll() and accept() cannot block the loop.
+    m_fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
     if (m_fd < 0)
         throw Failure(exit_code::unexpected, "listen", std::string("socket: ") + std::strerror(errno));
     int one = 1;
@@ -201,10 +238,18 @@ WebhookListener::WebhookListener(const std::string& host, int port) : m_host(hos
     socklen_t len = sizeof addr;
     ::getsockname(m_fd, reinterpret_cast<sockaddr*>(&addr), &len);
     m_port = ntohs(addr.sin_port);
+    m_wake_fd = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    if (m_wake_fd < 0) {
+        std::string why = std::strerror(errno);
+        ::close(m_fd);
+        m_fd = -1;
+        throw Failure(exit_code::unexpected, "listen", "eventfd: " + why);
+    }
 }
 
 WebhookListener::~WebhookListener() {
     if (m_fd >= 0) ::close(m_fd);
+    if (m_wake_fd >= 0) ::close(m_wake_fd);
 }
 
 std::string WebhookListener::url() const {
@@ -212,8 +257,20 @@ std::string WebhookListener::url() const {
 }
 
 void WebhookListener::serve(const std::function<ListenerReply(const ReceivedRequest&)>& handler,
-                            const std::atomic<bool>& stop, std::size_t max_body, std::size_t workers,
+                            const CallContext& ctx, std::size_t max_body, std::size_t workers,
                             std::chrono::milliseconds request_deadline) {
+    // One wake-up for every wait: cancelling `serving` (the caller's cancel, a follow-up's, a worker's
+    // failure, or the end of serve()) makes the wake descriptor readable, and stays so, for the accept
+    // loop and every Reader at once. A wake left by an earlier serve() is drained first.
+    std::uint64_t stale = 0;
+    while (::read(m_wake_fd, &stale, sizeof stale) > 0) {
+    }
+    const CallContext serving = ctx.child();
+    const CallContext::Registration wake = serving.on_cancel([wake_fd = m_wake_fd] {
+        const std::uint64_t one = 1;
+        [[maybe_unused]] const auto n = ::write(wake_fd, &one, sizeof one);
+    });
+
     // Workers read and parse requests concurrently. Handlers run one at a time, and so do the `then`
     // parts (printing, forwarding), each under its own lock: the caller's state needs no locking of its
     // own, and a slow forward does not delay the answer to the next delivery.
@@ -247,14 +304,18 @@ void WebhookListener::serve(const std::function<ListenerReply(const ReceivedRequ
                 queue.pop_front();
             }
             try {
-                handle_connection(fd, serialised, stop, max_body, request_deadline);
+                handle_connection(fd, serialised, serving, max_body, request_deadline);
             } catch (...) {
-                std::lock_guard lock(queue_mutex);
-                if (!worker_error) worker_error = std::current_exception();
+                {
+                    std::lock_guard lock(queue_mutex);
+                    if (!worker_error) worker_error = std::current_exception();
+                }
+                serving.cancel();  // wakes the accept loop, which rethrows it once the others ended
             }
         }
     };
     auto finish = [&] {
+        serving.cancel();  // connections still being read end now, unanswered
         {
             std::lock_guard lock(queue_mutex);
             closing = true;
@@ -266,16 +327,12 @@ void WebhookListener::serve(const std::function<ListenerReply(const ReceivedRequ
     };
     try {
         for (std::size_t i = 0; i < std::max<std::size_t>(workers, 1); ++i) pool.emplace_back(work);
-        while (!stop.load()) {
-            {
-                std::lock_guard lock(queue_mutex);
-                if (worker_error) break;
-            }
-            pollfd p{m_fd, POLLIN, 0};
-            int ready = ::poll(&p, 1, kPollSliceMs);
-            if (ready < 0 && errno != EINTR)
+        const auto until = serving.deadline();
+        for (;;) {
+            auto waited = wait_for_input(m_fd, m_wake_fd, until);
+            if (waited == Wait::woken || waited == Wait::timed_out) break;
+            if (waited == Wait::failed)
                 throw Failure(exit_code::unexpected, "listen", std::string("poll: ") + std::strerror(errno));
-            if (ready <= 0) continue;
             int fd = ::accept4(m_fd, nullptr, nullptr, SOCK_CLOEXEC);
             if (fd < 0) continue;  // the client gave up between poll and accept
             std::unique_lock lock(queue_mutex);
@@ -299,7 +356,7 @@ void WebhookListener::serve(const std::function<ListenerReply(const ReceivedRequ
 
 void WebhookListener::handle_connection(int fd,
                                         const std::function<ListenerReply(const ReceivedRequest&)>& handler,
-                                        const std::atomic<bool>& stop, std::size_t max_body,
+                                        const CallContext& serving, std::size_t max_body,
                                         std::chrono::milliseconds request_deadline) {
     struct Closer {
         int fd;
@@ -313,7 +370,7 @@ void WebhookListener::handle_connection(int fd,
         send_reply(fd, status, error_body(code, message));
     };
 
-    Reader reader(fd, stop, request_deadline);
+    Reader reader(fd, m_wake_fd, serving, request_deadline);
     std::string buffer;
     std::size_t header_end = std::string::npos;
     while ((header_end = buffer.find("\r\n\r\n")) == std::string::npos) {

@@ -4,11 +4,13 @@
 // It only has to accept webhook POSTs on a loopback address: read the request (Content-Length or chunked
 // body), hand it to a handler, write the answer, close the connection. Connections are read by a small
 // pool of threads, each request within a deadline, so slow or silent clients cannot hold up a real
-// delivery; handlers run one at a time, and so do the follow-ups (`then`). A full HTTP server library
+// delivery; handlers run one at a time, and so do the follow-ups (`then`). It stops through an
+// agentrail::CallContext: every wait is a poll() on the socket and a wake descriptor that the context's
+// cancellation writes to, bounded by the context's deadline, so nothing wakes up just to look at a flag
+// and a cancel or a passed deadline ends it at once. A full HTTP server library
 // would be far more than that needs, and the CLI links none (cpp-httplib is kept for the test and mock
 // servers).
 
-#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <functional>
@@ -17,6 +19,8 @@
 #include <string_view>
 #include <utility>
 #include <vector>
+
+#include "agentrail/context.hpp"
 
 namespace agentrail::cli {
 
@@ -52,21 +56,24 @@ public:
     /// "http://HOST:PORT/".
     std::string url() const;
 
-    /// Serves connections until `stop` becomes true (checked at least every 100 ms; the handler may set it
-    /// too). Up to `workers` connections are read at once, each within `request_deadline`; more wait in
-    /// a bounded queue, and beyond it get 503 at once. `handler` is called for one request at a time, and
-    /// so are the replies' `then` (apart from each other: the handler state and the `then` state must not
-    /// be shared without a lock). A body larger than `max_body` gets 413 without reaching the handler.
-    void serve(const std::function<ListenerReply(const ReceivedRequest&)>& handler,
-               const std::atomic<bool>& stop, std::size_t max_body = 16u << 20, std::size_t workers = 8,
+    /// Serves connections until `ctx` is cancelled (at once: the waits wake) or its deadline passes (a
+    /// normal end); the handler's follow-ups may cancel it too. Up to `workers` connections are read at
+    /// once, each within `request_deadline`; more wait in a bounded queue, and beyond it get 503 at once.
+    /// Requests cut short by the end of serving are closed unanswered. `handler` is called for one request
+    /// at a time, and so are the replies' `then` (apart from each other: the handler state and the `then`
+    /// state must not be shared without a lock). A body larger than `max_body` gets 413 without reaching
+    /// the handler. Rethrows what a handler or follow-up threw, once the other connections ended.
+    void serve(const std::function<ListenerReply(const ReceivedRequest&)>& handler, const CallContext& ctx,
+               std::size_t max_body = 16u << 20, std::size_t workers = 8,
                std::chrono::milliseconds request_deadline = std::chrono::seconds(10));
 
 private:
     void handle_connection(int fd, const std::function<ListenerReply(const ReceivedRequest&)>& handler,
-                           const std::atomic<bool>& stop, std::size_t max_body,
+                           const CallContext& serving, std::size_t max_body,
                            std::chrono::milliseconds request_deadline);
 
     int m_fd = -1;
+    int m_wake_fd = -1;  // an eventfd, readable once the context that serve() runs under is cancelled
     std::string m_host;
     int m_port = 0;
 };

@@ -8,7 +8,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
@@ -18,7 +17,6 @@
 #include <optional>
 #include <random>
 #include <string>
-#include <thread>
 
 #include <spdlog/logger.h>
 #include <CLI/CLI.hpp>
@@ -261,13 +259,22 @@ int run_webhook_listen(const WebhookListenOptions& a, Context& ctx) {
 
     // Forwards go through a queue and a thread of their own, retried until the target takes them: a slow
     // or failing target holds up neither the listener nor the printing. A full queue answers 503.
+    // The transport comes from deps() (a test's fake), else it is the library's curl transport.
     std::unique_ptr<WebhookForwarder> forwarder;
-    if (!a.forward_to.empty())
-        forwarder = std::make_unique<WebhookForwarder>(make_curl_transport(), a.forward_to, kForwardQueue,
+    if (!a.forward_to.empty()) {
+        const TransportOptions transport_options;
+        auto transport = ctx.make_transport(transport_options);
+        if (!transport) transport = make_curl_transport(transport_options);
+        forwarder = std::make_unique<WebhookForwarder>(std::move(transport), a.forward_to, kForwardQueue,
                                                        [&out](std::string_view text) { out.warn(text); });
+    }
 
+    // Ctrl-C, --timeout and --count end serve(): Ctrl-C cancels the interrupt context, --timeout is the
+    // deadline of this child of it, and the follow-up that reaches --count cancels the child. serve() is
+    // woken by them at once; nothing polls.
     Context::InterruptScope interruptible;
-    std::atomic<bool> stop{false};
+    const auto interrupt = Context::interrupt_context();
+    const agentrail::CallContext serving = deadline ? interrupt.with_deadline(*deadline) : interrupt.child();
     RecentIds seen(10000);  // event ids already taken, bounded so a long-running listener stays small
     long long received = 0;
     auto handler = [&](const ReceivedRequest& request) -> ListenerReply {
@@ -327,30 +334,11 @@ int run_webhook_listen(const WebhookListenOptions& a, Context& ctx) {
                         out.stream_item(event, request.body, event.value("id", std::string{}), [] {});
                     }
                     ++received;
-                    if (a.count > 0 && received >= a.count) stop.store(true);
+                    if (a.count > 0 && received >= a.count) serving.cancel();
                 }};
     };
 
-    // Ctrl-C and --timeout end serve() through the same flag; the loop checks it every 100 ms.
-    std::atomic<bool> done{false};
-    std::thread watcher([&] {
-        while (!done.load()) {
-            if (Context::interrupted() || (deadline && std::chrono::steady_clock::now() >= *deadline)) {
-                stop.store(true);
-                return;
-            }
-            std::this_thread::sleep_for(std::chrono::milliseconds(25));
-        }
-    });
-    try {
-        listener.serve(handler, stop);
-    } catch (...) {
-        done.store(true);
-        watcher.join();
-        throw;
-    }
-    done.store(true);
-    watcher.join();
+    listener.serve(handler, serving);
     out.flush();
     if (forwarder) {
         // Whatever is still queued gets a last chance; what the target never took is named.

@@ -9,7 +9,6 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <atomic>
 #include <cerrno>
 #include <cstddef>
 #include <cstdint>
@@ -19,6 +18,7 @@
 #include <string>
 #include <string_view>
 
+#include "agentrail/context.hpp"
 #include "webhook_listener.hpp"
 
 namespace {
@@ -92,14 +92,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* bytes, std::size_t siz
     send_all(stop_fd, "POST " + stop_target + " HTTP/1.1\r\nContent-Length: 0\r\n\r\n");
     ::close(stop_fd);
 
-    std::atomic<bool> stop{false};
+    const agentrail::CallContext serving;
     listener.serve(
         [&](const ReceivedRequest& request) {
             if (request.body.size() > kMaxBody) fail("a body larger than max_body reached the handler");
-            if (request.target == stop_target) stop = true;
+            if (request.target == stop_target) serving.cancel();
             for (const auto& [name, value] : request.headers) (void)request.header(name);
             return ListenerReply{200, "{}", {}};
         },
-        stop, kMaxBody);
+        serving, kMaxBody);
     return 0;
 }
