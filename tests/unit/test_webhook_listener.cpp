@@ -120,7 +120,7 @@ public:
     }
     ~Serving() {
         m_ctx.cancel();
-        m_thread.join();
+        if (m_thread.joinable()) m_thread.join();
     }
     Serving(const Serving&) = delete;
     Serving& operator=(const Serving&) = delete;
@@ -129,8 +129,12 @@ public:
     bool ended_within(std::chrono::milliseconds limit) {
         return m_done.wait_for(limit) == std::future_status::ready;
     }
-    /// serve()'s outcome: rethrows what it threw. Call after ended_within().
-    void result() { m_done.get(); }
+    /// serve()'s outcome: rethrows what it threw. Call after ended_within(). The thread is joined first,
+    /// so that its last release of the promise happens before the exception is read here.
+    void result() {
+        m_thread.join();
+        m_done.get();
+    }
 
 private:
     CallContext m_ctx;
