@@ -131,7 +131,7 @@ TEST_CASE("webhook listen: --timeout with no delivery ends with exit 0", "[cli][
     CHECK(r.out.empty());
 }
 
-TEST_CASE("webhook listen: a signed delivery on loopback is printed once; a bad signature is 401",
+TEST_CASE("webhook listen: a signed delivery on loopback is printed once, a bad signature is 401",
           "[cli][webhook]") {
     CliHarness cli;
     cli.env["HOOK_SECRET"] = listen_secret;
@@ -162,7 +162,7 @@ TEST_CASE("webhook listen: a signed delivery on loopback is printed once; a bad 
 
 TEST_CASE(
     "webhook listen --forward-to: a verified delivery is forwarded through the injected transport, "
-    "its body and X-AgentRail-* headers intact; a 503 from the target is retried",
+    "its body and X-AgentRail-* headers intact, and a 503 from the target is retried",
     "[cli][webhook][forward]") {
     CliHarness cli;
     cli.env["HOOK_SECRET"] = listen_secret;

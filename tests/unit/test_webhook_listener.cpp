@@ -158,8 +158,8 @@ struct Overlap {
 }  // namespace
 
 TEST_CASE(
-    "WebhookListener: concurrent POSTs each reach the handler once and get their own answer; "
-    "handlers and follow-ups run one at a time; cancelling ends serve() and its silent connections",
+    "WebhookListener: concurrent POSTs each reach the handler once and get their own answer, "
+    "handlers and follow-ups run one at a time, cancelling ends serve() and its silent connections",
     "[listener]") {
     WebhookListener listener("127.0.0.1", 0);
     REQUIRE(listener.port() > 0);
@@ -284,7 +284,7 @@ TEST_CASE(
     CHECK(last_body == fits);
 }
 
-TEST_CASE("WebhookListener: a full queue answers 503 at once; what was queued is served", "[listener]") {
+TEST_CASE("WebhookListener: a full queue answers 503 at once, what was queued is served", "[listener]") {
     WebhookListener listener("127.0.0.1", 0);
     std::mutex gate_mutex;
     std::condition_variable gate_cv;
@@ -345,8 +345,8 @@ TEST_CASE("WebhookListener: a full queue answers 503 at once; what was queued is
 }
 
 TEST_CASE(
-    "WebhookListener: a follow-up that cancels the context ends serve(); the listener serves again "
-    "under a new context; a cancelled context ends it at once",
+    "WebhookListener: a follow-up that cancels the context ends serve(), the listener serves again "
+    "under a new context, a cancelled context ends it at once",
     "[listener]") {
     WebhookListener listener("127.0.0.1", 0);
     const CallContext parent;
