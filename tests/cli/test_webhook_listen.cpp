@@ -234,7 +234,8 @@ TEST_CASE("webhook listen: --timeout and --count end it at once, while a silent 
         CHECK(r.exit == 0);
         CHECK(r.out.empty());
         CHECK(took >= std::chrono::milliseconds(300));
-        CHECK(took < std::chrono::seconds(5));  // the request deadline (10 s) did not hold it up
+        CHECK(took <
+              std::chrono::seconds(8));  // the silent client's 10 s request deadline did not hold it up
         timeval wait{5, 0};
         ::setsockopt(silent, SOL_SOCKET, SO_RCVTIMEO, &wait, sizeof wait);
         char buf[256];
@@ -251,12 +252,11 @@ TEST_CASE("webhook listen: --timeout and --count end it at once, while a silent 
         int silent = listen_connect(port);
         REQUIRE(silent >= 0);
         CHECK(listen_post(port, body, sign_webhook_body(body, listen_secret), "evt_C1") == "HTTP/1.1 200 OK");
-        const auto answered = clock::now();
-        REQUIRE(listening.wait_for(std::chrono::seconds(20)) == std::future_status::ready);
+        // Well before --timeout, and before the silent client's 10 s request deadline.
+        REQUIRE(listening.wait_for(std::chrono::seconds(8)) == std::future_status::ready);
         auto r = listening.get();
         CHECK(r.exit == 0);
         CHECK(r.out == body + "\n");
-        CHECK(clock::now() - answered < std::chrono::seconds(5));
         ::close(silent);
     }
 }

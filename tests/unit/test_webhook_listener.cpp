@@ -222,10 +222,8 @@ TEST_CASE(
     }
 
     CHECK_FALSE(serving.ended_within(0ms));
-    const auto cancelled_at = std::chrono::steady_clock::now();
     ctx.cancel();
-    REQUIRE(serving.ended_within(10s));
-    CHECK(std::chrono::steady_clock::now() - cancelled_at < 5s);  // not the 30 s request deadline
+    REQUIRE(serving.ended_within(10s));  // woken: the silent connections' 30 s deadline did not hold it up
     serving.result();
 
     // serve() has joined its workers: every follow-up has run, and nothing reads `seen` concurrently.
@@ -416,11 +414,10 @@ TEST_CASE(
     CHECK(listener_status(listener_post(listener.port(), "/before", "{}")) == 200);
     int silent = listener_connect(listener.port());
     listener_send(silent, "POST /silent HTTP/1.1\r\n");
-    REQUIRE(serving.ended_within(10s));
+    REQUIRE(serving.ended_within(10s));  // the silent connection's own 30 s deadline did not hold it up
     const auto took = std::chrono::steady_clock::now() - started;
     serving.result();  // no exception: the deadline is a normal end
     CHECK(took >= 300ms);
-    CHECK(took < 8s);  // the connection's own 30 s deadline did not hold it up
     CHECK_FALSE(ctx.cancelled());
     CHECK(listener_read_all(silent).empty());  // no 408: serving ended, the request did not time out
     ::close(silent);
