@@ -446,7 +446,7 @@ TEST_CASE("provider intake routes", "[client]") {
     CHECK(json::parse(fake->last().body) == json{{"stateName", "Done"}});
 }
 
-TEST_CASE("raw request passes any JSON through; only POST, PUT and PATCH carry a key", "[client]") {
+TEST_CASE("raw request passes any JSON through, only POST, PUT and PATCH carry a key", "[client]") {
     auto fake = std::make_shared<FakeTransport>();
     auto client = make_test_client(fake);
     fake->reply(200, R"({"status":"ok"})");
@@ -552,7 +552,7 @@ TEST_CASE("log_level: messages below it are not handed over", "[client][log]") {
     }
 }
 
-TEST_CASE("a loopback server is asked for no compression; any other may compress", "[client]") {
+TEST_CASE("a loopback server is asked for no compression, any other may compress", "[client]") {
     const auto accept_encoding = [](const HttpRequest& r) -> std::optional<std::string> {
         for (const auto& [name, value] : r.headers)
             if (name == "Accept-Encoding") return value;

@@ -131,7 +131,7 @@ owner = "me"
     CHECK(top.current_profile().empty());
 }
 
-TEST_CASE("config set: an existing value is replaced in place; comments, order, unknown keys kept",
+TEST_CASE("config set: an existing value is replaced in place, comments, order, unknown keys kept",
           "[config]") {
     auto config = parse(R"(# My agentrail settings.
 current_profile = "default"   # the one I use
@@ -216,7 +216,7 @@ TEST_CASE("config set: profiles defined by dotted keys or inline tables are edit
     CHECK(inline_table.text().find('\n') == inline_table.text().size() - 1);  // still one line
 }
 
-TEST_CASE("config set: a new profile is a new table at the end; a new file starts with a comment",
+TEST_CASE("config set: a new profile is a new table at the end, a new file starts with a comment",
           "[config]") {
     auto config = parse("[profile.a]\nbase_url = \"http://a.example\"\n");
     config.set("b", "base_url", "http://b.example");
@@ -264,7 +264,7 @@ TEST_CASE("config set: values are escaped, read back, and invalid UTF-8 is refus
     CHECK_THROWS_AS(config.set("bad name", "api_key", "x"), Failure);
 }
 
-TEST_CASE("config set: positions count code points; CRLF files stay CRLF", "[config]") {
+TEST_CASE("config set: positions count code points, CRLF files stay CRLF", "[config]") {
     auto config = parse("[profile.p]\r\n# ünïcødé\r\nbase_url = \"http://exämple.test\" # ça\r\n");
     config.set("p", "base_url", "http://ok.test");
     config.set("p", "timeout", "9s");

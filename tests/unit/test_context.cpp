@@ -15,7 +15,7 @@ using namespace agentrail::test;
 using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
 
-TEST_CASE("a context starts live; cancel() is seen by it and its children, not its parent", "[context]") {
+TEST_CASE("a context starts live, cancel() is seen by it and its children, not its parent", "[context]") {
     CallContext root;
     CHECK_FALSE(root.done());
     CHECK_FALSE(root.deadline().has_value());
@@ -67,7 +67,7 @@ TEST_CASE("sleep_for ends at the deadline or at once on cancel", "[context]") {
     canceller.join();
 }
 
-TEST_CASE("on_cancel callbacks run once; a dropped registration never runs", "[context]") {
+TEST_CASE("on_cancel callbacks run once, a dropped registration never runs", "[context]") {
     CallContext context;
     int runs = 0;
     int dropped_runs = 0;

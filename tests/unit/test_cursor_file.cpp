@@ -67,7 +67,7 @@ TEST_CASE("RecentIds: an empty id or a capacity of 0 is never a duplicate", "[re
     CHECK(none.insert("x"));
 }
 
-TEST_CASE("CursorFile: nothing saved yet loads as empty; a save is read back", "[cursor_file]") {
+TEST_CASE("CursorFile: nothing saved yet loads as empty, a save is read back", "[cursor_file]") {
     TempDir dir;
     const auto path = (dir.path / "last-event-id").string();
     {
@@ -95,7 +95,7 @@ TEST_CASE("CursorFile: the first line is the id, trimmed", "[cursor_file]") {
     CHECK(file.load() == "evt_7");
 }
 
-TEST_CASE("CursorFile: one owner at a time; the second names the first's PID", "[cursor_file]") {
+TEST_CASE("CursorFile: one owner at a time, the second names the first's PID", "[cursor_file]") {
     TempDir dir;
     const auto path = (dir.path / "state").string();
     auto first = std::make_unique<CursorFile>(path);
@@ -112,7 +112,7 @@ TEST_CASE("CursorFile: one owner at a time; the second names the first's PID", "
     CHECK_NOTHROW(CursorFile(path));
 }
 
-TEST_CASE("CursorFile: a FIFO or a directory is not a cursor file; neither is a huge file", "[cursor_file]") {
+TEST_CASE("CursorFile: a FIFO or a directory is not a cursor file, neither is a huge file", "[cursor_file]") {
     TempDir dir;
     SECTION("FIFO") {
         const auto path = dir.path / "fifo";

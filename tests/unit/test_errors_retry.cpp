@@ -362,7 +362,7 @@ TEST_CASE("the same submit twice sends two different keys: each call is a new re
     CHECK(b.idempotency_key == header_of(r[1], "Idempotency-Key"));
 }
 
-TEST_CASE("one call keeps its key across retries; the next call gets a new one", "[client][idempotency]") {
+TEST_CASE("one call keeps its key across retries, the next call gets a new one", "[client][idempotency]") {
     auto fake = std::make_shared<FakeTransport>();
     auto client = make_test_client(fake);
     fake->reply(503, error_body("fallback_mode", "m")).fail_network().reply(202, task_json);

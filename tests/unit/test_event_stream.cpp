@@ -123,7 +123,7 @@ TEST_CASE("a reconnect resumes with Last-Event-ID, after the server's retry:, dr
                                           StreamState::stopped});
 }
 
-TEST_CASE("the cursor goes on the first connection only; Last-Event-ID on every one", "[stream]") {
+TEST_CASE("the cursor goes on the first connection only, Last-Event-ID on every one", "[stream]") {
     auto fake = std::make_shared<FakeTransport>();
     fake->stream_reply({frame("evt_5", "task.updated")});  // clean end
     fake->stream_reply({frame("evt_6", "task.updated")});
@@ -199,7 +199,7 @@ TEST_CASE("without any hint reconnects back off exponentially", "[stream]") {
     CHECK(stream.connections() == 4);
 }
 
-TEST_CASE("429 and 503 are retried after Retry-After; the larger of it and retry: wins", "[stream]") {
+TEST_CASE("429 and 503 are retried after Retry-After, the larger of it and retry: wins", "[stream]") {
     auto fake = std::make_shared<FakeTransport>();
     fake->stream_reply({"retry: 1000\n", frame("evt_1", "task.updated")}, true);
     fake->reply(429, kRateLimited, {{"retry-after", "3"}});

@@ -245,7 +245,7 @@ TEST_CASE("the deadline caps Retry-After waits and retries", "[client][retry][ho
     }
 }
 
-TEST_CASE("a redirect is a protocol error naming the location; other 4xx are not server errors",
+TEST_CASE("a redirect is a protocol error naming the location, other 4xx are not server errors",
           "[client][errors][hostile]") {
     auto fake = std::make_shared<FakeTransport>();
     auto client = make_test_client(fake);

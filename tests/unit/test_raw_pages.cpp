@@ -51,7 +51,7 @@ std::vector<std::string> raw_items(Client& client, std::vector<RawTaskPage>* pag
 
 }  // namespace
 
-TEST_CASE("raw pages: items are the server's bytes; dumped items equal the typed path's",
+TEST_CASE("raw pages: items are the server's bytes, dumped items equal the typed path's",
           "[raw][pagination]") {
     const auto items = tricky_items();
     auto fake = std::make_shared<FakeTransport>();

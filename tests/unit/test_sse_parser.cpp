@@ -275,7 +275,7 @@ TEST_CASE("the event type does not leak into the next event", "[sse]") {
     CHECK(std::get<1>(r.events[2]) == "message");
 }
 
-TEST_CASE("id and retry persist; an id alone moves the resume point", "[sse]") {
+TEST_CASE("id and retry persist, an id alone moves the resume point", "[sse]") {
     SseParser parser;
     std::vector<std::string> ids;
     auto on = [&](const SseEvent& e) { ids.push_back(e.id); };

@@ -55,7 +55,7 @@ TEST_CASE("find_task_by_key: an exact match ends the search on its page", "[task
     CHECK(fake->requests()[0].url.find("limit=100") != std::string::npos);
 }
 
-TEST_CASE("find_task_by_key: later pages are followed; case and the last segment match loosely",
+TEST_CASE("find_task_by_key: later pages are followed, case and the last segment match loosely",
           "[task_lookup]") {
     auto fake = std::make_shared<FakeTransport>();
     fake->reply(200, page({{"tsk_1", "DEMO-1"}}, "c2"));

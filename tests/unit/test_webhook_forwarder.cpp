@@ -79,7 +79,7 @@ TEST_CASE("a forward is retried through 5xx and network errors until the target 
     CHECK(warnings[0].find("answered 503") != std::string::npos);
 }
 
-TEST_CASE("a full forward queue refuses more; close names what the target never took", "[forwarder]") {
+TEST_CASE("a full forward queue refuses more, close names what the target never took", "[forwarder]") {
     // A target that is down for good: nothing leaves the queue.
     auto target = std::make_shared<ScriptedTarget>(std::vector<int>(1000, 503));
     cli::WebhookForwarder forwarder(target, "http://127.0.0.1:9/hook", 2, [](std::string_view) {});

@@ -94,7 +94,7 @@ TEST_CASE("fit_columns: cut columns first, highest priority gets space back firs
     CHECK(table_width(w) == 80);
 }
 
-TEST_CASE("fit_columns: the lowest priority droppable column goes first; title is the last", "[width][fit]") {
+TEST_CASE("fit_columns: the lowest priority droppable column goes first, title is the last", "[width][fit]") {
     // The `tasks list` columns of the demo data: ID KEY STATUS PRIORITY UPDATED NEXT TITLE.
     std::vector<ColumnFit> cols = {{28, 12, 60, true}, {6, 6, 90, true}, {11, 11, 80, true},
                                    {8, 8, 50, true},   {8, 8, 40, true}, {42, 8, 70, true},
