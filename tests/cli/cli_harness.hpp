@@ -171,7 +171,8 @@ inline const nlohmann::json& example(const std::string& key) {
     return all.at(key);
 }
 
-/// A file with `text` in it, removed when the object goes.
+/// A file with `text` in it, removed when the object goes (with the ".lock" beside it that a state file
+/// used through --state-file gets).
 struct TempFile {
     std::string path;
     explicit TempFile(const std::string& text) {
@@ -183,7 +184,10 @@ struct TempFile {
     }
     TempFile(const TempFile&) = delete;
     TempFile& operator=(const TempFile&) = delete;
-    ~TempFile() { std::remove(path.c_str()); }
+    ~TempFile() {
+        std::remove(path.c_str());
+        std::remove((path + ".lock").c_str());
+    }
 };
 
 /// A JSON envelope {"data": DATA, "availableActions": ACTIONS} as the server sends it.

@@ -35,9 +35,11 @@ import argparse
 import os
 import re
 import shlex
+import shutil
 import subprocess
 import sys
 import tempfile
+import weakref
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from e2e_support import Mock  # noqa: E402  (the mock, started on a free port, as every e2e test starts it)
@@ -131,6 +133,7 @@ class Runner:
     def __init__(self, agentrail, mock):
         self.agentrail, self.mock = os.path.abspath(agentrail), os.path.abspath(mock)
         self.bindir = tempfile.mkdtemp(prefix="agentrail-docs-bin-")
+        weakref.finalize(self, shutil.rmtree, self.bindir, True)  # removed with the runner
         # `agentrail` and `agentrail-mock` on the PATH, as after an install.
         os.symlink(self.agentrail, os.path.join(self.bindir, "agentrail"))
         os.symlink(self.mock, os.path.join(self.bindir, "agentrail-mock"))

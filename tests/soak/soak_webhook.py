@@ -13,12 +13,14 @@ Prints figures, then "N passed, N failed"; exit status 1 on any failure. Every l
 """
 
 import argparse
+import atexit
 import hashlib
 import hmac
 import http.server
 import json
 import os
 import random
+import shutil
 import signal
 import subprocess
 import sys
@@ -103,6 +105,8 @@ def main():
     seed = a.seed if a.seed is not None else random.randrange(1 << 30)
     rng = random.Random(seed)
     work = tempfile.mkdtemp(prefix="agentrail-soak-webhook-")
+    if not os.environ.get("SOAK_KEEP"):
+        atexit.register(shutil.rmtree, work, True)
     print("soak webhook: %d events, seed %d" % (a.deliveries, seed), flush=True)
 
     mock_proc = subprocess.Popen([a.mock, "--port", "0", "--delivery-backoff-scale", "0.001",
