@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Builds everything and runs the whole test suite: a warnings-as-errors build of the programs with the
-# tests that drive them, then an AddressSanitizer/UBSan build with every test (the C++ test programs and the
-# same end-to-end tests), then a
-# ThreadSanitizer build of the threaded parts (event stream, webhook listener and forwarder, wait, the
-# mock, the pooled curl transport) and the tests that drive them. The three build trees are the
-# CMakePresets.json presets dev, asan and tsan (build/<preset>).
+# tests that drive them; then an AddressSanitizer/UBSan build of the library, the CLI and the C++ test
+# programs with every test (those programs and the same end-to-end tests; the server they talk to is the
+# first tree's agentrail-mock); then a ThreadSanitizer build of the threaded parts (the library: event
+# stream, wait, cancellation, the pooled curl transport; the webhook listener and forward queue; the mock)
+# and their unit and integration tests. The three build trees are the CMakePresets.json presets dev, asan
+# and tsan (build/<preset>).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -33,12 +34,14 @@ phase() { echo "== $* (at ${SECONDS} s)"; }
 # child processes and terminals): in a session of its own whose scheduling group gets the lowest priority
 # (autogroup nice 19, where the kernel has autogroups; else plain nice 19), so the tests keep the CPU they
 # need and their timing bounds hold; into a log that is shown when the build fails.
-background_build() {  # PRESET TARGET... ; sets build_pid
-  local preset=$1
+background_build() {  # PRESET [CMAKE OPTION...] [-- TARGET...] ; sets build_pid
+  local preset=$1 options=()
   shift
+  while (($#)) && [[ $1 != -- ]]; do options+=("$1"); shift; done
+  (($#)) && shift
   local flags=("${lean[@]}")
   [[ $preset == tsan ]] && flags=("${lean_tsan[@]}")
-  cmake --preset "$preset" "${cache[@]}" "${flags[@]}" >/dev/null
+  cmake --preset "$preset" "${cache[@]}" "${flags[@]}" "${options[@]}" >/dev/null
   setsid bash -c '{ echo 19 >/proc/self/autogroup; } 2>/dev/null; exec nice -n 19 "$@"' build-"$preset" \
     cmake --build "build/$preset" -j "$jobs" "$@" >"build/$preset.log" 2>&1 &
   build_pid=$!
@@ -65,12 +68,14 @@ cmake --build build/dev -j "$jobs"
 
 phase "tests (and the address,undefined sanitizer build beside them: build/asan.log)"
 mkdir -p build
-background_build asan
+background_build asan -DAGENTRAIL_MOCK_EXECUTABLE="$PWD/build/dev/tests/mock_server/agentrail-mock"
 ctest --test-dir build/dev --output-on-failure -j "$jobs" -LE 'bench|fuzz-libfuzzer'
 wait_build asan
 
 phase "tests under address,undefined sanitizers (and the thread sanitizer build beside them)"
-background_build tsan --target agentrail-unit-tests agentrail-integration-tests agentrail-mock agentrail
+# The preset builds no CLI: its threaded parts (webhook listener, forward queue) are compiled into the
+# unit tests.
+background_build tsan -- --target agentrail-unit-tests agentrail-integration-tests agentrail-mock
 # The soaks (label soak-short) ran above; under the sanitizers they would only take longer.
 # intercept_tls_get_addr=0: GCC 12's sanitizer runtime misreads the dynamic TLS blocks of a library opened
 # with dlopen() (libjq, for --jq) on this glibc, and LeakSanitizer's tracer then crashes at exit ("DTLS 9 at
@@ -81,12 +86,10 @@ ctest --test-dir build/asan --output-on-failure -j "$jobs" -LE 'bench|soak'
 wait_build tsan
 
 phase "tests under ThreadSanitizer"
-# Every unit and integration test (the event stream, the forward queue, wake-ups and cancellation, the
-# pooled curl transport, concurrent clients against the mock, the mock's own tests) and the end-to-end
-# tests of the threaded commands: task wait (deadline and stream threads), events tail, webhook listen
-# (accept and forward threads). The mock's 100,000-event throughput test (mock_perf) measures speed only.
-# Suppressions, each with its reason: tests/tsan.supp.
+# Every unit and integration test of this tree: the event stream, wait, wake-ups and cancellation, the
+# pooled curl transport, concurrent clients against the mock, the webhook listener's accept loop and
+# workers, the forward queue, and the mock's own tests. The mock's 100,000-event throughput test
+# (mock_perf) measures speed only. Suppressions, each with its reason: tests/tsan.supp.
 export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:suppressions=$PWD/tests/tsan.supp"
 ctest --test-dir build/tsan --output-on-failure -j "$jobs" -L 'unit|integration' -E '^mock_perf$'
-ctest --test-dir build/tsan --output-on-failure -j "$jobs" -R '^e2e_test_(wait|events|webhook)$'
 phase "done"
