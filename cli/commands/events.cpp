@@ -13,19 +13,15 @@
 #include <signal.h>
 #include <unistd.h>
 
-#include <atomic>
 #include <cerrno>
 #include <chrono>
-#include <condition_variable>
 #include <cstdio>
 #include <cstring>
 #include <ctime>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <thread>
 #include <vector>
 
 #include <CLI/CLI.hpp>
@@ -33,6 +29,7 @@
 #include "agentrail/cursor_file.hpp"
 #include "agentrail/json.hpp"
 #include "agentrail/models/enums.hpp"
+#include "agentrail/models/event.hpp"
 #include "commands/events.hpp"
 #include "commands/run.hpp"
 #include "context.hpp"
@@ -244,17 +241,22 @@ std::string pad(std::string text, std::size_t width) {
 }  // namespace
 
 std::string event_human_line(const Renderer& out, const Json& event) {
-    // Every field is server text on its way to a terminal: sanitized before colour is added.
-    const auto& data = at_pointer(event, "/data");
-    std::string task = str_at(data, "/taskIdentifier");
-    if (task.empty()) task = str_at(data, "/taskId");
+    // Every field is server text on its way to a terminal: sanitized before colour is added. The line
+    // is the same for every event type (unknown ones too): the members it reads are named after
+    // task.updated's and task.reviewed's data, which the other types share.
+    using agentrail::TaskEvent, agentrail::TaskReviewedData, agentrail::TaskUpdatedData;
+    const auto& data = at_pointer(event, json_path<&TaskEvent::data>());
+    std::string task = str_at(data, json_path<&TaskUpdatedData::task_identifier>());
+    if (task.empty()) task = str_at(data, json_path<&TaskUpdatedData::task_id>());
     task = sanitize(task);
-    std::string status = sanitize(str_at(data, "/status"));
-    std::string type = str_at(event, "/type");
-    std::string summary = str_at(data, "/summary");
-    if (summary.empty()) summary = event_type_label(type, str_at(data, "/reviewOutcome"));
+    std::string status = sanitize(str_at(data, json_path<&TaskUpdatedData::status>()));
+    std::string type = str_at(event, json_path<&TaskEvent::type>());
+    std::string summary = str_at(data, json_path<&TaskUpdatedData::summary>());
+    if (summary.empty())
+        summary = event_type_label(type, str_at(data, json_path<&TaskReviewedData::review_outcome>()));
     summary = sanitize(summary);
-    std::string line = out.paint(pad(sanitize(clock_time(str_at(event, "/occurredAt"))), 9), Style::dim);
+    std::string line = out.paint(
+        pad(sanitize(clock_time(str_at(event, json_path<&TaskEvent::occurred_at>()))), 9), Style::dim);
     line += pad(sanitize(type), 30);
     line += out.paint(pad(task.empty() ? "-" : task, 10), Style::bold);
     line += ' ';
@@ -291,7 +293,9 @@ struct UntilSpec {
             local = agentrail::parse_json(event.data);
             parsed = &local;
         }
-        return str_at(*parsed, "/data/taskId") == task || str_at(*parsed, "/data/taskIdentifier") == task;
+        const auto& data = at_pointer(*parsed, json_path<&agentrail::TaskEvent::data>());
+        return str_at(data, json_path<&agentrail::TaskUpdatedData::task_id>()) == task ||
+               str_at(data, json_path<&agentrail::TaskUpdatedData::task_identifier>()) == task;
     }
 };
 
