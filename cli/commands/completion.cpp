@@ -111,6 +111,58 @@ std::string case_pattern(const std::vector<std::string>& names, const std::strin
     return join(parts, "|");
 }
 
+/// The shell functions bash and zsh scripts share, each a `case` over the command path: resolve a word to
+/// a subcommand, the options of a command, those that take a value, an option's choices, and whether a
+/// command takes a task. `print` is how the shell writes a word list ("echo", "print -r --").
+std::string shared_case_functions(Tables& t, const CommandInfo& tree, const std::string& print) {
+    std::string s;
+    s += "_agentrail_resolve() {\n    case \"$1/$2\" in\n";
+    for (const auto* c : t.commands) {
+        for (const auto& sub : c->subcommands) {
+            std::vector<std::string> patterns = {"\"" + c->path + "/" + sub.name + "\""};
+            for (const auto& alias : sub.aliases) patterns.push_back("\"" + c->path + "/" + alias + "\"");
+            s += "        " + join(patterns, "|") + ") " + print + " \"" + sub.path + "\" ;;\n";
+        }
+    }
+    s += "        *) return 1 ;;\n    esac\n}\n\n";
+
+    s += "_agentrail_options() {\n    case \"$1\" in\n";
+    for (const auto* c : t.commands)
+        s += "        \"" + c->path + "\") " + print + " " + sh_quote(join(t.options[c->path])) + " ;;\n";
+    s += "    esac\n}\n\n";
+
+    s += "_agentrail_value_options() {\n    case \"$1\" in\n";
+    for (const auto* c : t.commands) {
+        const auto& values = t.value_options[c->path];
+        if (!values.empty())
+            s += "        \"" + c->path + "\") " + print + " " + sh_quote(join(values)) + " ;;\n";
+    }
+    s += "    esac\n}\n\n";
+
+    s += "_agentrail_choices() {\n    case \"$1 $2\" in\n";
+    for (const auto& [path, opt] : t.choice_options) {
+        if (path == tree.path) continue;
+        s += "        " + case_pattern(opt->names, path) + ") " + print + " " + sh_quote(join(opt->choices)) +
+             " ;;\n";
+    }
+    for (const auto& [path, opt] : t.choice_options) {
+        if (path != tree.path) continue;
+        std::vector<std::string> patterns;
+        for (const auto& n : opt->names) patterns.push_back("*\" " + n + "\"");
+        s += "        " + join(patterns, "|") + ") " + print + " " + sh_quote(join(opt->choices)) + " ;;\n";
+    }
+    s += "    esac\n}\n\n";
+
+    s += "_agentrail_takes_task() {\n    case \"$1\" in\n";
+    if (!t.task_commands.empty()) {
+        std::vector<std::string> patterns;
+        for (const auto& p : t.task_commands) patterns.push_back("\"" + p + "\"");
+        s += "        " + join(patterns, "|") + ") return 0 ;;\n";
+    }
+    s += "    esac\n    return 1\n}\n\n";
+    return s;
+}
+
 std::string bash_script(const CommandInfo& tree) {
     Tables t(tree);
     std::string s;
@@ -123,49 +175,7 @@ std::string bash_script(const CommandInfo& tree) {
             s += "        \"" + c->path + "\") echo " + sh_quote(join(t.words[c->path])) + " ;;\n";
     s += "    esac\n}\n\n";
 
-    s += "_agentrail_resolve() {\n    case \"$1/$2\" in\n";
-    for (const auto* c : t.commands) {
-        for (const auto& sub : c->subcommands) {
-            std::vector<std::string> names = {sub.name};
-            names.insert(names.end(), sub.aliases.begin(), sub.aliases.end());
-            std::vector<std::string> patterns;
-            for (const auto& n : names) patterns.push_back("\"" + c->path + "/" + n + "\"");
-            s += "        " + join(patterns, "|") + ") echo \"" + sub.path + "\" ;;\n";
-        }
-    }
-    s += "        *) return 1 ;;\n    esac\n}\n\n";
-
-    s += "_agentrail_options() {\n    case \"$1\" in\n";
-    for (const auto* c : t.commands)
-        s += "        \"" + c->path + "\") echo " + sh_quote(join(t.options[c->path])) + " ;;\n";
-    s += "    esac\n}\n\n";
-
-    s += "_agentrail_value_options() {\n    case \"$1\" in\n";
-    for (const auto* c : t.commands)
-        if (!t.value_options[c->path].empty())
-            s += "        \"" + c->path + "\") echo " + sh_quote(join(t.value_options[c->path])) + " ;;\n";
-    s += "    esac\n}\n\n";
-
-    s += "_agentrail_choices() {\n    case \"$1 $2\" in\n";
-    for (const auto& [path, opt] : t.choice_options) {
-        if (path == tree.path) continue;
-        s += "        " + case_pattern(opt->names, path) + ") echo " + sh_quote(join(opt->choices)) + " ;;\n";
-    }
-    for (const auto& [path, opt] : t.choice_options) {
-        if (path != tree.path) continue;
-        std::vector<std::string> patterns;
-        for (const auto& n : opt->names) patterns.push_back("*\" " + n + "\"");
-        s += "        " + join(patterns, "|") + ") echo " + sh_quote(join(opt->choices)) + " ;;\n";
-    }
-    s += "    esac\n}\n\n";
-
-    s += "_agentrail_takes_task() {\n    case \"$1\" in\n";
-    if (!t.task_commands.empty()) {
-        std::vector<std::string> patterns;
-        for (const auto& p : t.task_commands) patterns.push_back("\"" + p + "\"");
-        s += "        " + join(patterns, "|") + ") return 0 ;;\n";
-    }
-    s += "    esac\n    return 1\n}\n\n";
+    s += shared_case_functions(t, tree, "echo");
 
     s +=
         R"SH(# Task ids and keys from the server (`agentrail __complete tasks`: a short timeout, silent on failure).
@@ -237,49 +247,7 @@ std::string zsh_script(const CommandInfo& tree) {
     }
     s += "    esac\n}\n\n";
 
-    s += "_agentrail_resolve() {\n    case \"$1/$2\" in\n";
-    for (const auto* c : t.commands) {
-        for (const auto& sub : c->subcommands) {
-            std::vector<std::string> patterns = {"\"" + c->path + "/" + sub.name + "\""};
-            for (const auto& alias : sub.aliases) patterns.push_back("\"" + c->path + "/" + alias + "\"");
-            s += "        " + join(patterns, "|") + ") print -r -- \"" + sub.path + "\" ;;\n";
-        }
-    }
-    s += "        *) return 1 ;;\n    esac\n}\n\n";
-
-    s += "_agentrail_options() {\n    case \"$1\" in\n";
-    for (const auto* c : t.commands)
-        s += "        \"" + c->path + "\") print -r -- " + sh_quote(join(t.options[c->path])) + " ;;\n";
-    s += "    esac\n}\n\n";
-
-    s += "_agentrail_value_options() {\n    case \"$1\" in\n";
-    for (const auto* c : t.commands)
-        if (!t.value_options[c->path].empty())
-            s += "        \"" + c->path + "\") print -r -- " + sh_quote(join(t.value_options[c->path])) +
-                 " ;;\n";
-    s += "    esac\n}\n\n";
-
-    s += "_agentrail_choices() {\n    case \"$1 $2\" in\n";
-    for (const auto& [path, opt] : t.choice_options) {
-        if (path == tree.path) continue;
-        s += "        " + case_pattern(opt->names, path) + ") print -r -- " + sh_quote(join(opt->choices)) +
-             " ;;\n";
-    }
-    for (const auto& [path, opt] : t.choice_options) {
-        if (path != tree.path) continue;
-        std::vector<std::string> patterns;
-        for (const auto& n : opt->names) patterns.push_back("*\" " + n + "\"");
-        s += "        " + join(patterns, "|") + ") print -r -- " + sh_quote(join(opt->choices)) + " ;;\n";
-    }
-    s += "    esac\n}\n\n";
-
-    s += "_agentrail_takes_task() {\n    case \"$1\" in\n";
-    if (!t.task_commands.empty()) {
-        std::vector<std::string> patterns;
-        for (const auto& p : t.task_commands) patterns.push_back("\"" + p + "\"");
-        s += "        " + join(patterns, "|") + ") return 0 ;;\n";
-    }
-    s += "    esac\n    return 1\n}\n\n";
+    s += shared_case_functions(t, tree, "print -r --");
 
     s +=
         R"SH(# Task ids and keys from the server (`agentrail __complete tasks`: a short timeout, silent on failure).
