@@ -32,39 +32,22 @@ public:
     bool document(ListPageScan& out) {
         ws();
         if (!at('{')) return false;
-        if (!enter()) return false;
-        ws();
         bool seen_data = false;
         bool seen_page = false;
-        if (at('}')) return false;  // no "data"
-        for (;;) {
-            std::string_view key;
-            if (!plain_key(key)) return false;
+        const bool members_ok = members<true>([&](std::string_view key) {
             if (key == "data") {
                 if (seen_data || !at('[')) return false;
                 seen_data = true;
-                if (!items(out)) return false;
-            } else if (key == "page") {
+                return items(out);
+            }
+            if (key == "page") {
                 if (seen_page) return false;
                 seen_page = true;
-                if (at('{')) {
-                    if (!page(out)) return false;
-                } else if (!value()) {
-                    return false;
-                }
-            } else if (!value()) {
-                return false;
+                return at('{') ? page(out) : value();
             }
-            ws();
-            if (at(',')) {
-                ++m_p;
-                ws();
-                continue;
-            }
-            if (!at('}')) return false;
-            ++m_p;
-            break;
-        }
+            return value();
+        });
+        if (!members_ok) return false;
         ws();
         return m_p == m_end && seen_data;
     }
@@ -84,19 +67,56 @@ private:
         return true;
     }
 
-    // A member name without escapes, then ':' (both with the whitespace around them).
-    bool plain_key(std::string_view& key) {
+    // A member name, then ':' (both with the whitespace around them). With `plain`, a name with escapes is
+    // refused and `key` is the name; else any string is a name and `key` stays empty.
+    bool member_name(bool plain, std::string_view& key) {
         if (!at('"')) return false;
         const Byte* start = m_p;
         bool escaped = false;
-        if (!string(&escaped) || escaped) return false;
-        key = std::string_view(reinterpret_cast<const char*>(start + 1),
-                               static_cast<std::size_t>(m_p - start - 2));
+        if (!string(&escaped) || (plain && escaped)) return false;
+        if (plain)
+            key = std::string_view(reinterpret_cast<const char*>(start + 1),
+                                   static_cast<std::size_t>(m_p - start - 2));
         ws();
         if (!at(':')) return false;
         ++m_p;
         ws();
         return true;
+    }
+
+    enum class After { more, closed, bad };
+    // After a member or an element: ',' (more follow) or `close` (consumed, and the depth given back).
+    After after_item(char close) {
+        ws();
+        if (at(',')) {
+            ++m_p;
+            ws();
+            return After::more;
+        }
+        if (!at(close)) return After::bad;
+        ++m_p;
+        --m_depth;
+        return After::closed;
+    }
+
+    // The members of an object, each value read by `member(key)`; the braces, names, colons, commas,
+    // whitespace and the depth limit are handled here once. With PlainKeys, names with escapes are
+    // refused and `key` is the name; else `key` is empty.
+    template <bool PlainKeys, typename Member>
+    bool members(Member&& member) {
+        if (!enter()) return false;
+        ws();
+        if (at('}')) {
+            ++m_p;
+            --m_depth;
+            return true;
+        }
+        for (;;) {
+            std::string_view key;
+            if (!member_name(PlainKeys, key) || !member(key)) return false;
+            const After next = after_item('}');
+            if (next != After::more) return next == After::closed;
+        }
     }
 
     bool value() {
@@ -120,31 +140,7 @@ private:
     }
 
     bool object() {
-        if (!enter()) return false;
-        ws();
-        if (at('}')) {
-            ++m_p;
-            --m_depth;
-            return true;
-        }
-        for (;;) {
-            if (!at('"') || !string(nullptr)) return false;
-            ws();
-            if (!at(':')) return false;
-            ++m_p;
-            ws();
-            if (!value()) return false;
-            ws();
-            if (at(',')) {
-                ++m_p;
-                ws();
-                continue;
-            }
-            if (!at('}')) return false;
-            ++m_p;
-            --m_depth;
-            return true;
-        }
+        return members<false>([this](std::string_view) { return value(); });
     }
 
     bool array() {
@@ -164,16 +160,8 @@ private:
         }
         for (;;) {
             if (!element()) return false;
-            ws();
-            if (at(',')) {
-                ++m_p;
-                ws();
-                continue;
-            }
-            if (!at(']')) return false;
-            ++m_p;
-            --m_depth;
-            return true;
+            const After next = after_item(']');
+            if (next != After::more) return next == After::closed;
         }
     }
 
@@ -192,54 +180,34 @@ private:
 
     // The "page" object: nextCursor (a string) and hasMore (a boolean) are read, like the typed path does.
     bool page(ListPageScan& out) {
-        if (!enter()) return false;
         out.has_page = true;
-        ws();
-        if (at('}')) {
-            ++m_p;
-            --m_depth;
-            return true;
-        }
         bool seen_cursor = false;
         bool seen_more = false;
-        for (;;) {
-            std::string_view key;
-            if (!plain_key(key)) return false;
+        return members<true>([&](std::string_view key) {
             if (key == "nextCursor") {
                 if (seen_cursor) return false;
                 seen_cursor = true;
-                if (at('"')) {
-                    const Byte* start = m_p;
-                    bool escaped = false;
-                    if (!string(&escaped)) return false;
-                    std::string_view token(reinterpret_cast<const char*>(start),
-                                           static_cast<std::size_t>(m_p - start));
-                    out.next_cursor = escaped ? nlohmann::json::parse(token).get<std::string>()
-                                              : std::string(token.substr(1, token.size() - 2));
-                } else if (!value()) {
-                    return false;
-                }
-            } else if (key == "hasMore") {
+                if (!at('"')) return value();
+                const Byte* start = m_p;
+                bool escaped = false;
+                if (!string(&escaped)) return false;
+                std::string_view token(reinterpret_cast<const char*>(start),
+                                       static_cast<std::size_t>(m_p - start));
+                out.next_cursor = escaped ? nlohmann::json::parse(token).get<std::string>()
+                                          : std::string(token.substr(1, token.size() - 2));
+                return true;
+            }
+            if (key == "hasMore") {
                 if (seen_more) return false;
                 seen_more = true;
-                if (at('t') && literal("true", 4))
+                if (at('t') && literal("true", 4)) {
                     out.has_more = true;
-                else if (!value())
-                    return false;
-            } else if (!value()) {
-                return false;
+                    return true;
+                }
+                return value();
             }
-            ws();
-            if (at(',')) {
-                ++m_p;
-                ws();
-                continue;
-            }
-            if (!at('}')) return false;
-            ++m_p;
-            --m_depth;
-            return true;
-        }
+            return value();
+        });
     }
 
     bool string(bool* escaped) {
