@@ -72,7 +72,7 @@ set(CPACK_DEBIAN_CLI_PACKAGE_NAME agentrail)
 set(CPACK_DEBIAN_CLI_PACKAGE_SECTION utils)
 # libjq is opened with dlopen() for --jq, so dpkg-shlibdeps cannot see it.
 set(CPACK_DEBIAN_CLI_PACKAGE_RECOMMENDS "libjq1")
-# The CLI opens libcurl.so.4 with dlopen() on its first network call (cli/lazy_libcurl.cpp), so
+# The CLI opens libcurl.so.4 with dlopen() on its first network call (lib/src/lazy_curl/lazy_libcurl.cpp), so
 # dpkg-shlibdeps cannot see it either; it is needed for every command that calls the API.
 set(CPACK_DEBIAN_CLI_PACKAGE_DEPENDS "libcurl4 (>= 7.68)")
 set(CPACK_DEBIAN_CLI_DESCRIPTION "command-line client for the AgentRail Task Lifecycle API
