@@ -46,9 +46,10 @@ background_build() {  # PRESET [CMAKE OPTION...] [-- TARGET...] ; sets build_pid
     cmake --build "build/$preset" -j "$jobs" "$@" >"build/$preset.log" 2>&1 &
   build_pid=$!
 }
-wait_build() {  # PRESET: the tests are done, so the rest of the build gets the CPU back
-  { echo 0 >"/proc/$build_pid/autogroup"; } 2>/dev/null || true
+wait_build() {  # PRESET [low]: without `low`, the tests are done, so the rest of the build gets the CPU back
+  [[ ${2:-} == low ]] || { echo 0 >"/proc/$build_pid/autogroup"; } 2>/dev/null || true
   if ! wait "$build_pid"; then
+    [[ -n ${asan_tests:-} ]] && kill "$asan_tests" 2>/dev/null
     cat "build/$1.log"
     echo "run-tests: building build/$1 failed" >&2
     exit 1
@@ -82,14 +83,26 @@ background_build tsan -- --target agentrail-unit-tests agentrail-integration-tes
 # 0x7004-0x1400008106 ... Tracer caught signal 11") after the test passed. Heap blocks are still checked.
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:intercept_tls_get_addr=0
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
-ctest --test-dir build/asan --output-on-failure -j "$jobs" -LE 'bench|soak'
-wait_build tsan
+# In the background, into build/asan-tests.log (shown when they end): the ThreadSanitizer tests start as
+# soon as their tree is built, beside the last of these (none of the sanitizer runs has a timing bound).
+ctest --test-dir build/asan --output-on-failure -j "$jobs" -LE 'bench|soak' >build/asan-tests.log 2>&1 &
+asan_tests=$!
+wait_build tsan low
 
-phase "tests under ThreadSanitizer"
+phase "tests under ThreadSanitizer (beside the last address,undefined sanitizer tests)"
 # Every unit and integration test of this tree: the event stream, wait, wake-ups and cancellation, the
 # pooled curl transport, concurrent clients against the mock, the webhook listener's accept loop and
 # workers, the forward queue, and the mock's own tests. The mock's 100,000-event throughput test
 # (mock_perf) measures speed only. Suppressions, each with its reason: tests/tsan.supp.
 export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:suppressions=$PWD/tests/tsan.supp"
-ctest --test-dir build/tsan --output-on-failure -j "$jobs" -L 'unit|integration' -E '^mock_perf$'
+tsan_status=0
+ctest --test-dir build/tsan --output-on-failure -j "$jobs" -L 'unit|integration' -E '^mock_perf$' || tsan_status=$?
+asan_status=0
+wait "$asan_tests" || asan_status=$?
+phase "the address,undefined sanitizer tests ended; their output:"
+cat build/asan-tests.log
+if ((asan_status != 0 || tsan_status != 0)); then
+  echo "run-tests: tests failed (address,undefined sanitizers: exit $asan_status; ThreadSanitizer: exit $tsan_status)" >&2
+  exit 1
+fi
 phase "done"
