@@ -62,32 +62,20 @@ int listen_connect(int port) {
 /// "Name: value\r\n" lines.
 std::string listen_post(int port, const std::string& body, const std::string& signature,
                         const std::string& event_id, const std::string& extra_headers = "") {
-    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(5);
-    while (std::chrono::steady_clock::now() < until) {
-        int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-        sockaddr_in addr{};
-        addr.sin_family = AF_INET;
-        addr.sin_port = htons(static_cast<uint16_t>(port));
-        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-            ::close(fd);
-            std::this_thread::sleep_for(std::chrono::milliseconds(20));
-            continue;
-        }
-        std::string request =
-            "POST /hook HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-            "X-AgentRail-Signature: " +
-            signature + "\r\nX-AgentRail-Event-Id: " + event_id + "\r\n" + extra_headers +
-            "Content-Length: " + std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body;
-        (void)::send(fd, request.data(), request.size(), MSG_NOSIGNAL);
-        std::string answer;
-        char buf[4096];
-        ssize_t n = 0;
-        while ((n = ::recv(fd, buf, sizeof buf, 0)) > 0) answer.append(buf, static_cast<std::size_t>(n));
-        ::close(fd);
-        return answer.substr(0, answer.find("\r\n"));
-    }
-    return {};
+    const int fd = listen_connect(port);
+    if (fd < 0) return {};
+    std::string request =
+        "POST /hook HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+        "X-AgentRail-Signature: " +
+        signature + "\r\nX-AgentRail-Event-Id: " + event_id + "\r\n" + extra_headers +
+        "Content-Length: " + std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body;
+    (void)::send(fd, request.data(), request.size(), MSG_NOSIGNAL);
+    std::string answer;
+    char buf[4096];
+    ssize_t n = 0;
+    while ((n = ::recv(fd, buf, sizeof buf, 0)) > 0) answer.append(buf, static_cast<std::size_t>(n));
+    ::close(fd);
+    return answer.substr(0, answer.find("\r\n"));
 }
 
 }  // namespace

@@ -356,12 +356,17 @@ def main():
     # more event is published every 8 s once a stream is open; the check below wants the tail to print
     # the last event published, and every other one to be printed or inside a gap.
     next_marker = time.monotonic() + 8
+
+    def publish_one():
+        """Publishes one event now; returns its (run tag, sequence)."""
+        t0 = time.time()
+        d = mock.call("POST", "/_mock/events/burst", {"count": 1, "taskId": TASK})["data"]
+        pub.published.append((mock.tag, d["firstSequence"], d["lastSequence"], t0, time.time()))
+        return mock.tag, d["lastSequence"]
+
     while time.monotonic() < deadline:
         if time.monotonic() >= next_marker and mock.call("GET", "/_mock/stats")["streams"]["active"] > 0:
-            t0 = time.time()
-            d = mock.call("POST", "/_mock/events/burst", {"count": 1, "taskId": TASK})["data"]
-            pub.published.append((mock.tag, d["firstSequence"], d["lastSequence"], t0, time.time()))
-            last_tag, last_seq = mock.tag, d["lastSequence"]
+            last_tag, last_seq = publish_one()
             expected_id_suffix = "%012d" % last_seq
             next_marker = time.monotonic() + 8
             counts["wind_down_markers"] = counts.get("wind_down_markers", 0) + 1
@@ -373,10 +378,7 @@ def main():
             while time.monotonic() < stream_deadline and \
                     mock.call("GET", "/_mock/stats")["streams"]["total"] <= streams:
                 time.sleep(0.05)
-            t0 = time.time()
-            d = mock.call("POST", "/_mock/events/burst", {"count": 1, "taskId": TASK})["data"]
-            pub.published.append((mock.tag, d["firstSequence"], d["lastSequence"], t0, time.time()))
-            last_tag, last_seq = mock.tag, d["lastSequence"]
+            last_tag, last_seq = publish_one()
             expected_id_suffix = "%012d" % last_seq
             deadline = time.monotonic() + 30
             continue

@@ -155,6 +155,14 @@ struct Overlap {
     void leave() { --inside; }
 };
 
+/// A handler that counts its calls and answers 200 {}.
+auto counting(std::atomic<int>& calls) {
+    return [&calls](const ReceivedRequest&) {
+        ++calls;
+        return ListenerReply{200, "{}", {}};
+    };
+}
+
 }  // namespace
 
 TEST_CASE(
@@ -371,13 +379,7 @@ TEST_CASE(
     {
         CallContext again;
         std::atomic<int> calls{0};
-        Serving serving(
-            listener,
-            [&](const ReceivedRequest&) {
-                ++calls;
-                return ListenerReply{200, "{}", {}};
-            },
-            again);
+        Serving serving(listener, counting(calls), again);
         CHECK(listener_status(listener_post(listener.port(), "/again", "{}")) == 200);
         CHECK_FALSE(serving.ended_within(50ms));
         again.cancel();
@@ -404,13 +406,7 @@ TEST_CASE(
     const auto started = std::chrono::steady_clock::now();
     const CallContext ctx = CallContext().with_timeout(300ms);
     std::atomic<int> calls{0};
-    Serving serving(
-        listener,
-        [&](const ReceivedRequest&) {
-            ++calls;
-            return ListenerReply{200, "{}", {}};
-        },
-        ctx, 1 << 20, 2, 30s);
+    Serving serving(listener, counting(calls), ctx, 1 << 20, 2, 30s);
     CHECK(listener_status(listener_post(listener.port(), "/before", "{}")) == 200);
     int silent = listener_connect(listener.port());
     listener_send(silent, "POST /silent HTTP/1.1\r\n");
