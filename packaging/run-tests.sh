@@ -74,8 +74,8 @@ ctest --test-dir build/dev --output-on-failure -j "$jobs" -LE 'bench|fuzz-libfuz
 wait_build asan
 
 phase "tests under address,undefined sanitizers (and the thread sanitizer build beside them)"
-# The preset builds no CLI: its threaded parts (webhook listener, forward queue) are compiled into the
-# unit tests.
+# The preset builds no CLI (its threaded parts, the webhook listener and forward queue, are compiled into
+# the unit tests) and only the unit tests of the threaded parts.
 background_build tsan -- --target agentrail-unit-tests agentrail-integration-tests agentrail-mock
 # The soaks (label soak-short) ran above; under the sanitizers they would only take longer.
 # intercept_tls_get_addr=0: GCC 12's sanitizer runtime misreads the dynamic TLS blocks of a library opened
@@ -90,9 +90,9 @@ asan_tests=$!
 wait_build tsan low
 
 phase "tests under ThreadSanitizer (beside the last address,undefined sanitizer tests)"
-# Every unit and integration test of this tree: the event stream, wait, wake-ups and cancellation, the
-# pooled curl transport, concurrent clients against the mock, the webhook listener's accept loop and
-# workers, the forward queue, and the mock's own tests. The mock's 100,000-event throughput test
+# The unit tests of the threaded parts (the event stream, wait, wake-ups and cancellation, retry sleeps,
+# the webhook listener's accept loop and workers, the forward queue) and every integration test (the
+# pooled curl transport, concurrent clients against the mock, the mock's own tests). The mock's 100,000-event throughput test
 # (mock_perf) measures speed only. Suppressions, each with its reason: tests/tsan.supp.
 export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:suppressions=$PWD/tests/tsan.supp"
 tsan_status=0

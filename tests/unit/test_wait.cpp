@@ -59,7 +59,7 @@ std::string review_body(const std::string& outcome) {
     return body.dump();
 }
 
-std::string error_body(const std::string& code, const std::string& message) {
+std::string error_answer(const std::string& code, const std::string& message) {
     return json{{"error", {{"code", code}, {"message", message}, {"details", json::object()}}}}.dump();
 }
 
@@ -224,7 +224,7 @@ TEST_CASE("wait: the state is polled when the stream is refused or keeps failing
     options.poll_interval = 1ms;
     options.on_polling = [&](std::string_view reason) { fallback_reason = reason; };
     SECTION("403: no events:read scope") {
-        fake->reply(403, error_body("insufficient_scope", "events:read is required"));
+        fake->reply(403, error_answer("insufficient_scope", "events:read is required"));
     }
     SECTION("network errors past max_reconnects") {
         options.max_reconnects = 1;
@@ -275,7 +275,7 @@ TEST_CASE("wait: the timeout ends a wait on a quiet stream", "[wait]") {
 
 TEST_CASE("wait: the timeout ends polling too", "[wait]") {
     auto fake = std::make_shared<FakeTransport>();
-    fake->reply(403, error_body("insufficient_scope", "events:read is required"));
+    fake->reply(403, error_answer("insufficient_scope", "events:read is required"));
     fake->reply(200, task_body("in_progress"));
     auto client = make_test_client(fake);
     WaitOptions options;
@@ -303,7 +303,7 @@ TEST_CASE("wait: cancelling the context ends it at once", "[wait]") {
     }
     SECTION("from another thread, while polling") {
         auto fake = std::make_shared<FakeTransport>();
-        fake->reply(403, error_body("insufficient_scope", "events:read is required"));
+        fake->reply(403, error_answer("insufficient_scope", "events:read is required"));
         fake->reply(200, task_body("in_progress"));
         auto client = make_test_client(fake);
         options.poll_interval = 10s;
@@ -333,14 +333,14 @@ TEST_CASE("wait: an error that will not clear ends it at once", "[wait]") {
     auto client = make_test_client(fake);
     SECTION("404 on the task, with the stream open") {
         fake->stream_reply({kHello, frame("evt_1", T)});
-        fake->reply(404, error_body("not_found", "Task not found."));
+        fake->reply(404, error_answer("not_found", "Task not found."));
         CHECK_THROWS_AS(wait_until(client, T, WaitCondition::status("done")), NotFoundError);
         CHECK(paths(*fake) == std::vector<std::string>{"/task-events/stream", "/tasks/" + T});
     }
     SECTION("404 'CI source not found' once the task has a submission") {
         fake->stream_reply({kHello});
         fake->reply(200, task_body("in_review"));
-        fake->reply(404, error_body("not_found", "CI source not found for task."));
+        fake->reply(404, error_answer("not_found", "CI source not found for task."));
         CHECK_THROWS_WITH(wait_until(client, T, WaitCondition::ci("passed")),
                           Catch::Contains("CI source not found"));
     }
@@ -348,13 +348,13 @@ TEST_CASE("wait: an error that will not clear ends it at once", "[wait]") {
         fake->stream_reply({kHello, frame("evt_1", T)});
         fake->reply(200, task_body("in_review")).reply(200, review_body(""));
         fake->reply(200, task_body("in_review"));
-        fake->reply(403, error_body("forbidden", "Task is not assigned to this agent."));
+        fake->reply(403, error_answer("forbidden", "Task is not assigned to this agent."));
         CHECK_THROWS_AS(wait_until(client, T, WaitCondition::review("approved")), ForbiddenError);
     }
     SECTION("401 while polling") {
-        fake->reply(403, error_body("insufficient_scope", "events:read is required"));
+        fake->reply(403, error_answer("insufficient_scope", "events:read is required"));
         fake->reply(200, task_body("in_progress"));
-        fake->reply(401, error_body("unauthorized", "Invalid API key"));
+        fake->reply(401, error_answer("unauthorized", "Invalid API key"));
         WaitOptions options;
         options.poll_interval = 1ms;
         CHECK_THROWS_AS(wait_until(client, T, WaitCondition::status("done"), options), UnauthorizedError);
@@ -368,14 +368,14 @@ TEST_CASE("wait: transient errors are retried, not the end of the wait", "[wait]
     auto client = make_test_client(fake, &sleeps);
     SECTION("a 503 reading the task is retried by the client") {
         fake->stream_reply({kHello});
-        fake->reply(503, error_body("unavailable", "try again"), {{"retry-after", "1"}});
+        fake->reply(503, error_answer("unavailable", "try again"), {{"retry-after", "1"}});
         fake->reply(200, task_body("done"));
         auto r = wait_until(client, T, WaitCondition::status("done"));
         CHECK(r.outcome == WaitOutcome::reached);
         CHECK(*sleeps.sleeps == std::vector<std::chrono::milliseconds>{1000ms});
     }
     SECTION("a stream refused with 503 reconnects and is then followed") {
-        fake->reply(503, error_body("fallback_mode", "maintenance"));
+        fake->reply(503, error_answer("fallback_mode", "maintenance"));
         fake->stream_reply({kHello});
         fake->reply(200, task_body("done"));
         auto r = wait_until(client, T, WaitCondition::status("done"));
@@ -385,7 +385,7 @@ TEST_CASE("wait: transient errors are retried, not the end of the wait", "[wait]
               std::vector<std::string>{"/task-events/stream", "/task-events/stream", "/tasks/" + T});
     }
     SECTION("a network error while polling is retried by the client") {
-        fake->reply(403, error_body("insufficient_scope", "events:read is required"));
+        fake->reply(403, error_answer("insufficient_scope", "events:read is required"));
         fake->fail_network();
         fake->reply(200, task_body("done"));
         WaitOptions options;
