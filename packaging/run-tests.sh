@@ -11,6 +11,9 @@ cd "$(dirname "$0")/.."
 
 bash packaging/install-deps.sh
 jobs=$(nproc)
+# The sanitizer trees' tests have no timing bounds and mostly wait (sockets, child processes): one more at a
+# time than there are cores keeps the cores busy.
+test_jobs=$((jobs + 1))
 
 # ccache (installed by install-deps.sh): objects compiled before, in this clone or another one, are
 # reused. Paths are taken relative to the clone so that a fresh clone in another folder still hits.
@@ -85,7 +88,7 @@ export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:intercept_tls_get_addr=0
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 # In the background, into build/asan-tests.log (shown when they end): the ThreadSanitizer tests start as
 # soon as their tree is built, beside the last of these (none of the sanitizer runs has a timing bound).
-ctest --test-dir build/asan --output-on-failure -j "$jobs" -LE 'bench|soak' >build/asan-tests.log 2>&1 &
+ctest --test-dir build/asan --output-on-failure -j "$test_jobs" -LE 'bench|soak' >build/asan-tests.log 2>&1 &
 asan_tests=$!
 wait_build tsan low
 
@@ -96,7 +99,7 @@ phase "tests under ThreadSanitizer (beside the last address,undefined sanitizer 
 # (mock_perf) measures speed only. Suppressions, each with its reason: tests/tsan.supp.
 export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:suppressions=$PWD/tests/tsan.supp"
 tsan_status=0
-ctest --test-dir build/tsan --output-on-failure -j "$jobs" -L 'unit|integration' -E '^mock_perf$' || tsan_status=$?
+ctest --test-dir build/tsan --output-on-failure -j "$test_jobs" -L 'unit|integration' -E '^mock_perf$' || tsan_status=$?
 asan_status=0
 wait "$asan_tests" || asan_status=$?
 phase "the address,undefined sanitizer tests ended; their output:"
