@@ -55,7 +55,7 @@ constexpr size_t write_abort = 0;  // before 7.87: any count other than the one 
 // A Content-Length larger than this is not trusted for pre-allocation.
 constexpr std::size_t max_body_reserve = std::size_t{16} << 20;
 
-// stream(): at most this much is held before it goes to on_chunk (a bound on what a pass may buffer).
+// stream(): the most a batch holds before it goes to on_chunk (a bound on what a pass may buffer).
 constexpr std::size_t max_stream_batch = std::size_t{128} << 10;
 // stream(): curl's receive buffer (CURLOPT_BUFFERSIZE) while streaming.
 constexpr long stream_read_size = 64L << 10;
@@ -202,8 +202,11 @@ extern "C" size_t on_body(char* data, size_t size, size_t count, void* user) {
             t.response->body.append(data, length);
             return length;
         }
+        // What is held goes first when these bytes would take it past the cap, so a batch holds at most
+        // max_stream_batch bytes (or one write of curl's, which is smaller).
+        if (t.batch.size() + length > max_stream_batch && !deliver_batch(t)) return write_abort;
         t.batch.append(data, length);
-        if (t.batch.size() < max_stream_batch || deliver_batch(t)) return length;
+        return length;
     } catch (...) {
         t.error = std::current_exception();
     }
