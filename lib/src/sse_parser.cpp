@@ -137,11 +137,22 @@ void SseParser::process_line(std::string_view line, const EventHandler& on_event
 
     std::string_view field = line;
     std::string_view value;
-    if (const auto colon = line.find(':'); colon != std::string_view::npos) {
+    // The three fields every event of a busy stream carries are recognised by their prefix (none of these
+    // names holds a colon, so the first colon is the one the prefix ends with); any other line is split
+    // at its first colon.
+    const auto split_at = [&](std::size_t colon) {
         field = line.substr(0, colon);
         value = line.substr(colon + 1);
         if (!value.empty() && value.front() == ' ') value.remove_prefix(1);
-    }
+    };
+    if (line.starts_with("data:"))
+        split_at(4);
+    else if (line.starts_with("id:"))
+        split_at(2);
+    else if (line.starts_with("event:"))
+        split_at(5);
+    else if (const auto colon = line.find(':'); colon != std::string_view::npos)
+        split_at(colon);
 
     if (field == "data") {
         if (m_max != 0 && m_data.size() + value.size() + 1 > m_max) return overflow();
