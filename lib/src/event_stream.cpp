@@ -278,7 +278,7 @@ void EventStream::Impl::run(const Handler& handler) {
             if (!event.id.empty()) resume = event.id;
             if (is_duplicate(event.id)) return;
             current.id = event.id;
-            if (event.event != "message")
+            if (std::string_view(event.event) != "message")  // sizes first: no compare for other types
                 current.type = event.event;
             else
                 current.type = envelope_type(event.data);

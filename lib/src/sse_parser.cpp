@@ -21,6 +21,17 @@ std::size_t find_byte(std::string_view text, char byte, std::size_t from) {
                : std::string_view::npos;
 }
 
+// `text` starts with / is the literal `name`. A compare of a constant size, which the compiler does in
+// place: these run for every line of the stream.
+template <std::size_t N>
+bool line_starts_with(std::string_view text, const char (&name)[N]) {
+    return text.size() >= N - 1 && std::memcmp(text.data(), name, N - 1) == 0;
+}
+template <std::size_t N>
+bool field_is(std::string_view text, const char (&name)[N]) {
+    return text.size() == N - 1 && std::memcmp(text.data(), name, N - 1) == 0;
+}
+
 }  // namespace
 
 void SseParser::overflow() {
@@ -145,25 +156,25 @@ void SseParser::process_line(std::string_view line, const EventHandler& on_event
         value = line.substr(colon + 1);
         if (!value.empty() && value.front() == ' ') value.remove_prefix(1);
     };
-    if (line.starts_with("data:"))
+    if (line_starts_with(line, "data:"))
         split_at(4);
-    else if (line.starts_with("id:"))
+    else if (line_starts_with(line, "id:"))
         split_at(2);
-    else if (line.starts_with("event:"))
+    else if (line_starts_with(line, "event:"))
         split_at(5);
     else if (const auto colon = line.find(':'); colon != std::string_view::npos)
         split_at(colon);
 
-    if (field == "data") {
+    if (field_is(field, "data")) {
         if (m_max != 0 && m_data.size() + value.size() + 1 > m_max) return overflow();
         if (m_has_data) m_data.push_back('\n');
         m_data.append(value);
         m_has_data = true;
-    } else if (field == "event") {
+    } else if (field_is(field, "event")) {
         m_event.assign(value);
-    } else if (field == "id") {
+    } else if (field_is(field, "id")) {
         if (value.find('\0') == std::string_view::npos) m_last_id.assign(value);
-    } else if (field == "retry") {
+    } else if (field_is(field, "retry")) {
         if (value.empty()) return;
         long long ms = 0;
         for (char c : value) {
