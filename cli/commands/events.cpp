@@ -410,30 +410,34 @@ int run_events_tail(const EventsTailOptions& o, Context& ctx) {
     long long printed = 0;
     bool reached = false;  // --count or --until was satisfied
     try {
-        stream.run([&](const StreamEvent& event) {
-            std::optional<Json> parsed;
-            if (view == TailView::raw) {
-                writer->push(event.data, event.id);
-            } else {
-                parsed = agentrail::parse_json(event.data);
-                if (parsed->is_discarded())
-                    throw Error(ErrorKind::protocol, "event " + event.id + ": data is not valid JSON");
-                if (view == TailView::human) {
-                    out.line(event_human_line(out, *parsed));
-                    out.flush();
-                } else {
-                    out.stream_item(*parsed, event.data, event.id, [] {});
-                }
-                if (state) state->save(event.id);
-            }
+        // True (and `reached`) when this event ends the tail (--count, --until).
+        const auto last = [&](const StreamEvent& event, const Json* parsed) {
             ++printed;
-            if ((a.count > 0 && printed >= a.count) ||
-                (until && until->matches(event, parsed ? &*parsed : nullptr))) {
-                reached = true;
-                return false;
+            reached = (a.count > 0 && printed >= a.count) || (until && until->matches(event, parsed));
+            return reached;
+        };
+        // The raw view on a path of its own: it runs for every event of a burst, and needs no more than this.
+        const auto raw = [&](const StreamEvent& event) {
+            writer->push(event.data, event.id);
+            return !last(event, nullptr);
+        };
+        const auto rendered = [&](const StreamEvent& event) {
+            Json parsed = agentrail::parse_json(event.data);
+            if (parsed.is_discarded())
+                throw Error(ErrorKind::protocol, "event " + event.id + ": data is not valid JSON");
+            if (view == TailView::human) {
+                out.line(event_human_line(out, parsed));
+                out.flush();
+            } else {
+                out.stream_item(parsed, event.data, event.id, [] {});
             }
-            return true;
-        });
+            if (state) state->save(event.id);
+            return !last(event, &parsed);
+        };
+        if (view == TailView::raw)
+            stream.run(raw);
+        else
+            stream.run(rendered);
     } catch (const CursorExpiredError& e) {
         if (writer) writer->close();
         std::vector<std::string> hints = {"agentrail events tail (without --since: start at the live tail)"};

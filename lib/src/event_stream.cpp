@@ -278,7 +278,7 @@ void EventStream::Impl::run(const Handler& handler) {
             if (!event.id.empty()) resume = event.id;
             if (is_duplicate(event.id)) return;
             current.id = event.id;
-            if (event.event != "message")
+            if (std::string_view(event.event) != "message")  // sizes first: no compare for other types
                 current.type = event.event;
             else
                 current.type = envelope_type(event.data);
@@ -288,7 +288,8 @@ void EventStream::Impl::run(const Handler& handler) {
                     options.event_types.end())
                 return;
             if (options.task_id && !envelope_has_task(event.data, *options.task_id)) return;
-            current.data.assign(event.data);
+            // The parser's buffer becomes the delivered data, and the one `current` held is its next buffer.
+            parser.swap_event_data(current.data);
             if (!event.id.empty()) last_id = event.id;
             if (!handler(current)) stop = true;
         };

@@ -21,6 +21,17 @@ std::size_t find_byte(std::string_view text, char byte, std::size_t from) {
                : std::string_view::npos;
 }
 
+// `text` starts with / is the literal `name`. A compare of a constant size, which the compiler does in
+// place: these run for every line of the stream.
+template <std::size_t N>
+bool line_starts_with(std::string_view text, const char (&name)[N]) {
+    return text.size() >= N - 1 && std::memcmp(text.data(), name, N - 1) == 0;
+}
+template <std::size_t N>
+bool field_is(std::string_view text, const char (&name)[N]) {
+    return text.size() == N - 1 && std::memcmp(text.data(), name, N - 1) == 0;
+}
+
 }  // namespace
 
 void SseParser::overflow() {
@@ -137,22 +148,33 @@ void SseParser::process_line(std::string_view line, const EventHandler& on_event
 
     std::string_view field = line;
     std::string_view value;
-    if (const auto colon = line.find(':'); colon != std::string_view::npos) {
+    // The three fields every event of a busy stream carries are recognised by their prefix (none of these
+    // names holds a colon, so the first colon is the one the prefix ends with); any other line is split
+    // at its first colon.
+    const auto split_at = [&](std::size_t colon) {
         field = line.substr(0, colon);
         value = line.substr(colon + 1);
         if (!value.empty() && value.front() == ' ') value.remove_prefix(1);
-    }
+    };
+    if (line_starts_with(line, "data:"))
+        split_at(4);
+    else if (line_starts_with(line, "id:"))
+        split_at(2);
+    else if (line_starts_with(line, "event:"))
+        split_at(5);
+    else if (const auto colon = line.find(':'); colon != std::string_view::npos)
+        split_at(colon);
 
-    if (field == "data") {
+    if (field_is(field, "data")) {
         if (m_max != 0 && m_data.size() + value.size() + 1 > m_max) return overflow();
         if (m_has_data) m_data.push_back('\n');
         m_data.append(value);
         m_has_data = true;
-    } else if (field == "event") {
+    } else if (field_is(field, "event")) {
         m_event.assign(value);
-    } else if (field == "id") {
+    } else if (field_is(field, "id")) {
         if (value.find('\0') == std::string_view::npos) m_last_id.assign(value);
-    } else if (field == "retry") {
+    } else if (field_is(field, "retry")) {
         if (value.empty()) return;
         long long ms = 0;
         for (char c : value) {

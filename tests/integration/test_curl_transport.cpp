@@ -4,12 +4,16 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <chrono>
+#include <cstdio>
 #include <stdexcept>
 #include <string>
 #include <string_view>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include <catch2/catch.hpp>
@@ -114,6 +118,107 @@ private:
     std::thread m_thread;
     std::string m_head;
 };
+
+// Accepts one connection on 127.0.0.1, reads the request head and sends `response` with one send() call,
+// so it reaches the client in as few reads as the socket allows. Then it closes at once (`cut`), or waits
+// (at most 5 s) for the client to close the connection and records that it did.
+class BurstServer {
+public:
+    BurstServer(std::string response, bool cut) : m_response(std::move(response)), m_cut(cut) {
+        m_fd = ::socket(AF_INET, SOCK_STREAM, 0);
+        sockaddr_in addr{};
+        addr.sin_family = AF_INET;
+        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        socklen_t length = sizeof addr;
+        if (m_fd < 0 || ::bind(m_fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
+            ::listen(m_fd, 1) != 0 || ::getsockname(m_fd, reinterpret_cast<sockaddr*>(&addr), &length) != 0) {
+            throw std::runtime_error("burst server: cannot listen");
+        }
+        m_port = ntohs(addr.sin_port);
+        m_thread = std::thread([this] { serve(); });
+    }
+    ~BurstServer() {
+        ::shutdown(m_fd, SHUT_RDWR);
+        if (m_thread.joinable()) m_thread.join();
+        ::close(m_fd);
+    }
+    BurstServer(const BurstServer&) = delete;
+    BurstServer& operator=(const BurstServer&) = delete;
+
+    std::string url(std::string_view path) const {
+        return "http://127.0.0.1:" + std::to_string(m_port) + std::string(path);
+    }
+    /// Waits for the server to finish (at most 6 s); true when the client closed the connection.
+    bool client_closed() {
+        if (m_thread.joinable()) m_thread.join();
+        return m_client_closed;
+    }
+
+private:
+    void serve() {
+        const int client = ::accept(m_fd, nullptr, nullptr);
+        if (client < 0) return;
+        timeval timeout{5, 0};
+        ::setsockopt(client, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+        int big = 4 << 20;  // the whole answer fits in the socket buffer: one send() queues it all
+        ::setsockopt(client, SOL_SOCKET, SO_SNDBUF, &big, sizeof big);
+        char buffer[4096];
+        std::string received;
+        while (received.find("\r\n\r\n") == std::string::npos) {
+            const auto n = ::recv(client, buffer, sizeof buffer, 0);
+            if (n <= 0) break;
+            received.append(buffer, static_cast<std::size_t>(n));
+        }
+        // A client that closes with data unread resets the connection: a failed send() or recv() with
+        // EPIPE / ECONNRESET is a close as much as recv() returning 0.
+        const auto reset = [] { return errno == EPIPE || errno == ECONNRESET; };
+        std::string_view rest = m_response;
+        while (!rest.empty()) {
+            const auto n = ::send(client, rest.data(), rest.size(), MSG_NOSIGNAL);
+            if (n <= 0) {
+                m_client_closed = n < 0 && reset();
+                break;
+            }
+            rest.remove_prefix(static_cast<std::size_t>(n));
+        }
+        if (!m_cut && !m_client_closed) {
+            // Bounded by SO_RCVTIMEO: recv() returns 0 once the client closed, -1 (EAGAIN) after 5 s without.
+            while (true) {
+                const auto n = ::recv(client, buffer, sizeof buffer, 0);
+                if (n == 0 || (n < 0 && reset())) m_client_closed = true;
+                if (n <= 0) break;
+            }
+        }
+        ::close(client);
+    }
+
+    std::string m_response;
+    bool m_cut;
+    int m_fd = -1;
+    int m_port = 0;
+    std::thread m_thread;
+    bool m_client_closed = false;
+};
+
+// An event stream answer: `events` HTTP chunks of one event each ("id: N\ndata: <payload>\n\n"), then the
+// terminating chunk unless `terminated` is false. `text` gets the body as the client should see it.
+std::string chunked_events(int events, std::size_t payload, bool terminated, std::string& text) {
+    std::string out =
+        "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n";
+    text.clear();
+    for (int i = 1; i <= events; ++i) {
+        const std::string event =
+            "id: " + std::to_string(i) + "\ndata: " + std::string(payload, 'x') + "\n\n";
+        char size[16];
+        std::snprintf(size, sizeof size, "%zx\r\n", event.size());
+        out += size;
+        out += event;
+        out += "\r\n";
+        text += event;
+    }
+    if (terminated) out += "0\r\n\r\n";
+    return out;
+}
 
 // Echoes what arrived: "<method>|<body>|<content-length>|<content-type>".
 void echo(const httplib::Request& req, httplib::Response& res) {
@@ -577,6 +682,92 @@ TEST_CASE("an exception from on_chunk propagates after the transfer is aborted",
                           [](std::string_view) -> bool { throw std::runtime_error("handler failed"); }),
         "handler failed");
     CHECK(transport->send(get(server.url("/events"))).status == 200);
+}
+
+// A burst of many small HTTP chunks that arrives in one read reaches on_chunk in one piece, not one call
+// per HTTP chunk: the event stream parses and writes it once.
+TEST_CASE("stream hands on_chunk what one read brought, whatever the HTTP chunks", "[curl][stream]") {
+    std::string text;
+    BurstServer server(chunked_events(200, 40, true, text), false);  // about 12 KiB in 200 chunks
+    auto transport = agentrail::make_curl_transport();
+
+    std::vector<std::string> chunks;
+    const auto response = transport->stream(get(server.url("/events")), [&](std::string_view chunk) {
+        chunks.emplace_back(chunk);
+        return true;
+    });
+    CHECK(response.status == 200);
+    std::string all;
+    for (const auto& chunk : chunks) all += chunk;
+    CHECK(all == text);
+    // One send() on loopback is one read as a rule; a few are tolerated, one per HTTP chunk is not.
+    CHECK(chunks.size() <= 4);
+}
+
+TEST_CASE("stream holds at most 128 KiB before handing it on", "[curl][stream]") {
+    std::string text;
+    BurstServer server(chunked_events(1000, 1000, true, text), false);  // about 1 MiB in one burst
+    auto transport = agentrail::make_curl_transport();
+
+    std::size_t calls = 0;
+    std::size_t largest = 0;
+    std::string all;
+    const auto response = transport->stream(get(server.url("/events")), [&](std::string_view chunk) {
+        ++calls;
+        largest = std::max(largest, chunk.size());
+        all += chunk;
+        return true;
+    });
+    CHECK(response.status == 200);
+    CHECK(all == text);
+    CHECK(largest <= std::size_t{128} << 10);
+    CHECK(calls >= text.size() / (std::size_t{128} << 10));
+}
+
+// on_chunk returning false inside a burst: nothing after that call is delivered, and the connection is
+// closed (not read to its end, not kept for another request).
+TEST_CASE("stream stopped in the middle of a burst delivers nothing more and closes", "[curl][stream]") {
+    std::string text;
+    BurstServer server(chunked_events(1000, 1000, false, text), false);  // about 1 MiB, never ends
+    auto transport = agentrail::make_curl_transport();
+
+    int calls = 0;
+    std::size_t delivered = 0;
+    const auto response = transport->stream(get(server.url("/events")), [&](std::string_view chunk) {
+        ++calls;
+        delivered += chunk.size();
+        return false;
+    });
+    CHECK(response.status == 200);
+    CHECK(calls == 1);
+    CHECK(delivered <= std::size_t{128} << 10);
+    CHECK(server.client_closed());
+}
+
+// The server sends its last events and closes in the middle of a chunk: the bytes before the cut (read
+// in the same pass as the close) are delivered before the TransportError.
+TEST_CASE("stream cut within a burst delivers every byte before the cut", "[curl][stream]") {
+    std::string text;
+    std::string response = chunked_events(50, 100, false, text);
+    response += "40\r\nid: 51\ndata: cut";  // a chunk that promises 64 bytes and stops after 19
+    text += "id: 51\ndata: cut";
+    BurstServer server(response, true);
+    auto transport = agentrail::make_curl_transport();
+
+    std::string received;
+    int calls = 0;
+    try {
+        transport->stream(get(server.url("/cut")), [&](std::string_view chunk) {
+            ++calls;
+            received += chunk;
+            return true;
+        });
+        FAIL("expected a TransportError");
+    } catch (const TransportError& e) {
+        CHECK_FALSE(e.timed_out());
+    }
+    CHECK(received == text);
+    CHECK(calls <= 4);
 }
 
 TEST_CASE("curl_version names libcurl", "[curl]") {

@@ -344,3 +344,34 @@ TEST_CASE("a handler exception leaves the parser usable", "[sse]") {
     parser.feed("data: next\n\n", on);
     CHECK(data == std::vector<std::string>{"next"});
 }
+
+TEST_CASE("a handler takes the event's data with swap_event_data, without a copy", "[sse]") {
+    SseParser parser;
+    // Longer than a std::string's inline buffer, so the bytes live on the heap and a swap moves them.
+    const std::string first = "first line of the first event\nits second line";
+    const std::string second = "the data of the second event, also long";
+    std::string kept = "what the handler held before the first event";
+    std::vector<std::string> taken;
+    std::vector<std::string> left;  // the event's data after the swap: what `kept` held
+    parser.feed("data: " + first.substr(0, first.find('\n')) +
+                    "\ndata: " + first.substr(first.find('\n') + 1) + "\n\nid: 2\ndata: " + second + "\n\n",
+                [&](const SseEvent& e) {
+                    const void* buffer = e.data.data();
+                    parser.swap_event_data(kept);
+                    CHECK(static_cast<const void*>(kept.data()) == buffer);  // moved, not copied
+                    taken.push_back(kept);
+                    left.push_back(e.data);
+                });
+    CHECK(taken == std::vector<std::string>{first, second});
+    CHECK(left == std::vector<std::string>{"what the handler held before the first event", first});
+    // The buffers the parser got back are reused and start empty: later events are not mixed with them.
+    std::vector<std::string> data;
+    parser.feed("data: third\n\n", [&](const SseEvent& e) { data.push_back(e.data); });
+    CHECK(data == std::vector<std::string>{"third"});
+
+    std::string outside = "kept";
+    parser.swap_event_data(outside);  // no event being dispatched
+    CHECK(outside.empty());
+    parser.feed("data: fourth\n\n", [&](const SseEvent& e) { data.push_back(e.data); });
+    CHECK(data == std::vector<std::string>{"third", "fourth"});
+}

@@ -41,6 +41,10 @@ public:
     explicit SseParser(std::size_t max_event_bytes) : m_max(max_event_bytes) {}
     /// Parses `chunk`, calling `on_event` for each completed event.
     void feed(std::string_view chunk, const EventHandler& on_event);
+    /// Inside `on_event`: exchanges the dispatched event's data with `other`, so a handler that keeps the
+    /// data takes it without a copy (the event's `data` then holds what `other` held; the parser reuses
+    /// that buffer). Outside a handler, `other` gets an empty string.
+    void swap_event_data(std::string& other) noexcept { m_dispatch.data.swap(other); }
     /// The last `retry:` value seen, if any.
     std::optional<std::chrono::milliseconds> retry() const { return m_retry; }
     /// The last event id seen (the value to resume from).

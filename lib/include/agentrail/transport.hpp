@@ -60,9 +60,11 @@ public:
     /// Performs one request. Every HTTP status is returned as a value; throws TransportError only when
     /// no response came (refused, DNS, TLS, timeout, connection cut before the body completed).
     virtual HttpResponse send(const HttpRequest& request) = 0;
-    /// Performs a streaming request. For a 2xx answer each body chunk goes to `on_chunk` as it arrives
-    /// (return false to stop) and the returned body is empty; any other status is returned with its
-    /// whole body and `on_chunk` is never called. Throws TransportError as send() does.
+    /// Performs a streaming request. For a 2xx answer the body goes to `on_chunk` as it arrives (return
+    /// false to stop; nothing more is delivered) and the returned body is empty; any other status is
+    /// returned with its whole body and `on_chunk` is never called. Throws TransportError as send() does,
+    /// after delivering the bytes that arrived before the failure. The curl transport hands on_chunk what
+    /// one read of the network brought (at most 128 KiB at a time), whatever the HTTP chunks were.
     virtual HttpResponse stream(const HttpRequest& request,
                                 const std::function<bool(std::string_view chunk)>& on_chunk) = 0;
 };

@@ -55,6 +55,11 @@ constexpr size_t write_abort = 0;  // before 7.87: any count other than the one 
 // A Content-Length larger than this is not trusted for pre-allocation.
 constexpr std::size_t max_body_reserve = std::size_t{16} << 20;
 
+// stream(): the most a batch holds before it goes to on_chunk (a bound on what a pass may buffer).
+constexpr std::size_t max_stream_batch = std::size_t{128} << 10;
+// stream(): curl's receive buffer (CURLOPT_BUFFERSIZE) while streaming.
+constexpr long stream_read_size = 64L << 10;
+
 void global_init() {
     static std::once_flag once;
     std::call_once(once, [] {
@@ -108,9 +113,13 @@ struct Transfer {
     const std::function<bool(std::string_view)>* on_chunk = nullptr;  // null for send()
     bool track_activity = false;
     Clock::time_point last_activity{};
-    long stream_status = 0;    // stream(): status seen by the first body write
-    bool deliver = false;      // stream(): body goes to on_chunk (2xx)
-    bool stopped = false;      // stream(): on_chunk returned false
+    long stream_status = 0;  // stream(): status seen by the first body write
+    bool deliver = false;    // stream(): body goes to on_chunk (2xx)
+    bool stopped = false;    // stream(): on_chunk returned false
+    // stream(): 2xx body bytes read in this pass of curl_multi_perform, handed to on_chunk in one piece
+    // when the pass ends (or when it holds max_stream_batch), so a burst is parsed and written once per
+    // read of the socket, not once per HTTP chunk.
+    std::string batch;
     std::size_t max_body = 0;  // TransportOptions::max_body_bytes (0: no limit)
     const HttpRequest* request = nullptr;
     std::exception_ptr error;  // an exception caught inside a callback
@@ -163,6 +172,15 @@ extern "C" size_t on_header(char* data, size_t size, size_t count, void* user) {
     }
 }
 
+// Hands what a stream read so far to on_chunk; false (and `stopped`) when it asks to stop.
+bool deliver_batch(Transfer& t) {
+    if (t.batch.empty()) return true;
+    const bool go_on = (*t.on_chunk)(t.batch);
+    t.batch.clear();
+    if (!go_on) t.stopped = true;
+    return go_on;
+}
+
 extern "C" size_t on_body(char* data, size_t size, size_t count, void* user) {
     auto& t = *static_cast<Transfer*>(user);
     const size_t length = size * count;
@@ -184,8 +202,11 @@ extern "C" size_t on_body(char* data, size_t size, size_t count, void* user) {
             t.response->body.append(data, length);
             return length;
         }
-        if ((*t.on_chunk)(std::string_view(data, length))) return length;
-        t.stopped = true;
+        // What is held goes first when these bytes would take it past the cap, so a batch holds at most
+        // max_stream_batch bytes (or one write of curl's, which is smaller).
+        if (t.batch.size() + length > max_stream_batch && !deliver_batch(t)) return write_abort;
+        t.batch.append(data, length);
+        return length;
     } catch (...) {
         t.error = std::current_exception();
     }
@@ -322,6 +343,8 @@ private:
             timeout = std::max(std::min(timeout, left), std::chrono::milliseconds(1));
         }
         set(CURLOPT_TIMEOUT_MS, streaming ? 0L : static_cast<long>(timeout.count()));
+        // A stream reads a burst in a few large reads instead of one per 16 KiB.
+        set(CURLOPT_BUFFERSIZE, streaming ? stream_read_size : static_cast<long>(CURL_MAX_WRITE_SIZE));
     }
 
     [[noreturn]] void fail(const HttpRequest& request, std::string_view what, int code,
@@ -401,6 +424,11 @@ void CurlHandle::run(const HttpRequest& request, HttpResponse& response,
         int running = 0;
         if (const CURLMcode mc = curl_multi_perform(m_multi, &running); mc != CURLM_OK) {
             fail(request, curl_multi_strerror(mc), CURLE_FAILED_INIT, false);
+        }
+        if (streaming && !m_transfer.error && !deliver_batch(m_transfer)) {
+            // The caller has what it wanted: the handle is removed below, which closes the connection.
+            response.status = static_cast<int>(m_transfer.stream_status);
+            return;
         }
         if (running == 0) {
             int queued = 0;
