@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <functional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -64,10 +65,13 @@ int closed_port() {
     return ntohs(addr.sin_port);
 }
 
-// Accepts one connection on 127.0.0.1, records the raw request head, answers 204 and closes.
-class RawServer {
+// Listens on 127.0.0.1, accepts one connection, reads the request head (each read bounded by
+// `recv_timeout`) and hands the connection to `respond`, on a thread of its own; closes it after.
+class OneConnectionServer {
 public:
-    RawServer() {
+    using Respond = std::function<void(int client, const std::string& head)>;
+    OneConnectionServer(Respond respond, int recv_timeout_seconds)
+        : m_respond(std::move(respond)), m_timeout(recv_timeout_seconds) {
         m_fd = ::socket(AF_INET, SOCK_STREAM, 0);
         sockaddr_in addr{};
         addr.sin_family = AF_INET;
@@ -75,100 +79,87 @@ public:
         socklen_t length = sizeof addr;
         if (m_fd < 0 || ::bind(m_fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
             ::listen(m_fd, 1) != 0 || ::getsockname(m_fd, reinterpret_cast<sockaddr*>(&addr), &length) != 0) {
-            throw std::runtime_error("raw server: cannot listen");
+            throw std::runtime_error("test server: cannot listen");
         }
         m_port = ntohs(addr.sin_port);
         m_thread = std::thread([this] { serve(); });
     }
-    ~RawServer() {
+    ~OneConnectionServer() {
         ::shutdown(m_fd, SHUT_RDWR);
-        m_thread.join();
+        join();
         ::close(m_fd);
     }
-    RawServer(const RawServer&) = delete;
-    RawServer& operator=(const RawServer&) = delete;
+    OneConnectionServer(const OneConnectionServer&) = delete;
+    OneConnectionServer& operator=(const OneConnectionServer&) = delete;
 
     std::string url(std::string_view path) const {
         return "http://127.0.0.1:" + std::to_string(m_port) + std::string(path);
     }
+    /// Waits until the connection was served.
+    void join() {
+        if (m_thread.joinable()) m_thread.join();
+    }
+
+private:
+    void serve() {
+        const int client = ::accept(m_fd, nullptr, nullptr);
+        if (client < 0) return;
+        timeval timeout{m_timeout, 0};
+        ::setsockopt(client, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+        char buffer[4096];
+        std::string received;
+        while (received.find("\r\n\r\n") == std::string::npos) {
+            const auto n = ::recv(client, buffer, sizeof buffer, 0);
+            if (n <= 0) break;
+            received.append(buffer, static_cast<std::size_t>(n));
+        }
+        m_respond(client, received.substr(0, received.find("\r\n\r\n") + 2));
+        ::close(client);
+    }
+
+    Respond m_respond;
+    int m_timeout;
+    int m_fd = -1;
+    int m_port = 0;
+    std::thread m_thread;
+};
+
+// Accepts one connection, records the raw request head, answers 204 and closes.
+class RawServer {
+public:
+    std::string url(std::string_view path) const { return m_server.url(path); }
     /// The request head as received (valid after the client got its answer).
     std::string head() const { return m_head; }
 
 private:
-    void serve() {
-        const int client = ::accept(m_fd, nullptr, nullptr);
-        if (client < 0) return;
-        timeval timeout{2, 0};
-        ::setsockopt(client, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
-        char buffer[4096];
-        std::string received;
-        while (received.find("\r\n\r\n") == std::string::npos) {
-            const auto n = ::recv(client, buffer, sizeof buffer, 0);
-            if (n <= 0) break;
-            received.append(buffer, static_cast<std::size_t>(n));
-        }
-        m_head = received.substr(0, received.find("\r\n\r\n") + 2);
-        const std::string_view answer = "HTTP/1.1 204 No Content\r\nConnection: close\r\n\r\n";
-        ::send(client, answer.data(), answer.size(), MSG_NOSIGNAL);
-        ::close(client);
-    }
-
-    int m_fd = -1;
-    int m_port = 0;
-    std::thread m_thread;
     std::string m_head;
+    OneConnectionServer m_server{[this](int client, const std::string& head) {
+                                     m_head = head;
+                                     const std::string_view answer =
+                                         "HTTP/1.1 204 No Content\r\nConnection: close\r\n\r\n";
+                                     ::send(client, answer.data(), answer.size(), MSG_NOSIGNAL);
+                                 },
+                                 2};
 };
 
-// Accepts one connection on 127.0.0.1, reads the request head and sends `response` with one send() call,
-// so it reaches the client in as few reads as the socket allows. Then it closes at once (`cut`), or waits
-// (at most 5 s) for the client to close the connection and records that it did.
+// Accepts one connection, reads the request head and sends `response` with one send() call, so it
+// reaches the client in as few reads as the socket allows. Then it closes at once (`cut`), or waits (at
+// most 5 s) for the client to close the connection and records that it did.
 class BurstServer {
 public:
-    BurstServer(std::string response, bool cut) : m_response(std::move(response)), m_cut(cut) {
-        m_fd = ::socket(AF_INET, SOCK_STREAM, 0);
-        sockaddr_in addr{};
-        addr.sin_family = AF_INET;
-        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        socklen_t length = sizeof addr;
-        if (m_fd < 0 || ::bind(m_fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
-            ::listen(m_fd, 1) != 0 || ::getsockname(m_fd, reinterpret_cast<sockaddr*>(&addr), &length) != 0) {
-            throw std::runtime_error("burst server: cannot listen");
-        }
-        m_port = ntohs(addr.sin_port);
-        m_thread = std::thread([this] { serve(); });
-    }
-    ~BurstServer() {
-        ::shutdown(m_fd, SHUT_RDWR);
-        if (m_thread.joinable()) m_thread.join();
-        ::close(m_fd);
-    }
-    BurstServer(const BurstServer&) = delete;
-    BurstServer& operator=(const BurstServer&) = delete;
+    BurstServer(std::string response, bool cut) : m_response(std::move(response)), m_cut(cut) {}
 
-    std::string url(std::string_view path) const {
-        return "http://127.0.0.1:" + std::to_string(m_port) + std::string(path);
-    }
+    std::string url(std::string_view path) const { return m_server.url(path); }
     /// Waits for the server to finish (at most 6 s); true when the client closed the connection.
     bool client_closed() {
-        if (m_thread.joinable()) m_thread.join();
+        m_server.join();
         return m_client_closed;
     }
 
 private:
-    void serve() {
-        const int client = ::accept(m_fd, nullptr, nullptr);
-        if (client < 0) return;
-        timeval timeout{5, 0};
-        ::setsockopt(client, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+    void respond(int client) {
         int big = 4 << 20;  // the whole answer fits in the socket buffer: one send() queues it all
         ::setsockopt(client, SOL_SOCKET, SO_SNDBUF, &big, sizeof big);
-        char buffer[4096];
-        std::string received;
-        while (received.find("\r\n\r\n") == std::string::npos) {
-            const auto n = ::recv(client, buffer, sizeof buffer, 0);
-            if (n <= 0) break;
-            received.append(buffer, static_cast<std::size_t>(n));
-        }
         // A client that closes with data unread resets the connection: a failed send() or recv() with
         // EPIPE / ECONNRESET is a close as much as recv() returning 0.
         const auto reset = [] { return errno == EPIPE || errno == ECONNRESET; };
@@ -183,21 +174,19 @@ private:
         }
         if (!m_cut && !m_client_closed) {
             // Bounded by SO_RCVTIMEO: recv() returns 0 once the client closed, -1 (EAGAIN) after 5 s without.
+            char buffer[4096];
             while (true) {
                 const auto n = ::recv(client, buffer, sizeof buffer, 0);
                 if (n == 0 || (n < 0 && reset())) m_client_closed = true;
                 if (n <= 0) break;
             }
         }
-        ::close(client);
     }
 
     std::string m_response;
     bool m_cut;
-    int m_fd = -1;
-    int m_port = 0;
-    std::thread m_thread;
     bool m_client_closed = false;
+    OneConnectionServer m_server{[this](int client, const std::string&) { respond(client); }, 5};
 };
 
 // An event stream answer: `events` HTTP chunks of one event each ("id: N\ndata: <payload>\n\n"), then the
