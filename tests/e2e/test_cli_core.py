@@ -283,8 +283,11 @@ def test_exit_codes():
         r = run(*args)
         s.check("exit 2: %s" % what, r.rc == 2 and r.err.strip() != "", r)
     limited = s.mock()
-    codes = [s.run("tasks", "list", "--no-retry", mock=limited, key="ar_local_ratelimited_key").rc for _ in range(5)]
-    s.check("exit 8: rate limited", codes[-1] == 8, codes)
+    # 3 requests per fixed 60 s window: one window boundary among the runs allows up to 3 more.
+    codes = []
+    while len(codes) < 7 and (not codes or codes[-1] == 0):
+        codes.append(s.run("tasks", "list", "--no-retry", mock=limited, key="ar_local_ratelimited_key").rc)
+    s.check("exit 8: rate limited", codes[-1] == 8 and 3 <= codes.count(0) <= 6, codes)
 
 
 # ---- keys ----------------------------------------------------------------------------------------------
