@@ -14,7 +14,6 @@
 #include <string>
 #include <vector>
 
-#include <fmt/format.h>
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
@@ -109,7 +108,7 @@ Report report_for(const agentrail::Error& error) {
             r.extra.push_back(
                 "the idempotency key was already used with another request; pass a new --idempotency-key");
         if (api->retry_after())
-            r.extra.push_back(fmt::format("retry after: {}s", api->retry_after()->count()));
+            r.extra.push_back("retry after: " + std::to_string(api->retry_after()->count()) + "s");
     } else if (const auto* transport = dynamic_cast<const TransportError*>(&error)) {
         r.code = transport->timed_out() ? "timeout" : "network";
         r.message = drop_repeated_detail(r.message);

@@ -498,6 +498,14 @@ spdlog::logger& Context::log() {
     return *m_logger;
 }
 
+void Context::log_info(std::string_view message) {
+    log().info(message);
+}
+
+void Context::log_debug(std::string_view message) {
+    log().debug(message);
+}
+
 void Context::setup_logging() {
     auto sink = std::make_shared<TerminalSafeSink>(m_deps.err, spdlog::color_mode::never);
     bool color = m_deps.tty().stderr_tty && env("NO_COLOR") == nullptr;

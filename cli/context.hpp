@@ -156,8 +156,10 @@ public:
     void choose_columns(std::vector<std::string> columns) { m_columns = std::move(columns); }
     ErrorFormat error_format() const;
 
-    /// spdlog logger on stderr: warn by default, info with -v, debug with -vv, trace with --debug.
-    spdlog::logger& log();
+    /// A line on the log (stderr, through the redacting, terminal-safe sink): info is shown with -v, debug
+    /// with -vv. Messages are built by the caller: the logger's templates are compiled in context.cpp only.
+    void log_info(std::string_view message);
+    void log_debug(std::string_view message);
     /// Removes the resolved API key, bearer tokens, ar_* keys, whsec_* secrets and secret/apiKey JSON
     /// values from `text`. Applied to everything the logger prints.
     std::string redact(std::string_view text) const;
@@ -202,6 +204,8 @@ public:
 private:
     void resolve_settings();
     void setup_logging();
+    /// spdlog logger on stderr: warn by default, info with -v, debug with -vv, trace with --debug.
+    spdlog::logger& log();
 
     Deps m_deps;
     GlobalOptions m_options;

@@ -1,7 +1,5 @@
 #include "task_ref.hpp"
 
-#include <spdlog/logger.h>
-
 #include "agentrail/task_lookup.hpp"
 #include "context.hpp"
 #include "exit_codes.hpp"
@@ -21,7 +19,7 @@ std::string resolve_task(Context& ctx, const std::string& ref) {
     auto lookup = find_task_by_key(ctx.client(), ref);
     if (lookup.task) {
         ctx.set_operation(previous_operation, previous_subject);
-        ctx.log().debug("task key {} is {}", ref, lookup.task->id);
+        ctx.log_debug("task key " + ref + " is " + lookup.task->id);
         return lookup.task->id;
     }
     nlohmann::json candidates = nlohmann::json::array();

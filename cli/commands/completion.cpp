@@ -25,12 +25,6 @@
 namespace agentrail::cli {
 namespace {
 
-std::string join(const std::vector<std::string>& items, const std::string& sep = " ") {
-    std::string out;
-    for (const auto& item : items) out += (out.empty() ? "" : sep) + item;
-    return out;
-}
-
 /// `text` inside single quotes for sh, zsh and fish ('it'\''s' / fish: 'it\'s').
 std::string sh_quote(const std::string& text) {
     std::string out = "'";

@@ -193,12 +193,12 @@ int run_config_use_profile(const ConfigUseProfileOptions& o, Context& ctx) {
 
 namespace {
 
-void add_explain(CLI::App& group, Context& ctx) {
+void add_config_explain(CLI::App& group, Context& ctx) {
     auto* cmd = group.add_subcommand("explain", "Show each setting, its value and where it came from");
     bind_run(cmd, ctx, std::make_shared<ConfigExplainOptions>(), run_config_explain);
 }
 
-void add_set(CLI::App& group, Context& ctx) {
+void add_config_set(CLI::App& group, Context& ctx) {
     auto* cmd = group.add_subcommand(
         "set",
         "Set a key of a profile, keeping the file's comments and order (api_key: prompted for or stdin)");
@@ -209,33 +209,33 @@ void add_set(CLI::App& group, Context& ctx) {
     bind_run(cmd, ctx, o, run_config_set);
 }
 
-void add_unset(CLI::App& group, Context& ctx) {
+void add_config_unset(CLI::App& group, Context& ctx) {
     auto* cmd = group.add_subcommand("unset", "Remove a key from a profile");
     auto o = std::make_shared<ConfigUnsetOptions>();
     cmd->add_option("key", o->key, "base_url, api_key, api_key_file, retries or timeout")->required();
     bind_run(cmd, ctx, o, run_config_unset);
 }
 
-void add_get(CLI::App& group, Context& ctx) {
+void add_config_get(CLI::App& group, Context& ctx) {
     auto* cmd = group.add_subcommand("get", "Print one key of a profile (api_key masked)");
     auto o = std::make_shared<ConfigGetOptions>();
     cmd->add_option("key", o->key, "base_url, api_key, api_key_file, retries or timeout")->required();
     bind_run(cmd, ctx, o, run_config_get);
 }
 
-void add_list(CLI::App& group, Context& ctx) {
+void add_config_list(CLI::App& group, Context& ctx) {
     auto* cmd = group.add_subcommand("list", "List the profiles of the config file (api_key masked)");
     bind_run(cmd, ctx, std::make_shared<ConfigListOptions>(), run_config_list);
 }
 
-void add_use_profile(CLI::App& group, Context& ctx) {
+void add_config_use_profile(CLI::App& group, Context& ctx) {
     auto* cmd = group.add_subcommand("use-profile", "Make a profile the default one");
     auto o = std::make_shared<ConfigUseProfileOptions>();
     cmd->add_option("name", o->name, "Profile name")->required();
     bind_run(cmd, ctx, o, run_config_use_profile);
 }
 
-void add_path(CLI::App& group, Context& ctx) {
+void add_config_path(CLI::App& group, Context& ctx) {
     auto* cmd = group.add_subcommand("path", "Print the config file path");
     cmd->callback([&ctx] { ctx.out().line(ctx.config_path()); });
 }
@@ -245,13 +245,13 @@ void add_path(CLI::App& group, Context& ctx) {
 void register_config(CLI::App& app, Context& ctx) {
     auto* group = app.add_subcommand("config", "Settings: profiles, base URL, API key source");
     group->require_subcommand(1);
-    add_explain(*group, ctx);
-    add_set(*group, ctx);
-    add_unset(*group, ctx);
-    add_get(*group, ctx);
-    add_list(*group, ctx);
-    add_use_profile(*group, ctx);
-    add_path(*group, ctx);
+    add_config_explain(*group, ctx);
+    add_config_set(*group, ctx);
+    add_config_unset(*group, ctx);
+    add_config_get(*group, ctx);
+    add_config_list(*group, ctx);
+    add_config_use_profile(*group, ctx);
+    add_config_path(*group, ctx);
 }
 
 }  // namespace agentrail::cli

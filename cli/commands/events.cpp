@@ -201,11 +201,6 @@ private:
     std::string m_pending_id;
 };
 
-std::string str_at(const Json& value, std::string_view pointer) {
-    const auto& v = at_pointer(value, pointer);
-    return v.is_string() ? v.get<std::string>() : std::string{};
-}
-
 /// "15:04:05" in local time for an RFC 3339 time (any offset); the text as sent when it does not parse.
 std::string clock_time(const std::string& rfc3339) {
     const auto t = parse_rfc3339(rfc3339);
@@ -246,17 +241,17 @@ std::string event_human_line(const Renderer& out, const Json& event) {
     // task.updated's and task.reviewed's data, which the other types share.
     using agentrail::TaskEvent, agentrail::TaskReviewedData, agentrail::TaskUpdatedData;
     const auto& data = at_pointer(event, json_path<&TaskEvent::data>());
-    std::string task = str_at(data, json_path<&TaskUpdatedData::task_identifier>());
-    if (task.empty()) task = str_at(data, json_path<&TaskUpdatedData::task_id>());
+    std::string task = string_at(data, json_path<&TaskUpdatedData::task_identifier>());
+    if (task.empty()) task = string_at(data, json_path<&TaskUpdatedData::task_id>());
     task = sanitize(task);
-    std::string status = sanitize(str_at(data, json_path<&TaskUpdatedData::status>()));
-    std::string type = str_at(event, json_path<&TaskEvent::type>());
-    std::string summary = str_at(data, json_path<&TaskUpdatedData::summary>());
+    std::string status = sanitize(string_at(data, json_path<&TaskUpdatedData::status>()));
+    std::string type = string_at(event, json_path<&TaskEvent::type>());
+    std::string summary = string_at(data, json_path<&TaskUpdatedData::summary>());
     if (summary.empty())
-        summary = event_type_label(type, str_at(data, json_path<&TaskReviewedData::review_outcome>()));
+        summary = event_type_label(type, string_at(data, json_path<&TaskReviewedData::review_outcome>()));
     summary = sanitize(summary);
     std::string line = out.paint(
-        pad(sanitize(clock_time(str_at(event, json_path<&TaskEvent::occurred_at>()))), 9), Style::dim);
+        pad(sanitize(clock_time(string_at(event, json_path<&TaskEvent::occurred_at>()))), 9), Style::dim);
     line += pad(sanitize(type), 30);
     line += out.paint(pad(task.empty() ? "-" : task, 10), Style::bold);
     line += ' ';
@@ -294,8 +289,8 @@ struct UntilSpec {
             parsed = &local;
         }
         const auto& data = at_pointer(*parsed, json_path<&agentrail::TaskEvent::data>());
-        return str_at(data, json_path<&agentrail::TaskUpdatedData::task_id>()) == task ||
-               str_at(data, json_path<&agentrail::TaskUpdatedData::task_identifier>()) == task;
+        return string_at(data, json_path<&agentrail::TaskUpdatedData::task_id>()) == task ||
+               string_at(data, json_path<&agentrail::TaskUpdatedData::task_identifier>()) == task;
     }
 };
 

@@ -19,12 +19,6 @@
 namespace agentrail::cli {
 namespace {
 
-std::string join(const std::vector<std::string>& items, const std::string& sep) {
-    std::string out;
-    for (const auto& item : items) out += (out.empty() ? "" : sep) + item;
-    return out;
-}
-
 std::string option_label(const OptionInfo& o) {
     std::string label = join(o.names, ", ");
     if (o.takes_value)

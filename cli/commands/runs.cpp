@@ -171,7 +171,7 @@ int run_runs_report(const RunReportOptions& o, Context& ctx) {
 
 namespace {
 
-void add_list(CLI::App& runs, Context& ctx) {
+void add_runs_list(CLI::App& runs, Context& ctx) {
     auto* cmd = runs.add_subcommand("list", "List managed runs, newest first (needs usage:read)");
     auto a = std::make_shared<RunListOptions>();
     cmd->add_option("--agent", a->agent, "Only runs of this agent (agt_...)");
@@ -181,14 +181,14 @@ void add_list(CLI::App& runs, Context& ctx) {
     bind_run(cmd, ctx, a, run_runs_list);
 }
 
-void add_show(CLI::App& runs, Context& ctx) {
+void add_runs_show(CLI::App& runs, Context& ctx) {
     auto* cmd = runs.add_subcommand("show", "Show one managed run (needs usage:read)");
     auto a = std::make_shared<RunShowOptions>();
     cmd->add_option("run", a->id, "Run id (run_...)")->required();
     bind_run(cmd, ctx, a, run_runs_show);
 }
 
-void add_context(CLI::App& runs, Context& ctx) {
+void add_runs_context(CLI::App& runs, Context& ctx) {
     auto* cmd = runs.add_subcommand(
         "context", "Show a run's task card, read with the run's run-context token (not the API key)");
     auto a = std::make_shared<RunContextOptions>();
@@ -199,7 +199,7 @@ void add_context(CLI::App& runs, Context& ctx) {
     bind_run(cmd, ctx, a, run_runs_context);
 }
 
-void add_report(CLI::App& runs, Context& ctx) {
+void add_runs_report(CLI::App& runs, Context& ctx) {
     auto* cmd = runs.add_subcommand(
         "report",
         "Report a run's progress, blocker or outcome (API key with tasks:write, or --run-token-file)");
@@ -221,10 +221,10 @@ void register_runs(CLI::App& app, Context& ctx) {
     auto* runs = app.add_subcommand(
         "runs", "Operator: managed-runner runs (reference server routes, not in the published contracts)");
     runs->require_subcommand(1);
-    add_list(*runs, ctx);
-    add_show(*runs, ctx);
-    add_context(*runs, ctx);
-    add_report(*runs, ctx);
+    add_runs_list(*runs, ctx);
+    add_runs_show(*runs, ctx);
+    add_runs_context(*runs, ctx);
+    add_runs_report(*runs, ctx);
 }
 
 }  // namespace agentrail::cli

@@ -175,7 +175,7 @@ int run_subscription_delete(const SubscriptionRefOptions& o, Context& ctx) {
 
 namespace {
 
-void add_create(CLI::App& group, Context& ctx) {
+void add_subscription_create(CLI::App& group, Context& ctx) {
     auto* cmd = group.add_subcommand("create", "Register a webhook endpoint for task events");
     auto o = std::make_shared<SubscriptionCreateOptions>();
     cmd->add_option("--url", o->url, "Endpoint URL (http or https)")->required();
@@ -195,19 +195,19 @@ void add_create(CLI::App& group, Context& ctx) {
     bind_run(cmd, ctx, o, run_subscription_create);
 }
 
-void add_list(CLI::App& group, Context& ctx) {
+void add_subscription_list(CLI::App& group, Context& ctx) {
     auto* cmd = group.add_subcommand("list", "List event subscriptions");
     bind_run(cmd, ctx, std::make_shared<SubscriptionListOptions>(), run_subscription_list);
 }
 
-void add_get(CLI::App& group, Context& ctx) {
+void add_subscription_get(CLI::App& group, Context& ctx) {
     auto* cmd = group.add_subcommand("get", "Show one event subscription");
     auto o = std::make_shared<SubscriptionRefOptions>();
     cmd->add_option("id", o->id, "Subscription id (evsub_...)")->required();
     bind_run(cmd, ctx, o, run_subscription_get);
 }
 
-void add_delete(CLI::App& group, Context& ctx) {
+void add_subscription_delete(CLI::App& group, Context& ctx) {
     auto* cmd = group.add_subcommand("delete", "Deactivate an event subscription (no further deliveries)");
     cmd->alias("deactivate");
     auto o = std::make_shared<SubscriptionRefOptions>();
@@ -221,10 +221,10 @@ void register_subscriptions(CLI::App& app, Context& ctx) {
     auto* group = app.add_subcommand("subscriptions", "Webhook subscriptions for task events (alias: subs)");
     group->alias("subs");
     group->require_subcommand(1);
-    add_list(*group, ctx);
-    add_create(*group, ctx);
-    add_get(*group, ctx);
-    add_delete(*group, ctx);
+    add_subscription_list(*group, ctx);
+    add_subscription_create(*group, ctx);
+    add_subscription_get(*group, ctx);
+    add_subscription_delete(*group, ctx);
 }
 
 }  // namespace agentrail::cli

@@ -415,7 +415,7 @@ CLI::Option* add_task_id(CLI::App* cmd, std::string& id) {
     return cmd->add_option("id", id, "Task id (tsk_...) or key (DEMO-1)")->required();
 }
 
-void add_list(CLI::App& tasks, Context& ctx) {
+void add_task_list(CLI::App& tasks, Context& ctx) {
     auto* cmd = tasks.add_subcommand("list", "List the tasks assigned to you");
     auto o = std::make_shared<TaskListOptions>();
     cmd->add_option("--status", o->status, "Only tasks in this status")
@@ -431,15 +431,15 @@ void add_list(CLI::App& tasks, Context& ctx) {
     bind_run(cmd, ctx, o, run_task_list);
 }
 
-void add_ref_command(CLI::App& tasks, Context& ctx, const char* name, const char* description,
-                     int (*run)(const TaskRefOptions&, Context&)) {
+void add_task_ref_command(CLI::App& tasks, Context& ctx, const char* name, const char* description,
+                          int (*run)(const TaskRefOptions&, Context&)) {
     auto* cmd = tasks.add_subcommand(name, description);
     auto o = std::make_shared<TaskRefOptions>();
     add_task_id(cmd, o->id);
     bind_run(cmd, ctx, o, run);
 }
 
-void add_block(CLI::App& tasks, Context& ctx) {
+void add_task_block(CLI::App& tasks, Context& ctx) {
     auto* cmd = tasks.add_subcommand("block", "Mark a task blocked until the user acts");
     auto o = std::make_shared<TaskBlockOptions>();
     add_task_id(cmd, o->id);
@@ -456,7 +456,7 @@ void add_block(CLI::App& tasks, Context& ctx) {
     bind_run(cmd, ctx, o, run_task_block);
 }
 
-void add_resolve(CLI::App& tasks, Context& ctx) {
+void add_task_resolve(CLI::App& tasks, Context& ctx) {
     auto* cmd = tasks.add_subcommand("resolve", "Resolve a task's blocker (blocked -> todo)");
     auto o = std::make_shared<TaskResolveOptions>();
     add_task_id(cmd, o->id);
@@ -464,7 +464,7 @@ void add_resolve(CLI::App& tasks, Context& ctx) {
     bind_run(cmd, ctx, o, run_task_resolve);
 }
 
-void add_submit(CLI::App& tasks, Context& ctx) {
+void add_task_submit(CLI::App& tasks, Context& ctx) {
     auto* cmd = tasks.add_subcommand("submit", "Submit the task's work for review");
     auto o = std::make_shared<TaskSubmitOptions>();
     add_task_id(cmd, o->id);
@@ -484,14 +484,14 @@ void add_submit(CLI::App& tasks, Context& ctx) {
     bind_run(cmd, ctx, o, run_task_submit);
 }
 
-void add_ci(CLI::App& tasks, Context& ctx) {
+void add_task_ci(CLI::App& tasks, Context& ctx) {
     auto* cmd = tasks.add_subcommand("ci", "Show the CI status of the task's latest submission");
     auto id = std::make_shared<std::string>();
     add_task_id(cmd, *id);
     add_ci_watch(*cmd, ctx, id);  // --watch (wait.cpp); without it: run_task_ci
 }
 
-void add_ship(CLI::App& tasks, Context& ctx) {
+void add_task_ship(CLI::App& tasks, Context& ctx) {
     auto* cmd = tasks.add_subcommand("ship", "Merge (and deploy) the task's approved work");
     auto o = std::make_shared<TaskShipOptions>();
     add_task_id(cmd, o->id);
@@ -514,16 +514,16 @@ void register_tasks(CLI::App& app, Context& ctx) {
     auto* tasks = app.add_subcommand("tasks", "List and drive the tasks assigned to you (alias: task)");
     tasks->alias("task");
     tasks->require_subcommand(1);
-    add_list(*tasks, ctx);
-    add_ref_command(*tasks, ctx, "show", "Show one task in full", run_task_show);
-    add_ref_command(*tasks, ctx, "start", "Start a task (todo -> in_progress)", run_task_start);
-    add_block(*tasks, ctx);
-    add_resolve(*tasks, ctx);
-    add_submit(*tasks, ctx);
-    add_ci(*tasks, ctx);
-    add_ref_command(*tasks, ctx, "review", "Show the review feedback of the task", run_task_review);
-    add_ship(*tasks, ctx);
-    add_ref_command(*tasks, ctx, "rollback", "Roll back a shipped task", run_task_rollback);
+    add_task_list(*tasks, ctx);
+    add_task_ref_command(*tasks, ctx, "show", "Show one task in full", run_task_show);
+    add_task_ref_command(*tasks, ctx, "start", "Start a task (todo -> in_progress)", run_task_start);
+    add_task_block(*tasks, ctx);
+    add_task_resolve(*tasks, ctx);
+    add_task_submit(*tasks, ctx);
+    add_task_ci(*tasks, ctx);
+    add_task_ref_command(*tasks, ctx, "review", "Show the review feedback of the task", run_task_review);
+    add_task_ship(*tasks, ctx);
+    add_task_ref_command(*tasks, ctx, "rollback", "Roll back a shipped task", run_task_rollback);
 }
 
 }  // namespace agentrail::cli

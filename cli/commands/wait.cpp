@@ -16,7 +16,6 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
-#include <spdlog/logger.h>
 #include <CLI/CLI.hpp>
 
 #include "agentrail/wait.hpp"
@@ -92,11 +91,6 @@ struct Seen {
         : task(s.task.raw_data()), envelope(s.task.envelope), ci(data_of(s.ci)), review(data_of(s.review)) {}
 };
 
-std::string str_at(const Json& value, std::string_view pointer) {
-    const auto& v = at_pointer(value, pointer);
-    return v.is_string() ? v.get<std::string>() : std::string{};
-}
-
 // What `task wait` prints: the task, the condition, how it ended and what was read last (-o json prints it
 // as is; the table shows some of it).
 #define AGENTRAIL_FIELDS_WaitResultView(X)                                                      \
@@ -124,7 +118,8 @@ WaitResult follow(Context& ctx, const std::string& id, const WaitCondition& cond
     options.on_check = std::move(on_check);
     const auto interval = options.poll_interval;
     options.on_polling = [&ctx, interval](std::string_view reason) {
-        ctx.log().info("event stream unavailable ({}); polling every {} ms", reason, interval.count());
+        ctx.log_info("event stream unavailable (" + std::string(reason) + "); polling every " +
+                     std::to_string(interval.count()) + " ms");
     };
     return wait_until(ctx.client(), id, condition, options);
 }
@@ -134,7 +129,7 @@ std::string ci_progress(const Json& ci) {
     if (ci.is_null()) return "CI not started";
     using C = CiStatus;
     using N = CiCounts;
-    std::string text = "CI " + sanitize(str_at(ci, json_pointer<&C::overall_status>()));
+    std::string text = "CI " + sanitize(string_at(ci, json_pointer<&C::overall_status>()));
     const auto& total = at_pointer(ci, json_pointer<&C::summary, &N::total>());
     if (total.is_number_integer() && total.get<long long>() > 0) {
         long long done = 0;
@@ -153,12 +148,12 @@ std::string ci_progress(const Json& ci) {
 /// are read once the task has a submission, so one that was not read means there is none yet.
 std::string wait_status(const WaitCondition& c, const WaitSnapshot& s) {
     const Seen seen(s);
-    std::string text = "task " + sanitize(str_at(seen.task, json_pointer<&TaskDetail::status>()));
+    std::string text = "task " + sanitize(string_at(seen.task, json_pointer<&TaskDetail::status>()));
     if (c.kind == WaitCondition::Kind::ci) {
         text += !s.ci ? ", no submission yet" : ", " + ci_progress(seen.ci);
     } else if (c.kind == WaitCondition::Kind::review) {
-        auto outcome = sanitize(
-            str_at(seen.review, json_pointer<&ReviewFeedback::latest_decision, &ReviewDecision::outcome>()));
+        auto outcome = sanitize(string_at(
+            seen.review, json_pointer<&ReviewFeedback::latest_decision, &ReviewDecision::outcome>()));
         text += !s.review         ? ", no submission yet"
                 : outcome.empty() ? ", review pending"
                                   : ", review " + outcome;
@@ -225,7 +220,7 @@ public:
         const Seen seen(s);
         std::string overall = seen.ci.is_null()
                                   ? std::string("waiting")
-                                  : sanitize(str_at(seen.ci, json_pointer<&CiStatus::overall_status>()));
+                                  : sanitize(string_at(seen.ci, json_pointer<&CiStatus::overall_status>()));
         if (!m_out.settings().stdout_tty) {
             std::string line = overall;
             auto counts = ci_summary(seen.ci);
@@ -247,13 +242,14 @@ public:
         std::size_t width = 5;
         if (checks.is_array())
             for (const auto& c : checks)
-                width = std::max(width, display_width(sanitize(str_at(c, json_pointer<&CiCheck::name>()))));
+                width =
+                    std::max(width, display_width(sanitize(string_at(c, json_pointer<&CiCheck::name>()))));
         if (checks.is_array()) {
             for (const auto& c : checks) {
-                auto name = sanitize(str_at(c, json_pointer<&CiCheck::name>()));
+                auto name = sanitize(string_at(c, json_pointer<&CiCheck::name>()));
                 name.append(width - display_width(name), ' ');
                 lines.push_back("  " + name + "  " +
-                                m_out.paint_status(sanitize(str_at(c, json_pointer<&CiCheck::status>()))));
+                                m_out.paint_status(sanitize(string_at(c, json_pointer<&CiCheck::status>()))));
             }
         }
         if (!m_live) {
@@ -296,8 +292,8 @@ int run_task_wait(const TaskWaitOptions& o, Context& ctx) {
         status.emplace(settings.err, settings.stderr_tty, stderr_width(ctx), shown + ": ");
     if (status) status->set("waiting for " + until);
     auto r = follow(ctx, id, condition, options, [&](const WaitSnapshot& s) {
-        ctx.log().info("{}: {} ({})", id,
-                       s.verdict == WaitVerdict::unreachable ? "failed" : to_string(s.verdict), s.detail);
+        ctx.log_info(id + ": " + (s.verdict == WaitVerdict::unreachable ? "failed" : to_string(s.verdict)) +
+                     " (" + s.detail + ")");
         if (status)
             status->set(s.verdict == WaitVerdict::pending
                             ? "waiting for " + until + ": " + wait_status(condition, s)
@@ -359,7 +355,7 @@ int run_ci_watch(const CiWatchOptions& o, Context& ctx) {
     if (r.outcome == WaitOutcome::timed_out)
         throw Failure(exit_code::wait_timeout, "wait_timeout",
                       "timed out after " + o.timeout + " (" + r.last.detail + ")");
-    if (str_at(seen.ci, json_pointer<&CiStatus::overall_status>()) != "passed")
+    if (string_at(seen.ci, json_pointer<&CiStatus::overall_status>()) != "passed")
         throw Failure(exit_code::wait_failed, "ci_failed", r.last.detail, actions);
     return exit_code::ok;
 }

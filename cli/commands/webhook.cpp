@@ -18,7 +18,6 @@
 #include <random>
 #include <string>
 
-#include <spdlog/logger.h>
 #include <CLI/CLI.hpp>
 
 #include "agentrail/curl_transport.hpp"
@@ -302,8 +301,9 @@ int run_webhook_listen(const WebhookListenOptions& a, Context& ctx) {
         }
         if (event_id.empty() && event.is_object()) event_id = event.value("id", std::string{});
         if (!event_id.empty() && seen.contains(event_id)) {
-            ctx.log().info("duplicate delivery of {} (attempt {}) acknowledged", event_id,
-                           request.header("X-AgentRail-Delivery-Attempt").value_or("?"));
+            ctx.log_info("duplicate delivery of " + event_id + " (attempt " +
+                         std::string(request.header("X-AgentRail-Delivery-Attempt").value_or("?")) +
+                         ") acknowledged");
             return {200, R"({"received":true,"duplicate":true})", {}};
         }
         if (forwarder) {

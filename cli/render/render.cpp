@@ -80,6 +80,20 @@ void throw_output_error(int error) {
                   std::string("cannot write output: ") + std::strerror(error));
 }
 
+std::string string_at(const Json& value, std::string_view pointer) {
+    const auto& v = at_pointer(value, pointer);
+    return v.is_string() ? v.get<std::string>() : std::string{};
+}
+
+std::string join(const std::vector<std::string>& items, std::string_view separator) {
+    std::string out;
+    for (const auto& item : items) {
+        if (!out.empty()) out += separator;
+        out += item;
+    }
+    return out;
+}
+
 const Json& at_pointer(const Json& value, std::string_view pointer) {
     static const Json null_json;
     if (pointer.empty()) return value;

@@ -300,6 +300,10 @@ std::string describe_action(std::string_view action, std::string_view subject);
 std::vector<std::string> actions_of(const Json& envelope);
 /// Value at a JSON pointer, or null when absent (never throws).
 const Json& at_pointer(const Json& value, std::string_view pointer);
+/// The string at a JSON pointer; empty when it is absent or not a string.
+std::string string_at(const Json& value, std::string_view pointer);
+/// `items` with `separator` between them.
+std::string join(const std::vector<std::string>& items, std::string_view separator = " ");
 /// `actions` ordered by usefulness for a NEXT column: lifecycle moves (ship, submit, start, ...) first,
 /// reads (view_*, get_*) last; otherwise in the order given.
 std::vector<std::string> rank_actions(std::vector<std::string> actions);

@@ -197,10 +197,4 @@ inline std::string envelope(const nlohmann::json& data, const std::vector<std::s
     return e.dump();
 }
 
-/// The server's error body.
-inline std::string error_body(const std::string& code, const std::string& message,
-                              const nlohmann::json& details = nlohmann::json::object()) {
-    return nlohmann::json{{"error", {{"code", code}, {"message", message}, {"details", details}}}}.dump();
-}
-
 }  // namespace agentrail::test

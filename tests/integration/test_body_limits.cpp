@@ -14,15 +14,10 @@
 using namespace std::chrono_literals;
 using agentrail::ErrorKind;
 using agentrail::HttpRequest;
+using agentrail::test::get_request;
 using agentrail::test::TestServer;
 
 namespace {
-
-HttpRequest get(const std::string& url) {
-    HttpRequest request;
-    request.url = url;
-    return request;
-}
 
 agentrail::TransportOptions limited(std::size_t bytes) {
     agentrail::TransportOptions options;
@@ -48,7 +43,7 @@ TEST_CASE("an endless chunked body is cut at max_body_bytes", "[curl][hostile]")
     auto transport = agentrail::make_curl_transport(limited(std::size_t{1} << 20));
     const auto started = std::chrono::steady_clock::now();
     try {
-        transport->send(get(server.url("/endless")));
+        transport->send(get_request(server.url("/endless")));
         FAIL("no exception");
     } catch (const agentrail::Error& e) {
         CHECK(e.kind() == ErrorKind::protocol);
@@ -69,12 +64,12 @@ TEST_CASE("a declared Content-Length over the limit fails before the body is rea
     });
     server.start();
     auto transport = agentrail::make_curl_transport(limited(std::size_t{1} << 20));
-    CHECK_THROWS_WITH(transport->send(get(server.url("/big"))), Catch::Contains("1 MiB"));
+    CHECK_THROWS_WITH(transport->send(get_request(server.url("/big"))), Catch::Contains("1 MiB"));
     // The transport stays usable, and a body under the limit is fine.
-    CHECK(transport->send(get(server.url("/small"))).body == "{}");
+    CHECK(transport->send(get_request(server.url("/small"))).body == "{}");
     // 0 means no limit.
     auto unlimited = agentrail::make_curl_transport(limited(0));
-    CHECK(unlimited->send(get(server.url("/big"))).body.size() == big.size());
+    CHECK(unlimited->send(get_request(server.url("/big"))).body.size() == big.size());
 }
 
 TEST_CASE("a compressed body is counted after decoding", "[curl][hostile]") {
@@ -85,7 +80,7 @@ TEST_CASE("a compressed body is counted after decoding", "[curl][hostile]") {
     });
     server.start();
     auto transport = agentrail::make_curl_transport(limited(std::size_t{1} << 20));
-    CHECK_THROWS_WITH(transport->send(get(server.url("/text"))), Catch::Contains("1 MiB"));
+    CHECK_THROWS_WITH(transport->send(get_request(server.url("/text"))), Catch::Contains("1 MiB"));
 }
 
 TEST_CASE("an error body streamed for a non-2xx stream() answer is capped too", "[curl][hostile]") {
@@ -96,8 +91,9 @@ TEST_CASE("an error body streamed for a non-2xx stream() answer is capped too", 
     });
     server.start();
     auto transport = agentrail::make_curl_transport(limited(std::size_t{1} << 20));
-    CHECK_THROWS_WITH(transport->stream(get(server.url("/err")), [](std::string_view) { return true; }),
-                      Catch::Contains("1 MiB"));
+    CHECK_THROWS_WITH(
+        transport->stream(get_request(server.url("/err")), [](std::string_view) { return true; }),
+        Catch::Contains("1 MiB"));
 }
 
 TEST_CASE("dot segments in a path are sent as written", "[curl][hostile]") {
@@ -113,7 +109,7 @@ TEST_CASE("dot segments in a path are sent as written", "[curl][hostile]") {
     });
     server.start();
     auto transport = agentrail::make_curl_transport();
-    transport->send(get(server.url("/tasks/../keys")));
+    transport->send(get_request(server.url("/tasks/../keys")));
     const std::lock_guard lock(mutex);
     CHECK(seen == "/tasks/../keys");
 }

@@ -28,6 +28,7 @@ using namespace std::chrono_literals;
 using agentrail::HttpRequest;
 using agentrail::Method;
 using agentrail::TransportError;
+using agentrail::test::get_request;
 using agentrail::test::TestServer;
 
 namespace {
@@ -39,12 +40,6 @@ using Clock = std::chrono::steady_clock;
 
 std::chrono::milliseconds since(Clock::time_point start) {
     return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start);
-}
-
-HttpRequest get(const std::string& url) {
-    HttpRequest request;
-    request.url = url;
-    return request;
 }
 
 // A port on 127.0.0.1 that was free a moment ago and now has no listener.
@@ -230,7 +225,7 @@ TEST_CASE("many sequential requests reuse one kept-alive connection", "[curl]") 
     auto transport = agentrail::make_curl_transport();
 
     for (int i = 0; i < 50; ++i) {
-        HttpRequest request = get(server.url("/ping?i=" + std::to_string(i)));
+        HttpRequest request = get_request(server.url("/ping?i=" + std::to_string(i)));
         if (i % 2 == 1) {
             request.method = Method::post;
             request.body = R"({"i":)" + std::to_string(i) + "}";
@@ -254,7 +249,7 @@ TEST_CASE("methods and bodies arrive intact", "[curl]") {
     auto transport = agentrail::make_curl_transport();
 
     const auto call = [&](Method method, std::string body, agentrail::Headers headers = {}) {
-        HttpRequest request = get(server.url("/echo"));
+        HttpRequest request = get_request(server.url("/echo"));
         request.method = method;
         request.body = std::move(body);
         request.headers = std::move(headers);
@@ -289,7 +284,7 @@ TEST_CASE("custom headers are sent and response header names are lower-cased", "
     server.start();
     auto transport = agentrail::make_curl_transport();
 
-    HttpRequest request = get(server.url("/headers"));
+    HttpRequest request = get_request(server.url("/headers"));
     request.headers = {
         {"X-Custom", "abc 123"}, {"Authorization", "Bearer ar_test"}, {"Accept", "application/json"}};
     const auto response = transport->send(request);
@@ -313,7 +308,7 @@ TEST_CASE("custom headers are sent and response header names are lower-cased", "
     CHECK(agentrail::find_header(response.headers, "X-MIXED-CASE") == "Value With Spaces");
 
     SECTION("a header value with a line break is refused before sending") {
-        HttpRequest bad = get(server.url("/headers"));
+        HttpRequest bad = get_request(server.url("/headers"));
         bad.headers = {{"X-Injected", "a\r\nX-Evil: 1"}};
         CHECK_THROWS_AS(transport->send(bad), agentrail::Error);
         CHECK(server.requests() == 1);
@@ -323,7 +318,7 @@ TEST_CASE("custom headers are sent and response header names are lower-cased", "
 TEST_CASE("an empty POST goes on the wire with Content-Length 0 and nothing curl-specific", "[curl]") {
     RawServer server;
     auto transport = agentrail::make_curl_transport();
-    HttpRequest request = get(server.url("/tasks/tsk_1/start"));
+    HttpRequest request = get_request(server.url("/tasks/tsk_1/start"));
     request.method = Method::post;
     request.headers = {{"Accept", "application/json"}, {"X-Empty", ""}};
     CHECK(transport->send(request).status == 204);
@@ -354,13 +349,13 @@ TEST_CASE("error statuses and redirects are values, not exceptions", "[curl]") {
     server.start();
     auto transport = agentrail::make_curl_transport();
 
-    const auto missing = transport->send(get(server.url("/missing")));
+    const auto missing = transport->send(get_request(server.url("/missing")));
     CHECK(missing.status == 404);
     CHECK(missing.body.find("not_found") != std::string::npos);
-    const auto boom = transport->send(get(server.url("/boom")));
+    const auto boom = transport->send(get_request(server.url("/boom")));
     CHECK(boom.status == 500);
     CHECK(boom.body == "internal");
-    const auto moved = transport->send(get(server.url("/moved")));
+    const auto moved = transport->send(get_request(server.url("/moved")));
     CHECK(moved.status == 302);
     CHECK(agentrail::find_header(moved.headers, "location") == "/missing");
     CHECK(server.requests() == 3);
@@ -379,7 +374,7 @@ TEST_CASE("a slow answer exceeds the total timeout", "[curl]") {
     server.start();
     auto transport = agentrail::make_curl_transport();
 
-    HttpRequest request = get(server.url("/slow?cursor=secret-cursor"));
+    HttpRequest request = get_request(server.url("/slow?cursor=secret-cursor"));
     request.timeout = 300ms;
     const auto start = Clock::now();
     try {
@@ -395,14 +390,14 @@ TEST_CASE("a slow answer exceeds the total timeout", "[curl]") {
     CHECK(since(start) < 2s);
 
     // The transport stays usable: the next call opens a fresh connection.
-    CHECK(transport->send(get(server.url("/fast"))).body == "fast");
+    CHECK(transport->send(get_request(server.url("/fast"))).body == "fast");
 
     SECTION("the transport-wide default timeout applies when the request sets none") {
         agentrail::TransportOptions options;
         options.timeout = 200ms;
         auto short_transport = agentrail::make_curl_transport(options);
         const auto begin = Clock::now();
-        CHECK_THROWS_AS(short_transport->send(get(server.url("/slow"))), TransportError);
+        CHECK_THROWS_AS(short_transport->send(get_request(server.url("/slow"))), TransportError);
         CHECK(since(begin) < 2s);
     }
 }
@@ -410,7 +405,7 @@ TEST_CASE("a slow answer exceeds the total timeout", "[curl]") {
 TEST_CASE("a refused connection throws quickly", "[curl]") {
     auto transport = agentrail::make_curl_transport();
     const int port = closed_port();
-    HttpRequest request = get("http://user:pw@127.0.0.1:" + std::to_string(port) + "/x?token=hidden");
+    HttpRequest request = get_request("http://user:pw@127.0.0.1:" + std::to_string(port) + "/x?token=hidden");
     request.headers = {{"Authorization", "Bearer ar_do_not_log"}};
     const auto start = Clock::now();
     try {
@@ -448,7 +443,7 @@ TEST_CASE("a chunked answer is reassembled", "[curl]") {
     std::string expected;
     for (int i = 0; i < 100; ++i) expected += std::to_string(i) + ",";
     for (int round = 0; round < 3; ++round) {
-        const auto response = transport->send(get(server.url("/chunked")));
+        const auto response = transport->send(get_request(server.url("/chunked")));
         CHECK(response.status == 200);
         CHECK(response.body == expected);
         CHECK(agentrail::find_header(response.headers, "transfer-encoding") == "chunked");
@@ -466,7 +461,7 @@ TEST_CASE("a compressed answer is decoded", "[curl]") {
     server.start();
     auto transport = agentrail::make_curl_transport();
 
-    const auto response = transport->send(get(server.url("/text")));
+    const auto response = transport->send(get_request(server.url("/text")));
     REQUIRE(response.status == 200);
     const auto encoding = agentrail::find_header(response.headers, "content-encoding");
     REQUIRE(encoding.has_value());
@@ -492,7 +487,7 @@ TEST_CASE("stream delivers chunks as they arrive", "[curl][stream]") {
 
     std::vector<std::string> chunks;
     Clock::rep first_chunk_at = 0;
-    const auto response = transport->stream(get(server.url("/events")), [&](std::string_view chunk) {
+    const auto response = transport->stream(get_request(server.url("/events")), [&](std::string_view chunk) {
         if (chunks.empty()) first_chunk_at = Clock::now().time_since_epoch().count();
         chunks.emplace_back(chunk);
         return true;
@@ -527,14 +522,14 @@ TEST_CASE("stream stops early when on_chunk returns false", "[curl][stream]") {
 
     int calls = 0;
     const auto start = Clock::now();
-    const auto response = transport->stream(get(server.url("/endless")), [&](std::string_view) {
+    const auto response = transport->stream(get_request(server.url("/endless")), [&](std::string_view) {
         ++calls;
         return false;
     });
     CHECK(response.status == 200);
     CHECK(calls == 1);
     CHECK(since(start) < 2s);
-    CHECK(transport->send(get(server.url("/after"))).body == "after");
+    CHECK(transport->send(get_request(server.url("/after"))).body == "after");
 }
 
 TEST_CASE("stream returns a non-2xx answer whole without calling on_chunk", "[curl][stream]") {
@@ -548,7 +543,7 @@ TEST_CASE("stream returns a non-2xx answer whole without calling on_chunk", "[cu
     auto transport = agentrail::make_curl_transport();
 
     bool called = false;
-    const auto response = transport->stream(get(server.url("/events")), [&](std::string_view) {
+    const auto response = transport->stream(get_request(server.url("/events")), [&](std::string_view) {
         called = true;
         return true;
     });
@@ -570,7 +565,7 @@ TEST_CASE("stream idle timeout fires when the server stalls", "[curl][stream]") 
     server.start();
     auto transport = agentrail::make_curl_transport();
 
-    HttpRequest request = get(server.url("/stall"));
+    HttpRequest request = get_request(server.url("/stall"));
     request.idle_timeout = 300ms;
     request.timeout = 100ms;  // ignored by stream()
     std::string received;
@@ -600,7 +595,7 @@ TEST_CASE("cancel stops a stream that receives nothing", "[curl][stream]") {
     auto transport = agentrail::make_curl_transport();
 
     agentrail::CallContext cancel;
-    HttpRequest request = get(server.url("/silent"));
+    HttpRequest request = get_request(server.url("/silent"));
     request.context = cancel;
     std::thread canceller([&cancel] {
         std::this_thread::sleep_for(200ms);
@@ -644,7 +639,7 @@ TEST_CASE("a stream cut mid-event is a TransportError and the transport recovers
 
     std::string received;
     try {
-        transport->stream(get(server.url("/cut")), [&](std::string_view chunk) {
+        transport->stream(get_request(server.url("/cut")), [&](std::string_view chunk) {
             received += chunk;
             return true;
         });
@@ -653,7 +648,7 @@ TEST_CASE("a stream cut mid-event is a TransportError and the transport recovers
         CHECK_FALSE(e.timed_out());
     }
     CHECK(received == "id: 1\ndata: one\n\nid: 2\ndata: tw");
-    const auto after = transport->send(get(server.url("/after")));
+    const auto after = transport->send(get_request(server.url("/after")));
     CHECK(after.status == 200);
     CHECK(after.body == "after");
 }
@@ -667,10 +662,10 @@ TEST_CASE("an exception from on_chunk propagates after the transfer is aborted",
     auto transport = agentrail::make_curl_transport();
 
     CHECK_THROWS_WITH(
-        transport->stream(get(server.url("/events")),
+        transport->stream(get_request(server.url("/events")),
                           [](std::string_view) -> bool { throw std::runtime_error("handler failed"); }),
         "handler failed");
-    CHECK(transport->send(get(server.url("/events"))).status == 200);
+    CHECK(transport->send(get_request(server.url("/events"))).status == 200);
 }
 
 // A burst of many small HTTP chunks that arrives in one read reaches on_chunk in one piece, not one call
@@ -681,7 +676,7 @@ TEST_CASE("stream hands on_chunk what one read brought, whatever the HTTP chunks
     auto transport = agentrail::make_curl_transport();
 
     std::vector<std::string> chunks;
-    const auto response = transport->stream(get(server.url("/events")), [&](std::string_view chunk) {
+    const auto response = transport->stream(get_request(server.url("/events")), [&](std::string_view chunk) {
         chunks.emplace_back(chunk);
         return true;
     });
@@ -701,7 +696,7 @@ TEST_CASE("stream holds at most 128 KiB before handing it on", "[curl][stream]")
     std::size_t calls = 0;
     std::size_t largest = 0;
     std::string all;
-    const auto response = transport->stream(get(server.url("/events")), [&](std::string_view chunk) {
+    const auto response = transport->stream(get_request(server.url("/events")), [&](std::string_view chunk) {
         ++calls;
         largest = std::max(largest, chunk.size());
         all += chunk;
@@ -722,7 +717,7 @@ TEST_CASE("stream stopped in the middle of a burst delivers nothing more and clo
 
     int calls = 0;
     std::size_t delivered = 0;
-    const auto response = transport->stream(get(server.url("/events")), [&](std::string_view chunk) {
+    const auto response = transport->stream(get_request(server.url("/events")), [&](std::string_view chunk) {
         ++calls;
         delivered += chunk.size();
         return false;
@@ -746,7 +741,7 @@ TEST_CASE("stream cut within a burst delivers every byte before the cut", "[curl
     std::string received;
     int calls = 0;
     try {
-        transport->stream(get(server.url("/cut")), [&](std::string_view chunk) {
+        transport->stream(get_request(server.url("/cut")), [&](std::string_view chunk) {
             ++calls;
             received += chunk;
             return true;

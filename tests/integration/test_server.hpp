@@ -15,7 +15,16 @@
 
 #include <httplib.h>
 
+#include "agentrail/transport.hpp"
+
 namespace agentrail::test {
+
+/// A GET of `url` with the transport's defaults for everything else.
+inline HttpRequest get_request(const std::string& url) {
+    HttpRequest request;
+    request.url = url;
+    return request;
+}
 
 class TestServer {
 public:

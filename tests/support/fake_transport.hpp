@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
 #include "agentrail/agentrail.hpp"
 #include "agentrail/errors.hpp"
 #include "agentrail/transport.hpp"
@@ -104,6 +105,12 @@ inline Client make_test_client(std::shared_ptr<FakeTransport> fake, SleepRecorde
     else
         o.sleep = [](std::chrono::milliseconds) {};
     return Client(std::move(o));
+}
+
+/// An API error body: {"error": {"code", "message", "details"}}.
+inline std::string error_body(const std::string& code, const std::string& message,
+                              const nlohmann::json& details = nlohmann::json::object()) {
+    return nlohmann::json{{"error", {{"code", code}, {"message", message}, {"details", details}}}}.dump();
 }
 
 /// Value of the first request header with this name (case-insensitive), or "" when absent.

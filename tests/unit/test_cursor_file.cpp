@@ -22,13 +22,13 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct TempDir {
+struct CursorDir {
     fs::path path;
-    TempDir() {
+    CursorDir() {
         std::string tmpl = (fs::temp_directory_path() / "agentrail-cursor-XXXXXX").string();
         path = ::mkdtemp(tmpl.data());
     }
-    ~TempDir() {
+    ~CursorDir() {
         std::error_code ec;
         fs::remove_all(path, ec);
     }
@@ -68,7 +68,7 @@ TEST_CASE("RecentIds: an empty id or a capacity of 0 is never a duplicate", "[re
 }
 
 TEST_CASE("CursorFile: nothing saved yet loads as empty, a save is read back", "[cursor_file]") {
-    TempDir dir;
+    CursorDir dir;
     const auto path = (dir.path / "last-event-id").string();
     {
         CursorFile file(path);
@@ -88,7 +88,7 @@ TEST_CASE("CursorFile: nothing saved yet loads as empty, a save is read back", "
 }
 
 TEST_CASE("CursorFile: the first line is the id, trimmed", "[cursor_file]") {
-    TempDir dir;
+    CursorDir dir;
     const auto path = dir.path / "state";
     std::ofstream(path) << "  evt_7 \nrest\n";
     CursorFile file(path.string());
@@ -96,7 +96,7 @@ TEST_CASE("CursorFile: the first line is the id, trimmed", "[cursor_file]") {
 }
 
 TEST_CASE("CursorFile: one owner at a time, the second names the first's PID", "[cursor_file]") {
-    TempDir dir;
+    CursorDir dir;
     const auto path = (dir.path / "state").string();
     auto first = std::make_unique<CursorFile>(path);
     try {
@@ -113,7 +113,7 @@ TEST_CASE("CursorFile: one owner at a time, the second names the first's PID", "
 }
 
 TEST_CASE("CursorFile: a FIFO or a directory is not a cursor file, neither is a huge file", "[cursor_file]") {
-    TempDir dir;
+    CursorDir dir;
     SECTION("FIFO") {
         const auto path = dir.path / "fifo";
         REQUIRE(::mkfifo(path.c_str(), 0600) == 0);
@@ -141,7 +141,7 @@ TEST_CASE("CursorFile: a FIFO or a directory is not a cursor file, neither is a 
 }
 
 TEST_CASE("CursorFile: a lock file that cannot be created is an invalid_argument error", "[cursor_file]") {
-    TempDir dir;
+    CursorDir dir;
     const auto path = (dir.path / "missing-dir" / "state").string();
     try {
         CursorFile file(path);

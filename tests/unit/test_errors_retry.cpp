@@ -17,10 +17,6 @@ using nlohmann::json;
 
 namespace {
 
-std::string error_body(const std::string& code, const std::string& message, json details = json::object()) {
-    return json{{"error", {{"code", code}, {"message", message}, {"details", details}}}}.dump();
-}
-
 const std::string task_json = json{
     {"data",
      {{"id", "tsk_1"},

@@ -21,14 +21,15 @@ using namespace std::chrono_literals;
 namespace {
 
 // One SSE event as the reference server frames it. `task` goes into data.taskId.
-std::string envelope(const std::string& id, const std::string& type, const std::string& task = "tsk_A") {
+std::string event_envelope(const std::string& id, const std::string& type,
+                           const std::string& task = "tsk_A") {
     return R"({"id":")" + id + R"(","type":")" + type +
            R"(","occurredAt":"2026-05-01T03:21:04Z","sequence":1,"taskVersion":1,"traceId":null,"data":{"taskId":")" +
            task + R"(","summary":"s"}})";
 }
 
-std::string frame(const std::string& id, const std::string& type, const std::string& task = "tsk_A") {
-    return "id: " + id + "\nevent: " + type + "\ndata: " + envelope(id, type, task) + "\n\n";
+std::string event_frame(const std::string& id, const std::string& type, const std::string& task = "tsk_A") {
+    return "id: " + id + "\nevent: " + type + "\ndata: " + event_envelope(id, type, task) + "\n\n";
 }
 
 const std::string kRetry = "retry: 5000\n";
@@ -67,7 +68,8 @@ using Sleeps = std::vector<std::chrono::milliseconds>;
 
 TEST_CASE("events are delivered with their id, type and raw data", "[stream]") {
     auto fake = std::make_shared<FakeTransport>();
-    fake->stream_reply({kRetry, frame("evt_1", "task.updated"), kKeepalive, frame("evt_2", "task.shipped")});
+    fake->stream_reply(
+        {kRetry, event_frame("evt_1", "task.updated"), kKeepalive, event_frame("evt_2", "task.shipped")});
     auto client = make_test_client(fake);
     auto stream = client.stream_events();
     Collected got;
@@ -76,7 +78,7 @@ TEST_CASE("events are delivered with their id, type and raw data", "[stream]") {
     REQUIRE(got.ids() == std::vector<std::string>{"evt_1", "evt_2"});
     CHECK(got.events[0].type == "task.updated");
     CHECK(got.events[1].type == "task.shipped");
-    CHECK(got.events[0].data == envelope("evt_1", "task.updated"));
+    CHECK(got.events[0].data == event_envelope("evt_1", "task.updated"));
     CHECK(stream.connections() == 1);
     CHECK(stream.last_event_id() == "evt_2");
 
@@ -98,8 +100,9 @@ TEST_CASE("events are delivered with their id, type and raw data", "[stream]") {
 TEST_CASE("a reconnect resumes with Last-Event-ID, after the server's retry:, dropping duplicates",
           "[stream]") {
     auto fake = std::make_shared<FakeTransport>();
-    fake->stream_reply({kRetry + frame("evt_1", "task.updated"), frame("evt_2", "task.updated")}, true);
-    fake->stream_reply({kRetry, frame("evt_2", "task.updated"), frame("evt_3", "task.shipped")});
+    fake->stream_reply({kRetry + event_frame("evt_1", "task.updated"), event_frame("evt_2", "task.updated")},
+                       true);
+    fake->stream_reply({kRetry, event_frame("evt_2", "task.updated"), event_frame("evt_3", "task.shipped")});
     SleepRecorder sleeps;
     auto client = make_test_client(fake, &sleeps);
     auto stream = client.stream_events();
@@ -125,8 +128,8 @@ TEST_CASE("a reconnect resumes with Last-Event-ID, after the server's retry:, dr
 
 TEST_CASE("the cursor goes on the first connection only, Last-Event-ID on every one", "[stream]") {
     auto fake = std::make_shared<FakeTransport>();
-    fake->stream_reply({frame("evt_5", "task.updated")});  // clean end
-    fake->stream_reply({frame("evt_6", "task.updated")});
+    fake->stream_reply({event_frame("evt_5", "task.updated")});  // clean end
+    fake->stream_reply({event_frame("evt_6", "task.updated")});
     auto client = make_test_client(fake);
     StreamOptions options;
     options.cursor = "evt_4";
@@ -144,7 +147,7 @@ TEST_CASE("the cursor goes on the first connection only, Last-Event-ID on every 
 
 TEST_CASE("query parameters are built and escaped", "[stream]") {
     auto fake = std::make_shared<FakeTransport>();
-    fake->stream_reply({frame("evt_1", "task.updated")});
+    fake->stream_reply({event_frame("evt_1", "task.updated")});
     auto client = make_test_client(fake);
     StreamOptions options;
     options.event_types = {"task.updated", "task.shipped"};
@@ -163,9 +166,9 @@ TEST_CASE("query parameters are built and escaped", "[stream]") {
 
 TEST_CASE("the stall timeout follows the server's heartbeat header or the option", "[stream]") {
     auto fake = std::make_shared<FakeTransport>();
-    fake->stream_reply({frame("evt_1", "task.updated")}, false,
+    fake->stream_reply({event_frame("evt_1", "task.updated")}, false,
                        {{"x-agentrail-stream-heartbeat-seconds", "30"}});
-    fake->stream_reply({frame("evt_2", "task.updated")});
+    fake->stream_reply({event_frame("evt_2", "task.updated")});
     auto client = make_test_client(fake);
     auto stream = client.stream_events();
     Collected got;
@@ -174,7 +177,7 @@ TEST_CASE("the stall timeout follows the server's heartbeat header or the option
     CHECK(fake->requests()[1].idle_timeout == 95s);
 
     auto fake2 = std::make_shared<FakeTransport>();
-    fake2->stream_reply({frame("evt_1", "task.updated")});
+    fake2->stream_reply({event_frame("evt_1", "task.updated")});
     auto client2 = make_test_client(fake2);
     StreamOptions options;
     options.stall_timeout = 1500ms;
@@ -188,8 +191,8 @@ TEST_CASE("without any hint reconnects back off exponentially", "[stream]") {
     auto fake = std::make_shared<FakeTransport>();
     fake->fail_network();
     fake->fail_network();
-    fake->stream_reply({frame("evt_1", "task.updated")}, true);  // an event resets the backoff
-    fake->stream_reply({frame("evt_2", "task.updated")});
+    fake->stream_reply({event_frame("evt_1", "task.updated")}, true);  // an event resets the backoff
+    fake->stream_reply({event_frame("evt_2", "task.updated")});
     SleepRecorder sleeps;
     auto client = make_test_client(fake, &sleeps);
     auto stream = client.stream_events();
@@ -201,11 +204,11 @@ TEST_CASE("without any hint reconnects back off exponentially", "[stream]") {
 
 TEST_CASE("429 and 503 are retried after Retry-After, the larger of it and retry: wins", "[stream]") {
     auto fake = std::make_shared<FakeTransport>();
-    fake->stream_reply({"retry: 1000\n", frame("evt_1", "task.updated")}, true);
+    fake->stream_reply({"retry: 1000\n", event_frame("evt_1", "task.updated")}, true);
     fake->reply(429, kRateLimited, {{"retry-after", "3"}});
     fake->reply(503, kFallback, {{"retry-after", "0"}, {"x-agentrail-fallback", "true"}});
     fake->reply(503, kFallback);
-    fake->stream_reply({frame("evt_2", "task.updated")});
+    fake->stream_reply({event_frame("evt_2", "task.updated")});
     SleepRecorder sleeps;
     auto client = make_test_client(fake, &sleeps);
     auto stream = client.stream_events();
@@ -221,7 +224,7 @@ TEST_CASE("Retry-After alone sets the delay on a first connection", "[stream]") 
     auto fake = std::make_shared<FakeTransport>();
     fake->reply(503, kFallback, {{"retry-after", "7"}});
     fake->reply(429, R"({"error":{"code":"rate_limited","message":"m","details":{"retryAfterSeconds":15}}})");
-    fake->stream_reply({frame("evt_1", "task.updated")});
+    fake->stream_reply({event_frame("evt_1", "task.updated")});
     SleepRecorder sleeps;
     auto client = make_test_client(fake, &sleeps);
     auto stream = client.stream_events();
@@ -252,7 +255,7 @@ TEST_CASE("410 ends the stream with CursorExpiredError", "[stream]") {
 
 TEST_CASE("410 on a reconnect also ends the stream", "[stream]") {
     auto fake = std::make_shared<FakeTransport>();
-    fake->stream_reply({frame("evt_1", "task.updated")}, true);
+    fake->stream_reply({event_frame("evt_1", "task.updated")}, true);
     fake->reply(410, kCursorExpired);
     auto client = make_test_client(fake);
     auto stream = client.stream_events();
@@ -284,7 +287,7 @@ TEST_CASE("401, 403, 404 and 400 are thrown at once without a reconnect", "[stre
     }
     SECTION("404 after a reconnect") {
         auto fake = std::make_shared<FakeTransport>();
-        fake->stream_reply({frame("evt_1", "task.updated")}, true);
+        fake->stream_reply({event_frame("evt_1", "task.updated")}, true);
         fake->reply(404, R"({"error":{"code":"not_found","message":"m","details":{}}})");
         auto client = make_test_client(fake);
         auto stream = client.stream_events();
@@ -302,8 +305,8 @@ TEST_CASE("401, 403, 404 and 400 are thrown at once without a reconnect", "[stre
 
 TEST_CASE("events are filtered by type on the client too", "[stream]") {
     auto fake = std::make_shared<FakeTransport>();
-    fake->stream_reply({frame("evt_1", "task.updated"), frame("evt_2", "task.shipped"),
-                        frame("evt_3", "task.ci_failed"), frame("evt_4", "task.shipped")});
+    fake->stream_reply({event_frame("evt_1", "task.updated"), event_frame("evt_2", "task.shipped"),
+                        event_frame("evt_3", "task.ci_failed"), event_frame("evt_4", "task.shipped")});
     auto client = make_test_client(fake);
     StreamOptions options;
     options.event_types = {"task.shipped"};
@@ -320,9 +323,10 @@ TEST_CASE("events are filtered by data.taskId on the client too", "[stream]") {
         std::string(R"({"id":"evt_3","type":"task.updated","data":{"summary":"see tsk_A",)") +
         R"("taskId":"tsk_B"}})" + "\n\n";
     auto fake = std::make_shared<FakeTransport>();
-    fake->stream_reply({frame("evt_1", "task.updated", "tsk_B"), frame("evt_2", "task.updated", "tsk_A"),
-                        misleading, "id: evt_4\nevent: task.updated\ndata: not json tsk_A\n\n",
-                        frame("evt_5", "task.shipped", "tsk_AB"), frame("evt_6", "task.shipped", "tsk_A")});
+    fake->stream_reply(
+        {event_frame("evt_1", "task.updated", "tsk_B"), event_frame("evt_2", "task.updated", "tsk_A"),
+         misleading, "id: evt_4\nevent: task.updated\ndata: not json tsk_A\n\n",
+         event_frame("evt_5", "task.shipped", "tsk_AB"), event_frame("evt_6", "task.shipped", "tsk_A")});
     auto client = make_test_client(fake);
     StreamOptions options;
     options.task_id = "tsk_A";
@@ -363,9 +367,9 @@ TEST_CASE("unknown event types are delivered with their raw data untouched", "[s
 
 TEST_CASE("a handler returning false stops at once", "[stream]") {
     auto fake = std::make_shared<FakeTransport>();
-    fake->stream_reply(
-        {frame("evt_1", "task.updated") + frame("evt_2", "task.updated"), frame("evt_3", "task.updated")},
-        true);
+    fake->stream_reply({event_frame("evt_1", "task.updated") + event_frame("evt_2", "task.updated"),
+                        event_frame("evt_3", "task.updated")},
+                       true);
     auto client = make_test_client(fake);
     auto stream = client.stream_events();
     Collected got;
@@ -377,7 +381,7 @@ TEST_CASE("a handler returning false stops at once", "[stream]") {
 
 TEST_CASE("setting the cancel flag ends run() normally", "[stream]") {
     auto fake = std::make_shared<FakeTransport>();
-    fake->stream_reply({frame("evt_1", "task.updated"), frame("evt_2", "task.updated")}, true);
+    fake->stream_reply({event_frame("evt_1", "task.updated"), event_frame("evt_2", "task.updated")}, true);
     auto client = make_test_client(fake);
     CallContext cancel;
     StreamOptions options;
@@ -427,9 +431,9 @@ TEST_CASE("max_reconnects consecutive failures rethrow the last error", "[stream
     SECTION("an event resets the count") {
         auto fake = std::make_shared<FakeTransport>();
         fake->fail_network();
-        fake->stream_reply({frame("evt_1", "task.updated")}, true);
+        fake->stream_reply({event_frame("evt_1", "task.updated")}, true);
         fake->fail_network();
-        fake->stream_reply({frame("evt_2", "task.updated")});
+        fake->stream_reply({event_frame("evt_2", "task.updated")});
         auto client = make_test_client(fake);
         StreamOptions options;
         options.max_reconnects = 1;
@@ -450,7 +454,7 @@ TEST_CASE("max_reconnects consecutive failures rethrow the last error", "[stream
     }
     SECTION("reconnect disabled") {
         auto fake = std::make_shared<FakeTransport>();
-        fake->stream_reply({frame("evt_1", "task.updated")});
+        fake->stream_reply({event_frame("evt_1", "task.updated")});
         auto client = make_test_client(fake);
         StreamOptions options;
         options.reconnect = false;
@@ -477,11 +481,11 @@ TEST_CASE("max_reconnects consecutive failures rethrow the last error", "[stream
 
 TEST_CASE("the de-duplication window is bounded", "[stream]") {
     auto fake = std::make_shared<FakeTransport>();
-    fake->stream_reply(
-        {frame("evt_1", "task.updated"), frame("evt_2", "task.updated"), frame("evt_3", "task.updated")},
-        true);
-    fake->stream_reply(
-        {frame("evt_1", "task.updated"), frame("evt_3", "task.updated"), frame("evt_4", "task.updated")});
+    fake->stream_reply({event_frame("evt_1", "task.updated"), event_frame("evt_2", "task.updated"),
+                        event_frame("evt_3", "task.updated")},
+                       true);
+    fake->stream_reply({event_frame("evt_1", "task.updated"), event_frame("evt_3", "task.updated"),
+                        event_frame("evt_4", "task.updated")});
     auto client = make_test_client(fake);
     StreamOptions options;
     options.dedupe_window = 2;
@@ -496,12 +500,13 @@ TEST_CASE("ids out of order are de-duplicated too (non-sequential ids, a replay 
           "[stream]") {
     auto fake = std::make_shared<FakeTransport>();
     // Sequential ids, then the server replays evt_9 and evt_10 after evt_11: dropped.
-    fake->stream_reply({frame("evt_9", "task.updated"), frame("evt_10", "task.updated"),
-                        frame("evt_11", "task.updated"), frame("evt_9", "task.updated"),
-                        frame("evt_10", "task.updated"), frame("evt_12", "task.updated")});
+    fake->stream_reply({event_frame("evt_9", "task.updated"), event_frame("evt_10", "task.updated"),
+                        event_frame("evt_11", "task.updated"), event_frame("evt_9", "task.updated"),
+                        event_frame("evt_10", "task.updated"), event_frame("evt_12", "task.updated")});
     // Ids in no order at all (e.g. random): duplicates still dropped, each new one kept.
-    fake->stream_reply({frame("b", "task.updated"), frame("a", "task.updated"), frame("c", "task.updated"),
-                        frame("a", "task.updated"), frame("b", "task.updated"), frame("d", "task.updated")});
+    fake->stream_reply({event_frame("b", "task.updated"), event_frame("a", "task.updated"),
+                        event_frame("c", "task.updated"), event_frame("a", "task.updated"),
+                        event_frame("b", "task.updated"), event_frame("d", "task.updated")});
     auto client = make_test_client(fake);
     {
         auto stream = client.stream_events();
@@ -519,8 +524,8 @@ TEST_CASE("ids out of order are de-duplicated too (non-sequential ids, a replay 
 
 TEST_CASE("on_chunk_end runs after the events of each read", "[stream]") {
     auto fake = std::make_shared<FakeTransport>();
-    fake->stream_reply(
-        {frame("evt_1", "task.updated") + frame("evt_2", "task.updated"), frame("evt_3", "task.updated")});
+    fake->stream_reply({event_frame("evt_1", "task.updated") + event_frame("evt_2", "task.updated"),
+                        event_frame("evt_3", "task.updated")});
     auto client = make_test_client(fake);
     StreamOptions options;
     std::vector<std::string> log;
@@ -537,7 +542,7 @@ TEST_CASE("many events through one stream", "[stream]") {
     std::vector<std::string> chunks;
     const int n = 20000;
     chunks.push_back(kRetry);
-    for (int i = 0; i < n; ++i) chunks.push_back(frame("evt_" + std::to_string(i), "task.updated"));
+    for (int i = 0; i < n; ++i) chunks.push_back(event_frame("evt_" + std::to_string(i), "task.updated"));
     auto fake = std::make_shared<FakeTransport>();
     fake->stream_reply(std::move(chunks));
     auto client = make_test_client(fake);
@@ -553,7 +558,7 @@ TEST_CASE("many events through one stream", "[stream]") {
 TEST_CASE("stream logs never carry the API key", "[stream]") {
     auto fake = std::make_shared<FakeTransport>();
     fake->fail_network();
-    fake->stream_reply({frame("evt_1", "task.updated")});
+    fake->stream_reply({event_frame("evt_1", "task.updated")});
     std::vector<std::string> lines;
     ClientOptions o;
     o.api_key = "ar_test_key_123456";
@@ -585,7 +590,7 @@ TEST_CASE("a reconnect without a cursor reports a gap from the last byte to the 
     auto fake = std::make_shared<FakeTransport>();
     // No event yet: only a keepalive, then the connection drops; the next one has no cursor to offer.
     fake->stream_reply({kRetry, kKeepalive}, true);
-    fake->stream_reply({kRetry, frame("evt_1", "task.updated")});
+    fake->stream_reply({kRetry, event_frame("evt_1", "task.updated")});
     auto client = make_test_client(fake);
     auto stream = client.stream_events();
     std::vector<StreamGap> gaps;
@@ -610,8 +615,8 @@ TEST_CASE("a reconnect without a cursor reports a gap from the last byte to the 
 
 TEST_CASE("a reconnect that resumes from a known cursor is no gap", "[stream]") {
     auto fake = std::make_shared<FakeTransport>();
-    fake->stream_reply({kRetry, frame("evt_1", "task.updated")}, true);
-    fake->stream_reply({kRetry, frame("evt_2", "task.updated")});
+    fake->stream_reply({kRetry, event_frame("evt_1", "task.updated")}, true);
+    fake->stream_reply({kRetry, event_frame("evt_2", "task.updated")});
     auto client = make_test_client(fake);
     auto stream = client.stream_events();
     int gaps = 0;
@@ -625,7 +630,7 @@ TEST_CASE("a reconnect that resumes from a known cursor is no gap", "[stream]") 
 TEST_CASE("the first connection is no gap, even after failed attempts", "[stream]") {
     auto fake = std::make_shared<FakeTransport>();
     fake->fail_network();
-    fake->stream_reply({kRetry, frame("evt_1", "task.updated")});
+    fake->stream_reply({kRetry, event_frame("evt_1", "task.updated")});
     auto client = make_test_client(fake);
     auto stream = client.stream_events();
     int gaps = 0;
@@ -638,9 +643,9 @@ TEST_CASE("the first connection is no gap, even after failed attempts", "[stream
 TEST_CASE("410 on a reconnect with continue_after_expired_cursor: a gap, then live without a cursor",
           "[stream]") {
     auto fake = std::make_shared<FakeTransport>();
-    fake->stream_reply({kRetry, frame("evt_1", "task.updated")}, true);
+    fake->stream_reply({kRetry, event_frame("evt_1", "task.updated")}, true);
     fake->reply(410, kCursorExpired);
-    fake->stream_reply({kRetry, frame("evt_9", "task.shipped")});
+    fake->stream_reply({kRetry, event_frame("evt_9", "task.shipped")});
     SleepRecorder sleeps;
     auto client = make_test_client(fake, &sleeps);
     StreamOptions options;
@@ -668,12 +673,12 @@ TEST_CASE("a gap starts at the last bytes when the last event claims a later tim
     // A server whose clock runs ahead: its occurredAt cannot move the start of the gap later (nor can a
     // nonsense time before 1970 move it back).
     const auto when = GENERATE(as<std::string>{}, "2999-01-01T00:00:00Z", "0001-01-01T00:00:00Z");
-    std::string ahead = envelope("evt_1", "task.updated");
+    std::string ahead = event_envelope("evt_1", "task.updated");
     ahead.replace(ahead.find("2026-05-01T03:21:04Z"), 20, when);
     auto fake = std::make_shared<FakeTransport>();
     fake->stream_reply({kRetry, "id: evt_1\nevent: task.updated\ndata: " + ahead + "\n\n"}, true);
     fake->reply(410, kCursorExpired);
-    fake->stream_reply({kRetry, frame("evt_9", "task.shipped")});
+    fake->stream_reply({kRetry, event_frame("evt_9", "task.shipped")});
     auto client = make_test_client(fake);
     StreamOptions options;
     options.continue_after_expired_cursor = true;
@@ -711,12 +716,12 @@ public:
         requests.push_back(request);
         if (requests.size() == 1) {
             interrupt_before = request.interrupt && request.interrupt();
-            on_chunk(kRetry + frame("evt_1", "task.updated"));
+            on_chunk(kRetry + event_frame("evt_1", "task.updated"));
             notify_process_continued();
             interrupt_after = request.interrupt && request.interrupt();
             throw TransportError("interrupted", 42);
         }
-        on_chunk(kRetry + frame("evt_2", "task.updated"));
+        on_chunk(kRetry + event_frame("evt_2", "task.updated"));
         return HttpResponse{200, {}, {}};
     }
     std::vector<HttpRequest> requests;
@@ -756,7 +761,7 @@ TEST_CASE("on_reconnect reports the attempt number and its delay", "[stream]") {
     auto fake = std::make_shared<FakeTransport>();
     fake->fail_network();
     fake->fail_network();
-    fake->stream_reply({kRetry, frame("evt_1", "task.updated")});
+    fake->stream_reply({kRetry, event_frame("evt_1", "task.updated")});
     auto client = make_test_client(fake);
     auto stream = client.stream_events();
     std::vector<ReconnectInfo> reconnects;
@@ -773,7 +778,7 @@ TEST_CASE("on_reconnect reports the attempt number and its delay", "[stream]") {
 TEST_CASE("a 410 for a stream that sent no cursor ends it, even with continue_after_expired_cursor",
           "[stream]") {
     auto fake = std::make_shared<FakeTransport>();
-    fake->stream_reply({kRetry, frame("evt_1", "task.updated")}, true);
+    fake->stream_reply({kRetry, event_frame("evt_1", "task.updated")}, true);
     fake->reply(410, kCursorExpired);  // for evt_1: a gap, reconnect without a cursor
     fake->reply(410, kCursorExpired);  // without any cursor: nothing to drop, so it ends
     auto client = make_test_client(fake);

@@ -134,19 +134,15 @@ json run_json() {
             {"launch", {{"executable", "codex"}, {"args", {"exec"}}}}};
 }
 
-std::string envelope(const json& data, json actions = json::array()) {
+std::string operator_envelope(const json& data, json actions = json::array()) {
     return json{{"data", data}, {"availableActions", actions}, {"meta", {{"requestId", "req_1"}}}}.dump();
-}
-
-std::string error_body(const std::string& code, const std::string& message, json details = json::object()) {
-    return json{{"error", {{"code", code}, {"message", message}, {"details", details}}}}.dump();
 }
 
 }  // namespace
 
 TEST_CASE("getCurrentRoutingRuleSet: GET, typed rule set, unknown fields kept", "[operator]") {
     auto fake = std::make_shared<FakeTransport>();
-    fake->reply(200, envelope(rule_set_json(), {"update", "evaluate"}));
+    fake->reply(200, operator_envelope(rule_set_json(), {"update", "evaluate"}));
     auto client = make_test_client(fake);
     OperatorClient op(client);
     auto r = op.get_current_routing_rule_set();
@@ -171,7 +167,7 @@ TEST_CASE("getCurrentRoutingRuleSet: GET, typed rule set, unknown fields kept", 
 
 TEST_CASE("replaceCurrentRoutingRuleSet: PUT with the body and an Idempotency-Key", "[operator]") {
     auto fake = std::make_shared<FakeTransport>();
-    fake->reply(201, envelope(rule_set_json()));
+    fake->reply(201, operator_envelope(rule_set_json()));
     auto client = make_test_client(fake);
     OperatorClient op(client);
     RoutingRuleSetReplaceRequest req = json{
@@ -192,7 +188,7 @@ TEST_CASE("replaceCurrentRoutingRuleSet: PUT with the body and an Idempotency-Ke
     CHECK(r.idempotency_key == "routing-AGEA-95-v1");
 
     SECTION("an empty rule list is still sent (the field is required)") {
-        fake->reply(201, envelope(rule_set_json()));
+        fake->reply(201, operator_envelope(rule_set_json()));
         RoutingRuleSetReplaceRequest empty;
         empty.source_ref = "x";
         empty.change_reason = "clear";
@@ -230,7 +226,7 @@ TEST_CASE("getRoutingAgentProfile / replaceRoutingAgentProfile", "[operator]") {
     OperatorClient op(client);
 
     SECTION("get: escaped path, typed profile, unknown field kept") {
-        fake->reply(200, envelope(profile_json(), {"update"}));
+        fake->reply(200, operator_envelope(profile_json(), {"update"}));
         auto r = op.get_routing_agent_profile("agt_cto");
         CHECK(fake->last().method == Method::get);
         CHECK(fake->last().url == base + "/operator/routing/agent-profiles/agt_cto");
@@ -239,12 +235,12 @@ TEST_CASE("getRoutingAgentProfile / replaceRoutingAgentProfile", "[operator]") {
         CHECK(r.data.repo_allowlist == std::vector<std::string>{"oxnw/agentrail"});
         CHECK(r.data.extra.at("capacityUsed") == 1);
         CHECK(json(r.data) == profile_json());
-        fake->reply(200, envelope(profile_json()));
+        fake->reply(200, operator_envelope(profile_json()));
         op.get_routing_agent_profile("agt a/b");
         CHECK(fake->last().url == base + "/operator/routing/agent-profiles/agt%20a%2Fb");
     }
     SECTION("put: body with every required member, Idempotency-Key") {
-        fake->reply(200, envelope(profile_json()));
+        fake->reply(200, operator_envelope(profile_json()));
         AgentProfileReplaceRequest req;
         req.display_name = "CTO";
         req.role = "cto";
@@ -278,7 +274,7 @@ TEST_CASE("getRoutingAgentProfile / replaceRoutingAgentProfile", "[operator]") {
 
 TEST_CASE("evaluateRouting: POST snapshot, dry-run decision with null task", "[operator]") {
     auto fake = std::make_shared<FakeTransport>();
-    fake->reply(200, envelope(decision_json(true), {"view_audit"}));
+    fake->reply(200, operator_envelope(decision_json(true), {"view_audit"}));
     auto client = make_test_client(fake);
     OperatorClient op(client);
     RoutingEvaluationRequest req;
@@ -299,7 +295,7 @@ TEST_CASE("evaluateRouting: POST snapshot, dry-run decision with null task", "[o
     CHECK(json(r.data) == decision_json(true));
 
     SECTION("a pinned rule set version is sent") {
-        fake->reply(200, envelope(decision_json(true)));
+        fake->reply(200, operator_envelope(decision_json(true)));
         req.rule_set_version = 8;
         op.evaluate_routing(req);
         CHECK(json::parse(fake->last().body).at("ruleSetVersion") == 8);
@@ -322,7 +318,7 @@ TEST_CASE("getRoutingDecisionAudit: GET, typed audit record", "[operator]") {
                   {"inputDigest", "sha256:43c3"},
                   {"ruleSet", {{"id", "rset_1"}, {"version", 8}}},
                   {"createdAt", "2026-05-05T12:01:03Z"}};
-    fake->reply(200, envelope(audit, {"view_task"}));
+    fake->reply(200, operator_envelope(audit, {"view_task"}));
     auto client = make_test_client(fake);
     OperatorClient op(client);
     auto r = op.get_routing_decision_audit("rdec_01JZROUTE0000000000000001");
@@ -337,7 +333,7 @@ TEST_CASE("getRoutingDecisionAudit: GET, typed audit record", "[operator]") {
 
 TEST_CASE("ingestProviderIssue: POST snapshot, 202 decision with a task", "[operator]") {
     auto fake = std::make_shared<FakeTransport>();
-    fake->reply(202, envelope(decision_json(false)));
+    fake->reply(202, operator_envelope(decision_json(false)));
     auto client = make_test_client(fake);
     OperatorClient op(client);
     auto snap = snapshot_json().get<ProviderIssueSnapshot>();
@@ -357,7 +353,7 @@ TEST_CASE("ingestProviderIssue: POST snapshot, 202 decision with a task", "[oper
     }
     SECTION("a 503 is retried with the same key, then succeeds") {
         fake->reply(503, error_body("internal_error", "busy"));
-        fake->reply(202, envelope(decision_json(false)));
+        fake->reply(202, operator_envelope(decision_json(false)));
         op.ingest_provider_issue(snap);
         auto n = fake->requests().size();
         CHECK(header_of(fake->requests()[n - 1], "Idempotency-Key") ==
@@ -374,7 +370,7 @@ TEST_CASE("createSetupVerificationTask: POST, 201 typed task", "[operator]") {
                  {"status", "in_progress"},
                  {"createdAt", "2026-05-05T12:30:00Z"},
                  {"updatedAt", "2026-05-05T12:30:00Z"}};
-    fake->reply(201, envelope(task, {"submit"}));
+    fake->reply(201, operator_envelope(task, {"submit"}));
     auto client = make_test_client(fake);
     OperatorClient op(client);
     SetupVerificationTaskRequest req;
@@ -395,7 +391,7 @@ TEST_CASE("list / get agent runs (reference server routes)", "[operator]") {
     OperatorClient op(client);
 
     SECTION("list with filters builds the query; runs decode, unknown fields kept") {
-        fake->reply(200, envelope(json::array({run_json()})));
+        fake->reply(200, operator_envelope(json::array({run_json()})));
         ListAgentRunsOptions o;
         o.agent_id = "agt_cto";
         o.status = "running";
@@ -413,7 +409,7 @@ TEST_CASE("list / get agent runs (reference server routes)", "[operator]") {
         CHECK(json(r.data[0]) == run_json());
     }
     SECTION("list without filters; bad filters refused locally") {
-        fake->reply(200, envelope(json::array()));
+        fake->reply(200, operator_envelope(json::array()));
         op.list_agent_runs();
         CHECK(fake->last().url == base + "/operator/agent-runs");
         ListAgentRunsOptions bad;
@@ -425,7 +421,7 @@ TEST_CASE("list / get agent runs (reference server routes)", "[operator]") {
         CHECK(fake->requests().size() == 1);
     }
     SECTION("get one run; 404 maps to NotFoundError") {
-        fake->reply(200, envelope(run_json()));
+        fake->reply(200, operator_envelope(run_json()));
         auto r = op.get_agent_run("run_01ABC");
         CHECK(fake->last().url == base + "/operator/agent-runs/run_01ABC");
         CHECK(r.data.task_id == "tsk_01ABC");
@@ -433,7 +429,7 @@ TEST_CASE("list / get agent runs (reference server routes)", "[operator]") {
         CHECK_THROWS_AS(op.get_agent_run("run_missing"), NotFoundError);
     }
     SECTION("a run without its required ids is a protocol error") {
-        fake->reply(200, envelope(json{{"runId", "run_1"}, {"status", "running"}}));
+        fake->reply(200, operator_envelope(json{{"runId", "run_1"}, {"status", "running"}}));
         try {
             op.get_agent_run("run_1");
             FAIL("no throw");
@@ -458,7 +454,7 @@ TEST_CASE("run context is read with the run-context token, not the API key", "[o
           {"availableActions", {"submit"}}}},
         {"nextActions", {{{"id", "submit"}, {"label", "Finish and report."}}}},
         {"cardVersion", 1}};
-    fake->reply(200, envelope(context, {"submit"}));
+    fake->reply(200, operator_envelope(context, {"submit"}));
     std::vector<std::string> logged;
     ClientOptions o;
     o.base_url = base;
@@ -494,14 +490,14 @@ TEST_CASE("servers that shape runs differently still decode (id for runId, other
     auto fake = std::make_shared<FakeTransport>();
     json run = {{"id", "run_9"},      {"taskId", "tsk_9"},   {"agentId", "agt_demo"},
                 {"status", "queued"}, {"trigger", "intake"}, {"report", nullptr}};
-    fake->reply(200, envelope(run));
+    fake->reply(200, operator_envelope(run));
     json card = {
         {"runId", "run_9"},
         {"status", "running"},
         {"task",
          {{"id", "tsk_9"}, {"identifier", "GEN-1"}, {"title", "T"}, {"availableActions", {"submit"}}}},
         {"instructions", "Work on GEN-1"}};
-    fake->reply(200, envelope(card, {"report"}));
+    fake->reply(200, operator_envelope(card, {"report"}));
     auto client = make_test_client(fake);
     OperatorClient op(client);
     auto r = op.get_agent_run("run_9");
@@ -520,7 +516,7 @@ TEST_CASE("run report: POST without an Idempotency-Key, not retried", "[operator
     auto fake = std::make_shared<FakeTransport>();
     json updated = run_json();
     updated["status"] = "awaiting_user";
-    fake->reply(202, envelope(updated));
+    fake->reply(202, operator_envelope(updated));
     auto client = make_test_client(fake);
     OperatorClient op(client);
     AgentRunReportRequest req;
@@ -544,12 +540,12 @@ TEST_CASE("run report: POST without an Idempotency-Key, not retried", "[operator
 
     SECTION("a 503 is not retried (a report may have landed)") {
         fake->reply(503, error_body("internal_error", "busy"));
-        fake->reply(202, envelope(updated));
+        fake->reply(202, operator_envelope(updated));
         CHECK_THROWS_AS(op.report_agent_run("run_01ABC", req), ServerError);
         CHECK(fake->pending() == 1);
     }
     SECTION("with a run-context token it authenticates with the token") {
-        fake->reply(200, envelope(updated));
+        fake->reply(200, operator_envelope(updated));
         AgentRunReportRequest done;
         done.status = "succeeded";
         done.summary = "Done";
@@ -569,7 +565,7 @@ TEST_CASE("task source: PATCH with sourceRef, changeReason, source and an Idempo
     auto fake = std::make_shared<FakeTransport>();
     json task = {{"id", "tsk_01ABC"},
                  {"source", {{"provider", "github"}, {"owner", "oxnw"}, {"repo", "agentrail"}}}};
-    fake->reply(200, envelope(task));
+    fake->reply(200, operator_envelope(task));
     auto client = make_test_client(fake);
     OperatorClient op(client);
     TaskSourceRepairRequest req;
@@ -587,7 +583,7 @@ TEST_CASE("task source: PATCH with sourceRef, changeReason, source and an Idempo
     CHECK(r.data == task);
 
     SECTION("a bare merge patch (other servers) is sent as it is") {
-        fake->reply(200, envelope(task));
+        fake->reply(200, operator_envelope(task));
         json patch = {
             {"provider", "github"}, {"repository", {{"owner", "o"}, {"name", "r"}}}, {"baseBranch", nullptr}};
         auto bare = patch.get<TaskSourceRepairRequest>();

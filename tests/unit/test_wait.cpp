@@ -64,7 +64,7 @@ std::string error_answer(const std::string& code, const std::string& message) {
 }
 
 /// One SSE frame of a task event.
-std::string frame(const std::string& id, const std::string& task) {
+std::string updated_frame(const std::string& id, const std::string& task) {
     json data = {{"id", id},
                  {"type", "task.updated"},
                  {"occurredAt", "2026-05-01T03:21:04Z"},
@@ -141,7 +141,7 @@ TEST_CASE("wait: a condition already met returns after one look", "[wait]") {
 
 TEST_CASE("wait: an event for the task makes it look again", "[wait]") {
     auto fake = std::make_shared<FakeTransport>();
-    fake->stream_reply({kHello, frame("evt_1", "tsk_OTHER"), frame("evt_2", T)});
+    fake->stream_reply({kHello, updated_frame("evt_1", "tsk_OTHER"), updated_frame("evt_2", T)});
     fake->reply(200, task_body("in_review"));  // on connect
     fake->reply(200, ci_body("running"));
     fake->reply(200, task_body("in_review"));  // after evt_2 (evt_1 is another task's)
@@ -332,7 +332,7 @@ TEST_CASE("wait: an error that will not clear ends it at once", "[wait]") {
     auto fake = std::make_shared<FakeTransport>();
     auto client = make_test_client(fake);
     SECTION("404 on the task, with the stream open") {
-        fake->stream_reply({kHello, frame("evt_1", T)});
+        fake->stream_reply({kHello, updated_frame("evt_1", T)});
         fake->reply(404, error_answer("not_found", "Task not found."));
         CHECK_THROWS_AS(wait_until(client, T, WaitCondition::status("done")), NotFoundError);
         CHECK(paths(*fake) == std::vector<std::string>{"/task-events/stream", "/tasks/" + T});
@@ -345,7 +345,7 @@ TEST_CASE("wait: an error that will not clear ends it at once", "[wait]") {
                           Catch::Contains("CI source not found"));
     }
     SECTION("403 on the review feedback after an event") {
-        fake->stream_reply({kHello, frame("evt_1", T)});
+        fake->stream_reply({kHello, updated_frame("evt_1", T)});
         fake->reply(200, task_body("in_review")).reply(200, review_body(""));
         fake->reply(200, task_body("in_review"));
         fake->reply(403, error_answer("forbidden", "Task is not assigned to this agent."));
