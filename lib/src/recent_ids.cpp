@@ -1,51 +1,64 @@
-// RecentIds: see recent_ids.hpp.
+// RecentIds: a window of id hashes, a ring in arrival order and a set once ids stop arriving in order.
 
 #include "agentrail/recent_ids.hpp"
 
 #include <algorithm>
+#include <functional>
 
 namespace agentrail {
 namespace {
 
-// Sequence order: a longer id comes later ("evt_10" after "evt_9"), equal lengths compare as text.
 bool sorts_before(std::string_view a, std::string_view b) {
     return a.size() < b.size() || (a.size() == b.size() && a < b);
 }
 
+std::uint64_t hash_of(std::string_view id) {
+    return std::hash<std::string_view>{}(id);
+}
+
 }  // namespace
 
+bool RecentIds::in_window(std::uint64_t hash) const {
+    if (!m_ascending) return m_set.count(hash) != 0;
+    return std::find(m_ring.begin(), m_ring.end(), hash) != m_ring.end();
+}
+
 bool RecentIds::contains(std::string_view id) const {
-    if (!m_ascending) return m_set.count(id) != 0;
-    // The window is in sequence order: a binary search finds the id.
-    auto it = std::lower_bound(m_order.begin(), m_order.end(), id,
-                               [](const std::string& a, std::string_view b) { return sorts_before(a, b); });
-    return it != m_order.end() && *it == id;
+    if (id.empty() || m_ring.empty()) return false;
+    // Ids arriving in order: one that sorts after the last cannot have been seen.
+    if (m_ascending && sorts_before(m_last, id)) return false;
+    return in_window(hash_of(id));
+}
+
+void RecentIds::remember(std::uint64_t hash) {
+    if (m_ring.size() < m_capacity) {
+        if (m_ring.empty()) m_ring.reserve(std::min<std::size_t>(m_capacity, std::size_t{1} << 16));
+        m_ring.push_back(hash);
+    } else {
+        if (!m_ascending) m_set.erase(m_ring[m_oldest]);
+        m_ring[m_oldest] = hash;
+        m_oldest = (m_oldest + 1) % m_capacity;
+    }
+    if (!m_ascending) m_set.insert(hash);
 }
 
 bool RecentIds::insert(std::string_view id) {
     if (id.empty() || m_capacity == 0) return true;
+    const std::uint64_t hash = hash_of(id);
     if (m_ascending) {
-        if (m_order.empty() || sorts_before(m_order.back(), id)) {
-            std::string slot;  // the oldest id's buffer is reused: no allocation per id in steady state
-            if (m_order.size() >= m_capacity) {
-                slot = std::move(m_order.front());
-                m_order.pop_front();
-            }
-            slot.assign(id);
-            m_order.push_back(std::move(slot));
+        if (m_ring.empty() || sorts_before(m_last, id)) {
+            m_last.assign(id);
+            remember(hash);
             return true;
         }
-        if (contains(id)) return false;
+        if (in_window(hash)) return false;
         m_ascending = false;
-        for (const auto& s : m_order) m_set.insert(s);
+        std::string().swap(m_last);
+        m_set.reserve(m_ring.size() + 1);
+        m_set.insert(m_ring.begin(), m_ring.end());
     }
-    if (m_set.count(id) != 0) return false;
-    if (m_order.size() >= m_capacity) {
-        m_set.erase(m_order.front());
-        m_order.pop_front();
-    }
-    m_order.emplace_back(id);
-    m_set.insert(m_order.back());
+    if (m_set.count(hash) != 0) return false;
+    remember(hash);
     return true;
 }
 

@@ -217,6 +217,32 @@ def test_4_sse_line_cap():
                 r.rc == 11 and '"evt_1"' in r.out and len(server.requests) == 1 and s.rss_within(r.rss_mib, 80), r)
 
 
+def test_4_sse_long_event_ids():
+    """Ids a server makes long do not pile up in the de-duplication window (10,000 ids): 2,000 events with
+    ids of 100 KiB each (200 MiB of ids) are all printed, and the tail keeps none of the ids but the last."""
+    SSE_HEAD = (b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\n"
+                b"Connection: close\r\n\r\n")
+    padding = b"x" * (100 * 1024)
+
+    def sse_handler(conn, request):
+        send_quietly(conn, SSE_HEAD)
+        try:
+            for i in range(2000):
+                data = b'{"id":"evt_%d","type":"task.updated","data":{"taskId":"tsk_1"}}' % i
+                conn.sendall(b"id: evt_%s%06d\nevent: task.updated\ndata: %s\n\n" % (padding, i, data))
+        except OSError:
+            return
+        time.sleep(5)
+
+    with HostileServer(sse_handler) as server:
+        r = run_measured("events", "tail", "-o", "ndjson", "--count", "2000", base_url=server.base_url, timeout=60)
+        lines = r.out.splitlines()
+        s.check("SSE ids of 100 KiB: all 2,000 events printed, RSS < 60 MiB (the ids alone are 200 MiB)",
+                r.rc == 0 and len(lines) == 2000 and lines[-1].startswith('{"id":"evt_1999"') and
+                s.rss_within(r.rss_mib, 60), r)
+        print("     SSE long ids: rc=%d peak RSS %.1f MiB in %.2f s" % (r.rc, r.rss_mib, r.seconds))
+
+
 # ---- 9. cycling page cursors ---------------------------------------------------------------------------
 def test_9_cycling_page_cursors():
     CYCLE = {"": "A", "A": "B", "B": "A"}

@@ -67,6 +67,39 @@ TEST_CASE("RecentIds: an empty id or a capacity of 0 is never a duplicate", "[re
     CHECK(none.insert("x"));
 }
 
+TEST_CASE("RecentIds: ids in sequence, then a replay of some of them after a reconnect", "[recent_ids]") {
+    RecentIds ids(4);
+    for (const char* id : {"evt_7", "evt_8", "evt_9", "evt_10", "evt_11"}) CHECK(ids.insert(id));
+    CHECK(ids.size() == 4);
+    CHECK_FALSE(ids.contains("evt_12"));  // after the last one: never seen
+    CHECK_FALSE(ids.contains("evt_7"));   // the oldest, forgotten
+    // The replay: the ones still in the window are duplicates, older ones are new again.
+    CHECK_FALSE(ids.insert("evt_9"));
+    CHECK_FALSE(ids.insert("evt_10"));
+    CHECK(ids.insert("evt_7"));  // out of order from here on: evicts evt_8
+    CHECK_FALSE(ids.contains("evt_8"));
+    CHECK_FALSE(ids.insert("evt_11"));
+    CHECK(ids.insert("evt_12"));  // evicts evt_9
+    CHECK(ids.insert("evt_9"));
+    CHECK(ids.size() == 4);
+    CHECK_FALSE(ids.insert("evt_7"));
+    CHECK_FALSE(ids.insert("evt_12"));
+}
+
+TEST_CASE("RecentIds: long ids are remembered whole, and the window's size does not depend on them",
+          "[recent_ids]") {
+    RecentIds ids(100);
+    const std::string base(100000, 'x');
+    for (int i = 0; i < 1000; ++i) CHECK(ids.insert(base + std::to_string(i)));
+    CHECK(ids.size() == 100);
+    CHECK_FALSE(ids.insert(base + "999"));
+    CHECK(ids.contains(base + "900"));
+    CHECK_FALSE(ids.contains(base + "899"));
+    // Ids that differ only in their first or last byte are different ids.
+    CHECK_FALSE(ids.contains("y" + base.substr(1) + "999"));
+    CHECK_FALSE(ids.contains(base + "99"));
+}
+
 TEST_CASE("CursorFile: nothing saved yet loads as empty, a save is read back", "[cursor_file]") {
     CursorDir dir;
     const auto path = (dir.path / "last-event-id").string();
