@@ -159,7 +159,7 @@ public:
     void push(std::string_view text, std::string_view id) {
         m_pending.append(text);
         m_pending.push_back('\n');
-        m_pending_id.assign(id);
+        if (m_state != nullptr) m_pending_id.assign(id);  // only a state file records it
         if (m_pending.size() >= kMaxPending) flush();  // a huge read: keep memory bounded
     }
 
