@@ -160,7 +160,7 @@ public:
         m_pending.append(text);
         m_pending.push_back('\n');
         if (m_state != nullptr) m_pending_id.assign(id);  // only a state file records it
-        if (m_pending.size() >= kMaxPending) flush();  // a huge read: keep memory bounded
+        if (m_pending.size() >= kMaxPending) flush();     // a huge read: keep memory bounded
     }
 
     void flush() {
