@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <fstream>
 #include <functional>
 #include <stdexcept>
 #include <string>
@@ -726,6 +727,59 @@ TEST_CASE("stream stopped in the middle of a burst delivers nothing more and clo
     CHECK(calls == 1);
     CHECK(delivered <= std::size_t{128} << 10);
     CHECK(server.client_closed());
+}
+
+// A stream's connection takes a burst at the server's pace: while the client is busy with what it read
+// first, the server can still queue megabytes (the client's socket asks for a 4 MiB receive buffer) instead
+// of the ~200 KiB a default socket buffer takes before the server has to wait. Where the system caps socket
+// buffers below that (net.core.rmem_max), the transport leaves autotuning on and this is not checked.
+TEST_CASE("a stream's connection can queue megabytes of a burst while the client is busy", "[curl][stream]") {
+    long long rmem_max = 0;
+    std::ifstream("/proc/sys/net/core/rmem_max") >> rmem_max;
+    if (rmem_max < (4 << 20)) {
+        WARN("net.core.rmem_max is " << rmem_max << ": the transport keeps the kernel's autotuning");
+        return;
+    }
+    std::atomic<std::size_t> queued{0};
+    OneConnectionServer server(
+        [&queued](int client, const std::string&) {
+            int small = 64 << 10;  // the server's own buffer stays small: what is queued is the client's
+            ::setsockopt(client, SOL_SOCKET, SO_SNDBUF, &small, sizeof small);
+            std::string head =
+                "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n";
+            ::send(client, head.data(), head.size(), MSG_NOSIGNAL);
+            std::string text;
+            std::string body = chunked_events(1000, 1000, false, text).substr(head.size());  // ~1 MiB
+            // Sends until the client's buffer is full: no progress for 300 ms (at most 8 MiB, 5 s).
+            const auto start = Clock::now();
+            auto last_progress = Clock::now();
+            std::size_t offset = 0;
+            while (queued.load() < (std::size_t{8} << 20) && since(start) < 5s &&
+                   since(last_progress) < 300ms) {
+                const auto n =
+                    ::send(client, body.data() + offset, body.size() - offset, MSG_NOSIGNAL | MSG_DONTWAIT);
+                if (n > 0) {
+                    queued += static_cast<std::size_t>(n);
+                    offset = (offset + static_cast<std::size_t>(n)) % body.size();
+                    last_progress = Clock::now();
+                } else if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK) {
+                    break;
+                } else {
+                    std::this_thread::sleep_for(5ms);
+                }
+            }
+        },
+        5);
+    auto transport = agentrail::make_curl_transport();
+    bool first = true;
+    const auto response = transport->stream(get_request(server.url("/events")), [&](std::string_view) {
+        if (first) std::this_thread::sleep_for(1s);  // busy with the first read: the socket is not read
+        first = false;
+        return false;
+    });
+    server.join();
+    CHECK(response.status == 200);
+    CHECK(queued.load() >= (std::size_t{2} << 20));
 }
 
 // The server sends its last events and closes in the middle of a chunk: the bytes before the cut (read

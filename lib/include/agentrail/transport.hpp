@@ -64,7 +64,9 @@ public:
     /// false to stop; nothing more is delivered) and the returned body is empty; any other status is
     /// returned with its whole body and `on_chunk` is never called. Throws TransportError as send() does,
     /// after delivering the bytes that arrived before the failure. The curl transport hands on_chunk what
-    /// one read of the network brought (at most 128 KiB at a time), whatever the HTTP chunks were.
+    /// one read of the network brought (at most 128 KiB at a time), whatever the HTTP chunks were, and asks
+    /// for a 4 MiB socket receive buffer on a stream's new connection where the system allows that size
+    /// (net.core.rmem_max), so a server's burst is queued at its pace while events are being handled.
     virtual HttpResponse stream(const HttpRequest& request,
                                 const std::function<bool(std::string_view chunk)>& on_chunk) = 0;
 };
