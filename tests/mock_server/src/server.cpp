@@ -336,6 +336,15 @@ int serve(App& app) {
         return httplib::Server::HandlerResponse::Handled;
     }));
 
+    // cpp-httplib (Debian's library build) listens with a backlog of 5: eight clients connecting at once
+    // overflowed it, and the kernel dropped their SYNs, a 1 s retransmission for each such client
+    // (TcpExtListenOverflows). The listening socket is noted when it is created and its backlog raised
+    // once it is bound (listen() again on a listening socket only changes the backlog).
+    int listen_socket = -1;
+    svr.set_socket_options([&listen_socket](socket_t sock) {
+        httplib::default_socket_options(sock);
+        listen_socket = sock;
+    });
     int port = app.config.port;
     if (port == 0) {
         port = svr.bind_to_any_port(app.config.host);
@@ -347,6 +356,7 @@ int serve(App& app) {
         std::cerr << "agentrail-mock: cannot bind " << app.config.host << ":" << port << std::endl;
         return 1;
     }
+    if (listen_socket >= 0) ::listen(listen_socket, SOMAXCONN);
     std::string host = app.config.host;
     if (host == "0.0.0.0" || host.empty()) host = "127.0.0.1";
     if (host == "::") host = "::1";

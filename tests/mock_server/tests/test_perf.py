@@ -78,3 +78,27 @@ def test_stream_hundred_thousand_events(binary):
         assert count == n, count
         assert stats["events"]["published"] == n
         assert within(elapsed, 10.0), elapsed
+
+
+def test_many_clients_connecting_at_once(binary):
+    """64 clients connecting at the same moment are all connected at once: a listen backlog too small for them
+    (cpp-httplib's is 5) makes the kernel drop SYNs, and each client so dropped waits 1 s to retransmit."""
+    with Mock(binary) as m:
+        start = time.time()
+        socks = []
+        try:
+            for _ in range(64):
+                s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+                s.setblocking(False)
+                s.connect_ex((m.host, m.port))
+                socks.append(s)
+            pending = list(socks)
+            while pending and time.time() - start < 5:
+                _, writable, _ = select.select([], pending, [], 0.05)
+                pending = [s for s in pending if s not in writable]
+            elapsed = time.time() - start
+        finally:
+            for s in socks:
+                s.close()
+        print(f"  64 simultaneous connects: all connected in {elapsed:.3f}s")
+        assert not pending and elapsed < 0.5, (len(pending), elapsed)
