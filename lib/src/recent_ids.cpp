@@ -8,6 +8,7 @@
 namespace agentrail {
 namespace {
 
+// Sequence order: a longer id comes later ("evt_10" after "evt_9"), equal lengths compare as text.
 bool sorts_before(std::string_view a, std::string_view b) {
     return a.size() < b.size() || (a.size() == b.size() && a < b);
 }

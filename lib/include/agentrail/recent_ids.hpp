@@ -14,9 +14,10 @@
 AGENTRAIL_PUBLIC_BEGIN
 namespace agentrail {
 
-/// The last `capacity` ids inserted, each remembered by a 64-bit hash: 8 bytes an id whatever its length
-/// (a window of 10,000 takes 80 KiB, and a server's long ids cannot make it grow). Two different ids are
-/// taken for the same one with a probability of about 2^-64 per pair in the window.
+/// The last `capacity` distinct ids, oldest forgotten first, each remembered by a 64-bit hash: 8 bytes an
+/// id whatever its length (a window of 10,000 takes 80 KiB; only the last id is also kept whole, so a
+/// server's long ids cannot make it grow). Two different ids are taken for the same one with a
+/// probability of about 2^-64 per pair in the window. Not thread-safe.
 class RecentIds {
 public:
     explicit RecentIds(std::size_t capacity = 10000) : m_capacity(capacity) {}
