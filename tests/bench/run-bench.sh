@@ -254,17 +254,28 @@ curl -s -X POST "$base/_mock/events/burst" \
 # consumer doing the same work on each side. With the tail's stdout on /dev/null, curl's output would go
 # through a pipe while the tail's went wherever /dev/null leads (on some machines a regular file in tmpfs,
 # where every page written costs a page-cache write), and the row would measure that difference instead.
-a_tail() { "$agentrail" events tail --since "$since" --count "$n_events" -o ndjson | grep -c '^'; }
+# grep's count goes to a file, never to /dev/null: GNU grep whose output is /dev/null stops counting at the
+# first match and then drains its input to the end, which on an endless stream never comes.
+a_tail() {
+    "$agentrail" events tail --since "$since" --count "$n_events" -o ndjson | grep -c '^' >"$work/tail.a"
+}
 b_tail() {
     # curl ends with status 23 (write error) once grep has quit: expected, not a failure.
-    { curl -sN -H "@$work/headers" "$base/task-events/stream?cursor=$since" || true; } | grep -m "$n_events" -c '^data:'
+    { curl -sN -H "@$work/headers" "$base/task-events/stream?cursor=$since" || true; } |
+        grep -m "$n_events" -c '^data:' >"$work/tail.b"
 }
 a_tail1k() { "$agentrail" events tail --since "$since" --count 1000 -o ndjson; }
 
-got=$(a_tail)
-[[ $got == "$n_events" ]] || { log "run-bench: events tail printed $got lines, expected $n_events"; exit 2; }
-got=$(b_tail)
-[[ $got == "$n_events" ]] || { log "run-bench: curl read $got data lines, expected $n_events"; exit 2; }
+# check_tail_counts: both sides of the last runs saw exactly N events.
+check_tail_counts() {
+    local a b
+    a=$(<"$work/tail.a") b=$(<"$work/tail.b")
+    [[ $a == "$n_events" ]] || { log "run-bench: events tail printed $a lines, expected $n_events"; exit 2; }
+    [[ $b == "$n_events" ]] || { log "run-bench: curl read $b data lines, expected $n_events"; exit 2; }
+}
+a_tail
+b_tail
+check_tail_counts
 # Same bytes: the CLI passes each data: JSON through untouched.
 cmp -s <(a_tail1k) <(curl -sN -H "@$work/headers" "$base/task-events/stream?cursor=$since" |
     grep -m 1000 '^data:' | cut -c7-) || log "run-bench: WARNING: events tail output differs from the data: lines"
@@ -273,11 +284,12 @@ log "events tail: $n_events events after sequence $since"
 # machine's cores make single runs of either side vary by a quarter, and with 7 runs each the median was
 # left to chance (0.99x, 1.24x and 1.02x in three runs of the same binaries).
 compare $(((reps + 1) / 2)) a_tail b_tail
+check_tail_counts
 row "events tail, $n_events events" "$A_MS ms" "$B_MS ms" "$(ratio "$A_MS" "$B_MS")" 1.10
 tail_rss=$(max_rss_kib "$agentrail" events tail --since "$since" --count "$n_events" -o ndjson)
 tail1k_rss=$(max_rss_kib "$agentrail" events tail --since "$since" --count 1000 -o ndjson)
 curl_tail_rss=$(max_rss_kib bash -c "curl -sN -H @$work/headers '$base/task-events/stream?cursor=$since' \
-    | grep -m $n_events -c '^data:'")  # bash, curl and grep: GNU time reports the largest of them
+    | grep -m $n_events -c '^data:' >'$work/tail.b'")  # bash, curl and grep: GNU time reports the largest
 
 log "latency: $n_latency single events, events tail -o ndjson and curl -sN | grep --line-buffered side by side"
 read -r a_p50 a_p99 b_p50 b_p99 < <(python3 "$here/latency.py" "$base" "$n_latency" \
