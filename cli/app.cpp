@@ -313,14 +313,22 @@ int run_guarded(Context& ctx, const std::function<int()>& command, const std::st
     }
 }
 
-int run_app(int argc, char** argv, Context& ctx) {
+namespace {
+
+/// Parses the command line and runs its command on the tree of the groups it names, or on the whole tree
+/// (`whole`, or when it names none).
+int parse_and_run(int argc, char** argv, Context& ctx, bool whole) {
     CLI::App app{"agentrail: the AgentRail Task Lifecycle API from the command line.", "agentrail"};
     app.fallthrough();  // global flags work after the subcommand too (inherited by every subcommand)
     app.require_subcommand(1);
     app.set_version_flag("--version", [] { return version_text(); });
     app.formatter(std::make_shared<HelpFormatter>());  // inherited by every subcommand added below
     ctx.add_global_options(app);
-    register_all(app, ctx);
+    bool partial = false;
+    if (whole)
+        register_all(app, ctx);
+    else
+        partial = register_named(app, ctx, argc, argv);
     const std::string retry_line = command_line(argc, argv);
 
     try {
@@ -329,6 +337,9 @@ int run_app(int argc, char** argv, Context& ctx) {
         check_stdout(ctx.deps().out);
         return Context::interrupted() ? exit_code::interrupted : ctx.exit_code();
     } catch (const CLI::ParseError& e) {
+        // A refusal (or --help) is reported from the whole tree: its suggestions and listings name every
+        // command. Nothing has run yet: commands run after a successful parse and never throw ParseError.
+        if (partial) return parse_and_run(argc, argv, ctx, true);
         if (e.get_exit_code() == 0) {
             // --help, --version: printed on deps()'s streams (the process's, or a test's).
             std::ostringstream printed, complaints;
@@ -347,6 +358,12 @@ int run_app(int argc, char** argv, Context& ctx) {
     } catch (...) {
         return report_failure(ctx, std::current_exception(), retry_line);
     }
+}
+
+}  // namespace
+
+int run_app(int argc, char** argv, Context& ctx) {
+    return parse_and_run(argc, argv, ctx, false);
 }
 
 }  // namespace agentrail::cli

@@ -1,11 +1,14 @@
 // `help`, `exit-codes`, `help reference|man`, `completion` and the hidden `__complete` in-process.
 
+#include <algorithm>
+
 #include <CLI/CLI.hpp>
 #include <catch2/catch.hpp>
 
 #include "cli_harness.hpp"
 #include "commands/completion.hpp"
 #include "commands/help.hpp"
+#include "commands/registry.hpp"
 
 using namespace agentrail;
 using namespace agentrail::test;
@@ -165,5 +168,84 @@ TEST_CASE("__complete tasks: candidates from the first page, silence on any fail
         auto r = cli.call([&](cli::Context& ctx) { return cli::run_complete(o, ctx); });
         CHECK(r.exit == 0);
         CHECK(r.out == "OPS-7\tRotate keys\n");
+    }
+}
+
+namespace {
+
+/// The visible top-level commands of `app`.
+std::vector<std::string> top_level(const CLI::App& app) {
+    std::vector<std::string> names;
+    for (const CLI::App* sub : app.get_subcommands([](const CLI::App* a) { return !a->get_group().empty(); }))
+        names.push_back(sub->get_name());
+    return names;
+}
+
+/// register_named() on a fresh root for `words` (after the program name): whether it left groups out, and
+/// the top-level commands it added. `tasks_subcommands` gets the tasks group's commands when it is there.
+std::pair<bool, std::vector<std::string>> named_tree(CliHarness& cli, std::vector<std::string> words,
+                                                     std::vector<std::string>* tasks_subcommands = nullptr) {
+    words.insert(words.begin(), "agentrail");
+    std::vector<const char*> argv;
+    for (const auto& w : words) argv.push_back(w.c_str());
+    CapturedStream out, err;
+    cli::Context ctx(cli.deps(out.file(), err.file()));
+    CLI::App app{"test", "agentrail"};
+    const bool partial = cli::register_named(app, ctx, static_cast<int>(argv.size()), argv.data());
+    if (tasks_subcommands != nullptr)
+        for (const CLI::App* sub : app.get_subcommand("tasks")->get_subcommands({}))
+            tasks_subcommands->push_back(sub->get_name());
+    return {partial, top_level(app)};
+}
+
+}  // namespace
+
+TEST_CASE("a command line builds only the groups it names, and the whole tree reports what it refuses",
+          "[cli][help]") {
+    CliHarness cli;
+    SECTION("the groups a word names, by name or alias, with the commands that extend them") {
+        std::vector<std::string> tasks_commands;
+        auto [partial, groups] = named_tree(cli, {"-o", "json", "task", "show", "tsk_1"}, &tasks_commands);
+        CHECK(partial);
+        CHECK(groups == std::vector<std::string>{"tasks"});
+        // register_wait and register_task_source extend the tasks group.
+        CHECK(std::count(tasks_commands.begin(), tasks_commands.end(), "wait") == 1);
+        CHECK(std::count(tasks_commands.begin(), tasks_commands.end(), "source") == 1);
+        // An option's value that names a group adds it too: more than needed, never less.
+        auto [partial2, groups2] = named_tree(cli, {"--profile", "keys", "subs", "list"});
+        CHECK(partial2);
+        CHECK(groups2 == std::vector<std::string>{"keys", "subscriptions"});
+    }
+    SECTION("the whole tree when no word names a group, or one names help or completion") {
+        const auto whole = named_tree(cli, {"--version"});
+        CHECK_FALSE(whole.first);
+        CHECK(whole.second.size() >= 17);
+        CHECK(std::count(whole.second.begin(), whole.second.end(), "events") == 1);
+        for (std::vector<std::string> words :
+             std::vector<std::vector<std::string>>{{"help", "tasks", "list"},
+                                                   {"tasks", "--help"},
+                                                   {"completion", "bash"},
+                                                   {"__complete", "tasks"}}) {
+            INFO(words.front());
+            const auto tree = named_tree(cli, words);
+            if (words.front() == "tasks") {
+                CHECK(tree.first);  // --help on a partial tree: run_app() parses again on the whole one
+                continue;
+            }
+            CHECK_FALSE(tree.first);
+            CHECK(tree.second == whole.second);
+        }
+    }
+    SECTION("a refused command line gets the whole tree's suggestions and listings") {
+        // Only `keys` is named; the suggestion for `tsks` comes from the whole tree.
+        auto r = cli.run({"tsks", "list", "--profile", "keys"});
+        CHECK(r.exit == 2);
+        CHECK(r.err.find("Did you mean `tasks`?") != std::string::npos);
+        // The root's help lists every group, though only `tasks` is named (as --profile's value).
+        auto help = cli.run({"--profile", "tasks", "--help"});
+        CHECK(help.exit == 0);
+        CHECK(help.out.find("webhook") != std::string::npos);
+        CHECK(help.out.find("events") != std::string::npos);
+        CHECK(cli.fake->requests().empty());
     }
 }
