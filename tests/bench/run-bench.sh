@@ -250,11 +250,11 @@ since=$(curl -s -X POST "$base/_mock/events/burst" -d '{"count": 1, "taskId": "t
     jq -r .data.lastSequence)
 curl -s -X POST "$base/_mock/events/burst" \
     -d "{\"count\": $((n_events + 10000)), \"taskId\": \"tsk_01GEN0000001\"}" >/dev/null
-# Both sides write into a pipe read by a grep that counts lines, and only that count is printed: the same
+# Both sides write into a pipe read by a grep that counts lines, and only that count is kept: the same
 # consumer doing the same work on each side. With the tail's stdout on /dev/null, curl's output would go
 # through a pipe while the tail's went wherever /dev/null leads (on some machines a regular file in tmpfs,
 # where every page written costs a page-cache write), and the row would measure that difference instead.
-# grep's count goes to a file, never to /dev/null: GNU grep whose output is /dev/null stops counting at the
+# The count goes into a file, never to /dev/null: GNU grep whose output is /dev/null stops counting at the
 # first match and then drains its input to the end, which on an endless stream never comes.
 a_tail() {
     "$agentrail" events tail --since "$since" --count "$n_events" -o ndjson | grep -c '^' >"$work/tail.a"
